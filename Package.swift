@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ehcp-timeliness",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ehcp-timeliness", targets: ["ehcp-timeliness"]),
+        .library(name: "EHCPTimeliness", targets: ["EHCPTimeliness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // libcsv (LGPL-2.1+, linked dynamically). Debian ships no pkg-config file.
+        .systemLibrary(
+            name: "CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .target(
+            name: "EHCPTimeliness",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "ehcp-timeliness",
+            dependencies: [
+                "EHCPTimeliness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EHCPTimelinessTests",
+            dependencies: ["EHCPTimeliness"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import EHCPTimeliness
+print(Tool.name)

@@ -1,0 +1,3 @@
+import Testing
+@testable import EHCPTimeliness
+@Test func toolHasName() { #expect(Tool.name == "ehcp-timeliness") }
