@@ -1,0 +1,67 @@
+/// The statutory measures of version 1 (ids from statutory-timescales.md).
+public enum MeasureID: String, Sendable, CaseIterable, Comparable {
+    case decisionToAssess6w = "decision-to-assess-6w"
+    case noPlanDecision16w = "no-plan-decision-16w"
+    case finalPlan20w = "final-plan-20w"
+    case annualReview12m = "annual-review-12m"
+    case reviewDecision4w = "review-decision-4w"
+    case amendmentNotice4w = "amendment-notice-4w"
+    case amendedPlan8w = "amended-plan-8w"
+    case phaseTransfer = "phase-transfer"
+
+    /// Output order: the order of the catalogue.
+    public var order: Int { MeasureID.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
+}
+
+/// Timing status of one case on one measure at the as-at date.
+public enum CaseStatus: String, Sendable, CaseIterable {
+    case onTime = "on_time"
+    case late = "late"
+    case openInTime = "open_in_time"
+    case openOverdue = "open_overdue"
+
+    public var isCompleted: Bool { self == .onTime || self == .late }
+}
+
+/// A statutory exception ground (regs 5(4), 10(4), 13(3)), in its canonical code.
+public enum ExceptionCode: String, Sendable, CaseIterable {
+    case schoolClosure = "school_closure"
+    case earlyYearsClosure = "early_years_closure"
+    case personalCircumstances = "personal_circumstances"
+    case absentFromArea = "absent_from_area"
+    case covid2020 = "covid_2020"
+    case unspecified = "unspecified"
+}
+
+/// One case evaluated against one measure: a row of cases.csv.
+public struct CaseResult: Sendable, Equatable {
+    public var measure: MeasureID
+    public var caseID: String
+    /// Line of the source row in its file (header = 1).
+    public var line: Int
+    /// Position of the source row among the analysed rows, for input-order sorting.
+    public var sequence: Int
+    public var start: Day?
+    public var due: Day
+    public var completed: Day?
+    public var status: CaseStatus
+    /// The applied statutory exception, nil if none.
+    public var exception: ExceptionCode?
+    /// Values of the `--by` columns, in the order given.
+    public var dimensions: [String]
+    /// `team` and `caseworker` when the extract has them (for the action list).
+    public var team: String?
+    public var caseworker: String?
+
+    public init(measure: MeasureID, caseID: String, line: Int, sequence: Int, start: Day?, due: Day,
+                completed: Day?, status: CaseStatus, exception: ExceptionCode?, dimensions: [String],
+                team: String? = nil, caseworker: String? = nil) {
+        self.measure = measure; self.caseID = caseID; self.line = line; self.sequence = sequence
+        self.start = start; self.due = due; self.completed = completed; self.status = status
+        self.exception = exception; self.dimensions = dimensions; self.team = team; self.caseworker = caseworker
+    }
+
+    /// The date that places the case in a period: completed date, or due date while open.
+    public var periodDate: Day { completed ?? due }
+}
