@@ -1,0 +1,90 @@
+/// The kinds of extract the tool reads (extract-format.md, "Canonical extracts").
+public enum ExtractKind: String, Sendable, CaseIterable {
+    case requests, reviews, transfers
+}
+
+/// A canonical field of an extract.
+public struct FieldSpec: Sendable, Equatable {
+    public let name: String
+    public let required: Bool
+    public let isDate: Bool
+}
+
+extension ExtractKind {
+    /// The canonical fields, in the order extract-format.md lists them.
+    public var fields: [FieldSpec] {
+        switch self {
+        case .requests:
+            return [
+                FieldSpec(name: "case_id", required: true, isDate: false),
+                FieldSpec(name: "person_id", required: false, isDate: false),
+                FieldSpec(name: "request_date", required: true, isDate: true),
+                FieldSpec(name: "assessment_decision_date", required: false, isDate: true),
+                FieldSpec(name: "assessment_decision", required: false, isDate: false),
+                FieldSpec(name: "plan_decision_date", required: false, isDate: true),
+                FieldSpec(name: "plan_decision", required: false, isDate: false),
+                FieldSpec(name: "draft_plan_date", required: false, isDate: true),
+                FieldSpec(name: "final_plan_date", required: false, isDate: true),
+                FieldSpec(name: "withdrawn_date", required: false, isDate: true),
+                FieldSpec(name: "exception_reason", required: false, isDate: false),
+                FieldSpec(name: "decision_exception_reason", required: false, isDate: false),
+            ]
+        case .reviews:
+            return [
+                FieldSpec(name: "case_id", required: true, isDate: false),
+                FieldSpec(name: "plan_date", required: true, isDate: true),
+                FieldSpec(name: "review_meeting_date", required: false, isDate: true),
+                FieldSpec(name: "review_decision_date", required: false, isDate: true),
+                FieldSpec(name: "review_decision", required: false, isDate: false),
+                FieldSpec(name: "amendment_notice_date", required: false, isDate: true),
+                FieldSpec(name: "amended_plan_date", required: false, isDate: true),
+                FieldSpec(name: "ceased_date", required: false, isDate: true),
+            ]
+        case .transfers:
+            return [
+                FieldSpec(name: "case_id", required: true, isDate: false),
+                FieldSpec(name: "transfer_type", required: true, isDate: false),
+                FieldSpec(name: "transfer_date", required: true, isDate: true),
+                FieldSpec(name: "amended_plan_date", required: false, isDate: true),
+            ]
+        }
+    }
+
+    /// Non-canonical columns the tool still reads by name when present: they say who
+    /// acts on a case (`team`, `caseworker`) or feed the derived `age_band`.
+    public static let knownDimensions = ["team", "caseworker", "date_of_birth"]
+}
+
+/// Header and code matching: case-insensitive, ignoring spaces, underscores, hyphens and
+/// other punctuation, and a leading byte-order mark (extract-format.md, "Header matching").
+public enum NameMatching {
+    /// The comparison key of a header or code: lower-case letters and digits only.
+    public static func key(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0xFEFF { continue }
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                out.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            }
+        }
+        return out
+    }
+
+    /// The key of a code as raw bytes, without building a String for ASCII input.
+    static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false; break }
+        guard ascii else { return key(String(decoding: bytes, as: UTF8.self)) }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(b)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b + 32)
+            default: continue
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

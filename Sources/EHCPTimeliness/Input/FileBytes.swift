@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX file helpers, so input errors carry the system's reason.
+enum FileBytes {
+    struct Failure: Error { let reason: String }
+
+    /// Reads a whole (small) file as UTF-8 text.
+    static func readText(path: String) throws(Failure) -> String {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw Failure(reason: "it is a folder, not a file")
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,140 @@
+import TOMLKit
+
+/// How one system's export maps onto the canonical extracts, written once by a
+/// performance team and reused every month (extract-format.md, "Mapping profiles").
+///
+/// ```toml
+/// [columns]                 # canonical or dimension name = "header in the file"
+/// case_id = "Involvement ID"
+/// team = "Locality"
+/// [dates]
+/// formats = ["dd/MM/yyyy", "dd-MMM-yyyy"]
+/// [values.assessment_decision]
+/// "Agreed" = "assess"
+/// [csv]
+/// delimiter = ";"           # optional: ",", ";" or "tab"
+/// ```
+public struct MappingProfile: Sendable, Equatable {
+    /// Canonical (or dimension) name → header text in the file.
+    public var columns: [String: String] = [:]
+    /// Pinned date formats; nil means every format recognised without configuration.
+    public var dateFormats: [String]?
+    /// Canonical field → (matching key of the file's value → canonical value).
+    public var values: [String: [String: String]] = [:]
+    /// Delimiter pinned by the profile.
+    public var delimiter: UInt8?
+
+    public init() {}
+
+    /// Reads a profile file; every problem is an `InputError` naming the file.
+    public static func load(path: String) throws(InputError) -> MappingProfile {
+        let text: String
+        do { text = try FileBytes.readText(path: path) } catch {
+            throw .profileUnreadable(file: path, reason: error.reason)
+        }
+        return try MappingProfile(toml: text, file: path)
+    }
+
+    /// Parses profile text; `file` names it in messages.
+    public init(toml: String, file: String) throws(InputError) {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: toml) } catch let error as TOMLParseError {
+            throw .profileInvalid(file: file, reason: "TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        } catch {
+            throw .profileInvalid(file: file, reason: "TOML syntax error: \(error)")
+        }
+        let known = ["columns", "dates", "values", "csv"]
+        for key in table.keys where !known.contains(key) {
+            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [dates], [values.FIELD] and [csv]")
+        }
+        if let columns = table["columns"] {
+            guard let t = columns.table else { throw .profileInvalid(file: file, reason: "[columns] must be a table of name = \"header\"") }
+            for (name, header) in t {
+                guard let h = header.string else {
+                    throw .profileInvalid(file: file, reason: "[columns] \(name) must be a quoted header name")
+                }
+                self.columns[name] = h
+            }
+            try Self.checkNoTwoFieldsShareAHeader(self.columns, file: file)
+        }
+        if let dates = table["dates"] {
+            guard let t = dates.table else { throw .profileInvalid(file: file, reason: "[dates] must be a table") }
+            for key in t.keys where key != "formats" {
+                throw .profileInvalid(file: file, reason: "unknown key \"\(key)\" in [dates]; only formats is accepted")
+            }
+            if let formats = t["formats"] {
+                guard let array = formats.array else {
+                    throw .profileInvalid(file: file, reason: "[dates] formats must be a list such as [\"dd/MM/yyyy\"]")
+                }
+                var list: [String] = []
+                for item in array {
+                    guard let s = item.string else {
+                        throw .profileInvalid(file: file, reason: "[dates] formats must hold quoted formats")
+                    }
+                    list.append(s)
+                }
+                do { _ = try DateParser(formats: list) } catch {
+                    throw .profileInvalid(file: file, reason: error.description)
+                }
+                dateFormats = list
+            }
+        }
+        if let values = table["values"] {
+            guard let t = values.table else { throw .profileInvalid(file: file, reason: "[values.FIELD] tables map file values to canonical codes") }
+            for (field, mapping) in t {
+                guard let accepted = CodeLists.accepted(forField: field) else {
+                    throw .profileInvalid(file: file, reason: "[values.\(field)]: \(field) has no codes to map; fields with codes are \(CodeLists.fieldsWithCodes.joined(separator: ", "))")
+                }
+                guard let m = mapping.table else { throw .profileInvalid(file: file, reason: "[values.\(field)] must be a table") }
+                var map: [String: String] = [:]
+                for (from, to) in m {
+                    guard let target = to.string else {
+                        throw .profileInvalid(file: file, reason: "[values.\(field)] \"\(from)\" must map to a quoted code")
+                    }
+                    guard accepted.contains(NameMatching.key(target)) else {
+                        throw .profileInvalid(file: file, reason: "[values.\(field)] \"\(from)\" = \"\(target)\": \"\(target)\" is not a code of \(field); use one of \(CodeLists.display(forField: field))")
+                    }
+                    map[NameMatching.key(from)] = target
+                }
+                self.values[field] = map
+            }
+        }
+        if let csv = table["csv"] {
+            guard let t = csv.table else { throw .profileInvalid(file: file, reason: "[csv] must be a table") }
+            for key in t.keys where key != "delimiter" {
+                throw .profileInvalid(file: file, reason: "unknown key \"\(key)\" in [csv]; only delimiter is accepted")
+            }
+            if let d = t["delimiter"] {
+                guard let s = d.string, let byte = Delimiter.parse(s) else {
+                    throw .profileInvalid(file: file, reason: "[csv] delimiter must be \",\", \";\" or \"tab\"")
+                }
+                delimiter = byte
+            }
+        }
+    }
+
+    /// Two names mapped to one header would read one column twice, silently.
+    private static func checkNoTwoFieldsShareAHeader(_ columns: [String: String], file: String) throws(InputError) {
+        var seen: [String: String] = [:]
+        for name in columns.keys.sorted() {
+            let key = NameMatching.key(columns[name] ?? "")
+            if let other = seen[key] {
+                throw .profileInvalid(file: file, reason: "[columns] maps both \(other) and \(name) to the header \"\(columns[name] ?? "")\"; each header can feed one field")
+            }
+            seen[key] = name
+        }
+    }
+}
+
+/// The delimiters an extract may use.
+public enum Delimiter {
+    /// `,` `;` or `tab` (also a literal tab character).
+    public static func parse(_ text: String) -> UInt8? {
+        switch text.lowercased() {
+        case ",", "comma": return UInt8(ascii: ",")
+        case ";", "semicolon": return UInt8(ascii: ";")
+        case "\t", "tab", "\\t": return 9
+        default: return nil
+        }
+    }
+}

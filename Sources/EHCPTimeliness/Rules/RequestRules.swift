@@ -1,0 +1,45 @@
+/// A rule's results for one record, and the warnings the rule itself raised.
+public struct RuleOutcome: Sendable {
+    public var results: [CaseResult] = []
+    /// (canonical field, value, message)
+    public var warnings: [(field: String, value: String, message: String)] = []
+}
+
+/// The three request-stage measures (statutory-timescales.md).
+public enum RequestRules {
+    /// Evaluates `decision-to-assess-6w`, `no-plan-decision-16w` and `final-plan-20w`.
+    public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day) -> RuleOutcome {
+        var out = RuleOutcome()
+        let withdrawn = r.withdrawnDate != nil
+
+        // 6 weeks: every request, except a withdrawn one that never got a decision (reg 5(1)).
+        if !(withdrawn && r.assessmentDecisionDate == nil) {
+            add(.decisionToAssess6w, r, days: 42, completed: r.assessmentDecisionDate,
+                reading: r.decisionException, field: "decision_exception_reason", sequence: sequence, asAt: asAt, to: &out)
+        }
+        // Withdrawn requests leave the 16- and 20-week measures.
+        guard !withdrawn else { return out }
+        if r.planDecision == .noPlan {
+            add(.noPlanDecision16w, r, days: 112, completed: r.planDecisionDate,
+                reading: r.exception, field: "exception_reason", sequence: sequence, asAt: asAt, to: &out)
+        } else if r.assessmentDecision != .refuse {
+            add(.finalPlan20w, r, days: 140, completed: r.finalPlanDate,
+                reading: r.exception, field: "exception_reason", sequence: sequence, asAt: asAt, to: &out)
+        }
+        return out
+    }
+
+    private static func add(_ measure: MeasureID, _ r: RequestRecord, days: Int, completed: Day?,
+                            reading: ExceptionReading, field: String, sequence: Int, asAt: Day,
+                            to out: inout RuleOutcome) {
+        let due = r.requestDate + days
+        let (exception, warning) = StatutoryExceptions.applied(reading, due: due)
+        if let warning { out.warnings.append((field, "covid_2020", "\(measure.rawValue): " + warning)) }
+        out.results.append(CaseResult(
+            measure: measure, caseID: r.caseID, line: r.line, sequence: sequence,
+            start: r.requestDate, due: due, completed: completed,
+            status: Deadline.status(due: due, completed: completed, asAt: asAt),
+            exception: exception, dimensions: r.cohort.values(on: r.requestDate),
+            team: r.cohort.team, caseworker: r.cohort.caseworker))
+    }
+}

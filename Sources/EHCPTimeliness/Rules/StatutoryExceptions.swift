@@ -1,0 +1,18 @@
+/// Which statutory exception applies to one measure of one case (regs 5(4), 10(4), 13(3)).
+public enum StatutoryExceptions {
+    /// SI 2020/471 relaxed the limits for deadlines in this window (inclusive; a convention of this tool).
+    public static let covidWindow = Day(year: 2020, month: 5, day: 1)!...Day(year: 2020, month: 9, day: 25)!
+
+    /// The applied exception for a measure due on `due`, or nil; `warning` explains a code
+    /// that was recorded but cannot apply.
+    public static func applied(_ reading: ExceptionReading, due: Day) -> (code: ExceptionCode?, warning: String?) {
+        switch reading {
+        case .none, .unrecognised:
+            return (nil, nil)
+        case .code(.covid2020) where !covidWindow.contains(due):
+            return (nil, "covid_2020 applies only to deadlines from 1 May 2020 to 25 September 2020 (SI 2020/471); this deadline is \(due.iso), so the case is counted without an exception")
+        case .code(let code):
+            return (code, nil)
+        }
+    }
+}
