@@ -29,3 +29,21 @@ enum FileBytes {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension FileBytes {
+    /// Calls `body` with successive blocks of the file (streaming, constant memory).
+    static func forEachBlock(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// One input file and the extract kind it holds.
+public struct InputFile: Sendable, Equatable {
+    public var kind: ExtractKind
+    /// The path as the user gave it (outputs name files this way, never absolutely).
+    public var path: String
+    public init(kind: ExtractKind, path: String) { self.kind = kind; self.path = path }
+}
+
+/// Everything an analysis run depends on: the same options give the same bytes.
+public struct AnalysisOptions: Sendable {
+    public var inputs: [InputFile]
+    public var asAt: Day
+    public var profilePath: String?
+    public var by: [String] = []
+    public var period: PeriodUnit = .month
+    /// Open cases due within this many days of the as-at date join the action list.
+    public var dueWithin: Int = 28
+    /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
+    public var delimiter: UInt8?
+
+    public init(inputs: [InputFile], asAt: Day) {
+        self.inputs = inputs
+        self.asAt = asAt
+    }
+
+    /// The settings stated in every output.
+    public var settings: [(key: String, value: String)] {
+        [("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue)]
+    }
+}
