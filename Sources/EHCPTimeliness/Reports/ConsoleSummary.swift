@@ -1,0 +1,55 @@
+/// The short summary a person reads at the end of a run.
+public enum ConsoleSummary {
+    public static func text(_ result: AnalysisResult, outputFolder: String?) -> String {
+        var lines: [String] = []
+        lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")
+        for input in result.inputs {
+            lines.append("  " + input.reconciliation)
+        }
+        let errors = result.problems.filter { $0.severity == .error }.count
+        let warnings = result.problems.count - errors
+        if errors + warnings > 0 {
+            lines.append("  data quality: \(errors) rejected row problem\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                         + (outputFolder.map { " (see \($0)/data-quality.csv)" } ?? ""))
+        }
+        lines.append("")
+        let header = ["measure", "cases", "excl. exceptions", "incl. exceptions", "open", "overdue"]
+        var table: [[String]] = [header]
+        for row in result.summary where row.isAllPeriods && row.isCohortTotal(in: result.byColumns.count) {
+            table.append([row.measure.rawValue, String(row.cases), percent(row.rateExclExceptions),
+                          percent(row.rateInclExceptions), String(row.openInTime + row.openOverdue + row.exceptedOpen),
+                          String(row.openOverdue)])
+        }
+        if table.count == 1 { lines.append("  no cases to measure") }
+        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        for row in table {
+            lines.append("  " + row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(widths[c]) : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  "))
+        }
+        lines.append("")
+        lines.append("  \(result.actionList.count) case\(result.actionList.count == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
+        if let outputFolder {
+            lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func percent(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return Rates.formatTenths(Int((value * 10).rounded())) + " %"
+    }
+}
+
+extension SummaryRow {
+    /// True for the row that totals all cohorts (or the only cohort when there is no `--by`).
+    func isCohortTotal(in dimensionCount: Int) -> Bool { dimensionCount == 0 || isCohortTotal }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+extension OutputFiles {
+    public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "summary.json"]
+}

@@ -1,0 +1,109 @@
+/// The files of outputs.md, built from a finished analysis.
+public enum OutputFiles {
+    /// cases.csv: one row per case and measure.
+    public static func cases(_ result: AnalysisResult) -> String {
+        var w = CSVWriter(header: ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
+                                   "exception", "days_elapsed", "days_from_due", "period"] + result.byColumns)
+        let asAt = result.options.asAt
+        for c in result.cases {
+            let end = c.completed ?? asAt
+            w.appendRow([c.measure.rawValue, c.caseID, String(c.line), c.start?.iso ?? "", c.due.iso,
+                         c.completed?.iso ?? "", c.status.rawValue, c.exception?.rawValue ?? "",
+                         c.start.map { String(end - $0) } ?? "", String(end - c.due),
+                         result.options.period.label(for: c.periodDate)] + c.dimensions)
+        }
+        return w.text
+    }
+
+    /// summary.csv: one row per measure, period and cohort.
+    public static func summary(_ result: AnalysisResult) -> String {
+        var w = CSVWriter(header: SummaryRow.header(byColumns: result.byColumns))
+        for row in result.summary { w.appendRow(row.cells()) }
+        return w.text
+    }
+
+    /// The `--by` columns that the action list adds after team and caseworker.
+    static func actionByColumns(_ result: AnalysisResult) -> [(name: String, index: Int)] {
+        result.byColumns.enumerated().compactMap { i, name in
+            let key = NameMatching.key(name)
+            if result.hasTeam && key == "team" || result.hasCaseworker && key == "caseworker" { return nil }
+            return (name, i)
+        }
+    }
+
+    /// exceptions.csv: the action list (cases needing action on the as-at date).
+    public static func exceptions(_ result: AnalysisResult) -> String {
+        let extra = actionByColumns(result)
+        var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
+        if result.hasTeam { header.append("team") }
+        if result.hasCaseworker { header.append("caseworker") }
+        var w = CSVWriter(header: header + extra.map(\.name))
+        for c in result.actionList {
+            var row = [c.measure.rawValue, c.caseID, c.due.iso, c.status.rawValue,
+                       String((c.completed ?? result.options.asAt) - c.due), c.exception?.rawValue ?? ""]
+            if result.hasTeam { row.append(c.team ?? "") }
+            if result.hasCaseworker { row.append(c.caseworker ?? "") }
+            w.appendRow(row + extra.map { c.dimensions[$0.index] })
+        }
+        return w.text
+    }
+
+    /// data-quality.csv: every rejected row and every warning.
+    public static func dataQuality(_ result: AnalysisResult) -> String {
+        var w = CSVWriter(header: ["file", "line", "case_id", "column", "value", "severity", "problem"])
+        for p in result.problems {
+            w.appendRow([p.file, p.line == 0 ? "" : String(p.line), p.caseID, p.column, p.value, p.severity.rawValue, p.problem])
+        }
+        return w.text
+    }
+
+    /// summary.json: the whole run as one object with sorted keys.
+    public static func summaryJSON(_ result: AnalysisResult) -> String {
+        var settings: [String: JSONValue] = [:]
+        for s in result.options.settings { settings[s.key] = .string(s.value) }
+        let inputs: [JSONValue] = result.inputs.map { i in
+            .object(["kind": .string(i.kind.rawValue), "name": .string(i.file), "rows_read": .int(i.rowsRead),
+                     "analysed": .int(i.analysed), "rejected": .int(i.rejected), "sha256": .string(i.sha256)])
+        }
+        let header = SummaryRow.header(byColumns: result.byColumns)
+        var measures: [JSONValue] = []
+        for measure in MeasureID.allCases {
+            let rows = result.summary.filter { $0.measure == measure }
+            guard !rows.isEmpty else { continue }
+            let def = measure.definition
+            measures.append(.object([
+                "id": .string(measure.rawValue), "citation": .string(def.citation), "title": .string(def.title),
+                "rows": .array(rows.map { row in
+                    var object: [String: JSONValue] = [:]
+                    for (name, cell) in zip(header, row.cells()) { object[name] = .string(cell) }
+                    object["cases"] = .int(row.cases); object["on_time"] = .int(row.onTime); object["late"] = .int(row.late)
+                    object["open_in_time"] = .int(row.openInTime); object["open_overdue"] = .int(row.openOverdue)
+                    object["excepted"] = .int(row.excepted)
+                    object["rate_excl_exceptions"] = number(row.rateExclExceptions)
+                    object["rate_incl_exceptions"] = number(row.rateInclExceptions)
+                    object["rate_incl_overdue"] = number(row.rateInclOverdue)
+                    object["ci95_low"] = number(row.ci95Low); object["ci95_high"] = number(row.ci95High)
+                    object["median_days"] = number(row.medianDays)
+                    return .object(object)
+                }),
+            ]))
+        }
+        let errors = result.problems.filter { $0.severity == .error }.count
+        return JSONValue.object([
+            "tool": .object(["name": .string(Tool.name), "version": .string(Tool.version)]),
+            "rules": .object(["version": .string(RuleSet.version), "settings": .object(settings)]),
+            "as_at": .string(result.options.asAt.iso),
+            "inputs": .array(inputs),
+            "measures": .array(measures),
+            "data_quality": .object(["errors": .int(errors), "warnings": .int(result.problems.count - errors)]),
+        ]).rendered()
+    }
+
+    private static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+
+    /// Every file of the contract, by name.
+    public static func all(_ result: AnalysisResult) -> [(name: String, contents: String)] {
+        [("cases.csv", cases(result)), ("summary.csv", summary(result)), ("exceptions.csv", exceptions(result)),
+         ("data-quality.csv", dataQuality(result)), ("summary.json", summaryJSON(result))]
+    }
+}

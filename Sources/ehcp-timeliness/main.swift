@@ -1,2 +1,0 @@
-import EHCPTimeliness
-print(Tool.name)
