@@ -1,0 +1,146 @@
+import Testing
+@testable import EHCPTimeliness
+
+@Suite struct HeaderMatchingTests {
+    static let minimal = ["case_id", "request_date"]
+
+    @Test(arguments: ["Request Date", "request-date", "RequestDate", "REQUEST_DATE", "request date.", "\u{FEFF}Request Date"])
+    func headerVariantsMatchTheCanonicalName(header: String) throws {
+        let layout = try ColumnLayout(kind: .requests, header: [header, "Case ID"], profile: MappingProfile(), file: "r.csv")
+        #expect(layout.fieldIndex["request_date"] == 0)
+        #expect(layout.fieldIndex["case_id"] == 1)
+    }
+
+    @Test func byteOrderMarkIsDroppedFromTheFirstHeader() throws {
+        let layout = try ColumnLayout(kind: .requests, header: ["\u{FEFF}team", "case_id", "request_date"], profile: MappingProfile(), file: "r.csv")
+        #expect(layout.header[0] == "team")
+        #expect(layout.dimensionIndex(named: "team") == 0)
+    }
+
+    @Test func missingRequiredColumnNamesTheColumnAndWhatTheHeaderHas() {
+        #expect(throws: InputError.missingColumns(file: "r.csv", kind: "requests", columns: ["request_date"], found: ["case_id", "Received"])) {
+            try ColumnLayout(kind: .requests, header: ["case_id", "Received"], profile: MappingProfile(), file: "r.csv")
+        }
+        let message = InputError.missingColumns(file: "r.csv", kind: "requests", columns: ["request_date"], found: ["case_id"]).description
+        #expect(message.contains("r.csv") && message.contains("request_date") && message.contains("--profile"))
+    }
+
+    @Test func twoHeadersMeaningOneFieldStopTheRun() {
+        #expect(throws: InputError.ambiguousColumns(file: "r.csv", field: "request_date", headers: ["Request Date", "request_date"])) {
+            try ColumnLayout(kind: .requests, header: ["case_id", "Request Date", "request_date"], profile: MappingProfile(), file: "r.csv")
+        }
+    }
+
+    @Test func nonCanonicalColumnsAreKeptAsDimensions() throws {
+        let layout = try ColumnLayout(kind: .requests, header: ["case_id", "Team", "request_date", "Primary Need"], profile: MappingProfile(), file: "r.csv")
+        #expect(layout.dimensions.map(\.name) == ["Team", "Primary Need"])
+        #expect(layout.dimensionIndex(named: "primary_need") == 3)
+    }
+
+    @Test func profileRenamesFieldsAndDimensions() throws {
+        var profile = MappingProfile()
+        profile.columns = ["case_id": "Involvement ID", "request_date": "Received Date", "team": "Locality"]
+        let layout = try ColumnLayout(kind: .requests, header: ["Locality", "Received Date", "Involvement ID"], profile: profile, file: "r.csv")
+        #expect(layout.fieldIndex["case_id"] == 2)
+        #expect(layout.fieldIndex["request_date"] == 1)
+        #expect(layout.dimensionIndex(named: "team") == 0)
+        #expect(layout.columnName("request_date") == "Received Date")
+    }
+
+    @Test func profileColumnAbsentFromTheFileIsAWarningWhenOptional() throws {
+        var profile = MappingProfile()
+        profile.columns = ["final_plan_date": "Date Final Issued"]
+        let layout = try ColumnLayout(kind: .requests, header: Self.minimal, profile: profile, file: "r.csv")
+        #expect(layout.fieldIndex["final_plan_date"] == nil)
+        #expect(layout.warnings.count == 1)
+    }
+}
+
+@Suite struct MappingProfileTests {
+    static let example = """
+        # Example: an export with its own column names and UK dates
+        [columns]
+        case_id = "Involvement ID"
+        request_date = "Received Date"
+        team = "Locality"
+
+        [dates]
+        formats = ["dd/MM/yyyy", "yyyy-MM-dd"]
+
+        [values.assessment_decision]
+        "Agreed" = "assess"
+        "Not agreed" = "refuse"
+
+        [csv]
+        delimiter = ";"
+        """
+
+    @Test func theDocumentedExampleLoads() throws {
+        let p = try MappingProfile(toml: Self.example, file: "p.toml")
+        #expect(p.columns["case_id"] == "Involvement ID")
+        #expect(p.columns["team"] == "Locality")
+        #expect(p.dateFormats == ["dd/MM/yyyy", "yyyy-MM-dd"])
+        #expect(p.values["assessment_decision"]?[NameMatching.key("Not agreed")] == "refuse")
+        #expect(p.delimiter == UInt8(ascii: ";"))
+    }
+
+    @Test func syntaxErrorNamesTheFileAndLine() {
+        do {
+            _ = try MappingProfile(toml: "[columns]\ncase_id = \n", file: "p.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("p.toml"))
+            #expect(error.description.contains("line 2"))
+        }
+    }
+
+    @Test func mappingToAnUnknownCodeIsRejectedWithTheAcceptedCodes() {
+        do {
+            _ = try MappingProfile(toml: "[values.assessment_decision]\n\"Agreed\" = \"asses\"\n", file: "p.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("assess, refuse"))
+        }
+    }
+
+    @Test func twoFieldsMappedToOneHeaderAreRejected() {
+        #expect(throws: InputError.self) {
+            try MappingProfile(toml: "[columns]\nrequest_date = \"Date\"\nfinal_plan_date = \"Date\"\n", file: "p.toml")
+        }
+    }
+
+    @Test func unknownTablesAndBadFormatsAreRejected() {
+        #expect(throws: InputError.self) { try MappingProfile(toml: "[colums]\ncase_id = \"x\"\n", file: "p.toml") }
+        #expect(throws: InputError.self) { try MappingProfile(toml: "[dates]\nformats = [\"YYYY-qq\"]\n", file: "p.toml") }
+        #expect(throws: InputError.self) { try MappingProfile(toml: "[csv]\ndelimiter = \"|\"\n", file: "p.toml") }
+    }
+
+    @Test func missingProfileFileSaysWhatToCheck() {
+        do {
+            _ = try MappingProfile.load(path: "/nonexistent/profile.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("/nonexistent/profile.toml"))
+            #expect(error.description.contains("No such file"))
+        }
+    }
+}
+
+@Suite struct AgeBandTests {
+    @Test(arguments: [
+        ("2020-01-07", "under 5"), ("2020-01-06", "5 to 10"), ("2014-01-07", "5 to 10"), ("2014-01-06", "11 to 15"),
+    ])
+    func ageIsCompletedYearsOnTheStartDate(dob: String, expected: String) {
+        #expect(AgeBand.label(dateOfBirth: Day(iso: dob), on: Day(iso: "2025-01-06")) == expected)
+    }
+
+    @Test func bandsFollowDfE() {
+        let on = Day(iso: "2025-06-01")!
+        func band(_ years: Int) -> String { AgeBand.label(dateOfBirth: on.addingMonths(-12 * years), on: on) }
+        #expect(band(4) == "under 5"); #expect(band(5) == "5 to 10"); #expect(band(10) == "5 to 10")
+        #expect(band(11) == "11 to 15"); #expect(band(15) == "11 to 15"); #expect(band(16) == "16 to 19")
+        #expect(band(19) == "16 to 19"); #expect(band(20) == "20 to 25"); #expect(band(25) == "20 to 25")
+        #expect(band(26) == "26 and over")
+        #expect(AgeBand.label(dateOfBirth: nil, on: on) == "unknown")
+    }
+}
