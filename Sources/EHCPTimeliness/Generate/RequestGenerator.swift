@@ -129,7 +129,7 @@ public struct RequestGenerator: Sendable {
     /// Generous upper bound of one encoded row (the longest row is well under 400 bytes).
     static let maxRowBytes = 1024
 
-    private func encode(_ r: RequestRecord, layout: Layout, into out: OutputFile) {
+    private func encode(_ r: SyntheticRequest, layout: Layout, into out: OutputFile) {
         var first = true
         for column in layout.columns {
             if !first { out.append(UInt8(ascii: ",")) }
@@ -193,7 +193,7 @@ public struct RequestGenerator: Sendable {
     // MARK: - Rows
 
     /// The row at `index` (0-based): a pure function of the generator's settings.
-    func record(at index: Int) -> RequestRecord {
+    func record(at index: Int) -> SyntheticRequest {
         let kind = self.kind(at: index)
         var ev = stream(index, 2)
         var request = quantileDate(index)
@@ -299,7 +299,7 @@ public struct RequestGenerator: Sendable {
         let age = RequestGenerator.age(born: dob, on: request)
         let primaryNeed = (age < 5 ? RequestGenerator.needUnder5 : RequestGenerator.needFrom5).pick(&ev)
 
-        var r = RequestRecord(
+        var r = SyntheticRequest(
             index: index, kind: kind, caseNumber: index + 1, personNumber: person,
             requestDate: request, assessmentDecisionDate: nil, assessmentDecision: nil,
             planDecisionDate: nil, planDecision: nil, draftPlanDate: nil, finalPlanDate: nil,
@@ -359,7 +359,7 @@ public struct RequestGenerator: Sendable {
     }
 
     /// Makes a row bad in one way the analyser must reject.
-    private func spoil(_ r: inout RequestRecord, as bad: BadRow, decisionDay: Int, rng: inout SplitMix64) {
+    private func spoil(_ r: inout SyntheticRequest, as bad: BadRow, decisionDay: Int, rng: inout SplitMix64) {
         guard let request = r.requestDate else { return }
         switch bad {
         case .impossibleDate:

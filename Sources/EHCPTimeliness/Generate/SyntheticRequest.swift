@@ -40,13 +40,13 @@ enum BadRow: Int, CaseIterable, Sendable {
     case unknownDecision
 }
 
-enum AssessmentDecision: Sendable {
+enum SyntheticAssessmentDecision: Sendable {
     case assess, refuse
     /// Not a valid code: written as `maybe` in both layouts.
     case unknown
 }
 
-enum PlanDecision: Sendable {
+enum SyntheticPlanDecision: Sendable {
     case issue, noPlan
 }
 
@@ -103,7 +103,7 @@ enum DateValue: Equatable, Sendable {
 }
 
 /// One generated request row, before it is written in either layout.
-struct RequestRecord: Sendable {
+struct SyntheticRequest: Sendable {
     /// Position in the file (0-based, data rows only).
     var index: Int
     var kind: RowKind
@@ -113,9 +113,9 @@ struct RequestRecord: Sendable {
     var personNumber: Int
     var requestDate: Day?
     var assessmentDecisionDate: DateValue?
-    var assessmentDecision: AssessmentDecision?
+    var assessmentDecision: SyntheticAssessmentDecision?
     var planDecisionDate: Day?
-    var planDecision: PlanDecision?
+    var planDecision: SyntheticPlanDecision?
     var draftPlanDate: Day?
     var finalPlanDate: Day?
     var withdrawnDate: Day?
