@@ -14,7 +14,9 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 /// Writes a set of files into a folder so that none is left half-written: every file
 /// goes to a temporary name first and is renamed into place only when all are complete.
 public enum OutputFolder {
-    public static func write(_ files: [(name: String, contents: String)], to folder: String) throws(OutputError) {
+    // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
+    // compiling a caller in another module of a public typed-throws function.
+    public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
         try makeFolders(folder)
         var temporary: [(String, String)] = []
         defer { for (tmp, _) in temporary { unlink(tmp) } }
