@@ -1,5 +1,8 @@
-// INTERFACE STUB — to be implemented with libcsv (see helper task). Do not change signatures
-// without telling the integrator.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One parsed CSV record, valid only inside the callback that receives it.
 public struct CSVRow {
@@ -10,10 +13,18 @@ public struct CSVRow {
     let ends: UnsafeBufferPointer<Int>
 
     public var count: Int { ends.count }
+
     /// The bytes of field `index` (empty when the row has fewer fields).
-    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> { fatalError() }
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+    }
+
     /// Field `index` decoded as UTF-8 (invalid bytes repaired), "" when absent.
-    public func string(_ index: Int) -> String { fatalError() }
+    public func string(_ index: Int) -> String {
+        String(decoding: field(index), as: UTF8.self)
+    }
 }
 
 /// A malformed record: the reader reports it and carries on at the next line.
@@ -28,21 +39,176 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case isDirectory(path: String)
     case readFailed(path: String, reason: String)
-    public var description: String { fatalError() }
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "cannot open \(path): \(reason) — check the path"
+        case let .isDirectory(path):
+            return "cannot read \(path): it is a directory, not a CSV file — check the path"
+        case let .readFailed(path, reason):
+            return "cannot read \(path): \(reason) — check that the file is complete and readable"
+        }
+    }
 }
 
 /// Streams a CSV file through libcsv in fixed-size chunks.
+///
+/// - Memory stays constant: the file is read with `read(2)` into one reusable chunk
+///   buffer and each record is assembled in reusable byte and offset buffers.
+/// - A leading UTF-8 byte-order mark is skipped; columns in problems do not count it.
+/// - Line ends are LF, CRLF or a lone CR; blank lines are skipped but counted.
+/// - Spaces (and tabs, unless tab is the delimiter) around unquoted fields are trimmed.
+/// - Malformed records are reported through `onProblem` and skipped up to the end of the
+///   line where the problem was found; reading then carries on.
 public final class CSVReader {
     public let path: String
     /// The delimiter in use (detected from the header line unless given).
     public private(set) var delimiter: UInt8
 
-    public init(path: String, delimiter: UInt8? = nil) throws(CSVError) { fatalError() }
+    /// Bytes read from the file at a time.
+    static let defaultChunkSize = 256 * 1024
+    /// The chunk size in use (tests shrink it to put chunk boundaries everywhere).
+    var chunkSize = CSVReader.defaultChunkSize
+
+    let fileDescriptor: Int32
+    /// Bytes consumed from a non-seekable input while detecting the delimiter.
+    var prefix: [UInt8] = []
+    /// Whether the descriptor has moved past what `prefix` holds, so a read must rewind.
+    var needsRewind = false
+
+    /// Opens `path` and, when `delimiter` is nil, detects the delimiter from the header line.
+    public init(path: String, delimiter: UInt8? = nil) throws(CSVError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            throw .cannotOpen(path: path, reason: CSVReader.systemMessage(errno))
+        }
+        var status = stat()
+        if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path: path)
+        }
+        self.fileDescriptor = fd
+        self.delimiter = delimiter ?? UInt8(ascii: ",")
+        if delimiter == nil {
+            self.delimiter = try detectDelimiter()
+        }
+    }
+
+    deinit {
+        close(fileDescriptor)
+    }
 
     /// Calls `onRow` for every record in file order (the header first) and `onProblem`
     /// for every malformed record. Errors thrown by the callbacks stop reading and are rethrown.
     public func read(
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void
-    ) throws { fatalError() }
+    ) throws {
+        if needsRewind {
+            guard lseek(fileDescriptor, 0, SEEK_SET) == 0 else {
+                throw CSVError.readFailed(
+                    path: path,
+                    reason: "the input cannot be rewound to be read again (\(CSVReader.systemMessage(errno)))")
+            }
+            prefix = []
+        }
+        needsRewind = true
+        var source = CSVByteSource(reader: self)
+        var scanner = CSVScanner(path: path, delimiter: delimiter)
+        defer { scanner.release() }
+        try scanner.scan(&source, onRow: onRow, onProblem: onProblem)
+    }
+
+    /// The C library's text for an `errno` value, e.g. "No such file or directory".
+    static func systemMessage(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    /// Reads up to `capacity` bytes: first whatever `prefix` still holds, then the file.
+    /// Returns 0 at end of file.
+    func readBytes(into buffer: UnsafeMutableRawPointer, capacity: Int, prefixOffset: inout Int) throws(CSVError) -> Int {
+        if prefixOffset < prefix.count {
+            let n = min(capacity, prefix.count - prefixOffset)
+            prefix.withUnsafeBytes { bytes in
+                buffer.copyMemory(from: bytes.baseAddress! + prefixOffset, byteCount: n)
+            }
+            prefixOffset += n
+            return n
+        }
+        return try readFromFile(into: buffer, capacity: capacity)
+    }
+
+    /// One `read(2)` from the descriptor, retried when interrupted. Returns 0 at end of file.
+    private func readFromFile(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(CSVError) -> Int {
+        while true {
+            let n = posixRead(fileDescriptor, buffer, capacity)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw .readFailed(path: path, reason: CSVReader.systemMessage(errno))
+        }
+    }
+
+    /// Counts `,` `;` and tab outside quotes in the first record and picks the most
+    /// frequent (ties in that order); comma when none occurs. Scans at most 1 MiB.
+    private func detectDelimiter() throws(CSVError) -> UInt8 {
+        let limit = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var counts = (comma: 0, semicolon: 0, tab: 0)
+        var inQuotes = false
+        var scanned = 0
+        var bomChecked = false
+        var done = false
+        while !done, scanned < limit {
+            let n = try readFromFile(into: buffer, capacity: chunkSize)
+            if n == 0 { break }
+            prefix.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+            var bytes = prefix[scanned...]
+            if !bomChecked {
+                if prefix.count < 3 && prefix.starts(with: CSVScanner.byteOrderMark.prefix(prefix.count)) {
+                    continue  // too short to tell yet
+                }
+                bomChecked = true
+                if prefix.starts(with: CSVScanner.byteOrderMark) { bytes = prefix[3...] }
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): inQuotes.toggle()
+                case UInt8(ascii: ",") where !inQuotes: counts.comma += 1
+                case UInt8(ascii: ";") where !inQuotes: counts.semicolon += 1
+                case 0x09 where !inQuotes: counts.tab += 1
+                case 0x0A, 0x0D: if !inQuotes { done = true }
+                default: break
+                }
+                if done { break }
+            }
+            scanned = prefix.count
+        }
+        // A regular file is simply read again from the start; anything else keeps the prefix.
+        if lseek(fileDescriptor, 0, SEEK_SET) == 0 {
+            prefix = []
+        }
+        var best: UInt8 = UInt8(ascii: ",")
+        var bestCount = counts.comma
+        if counts.semicolon > bestCount { best = UInt8(ascii: ";"); bestCount = counts.semicolon }
+        if counts.tab > bestCount { best = 0x09 }
+        return best
+    }
+}
+
+/// Feeds the reader's input to the scanner one chunk at a time.
+struct CSVByteSource {
+    let reader: CSVReader
+    var prefixOffset = 0
+
+    mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(CSVError) -> Int {
+        try reader.readBytes(into: buffer, capacity: capacity, prefixOffset: &prefixOffset)
+    }
+}
+
+/// `read(2)`, named apart from `CSVReader.read(onRow:onProblem:)`.
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

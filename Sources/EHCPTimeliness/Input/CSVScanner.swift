@@ -1,0 +1,396 @@
+import CLibCSV
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// libcsv's parser states (csv_parser.pstate); they are private to libcsv.c.
+private let rowNotBegun: Int32 = 0
+private let fieldNotBegun: Int32 = 1
+private let fieldBegun: Int32 = 2
+private let fieldMightHaveEnded: Int32 = 3
+
+private let lineFeed: UInt8 = 0x0A
+private let carriageReturn: UInt8 = 0x0D
+private let quote: UInt8 = 0x22
+private let space: UInt8 = 0x20
+private let tab: UInt8 = 0x09
+
+/// The record being assembled: field bytes back to back and the end offset of each
+/// field. Both buffers are reused for every record and only grow.
+struct CSVRecordStorage {
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCount = 0
+    var byteCapacity: Int
+    var ends: UnsafeMutablePointer<Int>
+    var fieldCount = 0
+    var fieldCapacity: Int
+    /// Set by libcsv's end-of-record callback.
+    var complete = false
+
+    init() {
+        byteCapacity = 4096
+        bytes = .allocate(capacity: byteCapacity)
+        fieldCapacity = 64
+        ends = .allocate(capacity: fieldCapacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ field: UnsafeRawPointer?, _ length: Int) {
+        if fieldCount == fieldCapacity { growFields() }
+        if length > 0, let field {
+            if byteCount + length > byteCapacity { growBytes(toHold: byteCount + length) }
+            UnsafeMutableRawPointer(bytes + byteCount).copyMemory(from: field, byteCount: length)
+            byteCount += length
+        }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    mutating func reset() {
+        byteCount = 0
+        fieldCount = 0
+        complete = false
+    }
+
+    var row: (bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) {
+        (UnsafeBufferPointer(start: bytes, count: byteCount), UnsafeBufferPointer(start: ends, count: fieldCount))
+    }
+
+    private mutating func growBytes(toHold needed: Int) {
+        var capacity = byteCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = grown
+        byteCapacity = capacity
+    }
+
+    private mutating func growFields() {
+        let capacity = fieldCapacity * 2
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        grown.update(from: ends, count: fieldCount)
+        ends.deallocate()
+        ends = grown
+        fieldCapacity = capacity
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+}
+
+/// The state libcsv's callbacks reach through their `void *` argument (via `Unmanaged`).
+/// The storage sits behind a pointer so the callbacks mutate it without reference
+/// counting or exclusivity checks.
+final class CSVRecordSink {
+    let storage: UnsafeMutablePointer<CSVRecordStorage>
+
+    init() {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: CSVRecordStorage())
+    }
+
+    deinit {
+        storage.pointee.deallocate()
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+}
+
+// libcsv callbacks: plain functions (no captures, no actor isolation). They only copy
+// bytes and set a flag, so nothing can fail or throw inside C.
+
+/// Field callback: append the field to the record being assembled.
+private func csvFieldEnded(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    Unmanaged<CSVRecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+        $0.storage.pointee.append(field, length)
+    }
+}
+
+/// Record callback: the record is complete; the scanner delivers it once `csv_parse` returns.
+private func csvRecordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    Unmanaged<CSVRecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+        $0.storage.pointee.complete = true
+    }
+}
+
+/// Space test for tab-delimited files: only spaces are trimmed, so a tab is always a
+/// delimiter (libcsv's default trims tabs too).
+private func csvIsSpaceOnly(_ c: UInt8) -> Int32 {
+    c == space ? 1 : 0
+}
+
+/// Drives libcsv over a byte stream and keeps what libcsv does not: physical line
+/// numbers, columns, and where a quoted field opened.
+///
+/// The input is cut into pieces that never cross a line end (LF, CRLF or lone CR), and
+/// each piece goes to `csv_parse` on its own. A record can therefore end only at the end
+/// of a piece, so the line where a record starts is the line of the first piece fed while
+/// the parser was between records.
+struct CSVScanner {
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    let path: String
+    let delimiter: UInt8
+    let trimsTabs: Bool
+    let parser: UnsafeMutablePointer<csv_parser>
+    let sink: CSVRecordSink
+    let storage: UnsafeMutablePointer<CSVRecordStorage>
+    let context: UnsafeMutableRawPointer
+
+    /// Physical line (1-based) of the next byte fed.
+    var line = 1
+    /// File offset of the first byte of `line` (after the byte-order mark on line 1).
+    var lineStart = 0
+    /// Line where the record being assembled started.
+    var recordLine = 1
+    /// After a malformed record: ignore input up to the end of the line.
+    var skipping = false
+    /// A chunk ended with CR; the next chunk tells whether it was CRLF.
+    var pendingCR = false
+    /// Where the quoted field the parser is inside opened.
+    var quoteLine = 0
+    var quoteColumn = 0
+
+    init(path: String, delimiter: UInt8) {
+        self.path = path
+        self.delimiter = delimiter
+        self.trimsTabs = delimiter != tab
+        parser = .allocate(capacity: 1)
+        parser.initialize(to: csv_parser())
+        csv_init(parser, UInt8(CSV_STRICT))
+        csv_set_delim(parser, delimiter)
+        if !trimsTabs { csv_set_space_func(parser, csvIsSpaceOnly) }
+        sink = CSVRecordSink()
+        storage = sink.storage
+        context = Unmanaged.passUnretained(sink).toOpaque()
+    }
+
+    /// Frees libcsv's buffer and the parser; call once when done.
+    func release() {
+        csv_free(parser)
+        parser.deinitialize(count: 1)
+        parser.deallocate()
+        // libcsv reached the sink through an unretained pointer: keep it alive until here.
+        withExtendedLifetime(sink) {}
+    }
+
+    mutating func scan(
+        _ source: inout CSVByteSource,
+        onRow: (CSVRow) throws -> Void,
+        onProblem: (CSVProblem) throws -> Void
+    ) throws {
+        // At least enough room to recognise a byte-order mark.
+        let capacity = max(source.reader.chunkSize, 4)
+        let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { chunk.deallocate() }
+        var offset = 0  // file offset of chunk[0]
+        var atStart = true
+        while true {
+            var count = try source.read(into: chunk, capacity: capacity)
+            var position = 0
+            if atStart {
+                atStart = false
+                // Enough bytes to recognise a byte-order mark.
+                while count > 0, count < 3 {
+                    let more = try source.read(into: chunk + count, capacity: capacity - count)
+                    if more == 0 { break }
+                    count += more
+                }
+                if count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+                    position = 3
+                    lineStart = 3
+                }
+            }
+            if count == 0 { break }
+            try scanChunk(chunk, from: position, count: count, offset: offset, onRow: onRow, onProblem: onProblem)
+            offset += count
+        }
+        try finish(at: offset, onRow: onRow, onProblem: onProblem)
+    }
+
+    /// Cuts `chunk[position..<count]` at line ends and feeds each piece.
+    private mutating func scanChunk(
+        _ chunk: UnsafeMutablePointer<UInt8>,
+        from start: Int,
+        count: Int,
+        offset: Int,
+        onRow: (CSVRow) throws -> Void,
+        onProblem: (CSVProblem) throws -> Void
+    ) throws {
+        var position = start
+        if pendingCR {
+            pendingCR = false
+            if position < count, chunk[position] == lineFeed {
+                // The LF of a CRLF split across chunks belongs to the same line.
+                try feed(chunk + position, count: 1, at: offset + position, onRow: onRow, onProblem: onProblem)
+                position += 1
+            }
+            newLine(at: offset + position)
+        }
+        // Index of the next CR at or after `position` (count when none), searched lazily
+        // so that LF-only files scan for CR once per chunk.
+        var nextCR = -1
+        while position < count {
+            if nextCR < position {
+                nextCR = chunk.index(of: carriageReturn, from: position, to: count) ?? count
+            }
+            var end: Int
+            var terminated = true
+            if let lf = chunk.index(of: lineFeed, from: position, to: count) {
+                // A CR before the one just ahead of the LF is a lone CR: a line end of its own.
+                end = nextCR < lf - 1 ? nextCR + 1 : lf + 1
+            } else if nextCR < count {
+                end = nextCR + 1
+                if end == count {
+                    // CR at the chunk's end: a line end either way, but an LF may follow.
+                    terminated = false
+                    pendingCR = true
+                }
+            } else {
+                end = count
+                terminated = false
+            }
+            try feed(chunk + position, count: end - position, at: offset + position, onRow: onRow, onProblem: onProblem)
+            if terminated { newLine(at: offset + end) }
+            position = end
+        }
+    }
+
+    private mutating func newLine(at offset: Int) {
+        line += 1
+        lineStart = offset
+        skipping = false
+    }
+
+    /// Parses one piece of a single line; delivers the record or the problem it completes.
+    private mutating func feed(
+        _ piece: UnsafeMutablePointer<UInt8>,
+        count: Int,
+        at offset: Int,
+        onRow: (CSVRow) throws -> Void,
+        onProblem: (CSVProblem) throws -> Void
+    ) throws {
+        if skipping { return }
+        let startState = parser.pointee.pstate
+        let startQuoted = parser.pointee.quoted
+        if startState == rowNotBegun { recordLine = line }
+        let used = csv_parse(parser, piece, count, csvFieldEnded, csvRecordEnded, context)
+        if used < count {
+            guard csv_error(parser) == CSV_EPARSE else {
+                throw CSVError.readFailed(
+                    path: path, reason: "a field on line \(line) is too large to hold in memory")
+            }
+            let message = parser.pointee.pstate == fieldMightHaveEnded
+                ? "text after a closing quote"
+                : "unexpected quote inside an unquoted field"
+            let problem = CSVProblem(line: line, column: offset + used - lineStart + 1, message: message)
+            discardRecord()
+            skipping = true
+            try onProblem(problem)
+            return
+        }
+        if storage.pointee.complete {
+            let row = storage.pointee.row
+            defer { storage.pointee.reset() }
+            try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
+        } else if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0,
+                  !(startState == fieldBegun && startQuoted != 0),
+                  let opening = openingQuote(in: piece, count: count, state: startState, quoted: startQuoted != 0)
+        {
+            quoteLine = line
+            quoteColumn = offset + opening - lineStart + 1
+        }
+    }
+
+    /// Replays libcsv's state machine over `piece` (which parsed without error) and
+    /// returns the index of the last quote that opened a quoted field, if any.
+    private func openingQuote(in piece: UnsafeMutablePointer<UInt8>, count: Int, state: Int32, quoted: Bool) -> Int? {
+        var state = state
+        var quoted = quoted
+        var opening: Int?
+        for i in 0..<count {
+            let c = piece[i]
+            let isTerminator = c == lineFeed || c == carriageReturn
+            switch state {
+            case rowNotBegun, fieldNotBegun:
+                if c != delimiter, c == space || (trimsTabs && c == tab) { continue }
+                if isTerminator {
+                    state = rowNotBegun
+                } else if c == delimiter {
+                    state = fieldNotBegun
+                } else if c == quote {
+                    state = fieldBegun
+                    quoted = true
+                    opening = i
+                } else {
+                    state = fieldBegun
+                    quoted = false
+                }
+            case fieldBegun:
+                if quoted {
+                    if c == quote { state = fieldMightHaveEnded }
+                } else if c == delimiter {
+                    state = fieldNotBegun
+                } else if isTerminator {
+                    state = rowNotBegun
+                }
+            default:  // after a quote inside a quoted field
+                if c == delimiter {
+                    state = fieldNotBegun
+                } else if isTerminator {
+                    state = rowNotBegun
+                } else if c == quote {
+                    state = fieldBegun  // a doubled quote
+                }
+            }
+        }
+        return opening
+    }
+
+    /// Drops the partial record and returns the parser to the start of a record.
+    private mutating func discardRecord() {
+        storage.pointee.reset()
+        csv_fini(parser, nil, nil, nil)
+    }
+
+    /// End of input: an unterminated quoted field is a problem; anything else left in the
+    /// parser (a last line without a line end) is a record.
+    private mutating func finish(
+        at offset: Int,
+        onRow: (CSVRow) throws -> Void,
+        onProblem: (CSVProblem) throws -> Void
+    ) throws {
+        if pendingCR {
+            pendingCR = false
+            newLine(at: offset)
+        }
+        if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0 {
+            discardRecord()
+            try onProblem(CSVProblem(
+                line: quoteLine, column: quoteColumn,
+                message: "a quoted field opened on line \(quoteLine) is never closed"))
+            return
+        }
+        csv_fini(parser, csvFieldEnded, csvRecordEnded, context)
+        if storage.pointee.complete {
+            let row = storage.pointee.row
+            defer { storage.pointee.reset() }
+            try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
+        }
+    }
+}
+
+extension UnsafeMutablePointer<UInt8> {
+    /// Index of the first `byte` in `self[from..<to]` (memchr).
+    @inline(__always)
+    fileprivate func index(of byte: UInt8, from: Int, to: Int) -> Int? {
+        guard from < to, let found = memchr(self + from, Int32(byte), to - from) else { return nil }
+        return UnsafeRawPointer(self).distance(to: UnsafeRawPointer(found))
+    }
+}
