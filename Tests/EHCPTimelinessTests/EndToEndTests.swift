@@ -64,7 +64,7 @@ import Testing
         #expect(problem(line: "8")?[6].contains("after the as-at date") == true)
         #expect(problem(line: "9")?[5] == "warning")
         #expect(problem(line: "9")?[6].contains("reg 8(2)") == true)
-        #expect(problem(line: "10")?[6].contains("has 3 fields") == true)
+        #expect(problem(line: "10")?[6].contains("has 4 fields but the header has 10") == true)
         #expect(problem(line: "11")?[5] == "error")
         #expect(problem(line: "11")?[6].contains("line 11, column") == true)
         let errors = dq.filter { $0.count > 5 && $0[5] == "error" }
