@@ -25,6 +25,12 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Requests extract (CSV): one row per request for an EHC needs assessment.", valueName: "file"))
     var requests: String?
 
+    @Option(name: .long, help: ArgumentHelp("Annual reviews extract (CSV): one row per review meeting; a plan not yet reviewed is one row with a blank meeting date.", valueName: "file"))
+    var reviews: String?
+
+    @Option(name: .long, help: ArgumentHelp("Phase transfers extract (CSV): one row per transfer.", valueName: "file"))
+    var transfers: String?
+
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the extract was taken (yyyy-mm-dd). Required: results never depend on the day the tool runs.", valueName: "date"))
     var asAt: String
 
@@ -40,6 +46,12 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("due-within"), help: ArgumentHelp("Open cases due within this many days join the action list.", valueName: "days"))
     var dueWithin: Int = 28
 
+    @Option(name: .customLong("review-clock"), help: ArgumentHelp("When an annual review is complete: decision (the decision after the meeting is notified; default) or meeting (the meeting is held).", valueName: "clock"))
+    var reviewClock: String = "decision"
+
+    @Option(name: .customLong("transfer-deadline"), help: ArgumentHelp("Reading of \"before 15 February\": literal (by 14 February, 30 March post-16; default) or inclusive (by 15 February, 31 March).", valueName: "reading"))
+    var transferDeadline: String = "literal"
+
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
@@ -49,7 +61,11 @@ struct AnalysisArguments: ParsableArguments {
         }
         var inputs: [InputFile] = []
         if let requests { inputs.append(InputFile(kind: .requests, path: requests)) }
-        guard !inputs.isEmpty else { throw ValidationError("give at least one extract: --requests FILE") }
+        if let reviews { inputs.append(InputFile(kind: .reviews, path: reviews)) }
+        if let transfers { inputs.append(InputFile(kind: .transfers, path: transfers)) }
+        guard !inputs.isEmpty else {
+            throw ValidationError("give at least one extract: --requests FILE, --reviews FILE or --transfers FILE")
+        }
         var options = AnalysisOptions(inputs: inputs, asAt: asAtDay)
         options.profilePath = profile
         options.by = (by ?? "").split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
@@ -57,6 +73,14 @@ struct AnalysisArguments: ParsableArguments {
             throw ValidationError("--period \(period) is not a period; use one of " + PeriodUnit.allCases.map(\.rawValue).joined(separator: ", "))
         }
         options.period = unit
+        guard let clock = ReviewClock(rawValue: reviewClock) else {
+            throw ValidationError("--review-clock \(reviewClock) is not a clock; use decision or meeting")
+        }
+        options.reviewClock = clock
+        guard let reading = TransferDeadline(rawValue: transferDeadline) else {
+            throw ValidationError("--transfer-deadline \(transferDeadline) is not a reading; use literal or inclusive")
+        }
+        options.transferDeadline = reading
         guard dueWithin >= 0 else { throw ValidationError("--due-within must be 0 or more days") }
         options.dueWithin = dueWithin
         if let delimiter {

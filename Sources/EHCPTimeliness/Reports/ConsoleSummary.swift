@@ -3,6 +3,9 @@ public enum ConsoleSummary {
     public static func text(_ result: AnalysisResult, outputFolder: String?) -> String {
         var lines: [String] = []
         lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")
+        let o = result.options
+        lines.append("  settings: period \(o.period.rawValue), review clock \(o.reviewClock.rawValue), transfer deadline \(o.transferDeadline.rawValue)"
+                     + " (\(o.transferDeadline == .literal ? "before 15 February = by 14 February" : "by 15 February")), due within \(o.dueWithin) days")
         for input in result.inputs {
             lines.append("  " + input.reconciliation)
         }

@@ -1,8 +1,16 @@
+/// A warning raised by a rule (not by reading a row): the line it concerns, the
+/// canonical field, the value and what the analyst should know.
+public struct RuleWarning: Sendable, Equatable {
+    public var line: Int
+    public var field: String
+    public var value: String
+    public var message: String
+}
+
 /// A rule's results for one record, and the warnings the rule itself raised.
 public struct RuleOutcome: Sendable {
     public var results: [CaseResult] = []
-    /// (canonical field, value, message)
-    public var warnings: [(field: String, value: String, message: String)] = []
+    public var warnings: [RuleWarning] = []
 }
 
 /// The three request-stage measures (statutory-timescales.md).
@@ -34,7 +42,7 @@ public enum RequestRules {
                             to out: inout RuleOutcome) {
         let due = r.requestDate + days
         let (exception, warning) = StatutoryExceptions.applied(reading, due: due)
-        if let warning { out.warnings.append((field, "covid_2020", "\(measure.rawValue): " + warning)) }
+        if let warning { out.warnings.append(RuleWarning(line: r.line, field: field, value: "covid_2020", message: "\(measure.rawValue): " + warning)) }
         out.results.append(CaseResult(
             measure: measure, caseID: r.caseID, line: r.line, sequence: sequence,
             start: r.requestDate, due: due, completed: completed,

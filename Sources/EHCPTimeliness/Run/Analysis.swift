@@ -67,103 +67,170 @@ public enum Analysis {
             }
         }
 
-        var cases: [CaseResult] = []
-        var problems: [DataQualityProblem] = []
-        var inputs: [InputSummary] = []
-        var accumulator = SummaryAccumulator(unit: options.period, dimensionCount: options.by.count)
-        var byFound = Set<String>()
-        var hasTeam = false, hasCaseworker = false
-
+        var run = Run(options: options)
         for (input, reader) in readers {
-            var summary = InputSummary(kind: input.kind, file: input.path)
-            var layout: ColumnLayout?
-            var context: ExtractContext?
-            var cohortColumns: CohortColumns?
-            var seenIDs = Set<String>()
-            var sequence = 0
-            var fileProblems: [DataQualityProblem] = []
-
-            try reader.read(onRow: { row in
-                guard let ctx = context, let columns = cohortColumns else {
-                    let header = (0..<row.count).map { row.string($0) }
-                    let l = try ColumnLayout(kind: input.kind, header: header, profile: profile, file: input.path)
-                    layout = l
-                    context = ExtractContext(file: input.path, layout: l, profile: profile, dates: dates, asAt: options.asAt)
-                    cohortColumns = CohortColumns(by: options.by, layout: l)
-                    for name in options.by where NameMatching.key(name) == NameMatching.key(CohortColumns.ageBand)
-                        ? l.dimensionIndex(named: "date_of_birth") != nil : l.dimensionIndex(named: name) != nil {
-                        byFound.insert(name)
-                    }
-                    hasTeam = hasTeam || l.dimensionIndex(named: "team") != nil
-                    hasCaseworker = hasCaseworker || l.dimensionIndex(named: "caseworker") != nil
-                    for w in l.warnings {
-                        fileProblems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "",
-                                                               value: "", severity: .warning, problem: w))
-                    }
-                    return
-                }
-                summary.rowsRead += 1
-                var reader = RowReader(context: ctx, row: row)
-                var outcome: RuleOutcome?
-                switch input.kind {
-                case .requests:
-                    if let record = reader.requestRecord(cohortColumns: columns) {
-                        if seenIDs.contains(record.caseID) {
-                            reader.error("case_id", record.caseID, "case_id \(record.caseID) appears earlier in the file; the first row is kept and this one is rejected")
-                        } else {
-                            seenIDs.insert(record.caseID)
-                            outcome = RequestRules.evaluate(record, sequence: sequence, asAt: options.asAt)
-                        }
-                    }
-                case .reviews, .transfers:
-                    reader.error(column: "", value: "", "\(input.kind.rawValue) extracts are not analysed yet")
-                }
-                if let outcome {
-                    summary.analysed += 1
-                    sequence += 1
-                    for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
-                    for r in outcome.results { accumulator.add(r) }
-                    cases.append(contentsOf: outcome.results)
-                } else {
-                    summary.rejected += 1
-                }
-                fileProblems.append(contentsOf: reader.problems)
-            }, onProblem: { problem in
-                summary.rowsRead += 1
-                summary.rejected += 1
-                fileProblems.append(DataQualityProblem(
-                    file: input.path, line: problem.line, caseID: "", column: "", value: "",
-                    severity: .error, problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
-            })
-            guard layout != nil else { throw InputError.noHeader(file: input.path) }
-            summary.sha256 = try sha256(of: input.path)
-            inputs.append(summary)
-            // Stable: line order, the order found within a line.
-            problems.append(contentsOf: fileProblems.enumerated().sorted { a, b in
-                a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
-            }.map(\.element))
+            var file = FileRun(input: input)
+            try file.read(reader, profile: profile, dates: dates, run: &run)
+            file.summary.sha256 = try sha256(of: input.path)
+            run.finish(file)
         }
-
-        if let missing = options.by.first(where: { !byFound.contains($0) }) {
-            var available = Set<String>()
-            // Name what the user could have asked for.
-            for (input, _) in readers { _ = input }
-            available.insert(CohortColumns.ageBand)
-            throw InputError.unknownByColumn(name: missing, available: available.sorted())
+        let available = run.availableDimensions
+        if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
+            throw InputError.unknownByColumn(name: missing, available: available)
         }
-
-        cases.sort { a, b in a.measure != b.measure ? a.measure < b.measure : a.sequence < b.sequence }
-        return AnalysisResult(options: options, byColumns: options.by, cases: cases, summary: accumulator.rows(),
-                              problems: problems, inputs: inputs, hasTeam: hasTeam, hasCaseworker: hasCaseworker)
+        run.cases.sort { a, b in a.measure != b.measure ? a.measure < b.measure : a.sequence < b.sequence }
+        return AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
+                              problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
     }
 
     /// SHA-256 of a file, streamed in fixed-size blocks.
     static func sha256(of path: String) throws -> String {
         var hasher = SHA256()
         try FileBytes.forEachBlock(path: path) { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().map { b in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self)
-        }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in hasher.finalize() { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// What the run has gathered so far, across files.
+struct Run {
+    let options: AnalysisOptions
+    var cases: [CaseResult] = []
+    var problems: [DataQualityProblem] = []
+    var inputs: [InputSummary] = []
+    var accumulator: SummaryAccumulator
+    var hasTeam = false
+    var hasCaseworker = false
+    /// Dimension names that some input has, for `--by` checks and messages.
+    var dimensionNames: [String] = []
+
+    init(options: AnalysisOptions) {
+        self.options = options
+        accumulator = SummaryAccumulator(unit: options.period, dimensionCount: options.by.count)
+    }
+
+    mutating func add(_ outcome: RuleOutcome) {
+        for r in outcome.results { accumulator.add(r) }
+        cases.append(contentsOf: outcome.results)
+    }
+
+    mutating func finish(_ file: FileRun) {
+        inputs.append(file.summary)
+        // Stable: line order, then the order found within a line.
+        problems.append(contentsOf: file.problems.enumerated().sorted { a, b in
+            a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
+        }.map(\.element))
+    }
+
+    var availableDimensions: [String] {
+        var names: [String] = []
+        for name in dimensionNames + (dimensionNames.contains { NameMatching.key($0) == "dateofbirth" } ? [CohortColumns.ageBand] : [])
+        where !names.contains(where: { NameMatching.key($0) == NameMatching.key(name) }) {
+            names.append(name)
+        }
+        return names
+    }
+}
+
+/// Reading one extract file.
+struct FileRun {
+    let input: InputFile
+    var summary: InputSummary
+    var problems: [DataQualityProblem] = []
+
+    init(input: InputFile) {
+        self.input = input
+        summary = InputSummary(kind: input.kind, file: input.path)
+    }
+
+    mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, run: inout Run) throws {
+        let options = run.options
+        var context: ExtractContext?
+        var cohortColumns: CohortColumns?
+        var seenKeys = Set<String>()
+        var sequence = 0
+        var reviewPlans = ReviewPlans()
+
+        try reader.read(onRow: { row in
+            guard let ctx = context, let columns = cohortColumns else {
+                let header = (0..<row.count).map { row.string($0) }
+                let layout = try ColumnLayout(kind: input.kind, header: header, profile: profile, file: input.path)
+                context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt)
+                cohortColumns = CohortColumns(by: options.by, layout: layout)
+                run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
+                run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
+                run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
+                for w in layout.warnings {
+                    problems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "", value: "", severity: .warning, problem: w))
+                }
+                return
+            }
+            summary.rowsRead += 1
+            var reader = RowReader(context: ctx, row: row)
+            var outcome: RuleOutcome?
+            switch input.kind {
+            case .requests:
+                if let record = reader.requestRecord(cohortColumns: columns) {
+                    if seenKeys.insert(record.caseID).inserted {
+                        outcome = RequestRules.evaluate(record, sequence: sequence, asAt: options.asAt)
+                    } else {
+                        reader.error("case_id", record.caseID, "case_id \(record.caseID) appears earlier in the file; the first row is kept and this one is rejected")
+                    }
+                }
+            case .transfers:
+                if let record = reader.transferRecord(cohortColumns: columns) {
+                    let key = record.caseID + "\u{1F}" + record.type.rawValue + "\u{1F}" + record.transferDate.iso
+                    if seenKeys.insert(key).inserted {
+                        outcome = TransferRules.evaluate(record, reading: options.transferDeadline, sequence: sequence, asAt: options.asAt)
+                    } else {
+                        reader.error("case_id", record.caseID, "the transfer \(record.caseID), \(record.type.rawValue), \(record.transferDate.iso) appears earlier in the file; the first row is kept and this one is rejected")
+                    }
+                }
+            case .reviews:
+                // Review rows are judged per plan once the whole file is read.
+                if let review = reader.reviewRow(cohortColumns: columns) {
+                    reviewPlans.add(review)
+                } else {
+                    summary.rejected += 1
+                }
+                problems.append(contentsOf: reader.problems)
+                return
+            }
+            if let outcome {
+                summary.analysed += 1
+                sequence += 1
+                for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
+                run.add(outcome)
+            } else {
+                summary.rejected += 1
+            }
+            problems.append(contentsOf: reader.problems)
+        }, onProblem: { problem in
+            summary.rowsRead += 1
+            summary.rejected += 1
+            problems.append(DataQualityProblem(
+                file: input.path, line: problem.line, caseID: "", column: "", value: "", severity: .error,
+                problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
+        })
+        guard let context else { throw InputError.noHeader(file: input.path) }
+
+        if input.kind == .reviews {
+            let checked = reviewPlans.checked(context: context)
+            problems.append(contentsOf: checked.problems)
+            summary.rejected += checked.rejectedRows
+            summary.analysed += checked.plans.reduce(0) { $0 + $1.rows.count }
+            var sequence = 0
+            for plan in checked.plans {
+                let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
+                for w in outcome.warnings {
+                    problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
+                                                       column: context.layout.columnName(w.field), value: w.value,
+                                                       severity: .warning, problem: w.message))
+                }
+                run.add(outcome)
+            }
+        }
     }
 }

@@ -15,6 +15,10 @@ public struct AnalysisOptions: Sendable {
     public var period: PeriodUnit = .month
     /// Open cases due within this many days of the as-at date join the action list.
     public var dueWithin: Int = 28
+    /// When an annual review counts as complete.
+    public var reviewClock: ReviewClock = .decision
+    /// How "before 15 February" is read for phase transfers.
+    public var transferDeadline: TransferDeadline = .literal
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
     public var delimiter: UInt8?
 
@@ -25,6 +29,7 @@ public struct AnalysisOptions: Sendable {
 
     /// The settings stated in every output.
     public var settings: [(key: String, value: String)] {
-        [("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue)]
+        [("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
+         ("review_clock", reviewClock.rawValue), ("transfer_deadline", transferDeadline.rawValue)]
     }
 }

@@ -1,0 +1,78 @@
+/// One annual review meeting as read from a reviews extract (or a plan's only row,
+/// with a blank meeting date, before its first review).
+public struct ReviewRow: Sendable, Equatable {
+    public var caseID: String
+    public var line: Int
+    public var planDate: Day?
+    public var meetingDate: Day?
+    public var decisionDate: Day?
+    public var decision: ReviewDecision?
+    public var amendmentNoticeDate: Day?
+    public var amendedPlanDate: Day?
+    public var ceasedDate: Day?
+    public var cohort: Cohort
+}
+
+/// One phase transfer as read from a transfers extract.
+public struct TransferRecord: Sendable, Equatable {
+    public var caseID: String
+    public var line: Int
+    public var type: TransferType
+    /// When the child moves; may be in the future.
+    public var transferDate: Day
+    /// Final amended plan naming the new setting, or the confirmation that none was needed.
+    public var amendedPlanDate: Day?
+    public var cohort: Cohort
+}
+
+extension RowReader {
+    /// Maps a reviews row; nil when the row is rejected. Checks that need the whole plan
+    /// (a meeting before the plan date, conflicting plan dates) happen in `ReviewPlans`.
+    mutating func reviewRow(cohortColumns: CohortColumns) -> ReviewRow? {
+        checkShape()
+        readCaseID()
+        let planDate = date("plan_date")
+        let meeting = date("review_meeting_date")
+        let decisionDate = date("review_decision_date")
+        let decision = code("review_decision", as: ReviewDecision.self)
+        let notice = date("amendment_notice_date")
+        let amended = date("amended_plan_date")
+        let ceased = date("ceased_date")
+
+        requireOrder(planDate, "plan_date", meeting, "review_meeting_date")
+        requireOrder(meeting, "review_meeting_date", decisionDate, "review_decision_date")
+        requireOrder(notice, "amendment_notice_date", amended, "amended_plan_date")
+        if meeting == nil, let d = decisionDate {
+            error("review_decision_date", d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
+        }
+        if decision != nil, decisionDate == nil {
+            warning("review_decision", text("review_decision"), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
+        }
+        if decision != .amend, notice != nil || amended != nil {
+            warning(notice != nil ? "amendment_notice_date" : "amended_plan_date", (notice ?? amended)?.iso ?? "",
+                    "amendment dates are recorded but the review decision is not amend; they are not measured")
+        }
+        warnOrder(meeting, "review_meeting_date", notice, "amendment_notice_date")
+        let cohort = cohort(cohortColumns)
+        guard !hasErrors else { return nil }
+        return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
+                         decisionDate: decisionDate, decision: decision,
+                         amendmentNoticeDate: notice, amendedPlanDate: amended, ceasedDate: ceased, cohort: cohort)
+    }
+
+    /// Maps a transfers row; nil when the row is rejected.
+    mutating func transferRecord(cohortColumns: CohortColumns) -> TransferRecord? {
+        checkShape()
+        readCaseID()
+        let type = code("transfer_type", as: TransferType.self)
+        if type == nil, text("transfer_type").isEmpty {
+            error("transfer_type", "", "transfer_type is blank; it is required (one of \(CodeLists.display(forField: "transfer_type")))")
+        }
+        let transfer = date("transfer_date", required: true, isEvent: false)
+        let amended = date("amended_plan_date")
+        let cohort = cohort(cohortColumns)
+        guard let type, let transfer, !hasErrors else { return nil }
+        return TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,
+                              amendedPlanDate: amended, cohort: cohort)
+    }
+}
