@@ -110,6 +110,7 @@ struct Analyse: ParsableCommand {
         do {
             let result = try Analysis.run(options)
             try OutputFolder.write(OutputFiles.all(result), to: out)
+            FileHandleOut.stderr(ConsoleSummary.rejections(result))
             print(ConsoleSummary.text(result, outputFolder: out), terminator: "")
         } catch {
             Diagnostics.fail(error)

@@ -56,3 +56,17 @@ extension String {
 extension OutputFiles {
     public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "summary.json"]
 }
+
+extension ConsoleSummary {
+    /// The first rejected rows as `file:line: column "value": problem`, for stderr, so
+    /// an analyst sees at once what to fix; the rest are in data-quality.csv.
+    public static func rejections(_ result: AnalysisResult, limit: Int = 5) -> String {
+        let errors = result.problems.filter { $0.severity == .error }
+        guard !errors.isEmpty else { return "" }
+        var lines = errors.prefix(limit).map { p in
+            "\(p.file):\(p.line): " + (p.column.isEmpty ? "" : "\(p.column) \"\(p.value)\": ") + p.problem + " (row rejected)"
+        }
+        if errors.count > limit { lines.append("… and \(errors.count - limit) more in data-quality.csv") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
