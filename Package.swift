@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // HTML and Markdown reports (escapes HTML by default).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // SHA-256 of inputs for the evidence trail (and HMAC for pseudonymising later).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
@@ -26,7 +28,9 @@ let package = Package(
                 "CLibCSV",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "ehcp-timeliness",

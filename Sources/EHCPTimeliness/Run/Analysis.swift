@@ -30,6 +30,8 @@ public struct AnalysisResult: Sendable {
     /// Whether any input has `team` / `caseworker` columns (they join the action list).
     public var hasTeam: Bool
     public var hasCaseworker: Bool
+    /// The 20-week benchmark, when `--benchmark-la` was given.
+    public var benchmark: BenchmarkTable? = nil
 
     /// The action list: open overdue cases, and open cases due within `dueWithin` days.
     public var actionList: [CaseResult] {

@@ -19,6 +19,15 @@ public struct AnalysisOptions: Sendable {
     public var reviewClock: ReviewClock = .decision
     /// How "before 15 February" is read for phase transfers.
     public var transferDeadline: TransferDeadline = .literal
+    /// Cohorts with fewer cases than this have their counts and rates blanked in
+    /// summary.csv, summary.json and the reports (never in cases.csv or exceptions.csv).
+    public var suppressBelow: Int?
+    /// A target rate (percent) drawn on the report's charts.
+    public var target: Double?
+    /// LA code (old or new) whose published 20-week figures the report shows beside the tool's.
+    public var benchmarkLA: String?
+    /// A DfE `timeliness_20_week.csv` to use instead of the shipped copy.
+    public var benchmarkFile: String?
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
     public var delimiter: UInt8?
 
@@ -31,5 +40,13 @@ public struct AnalysisOptions: Sendable {
     public var settings: [(key: String, value: String)] {
         [("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
          ("review_clock", reviewClock.rawValue), ("transfer_deadline", transferDeadline.rawValue)]
+    }
+}
+
+extension AnalysisOptions {
+    /// True when `row` must be published with its counts and rates blanked.
+    public func suppresses(_ row: SummaryRow) -> Bool {
+        guard let n = suppressBelow else { return false }
+        return row.cases < n
     }
 }
