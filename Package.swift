@@ -22,10 +22,13 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not expose.
+        .target(name: "CShims"),
         .target(
             name: "EHCPTimeliness",
             dependencies: [
                 "CLibCSV",
+                "CShims",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),

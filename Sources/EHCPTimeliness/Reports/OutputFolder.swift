@@ -1,3 +1,6 @@
+import CShims
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,25 +14,92 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     public var description: String { "cannot write \(path): \(reason). Check that the --out folder can be written." }
 }
 
-/// Writes a set of files into a folder so that none is left half-written: every file
-/// goes to a temporary name first and is renamed into place only when all are complete.
+/// Writes a run's files so that a killed or failed run never leaves a half-written set:
+/// everything goes into a temporary folder beside `--out`, which then replaces the old
+/// folder in one atomic exchange. Folders are created 0700 and files 0600, because the
+/// outputs hold children's data.
 public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
     public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
+        var trimmed = folder
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let name = String(parts.last ?? "")
+        guard !name.isEmpty, name != ".", name != ".." else {
+            // `--out .` or `/`: there is no folder to swap, so replace file by file.
+            try writeInPlace(files, to: trimmed)
+            return
+        }
+        let parent = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
+        try makeFolders(parent.isEmpty ? "/" : parent)
+        let prefix = (parent.isEmpty ? "" : parent) + "/." + name + ".tmp-"
+        removeStaleTemporaries(parent: parent.isEmpty ? "/" : parent, prefix: "." + name + ".tmp-")
+        let temporary = prefix + String(getpid())
+        removeTree(temporary)
+        guard mkdir(temporary, 0o700) == 0 else { throw OutputError(path: temporary, reason: errnoText()) }
+        var swapped = false
+        defer { if !swapped { removeTree(temporary) } }
+        for file in files {
+            try writeFile(temporary + "/" + file.name, file.contents)
+        }
+
+        var st = stat()
+        if lstat(trimmed, &st) != 0 {
+            guard rename(temporary, trimmed) == 0 else { throw OutputError(path: trimmed, reason: errnoText()) }
+            swapped = true
+            return
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: trimmed, reason: "it exists and is not a folder") }
+        // Keep what else the old folder holds (a rendered PDF, a note): hard links are
+        // made before the swap, so nothing is lost if the run dies here.
+        let written = Set(files.map(\.name))
+        var folders: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] where !written.contains(entry) {
+            var est = stat()
+            guard lstat(trimmed + "/" + entry, &est) == 0 else { continue }
+            if (est.st_mode & S_IFMT) == S_IFDIR { folders.append(entry); continue }
+            if link(trimmed + "/" + entry, temporary + "/" + entry) != 0 {
+                throw OutputError(path: trimmed + "/" + entry, reason: "cannot keep it in the new outputs: " + errnoText())
+            }
+        }
+        guard ehcp_rename_exchange(temporary, trimmed) == 0 else {
+            throw OutputError(path: trimmed, reason: errnoText())
+        }
+        swapped = true
+        // The old outputs are now at `temporary`; sub-folders move across, the rest goes.
+        for entry in folders.sorted() {
+            _ = rename(temporary + "/" + entry, trimmed + "/" + entry)
+        }
+        removeTree(temporary)
+    }
+
+    /// Replaces files one by one (each complete or not at all) when `--out` names no swappable folder.
+    static func writeInPlace(_ files: [(name: String, contents: String)], to folder: String) throws(OutputError) {
         try makeFolders(folder)
         var temporary: [(String, String)] = []
         defer { for (tmp, _) in temporary { unlink(tmp) } }
         for file in files {
-            let final = folder + "/" + file.name
-            let tmp = folder + "/." + file.name + ".tmp"
+            let tmp = folder + "/." + file.name + ".tmp-" + String(getpid())
             try writeFile(tmp, file.contents)
-            temporary.append((tmp, final))
+            temporary.append((tmp, folder + "/" + file.name))
         }
         for (tmp, final) in temporary where rename(tmp, final) != 0 {
-            throw OutputError(path: final, reason: String(cString: strerror(errno)))
+            throw OutputError(path: final, reason: errnoText())
         }
         temporary.removeAll()
+    }
+
+    /// Temporary folders of runs that were killed (their process is gone).
+    static func removeStaleTemporaries(parent: String, prefix: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { removeTree(parent + "/" + entry) }
+        }
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// `mkdir -p` with mode 0700 for the folders it creates (outputs hold children's data).
@@ -43,7 +113,7 @@ public enum OutputFolder {
                 continue
             }
             if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                throw OutputError(path: current, reason: String(cString: strerror(errno)))
+                throw OutputError(path: current, reason: errnoText())
             }
         }
     }
@@ -51,13 +121,14 @@ public enum OutputFolder {
     /// Writes one file with mode 0600.
     static func writeFile(_ path: String, _ contents: String) throws(OutputError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw OutputError(path: path, reason: errnoText()) }
         defer { close(fd) }
         var text = contents
         let failure: Int32? = text.withUTF8 { buffer -> Int32? in
+            guard let base = buffer.baseAddress else { return nil }
             var offset = 0
             while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
                 if n < 0 { if errno == EINTR { continue }; return errno }
                 offset += n
             }
@@ -65,4 +136,6 @@ public enum OutputFolder {
         }
         if let failure { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
     }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
