@@ -52,6 +52,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("transfer-deadline"), help: ArgumentHelp("Reading of \"before 15 February\": literal (by 14 February, 30 March post-16; default) or inclusive (by 15 February, 31 March).", valueName: "reading"))
     var transferDeadline: String = "literal"
 
+    @Option(name: .long, help: ArgumentHelp("Text encoding: auto (default: UTF-8, or Windows-1252 when that is certain), utf-8 or windows-1252.", valueName: "name"))
+    var encoding: String?
+
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
@@ -83,6 +86,12 @@ struct AnalysisArguments: ParsableArguments {
         options.transferDeadline = reading
         guard dueWithin >= 0 else { throw ValidationError("--due-within must be 0 or more days") }
         options.dueWithin = dueWithin
+        if let encoding {
+            guard let value = TextEncoding(name: encoding) else {
+                throw ValidationError("--encoding \(encoding) is not supported; use utf-8, windows-1252 or auto")
+            }
+            options.encoding = value
+        }
         if let delimiter {
             guard let byte = Delimiter.parse(delimiter) else {
                 throw ValidationError("--delimiter \(delimiter) is not supported; use comma, semicolon or tab")

@@ -39,6 +39,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case isDirectory(path: String)
     case readFailed(path: String, reason: String)
+    /// The bytes are not in the expected text encoding; `reason` says where and how to fix it.
+    case encoding(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read \(path): it is a directory, not a CSV file — check the path"
         case let .readFailed(path, reason):
             return "cannot read \(path): \(reason) — check that the file is complete and readable"
+        case let .encoding(path, reason):
+            return "cannot read \(path): \(reason)"
         }
     }
 }
@@ -72,14 +76,19 @@ public final class CSVReader {
     var chunkSize = CSVReader.defaultChunkSize
 
     let fileDescriptor: Int32
+    /// The encoding asked for.
+    public let encoding: TextEncoding
+    /// Set after `read` when `.auto` found the file to be Windows-1252: the line where it knew.
+    public private(set) var detectedWindows1252AtLine: Int?
     /// Bytes consumed from a non-seekable input while detecting the delimiter.
     var prefix: [UInt8] = []
     /// Whether the descriptor has moved past what `prefix` holds, so a read must rewind.
     var needsRewind = false
 
     /// Opens `path` and, when `delimiter` is nil, detects the delimiter from the header line.
-    public init(path: String, delimiter: UInt8? = nil) throws(CSVError) {
+    public init(path: String, delimiter: UInt8? = nil, encoding: TextEncoding = .auto) throws(CSVError) {
         self.path = path
+        self.encoding = encoding
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             throw .cannotOpen(path: path, reason: CSVReader.systemMessage(errno))
@@ -117,8 +126,9 @@ public final class CSVReader {
         needsRewind = true
         var source = CSVByteSource(reader: self)
         var scanner = CSVScanner(path: path, delimiter: delimiter)
-        defer { scanner.release() }
+        defer { scanner.release(); source.release() }
         try scanner.scan(&source, onRow: onRow, onProblem: onProblem)
+        detectedWindows1252AtLine = encoding == .auto ? source.filter.switchedAtLine : nil
     }
 
     /// The C library's text for an `errno` value, e.g. "No such file or directory".
@@ -198,13 +208,45 @@ public final class CSVReader {
     }
 }
 
-/// Feeds the reader's input to the scanner one chunk at a time.
+/// Feeds the reader's input to the scanner one chunk at a time, as valid UTF-8.
 struct CSVByteSource {
     let reader: CSVReader
     var prefixOffset = 0
+    var filter: EncodingFilter
+    /// Raw bytes as read from the file (a reusable buffer).
+    private let raw: UnsafeMutableRawBufferPointer
+    /// Filtered bytes not yet handed to the scanner.
+    private let decoded: UnsafeMutablePointer<UInt8>
+    private var decodedStart = 0
+    private var decodedEnd = 0
+    private var finished = false
 
+    init(reader: CSVReader) {
+        self.reader = reader
+        filter = EncodingFilter(path: reader.path, encoding: reader.encoding)
+        let size = max(reader.chunkSize, 4)
+        raw = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        decoded = UnsafeMutablePointer<UInt8>.allocate(capacity: EncodingFilter.maxExpansion * (size + 4))
+    }
+
+    func release() {
+        raw.deallocate()
+        decoded.deallocate()
+    }
+
+    /// Fills `buffer` with up to `capacity` bytes of UTF-8; 0 at end of file.
     mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(CSVError) -> Int {
-        try reader.readBytes(into: buffer, capacity: capacity, prefixOffset: &prefixOffset)
+        while decodedStart == decodedEnd {
+            guard !finished, let base = raw.baseAddress else { return 0 }
+            let n = try reader.readBytes(into: base, capacity: raw.count, prefixOffset: &prefixOffset)
+            if n == 0 { finished = true }
+            decodedStart = 0
+            decodedEnd = try filter.filter(UnsafeRawBufferPointer(rebasing: raw[0..<n]), into: decoded)
+        }
+        let count = min(capacity, decodedEnd - decodedStart)
+        buffer.copyMemory(from: decoded + decodedStart, byteCount: count)
+        decodedStart += count
+        return count
     }
 }
 

@@ -13,6 +13,7 @@ import TOMLKit
 /// "Agreed" = "assess"
 /// [csv]
 /// delimiter = ";"           # optional: ",", ";" or "tab"
+/// encoding = "windows-1252" # optional: "utf-8", "windows-1252" or "auto" (default)
 /// ```
 public struct MappingProfile: Sendable, Equatable {
     /// Canonical (or dimension) name → header text in the file.
@@ -23,6 +24,8 @@ public struct MappingProfile: Sendable, Equatable {
     public var values: [String: [String: String]] = [:]
     /// Delimiter pinned by the profile.
     public var delimiter: UInt8?
+    /// Text encoding pinned by the profile.
+    public var encoding: TextEncoding?
 
     public init() {}
 
@@ -101,8 +104,14 @@ public struct MappingProfile: Sendable, Equatable {
         }
         if let csv = table["csv"] {
             guard let t = csv.table else { throw .profileInvalid(file: file, reason: "[csv] must be a table") }
-            for key in t.keys where key != "delimiter" {
-                throw .profileInvalid(file: file, reason: "unknown key \"\(key)\" in [csv]; only delimiter is accepted")
+            for key in t.keys where key != "delimiter" && key != "encoding" {
+                throw .profileInvalid(file: file, reason: "unknown key \"\(key)\" in [csv]; delimiter and encoding are accepted")
+            }
+            if let e = t["encoding"] {
+                guard let s = e.string, let value = TextEncoding(name: s) else {
+                    throw .profileInvalid(file: file, reason: "[csv] encoding must be \"utf-8\", \"windows-1252\" or \"auto\"")
+                }
+                encoding = value
             }
             if let d = t["delimiter"] {
                 guard let s = d.string, let byte = Delimiter.parse(s) else {

@@ -63,7 +63,8 @@ public enum Analysis {
         var readers: [(InputFile, CSVReader)] = []
         for input in options.inputs {
             do {
-                readers.append((input, try CSVReader(path: input.path, delimiter: options.delimiter ?? profile.delimiter)))
+                readers.append((input, try CSVReader(path: input.path, delimiter: options.delimiter ?? profile.delimiter,
+                                                     encoding: options.encoding ?? profile.encoding ?? .auto)))
             } catch {
                 throw InputError.unreadable(file: input.path, reason: error.description)
             }
@@ -217,6 +218,11 @@ struct FileRun {
                 problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
         })
         guard let context else { throw InputError.noHeader(file: input.path) }
+        if let line = reader.detectedWindows1252AtLine {
+            problems.append(DataQualityProblem(
+                file: input.path, line: line, caseID: "", column: "", value: "", severity: .warning,
+                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"))
+        }
 
         if input.kind == .reviews {
             let checked = reviewPlans.checked(context: context)

@@ -28,6 +28,8 @@ public struct AnalysisOptions: Sendable {
     public var benchmarkLA: String?
     /// A DfE `timeliness_20_week.csv` to use instead of the shipped copy.
     public var benchmarkFile: String?
+    /// Text encoding of the extracts; nil takes the profile's, else `.auto`.
+    public var encoding: TextEncoding?
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
     public var delimiter: UInt8?
 
