@@ -129,7 +129,7 @@ struct Analyse: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a synthetic requests extract (and the same data as another system would export it, with its profile)."
+        abstract: "Write synthetic requests, reviews and transfers extracts (and the requests as another system would export them, with its profile)."
     )
 
     @Option(name: .long, help: ArgumentHelp("Folder to write into.", valueName: "dir"))
@@ -141,14 +141,23 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of request rows.", valueName: "n"))
     var requests: Int = 3000
 
+    @Option(name: .long, help: ArgumentHelp("Number of plans in the reviews extract (one row per review meeting, one for a plan not yet reviewed).", valueName: "n"))
+    var reviews: Int = 1200
+
+    @Option(name: .long, help: ArgumentHelp("Number of phase-transfer rows.", valueName: "n"))
+    var transfers: Int = 600
+
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the synthetic extract is taken (yyyy-mm-dd).", valueName: "date"))
     var asAt: String
 
     func run() throws {
         guard let day = Day(iso: asAt) else { throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd") }
         guard requests >= 0 else { throw ValidationError("--requests must be 0 or more") }
+        guard reviews >= 0 else { throw ValidationError("--reviews must be 0 or more") }
+        guard transfers >= 0 else { throw ValidationError("--transfers must be 0 or more") }
         do {
-            let written = try SampleData.write(to: out, seed: seed, requests: requests, asAt: day)
+            let written = try SampleData.write(to: out, seed: seed, requests: requests, reviews: reviews,
+                                               transfers: transfers, asAt: day)
             print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
         } catch {
             Diagnostics.fail(error)
