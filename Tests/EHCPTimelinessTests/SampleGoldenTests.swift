@@ -5,7 +5,8 @@ import Testing
 /// SampleData/ and Reports/sample/ are committed; these tests keep them honest.
 @Suite struct SampleGoldenTests {
     /// Keep in step with SAMPLE_ARGS in the Makefile.
-    static let sampleArguments = ["analyse", "--requests", "SampleData/requests.csv", "--as-at", "2025-10-31", "--by", "team"]
+    static let sampleArguments = ["analyse", "--requests", "SampleData/requests.csv", "--reviews", "SampleData/reviews.csv",
+                                  "--transfers", "SampleData/transfers.csv", "--as-at", "2025-10-31", "--by", "team"]
 
     @Test func regeneratingReportsSampleGivesByteIdenticalFiles() throws {
         let folder = try TemporaryFolder()
@@ -20,9 +21,11 @@ import Testing
 
     @Test func regeneratingSampleDataGivesByteIdenticalFiles() throws {
         let folder = try TemporaryFolder()
-        let run = try CLI.run(["generate", "--out", folder.path, "--seed", "20251031", "--requests", "3000", "--as-at", "2025-10-31"])
+        let run = try CLI.run(["generate", "--out", folder.path, "--seed", "20251031", "--requests", "3000",
+                                "--reviews", "1200", "--transfers", "600", "--as-at", "2025-10-31"])
         #expect(run.status == 0, "\(run.stderr)")
-        for name in [SampleData.requestsFile, SampleData.otherSystemFile, SampleData.otherSystemProfileFile] {
+        for name in [SampleData.requestsFile, SampleData.otherSystemFile, SampleData.otherSystemProfileFile,
+                     SampleData.reviewsFile, SampleData.transfersFile] {
             let expected = try String(contentsOfFile: Repo.root + "/SampleData/" + name, encoding: .utf8)
             #expect(try folder.read(name) == expected, "SampleData/\(name) differs: run `make sample`")
         }
@@ -51,13 +54,15 @@ import Testing
     @Test func sampleDataHasRejectedRowsAndReconciles() throws {
         let json = try String(contentsOfFile: Repo.root + "/Reports/sample/summary.json", encoding: .utf8)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        let inputs = object?["inputs"] as? [[String: Any]]
-        let input = try #require(inputs?.first)
-        let read = input["rows_read"] as? Int ?? -1
-        let analysed = input["analysed"] as? Int ?? -1
-        let rejected = input["rejected"] as? Int ?? -1
-        #expect(read == 3000)
-        #expect(read == analysed + rejected)
-        #expect(rejected > 0)
+        let inputs = try #require(object?["inputs"] as? [[String: Any]])
+        #expect(inputs.map { $0["kind"] as? String } == ["requests", "reviews", "transfers"])
+        for input in inputs {
+            let read = input["rows_read"] as? Int ?? -1
+            let analysed = input["analysed"] as? Int ?? -1
+            let rejected = input["rejected"] as? Int ?? -1
+            #expect(read == analysed + rejected)
+            #expect(rejected > 0, "the sample shows rejected rows in every file")
+        }
+        #expect(inputs.first?["rows_read"] as? Int == 3000)
     }
 }

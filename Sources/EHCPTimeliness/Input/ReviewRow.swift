@@ -45,7 +45,7 @@ extension RowReader {
         if meeting == nil, let d = decisionDate {
             error("review_decision_date", d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
         }
-        if decision != nil, decisionDate == nil {
+        if decision != nil, text("review_decision_date").isEmpty {
             warning("review_decision", text("review_decision"), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
         }
         if decision != .amend, notice != nil || amended != nil {
