@@ -115,6 +115,24 @@ import Testing
         #expect(throws: InputError.self) { try MappingProfile(toml: "[csv]\ndelimiter = \"|\"\n", file: "p.toml") }
     }
 
+    @Test func perExtractColumnsOverrideTheSharedOnes() throws {
+        let p = try MappingProfile(toml: """
+            [columns]
+            case_id = "Involvement ID"
+            team = "Locality"
+            [reviews.columns]
+            case_id = "Plan ID"
+            """, file: "p.toml")
+        #expect(p.columns(for: .requests)["case_id"] == "Involvement ID")
+        #expect(p.columns(for: .reviews)["case_id"] == "Plan ID")
+        #expect(p.columns(for: .reviews)["team"] == "Locality")
+        let layout = try ColumnLayout(kind: .reviews, header: ["Plan ID", "Plan Date", "Locality"], profile: p, file: "r.csv")
+        #expect(layout.fieldIndex["case_id"] == 0)
+        #expect(layout.fieldIndex["plan_date"] == 1)
+        #expect(layout.dimensionIndex(named: "team") == 2)
+        #expect(throws: InputError.self) { try MappingProfile(toml: "[reviews]\nfoo = 1\n", file: "p.toml") }
+    }
+
     @Test func missingProfileFileSaysWhatToCheck() {
         do {
             _ = try MappingProfile.load(path: "/nonexistent/profile.toml")

@@ -16,6 +16,7 @@ public struct ColumnLayout: Sendable {
         let header = rawHeader.enumerated().map { $0.offset == 0 ? Self.dropBOM($0.element) : $0.element }
         self.header = header
         let keys = header.map(NameMatching.key)
+        let columns = profile.columns(for: kind)
         let canonical = Set(kind.fields.map(\.name))
         var fieldIndex: [String: Int] = [:]
         var used = Set<Int>()
@@ -23,7 +24,7 @@ public struct ColumnLayout: Sendable {
         var warnings: [String] = []
 
         for field in kind.fields {
-            let wanted = profile.columns[field.name] ?? field.name
+            let wanted = columns[field.name] ?? field.name
             let matches = keys.indices.filter { keys[$0] == NameMatching.key(wanted) && !NameMatching.key(wanted).isEmpty }
             if matches.count > 1 {
                 throw .ambiguousColumns(file: file, field: field.name, headers: matches.map { header[$0] })
@@ -32,8 +33,8 @@ public struct ColumnLayout: Sendable {
                 fieldIndex[field.name] = i
                 used.insert(i)
             } else if field.required {
-                missing.append(profile.columns[field.name].map { "\(field.name) (mapped by the profile to \"\($0)\")" } ?? field.name)
-            } else if let mapped = profile.columns[field.name] {
+                missing.append(columns[field.name].map { "\(field.name) (mapped by the profile to \"\($0)\")" } ?? field.name)
+            } else if let mapped = columns[field.name] {
                 warnings.append("the profile maps \(field.name) to \"\(mapped)\", which this file does not have; \(field.name) is read as blank")
             }
         }
@@ -43,13 +44,13 @@ public struct ColumnLayout: Sendable {
 
         // Profile renames of non-canonical columns become named dimensions.
         var dimensions: [(name: String, index: Int)] = []
-        for name in profile.columns.keys.sorted() where !canonical.contains(name) && !Self.isCanonicalElsewhere(name) {
-            let target = NameMatching.key(profile.columns[name] ?? "")
+        for name in columns.keys.sorted() where !canonical.contains(name) && !Self.isCanonicalElsewhere(name) {
+            let target = NameMatching.key(columns[name] ?? "")
             if let i = keys.indices.first(where: { keys[$0] == target && !used.contains($0) }) {
                 dimensions.append((name, i))
                 used.insert(i)
             } else {
-                warnings.append("the profile maps \(name) to \"\(profile.columns[name] ?? "")\", which this file does not have")
+                warnings.append("the profile maps \(name) to \"\(columns[name] ?? "")\", which this file does not have")
             }
         }
         for i in header.indices where !used.contains(i) {

@@ -16,8 +16,16 @@ import TOMLKit
 /// encoding = "windows-1252" # optional: "utf-8", "windows-1252" or "auto" (default)
 /// ```
 public struct MappingProfile: Sendable, Equatable {
-    /// Canonical (or dimension) name → header text in the file.
+    /// Canonical (or dimension) name → header text in the file, for every extract.
     public var columns: [String: String] = [:]
+    /// Per-extract overrides (`[reviews.columns]`), for systems that name one field
+    /// differently in different exports.
+    public var kindColumns: [ExtractKind: [String: String]] = [:]
+
+    /// The column mapping for one kind of extract.
+    public func columns(for kind: ExtractKind) -> [String: String] {
+        columns.merging(kindColumns[kind] ?? [:]) { _, specific in specific }
+    }
     /// Pinned date formats; nil means every format recognised without configuration.
     public var dateFormats: [String]?
     /// Canonical field → (matching key of the file's value → canonical value).
@@ -46,19 +54,22 @@ public struct MappingProfile: Sendable, Equatable {
         } catch {
             throw .profileInvalid(file: file, reason: "TOML syntax error: \(error)")
         }
-        let known = ["columns", "dates", "values", "csv"]
+        let known = ["columns", "dates", "values", "csv"] + ExtractKind.allCases.map(\.rawValue)
         for key in table.keys where !known.contains(key) {
-            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [dates], [values.FIELD] and [csv]")
+            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [requests.columns], [reviews.columns], [transfers.columns], [dates], [values.FIELD] and [csv]")
         }
         if let columns = table["columns"] {
-            guard let t = columns.table else { throw .profileInvalid(file: file, reason: "[columns] must be a table of name = \"header\"") }
-            for (name, header) in t {
-                guard let h = header.string else {
-                    throw .profileInvalid(file: file, reason: "[columns] \(name) must be a quoted header name")
-                }
-                self.columns[name] = h
+            self.columns = try Self.columnTable(columns, name: "columns", file: file)
+        }
+        for kind in ExtractKind.allCases {
+            guard let section = table[kind.rawValue] else { continue }
+            guard let t = section.table, t.keys.allSatisfy({ $0 == "columns" }), let columns = t["columns"] else {
+                throw .profileInvalid(file: file, reason: "[\(kind.rawValue)] may only hold [\(kind.rawValue).columns]")
             }
-            try Self.checkNoTwoFieldsShareAHeader(self.columns, file: file)
+            kindColumns[kind] = try Self.columnTable(columns, name: kind.rawValue + ".columns", file: file)
+        }
+        for kind in ExtractKind.allCases {
+            try Self.checkNoTwoFieldsShareAHeader(self.columns(for: kind), file: file)
         }
         if let dates = table["dates"] {
             guard let t = dates.table else { throw .profileInvalid(file: file, reason: "[dates] must be a table") }
@@ -120,6 +131,18 @@ public struct MappingProfile: Sendable, Equatable {
                 delimiter = byte
             }
         }
+    }
+
+    private static func columnTable(_ value: TOMLValueConvertible, name: String, file: String) throws(InputError) -> [String: String] {
+        guard let t = value.table else { throw .profileInvalid(file: file, reason: "[\(name)] must be a table of name = \"header\"") }
+        var out: [String: String] = [:]
+        for (field, header) in t {
+            guard let h = header.string else {
+                throw .profileInvalid(file: file, reason: "[\(name)] \(field) must be a quoted header name")
+            }
+            out[field] = h
+        }
+        return out
     }
 
     /// Two names mapped to one header would read one column twice, silently.
