@@ -15,7 +15,7 @@ SAMPLE_AS_AT := 2025-10-31
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
                 --transfers SampleData/transfers.csv --as-at $(SAMPLE_AS_AT) --by team --out Reports/sample
 
-.PHONY: run test build deps sample clean
+.PHONY: run test build deps sample clean bench
 
 ## Install system packages the build needs, only when missing.
 deps:
@@ -44,3 +44,8 @@ sample: build
 
 clean:
 	rm -rf .build
+
+## Benchmark against DuckDB (installed in a virtual environment for the benchmark only).
+## BENCH_RUNS=5, BENCH_SCALE_ROWS=10000000 (0 skips the scaling run).
+bench: build
+	python3 Benchmarks/bench.py

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""`make bench`: ehcp-timeliness against DuckDB doing the same work.
+
+Generates the extracts with the tool's own generator, times each command over
+several runs after a warm-up with /usr/bin/time (wall, CPU = user + system, peak
+resident memory), and writes the medians, the ratios and the machine description
+to Reports/bench/. Only the standard library here; DuckDB lives in a virtual
+environment made for the benchmark.
+"""
+import json
+import os
+import pathlib
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TOOL = ROOT / ".build/release/ehcp-timeliness"
+DATA = ROOT / ".bench"
+OUT = ROOT / "Reports/bench"
+VENV = DATA / "venv"
+AS_AT = "2025-10-31"
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+SCALE_ROWS = int(os.environ.get("BENCH_SCALE_ROWS", "10000000"))
+
+
+def sh(args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def timed(args):
+    """One run under /usr/bin/time: (wall s, cpu s, peak MB)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + [str(a) for a in args],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"benchmark command failed ({p.returncode}): {' '.join(map(str, args))}\n{p.stderr}")
+    wall, user, system, kb = p.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(kb) / 1024
+
+
+def measure(name, args, runs=RUNS):
+    timed(args)  # warm-up: page cache, first-run effects
+    samples = [timed(args) for _ in range(runs)]
+    result = {
+        "name": name,
+        "runs": runs,
+        "wall_s": statistics.median(s[0] for s in samples),
+        "cpu_s": statistics.median(s[1] for s in samples),
+        "peak_mb": max(s[2] for s in samples),
+        "samples": samples,
+    }
+    print(f"  {name:<34} wall {result['wall_s']:6.2f} s  cpu {result['cpu_s']:6.2f} s  peak {result['peak_mb']:7.1f} MB")
+    return result
+
+
+def machine():
+    cpu = "unknown"
+    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(next(l for l in pathlib.Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "os": platform.platform(), "swift": swift, "python": platform.python_version()}
+
+
+def generate(folder, requests, plans=0, transfers=0):
+    marker = folder / f".done-{requests}-{plans}"
+    if marker.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    sh([TOOL, "generate", "--out", folder, "--seed", "1", "--requests", str(requests),
+        "--reviews", str(plans), "--transfers", str(transfers), "--as-at", AS_AT], stdout=subprocess.DEVNULL)
+    marker.touch()
+
+
+def main():
+    free_gb = shutil.disk_usage(ROOT).free / 1e9
+    need = 3.5 if SCALE_ROWS else 1.0
+    if free_gb < need:
+        sys.exit(f"make bench needs about {need} GB of free disk; {free_gb:.1f} GB free")
+    if not (VENV / "bin/python").exists():
+        sh([sys.executable, "-m", "venv", VENV])
+        sh([VENV / "bin/pip", "install", "--quiet", "duckdb==2.0.1"])
+
+    print("generating extracts with the tool's own generator …")
+    one = DATA / "1m"
+    generate(one, 1_000_000, plans=390_000)  # about 1,000,000 review rows
+    tmp = DATA / "tmp"
+    tmp.mkdir(exist_ok=True)
+    requests = one / "requests.csv"
+    reviews = one / "reviews.csv"
+    rows = lambda p: sum(1 for _ in open(p, "rb")) - 1
+
+    print(f"timing (median of {RUNS} runs after a warm-up) …")
+    results = {}
+    results["tool_requests"] = measure("ehcp-timeliness requests 1M", [TOOL, "analyse", "--requests", requests,
+                                       "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool"])
+    results["duckdb_requests"] = measure("duckdb requests 1M", [VENV / "bin/python", ROOT / "Benchmarks/run_duckdb.py",
+                                         requests, AS_AT, tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"])
+    results["tool_reviews"] = measure("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews,
+                                      "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"])
+    if SCALE_ROWS:
+        big = DATA / "10m"
+        generate(big, SCALE_ROWS)
+        results["tool_requests_10m"] = measure(f"ehcp-timeliness requests {SCALE_ROWS // 1_000_000}M",
+                                               [TOOL, "analyse", "--requests", big / "requests.csv", "--as-at", AS_AT,
+                                                "--by", "team", "--out", tmp / "tool-10m"], runs=min(RUNS, 3))
+
+    t, d = results["tool_requests"], results["duckdb_requests"]
+    ratios = {
+        "wall_tool_over_duckdb": t["wall_s"] / d["wall_s"],
+        "cpu_tool_over_duckdb": t["cpu_s"] / d["cpu_s"],
+        "peak_tool_over_duckdb": t["peak_mb"] / d["peak_mb"],
+    }
+    targets = [
+        ("requests 1M wall ≤ ½ DuckDB's", ratios["wall_tool_over_duckdb"] <= 0.5, f"{ratios['wall_tool_over_duckdb']:.2f}×"),
+        ("requests peak memory ≤ 64 MB", t["peak_mb"] <= 64, f"{t['peak_mb']:.1f} MB"),
+    ]
+    if SCALE_ROWS:
+        b = results["tool_requests_10m"]
+        scale = b["wall_s"] / t["wall_s"]
+        ratios["wall_10m_over_1m"] = scale
+        targets.append((f"{SCALE_ROWS // 1_000_000}M rows ≤ 11 × the 1M time", scale <= 11, f"{scale:.2f}×"))
+        targets.append(("memory does not grow 1M → 10M", b["peak_mb"] <= t["peak_mb"] * 1.1 + 4, f"{t['peak_mb']:.1f} → {b['peak_mb']:.1f} MB"))
+
+    report = {"machine": machine(), "as_at": AS_AT, "rows": {"requests_1m": rows(requests), "reviews_1m": rows(reviews)},
+              "results": results, "ratios": ratios, "targets": [{"target": n, "met": m, "value": v} for n, m, v in targets]}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    lines = ["# Benchmark: ehcp-timeliness and DuckDB on the same work", "",
+             f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; "
+             f"{report['machine']['swift']}; DuckDB 2.0.1 (Python {report['machine']['python']}).", "",
+             f"Median of {RUNS} runs after a warm-up; CPU = user + system; peak = maximum resident set.", "",
+             "| run | wall s | CPU s | peak MB |", "|---|---:|---:|---:|"]
+    for r in results.values():
+        lines.append(f"| {r['name']} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mb']:.1f} |")
+    lines += ["", "| target | met | value |", "|---|---|---|"]
+    lines += [f"| {n} | {'yes' if m else 'NO'} | {v} |" for n, m, v in targets]
+    (OUT / "results.md").write_text("\n".join(lines) + "\n")
+    print()
+    print("\n".join(lines[-(len(targets) + 2):]))
+    print(f"\nwritten: {OUT / 'results.md'}, {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
