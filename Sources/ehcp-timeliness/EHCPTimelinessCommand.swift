@@ -16,7 +16,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             The rules and their citations are in the README.
             """,
         version: Tool.version,
-        subcommands: [Analyse.self, Generate.self]
+        subcommands: [Analyse.self, Exceptions.self, Generate.self]
     )
 }
 
@@ -127,6 +127,59 @@ struct Analyse: ParsableCommand {
     }
 }
 
+struct Exceptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the action list (the cases of exceptions.csv): overdue cases and cases due soon, for e-mail or scripts.",
+        discussion: """
+            Takes the same inputs and options as analyse and writes no files. Prints nothing at all, on stdout \
+            or stderr, when the list is empty, so a cron job mails only when there is something to do. \
+            Rejected rows are not reported unless --verbose (run analyse for data-quality.csv). \
+            Exit status: 0 when the list was printed (or is empty); 1 with --fail-on-overdue when a listed \
+            case is overdue; 2 when a fatal problem stopped the run (a missing file or column, an unknown \
+            --group-by or --where column, a --where value no case has); 64 for a mistake in the command line.
+            """
+    )
+
+    @OptionGroup var arguments: AnalysisArguments
+
+    @Option(name: .long, help: ArgumentHelp("text (a table per group, for e-mail; default), csv (exactly exceptions.csv), json or markdown.", valueName: "format"))
+    var format: String = "text"
+
+    @Option(name: .customLong("group-by"), help: ArgumentHelp("Group by team (the default when the extract has it), caseworker, any input column or age_band; none for one list.", valueName: "col"))
+    var groupBy: String?
+
+    @Option(name: .customLong("where"), help: ArgumentHelp("List only cases whose column has this value (ignoring case), e.g. --where team=North. Repeat it: values of one column are alternatives, different columns must all match.", valueName: "col=value"))
+    var conditions: [String] = []
+
+    @Flag(name: .customLong("fail-on-overdue"), help: "Exit with status 1 when a listed case is overdue (after printing the list).")
+    var failOnOverdue = false
+
+    @Flag(name: .long, help: "Also print rows read, analysed and rejected, and the first rejected rows, on stderr.")
+    var verbose = false
+
+    func run() throws {
+        let options = try arguments.options()
+        guard let format = ActionListFormat(rawValue: format) else {
+            throw ValidationError("--format \(format) is not a format; use one of " + ActionListFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let filters = try conditions.map { text in
+            guard let filter = ActionListFilter(parsing: text) else {
+                throw ValidationError("--where \(text): write COLUMN=VALUE, e.g. --where team=North")
+            }
+            return filter
+        }
+        let list: ActionList
+        do {
+            list = try ActionList.make(options, query: ActionListQuery(groupBy: groupBy, filters: filters))
+        } catch {
+            Diagnostics.fail(error)
+        }
+        if verbose { FileHandleOut.stderr(list.diagnostics) }
+        FileHandleOut.stdout(list.formatted(format))
+        if failOnOverdue && list.hasOverdue { throw ExitCode(1) }
+    }
+}
+
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write synthetic requests, reviews and transfers extracts (and the requests as another system would export them, with its profile)."
@@ -174,6 +227,19 @@ enum Diagnostics {
 }
 
 enum FileHandleOut {
+    /// Writes all of `text` to standard output (nothing at all for the empty string).
+    static func stdout(_ text: String) {
+        var t = text
+        t.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
     static func stderr(_ text: String) {
         var t = text
         t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }

@@ -33,19 +33,27 @@ public enum OutputFiles {
 
     /// exceptions.csv: the action list (cases needing action on the as-at date).
     public static func exceptions(_ result: AnalysisResult) -> String {
+        let table = actionTable(result)
+        var w = CSVWriter(header: table.header)
+        for row in table.rows { w.appendRow(row) }
+        return w.text
+    }
+
+    /// The action list as exceptions.csv's header and rows, cells as read (not yet
+    /// neutralised for spreadsheets), in the list's order.
+    public static func actionTable(_ result: AnalysisResult) -> (header: [String], rows: [[String]]) {
         let extra = actionByColumns(result)
         var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
         if result.hasTeam { header.append("team") }
         if result.hasCaseworker { header.append("caseworker") }
-        var w = CSVWriter(header: header + extra.map(\.name))
-        for c in result.actionList {
+        let rows = result.actionList.map { c in
             var row = [c.measure.rawValue, c.caseID, c.due.iso, c.status.rawValue,
                        String((c.completed ?? result.options.asAt) - c.due), c.exception?.rawValue ?? ""]
             if result.hasTeam { row.append(c.team ?? "") }
             if result.hasCaseworker { row.append(c.caseworker ?? "") }
-            w.appendRow(row + extra.map { c.dimensions[$0.index] })
+            return row + extra.map { c.dimensions[$0.index] }
         }
-        return w.text
+        return (header + extra.map(\.name), rows)
     }
 
     /// data-quality.csv: every rejected row and every warning.

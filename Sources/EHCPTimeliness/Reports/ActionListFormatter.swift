@@ -1,0 +1,396 @@
+/// The `exceptions` command: the action list (the rows of exceptions.csv) printed for
+/// people and scripts, grouped and optionally filtered, with nothing at all when it is empty.
+
+/// How the action list is printed.
+public enum ActionListFormat: String, Sendable, CaseIterable {
+    /// A plain-text table per group, for an e-mail.
+    case text
+    /// Exactly exceptions.csv.
+    case csv
+    /// One object with sorted keys.
+    case json
+    /// A Markdown table per group.
+    case markdown
+}
+
+/// One `--where COLUMN=VALUE` condition: the column's value equals VALUE, ignoring case
+/// and spaces at the ends (a blank value reads as `unknown`, as in cohorts).
+public struct ActionListFilter: Sendable, Equatable {
+    public var column: String
+    public var value: String
+
+    public init(column: String, value: String) {
+        self.column = column
+        self.value = value
+    }
+
+    /// Reads `COLUMN=VALUE`; nil without `=` or without a column name.
+    public init?(parsing text: String) {
+        guard let eq = text.firstIndex(of: "=") else { return nil }
+        let column = String(text[..<eq]).trimmingEndSpaces()
+        guard !column.isEmpty else { return nil }
+        self.init(column: column, value: String(text[text.index(after: eq)...]).trimmingEndSpaces())
+    }
+
+    func matches(_ cell: String) -> Bool {
+        cell.trimmingEndSpaces().lowercased() == value.lowercased()
+    }
+}
+
+/// What to list and how to group it.
+public struct ActionListQuery: Sendable {
+    /// The column to group by: `team`, `caseworker`, any input column or `age_band`;
+    /// `none` for one list; nil for `team` when the extract has it, else one list.
+    public var groupBy: String?
+    /// Conditions a listed case must meet: conditions on the same column match any of
+    /// their values; conditions on different columns must all hold.
+    public var filters: [ActionListFilter]
+
+    public init(groupBy: String? = nil, filters: [ActionListFilter] = []) {
+        self.groupBy = groupBy
+        self.filters = filters
+    }
+}
+
+/// A `--group-by` or `--where` that the extracts cannot answer.
+public enum ActionListError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownColumn(option: String, name: String, available: [String])
+    case noCaseHasValue(column: String, value: String, seen: [String])
+
+    public var description: String {
+        switch self {
+        case let .unknownColumn(option, name, available):
+            return "\(option) \(name): no input has a column of that name. Available: "
+                + (available.isEmpty ? "none (the extracts have only the standard columns)" : available.joined(separator: ", "))
+        case let .noCaseHasValue(column, value, seen):
+            let shown = seen.prefix(20).joined(separator: ", ") + (seen.count > 20 ? ", …" : "")
+            return "--where \(column)=\(value): no analysed case has \(column) \"\(value)\". Values in the extracts: "
+                + (seen.isEmpty ? "none (no case was analysed)" : shown) + ". Check the spelling."
+        }
+    }
+}
+
+/// The action list of one run, filtered and grouped, ready to print.
+public struct ActionList: Sendable {
+    /// One listed case and the group it is printed in.
+    public struct Entry: Sendable, Equatable {
+        public let item: CaseResult
+        public let group: String
+    }
+
+    /// A group: its label and its cases, overdue first, each part in the list's order.
+    public struct Group: Sendable {
+        public let label: String
+        public let entries: [Entry]
+        public var overdue: Int { entries.filter { $0.item.status == .openOverdue }.count }
+        public var dueSoon: Int { entries.count - overdue }
+    }
+
+    /// The analysis as `analyse` sees it (the user's `--by` columns only), restricted to
+    /// the cases that meet the filters: its `actionList` is this list, in exceptions.csv's order.
+    let result: AnalysisResult
+    /// The listed cases in the list's order (due date, measure, case id).
+    public let entries: [Entry]
+    /// The grouping column, nil for one list.
+    public let groupColumn: String?
+    public let filters: [ActionListFilter]
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var overdue: Int { entries.filter { $0.item.status == .openOverdue }.count }
+    public var dueSoon: Int { entries.count - overdue }
+    /// True when a listed case is `open_overdue` (for `--fail-on-overdue`).
+    public var hasOverdue: Bool { overdue > 0 }
+
+    /// Analyses the extracts and builds the list. A `--group-by` or `--where` column that no
+    /// input has, and a `--where` value that no analysed case has, are errors.
+    public static func make(_ options: AnalysisOptions, query: ActionListQuery) throws -> ActionList {
+        // Grouping and filter columns are read as extra cohort columns after the user's `--by`.
+        var extended = options
+        var extras: [(option: String, name: String)] = []
+        func need(_ name: String, option: String) {
+            guard !extended.by.contains(where: { NameMatching.key($0) == NameMatching.key(name) }) else { return }
+            extended.by.append(name)
+            extras.append((option, name))
+        }
+        if let g = query.groupBy, !Self.isNone(g) { need(g, option: "--group-by") }
+        for f in query.filters { need(f.column, option: "--where") }
+        let full: AnalysisResult
+        do {
+            full = try Analysis.run(extended)
+        } catch let InputError.unknownByColumn(name, available) {
+            // The user's own `--by` columns come first, so a missing extra is named only when they are all there.
+            if let extra = extras.first(where: { NameMatching.key($0.name) == NameMatching.key(name) }) {
+                throw ActionListError.unknownColumn(option: extra.option, name: extra.name, available: available)
+            }
+            throw InputError.unknownByColumn(name: name, available: available)
+        }
+        return try ActionList(result: full, byCount: options.by.count, query: query)
+    }
+
+    /// Builds the list from a finished analysis whose `byColumns` are the user's `--by`
+    /// (the first `byCount`) followed by any grouping and filter columns.
+    init(result full: AnalysisResult, byCount: Int, query: ActionListQuery) throws {
+        func index(_ name: String, option: String) throws -> Int {
+            guard let i = full.byColumns.firstIndex(where: { NameMatching.key($0) == NameMatching.key(name) }) else {
+                throw ActionListError.unknownColumn(option: option, name: name, available: full.byColumns)
+            }
+            return i
+        }
+        // Filters, by column: any of a column's values, every column.
+        var conditions: [(index: Int, filters: [ActionListFilter])] = []
+        for f in query.filters {
+            let i = try index(f.column, option: "--where")
+            if let n = conditions.firstIndex(where: { $0.index == i }) { conditions[n].filters.append(f) } else { conditions.append((i, [f])) }
+        }
+        for (i, filters) in conditions {
+            for f in filters where !full.cases.contains(where: { f.matches($0.dimensions[i]) }) {
+                let seen = Set(full.cases.map { $0.dimensions[i] }).sorted(by: Self.labelOrder)
+                throw ActionListError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
+            }
+        }
+        let kept = full.cases.filter { c in conditions.allSatisfy { i, filters in filters.contains { $0.matches(c.dimensions[i]) } } }
+
+        let label: (CaseResult) -> String
+        switch query.groupBy {
+        case nil where full.hasTeam:
+            groupColumn = "team"
+            label = { c in c.team.map { $0.isEmpty ? Cohort.unknown : $0 } ?? Cohort.unknown }
+        case nil:
+            groupColumn = nil
+            label = { _ in "" }
+        case let name? where Self.isNone(name):
+            groupColumn = nil
+            label = { _ in "" }
+        case let name?:
+            let i = try index(name, option: "--group-by")
+            groupColumn = full.byColumns[i]
+            label = { $0.dimensions[i] }
+        }
+
+        var view = full
+        view.cases = kept
+        entries = view.actionList.map { c in
+            var item = c
+            item.dimensions = Array(c.dimensions.prefix(byCount))
+            return Entry(item: item, group: label(c))
+        }
+        view.cases = kept.map { c in
+            var c = c
+            c.dimensions = Array(c.dimensions.prefix(byCount))
+            return c
+        }
+        view.byColumns = Array(full.byColumns.prefix(byCount))
+        view.options.by = view.byColumns
+        result = view
+        filters = query.filters
+    }
+
+    static func isNone(_ name: String) -> Bool { NameMatching.key(name) == "none" }
+
+    /// Group labels in byte order, `unknown` last.
+    static func labelOrder(_ a: String, _ b: String) -> Bool {
+        if (a == Cohort.unknown) != (b == Cohort.unknown) { return b == Cohort.unknown }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// The groups in label order (one unnamed group without grouping).
+    public var groups: [Group] {
+        var labels: [String] = []
+        for e in entries where !labels.contains(e.group) { labels.append(e.group) }
+        return labels.sorted(by: Self.labelOrder).map { label in
+            let mine = entries.filter { $0.group == label }
+            return Group(label: label, entries: mine.filter { $0.item.status == .openOverdue } + mine.filter { $0.item.status != .openOverdue })
+        }
+    }
+
+    /// The list in `format`; the empty string when the list is empty, whatever the format.
+    public func formatted(_ format: ActionListFormat) -> String {
+        guard !isEmpty else { return "" }
+        switch format {
+        case .text: return text()
+        case .csv: return OutputFiles.exceptions(result)
+        case .json: return json()
+        case .markdown: return markdown()
+        }
+    }
+
+    /// Reconciliation and data-quality lines for `--verbose` (stderr).
+    public var diagnostics: String {
+        var lines = result.inputs.map(\.reconciliation)
+        let errors = result.problems.filter { $0.severity == .error }.count
+        let warnings = result.problems.count - errors
+        if errors + warnings > 0 {
+            lines.append("data quality: \(Self.count(errors, "rejected row problem")), \(Self.count(warnings, "warning"))"
+                         + " (run analyse for data-quality.csv)")
+        }
+        return lines.joined(separator: "\n") + "\n" + ConsoleSummary.rejections(result)
+    }
+
+    // MARK: - Shared wording
+
+    var asAt: Day { result.options.asAt }
+    var dueWithin: Int { result.options.dueWithin }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// "12 cases: 9 overdue, 3 due within 28 days"
+    func counts(total: Int, overdue: Int) -> String {
+        "\(Self.count(total, "case")): \(overdue) overdue, \(total - overdue) due within \(Self.count(dueWithin, "day"))"
+    }
+
+    /// The settings line: the horizon, the filters and the grouping.
+    var scope: String {
+        var parts = ["open cases overdue or due by \((asAt + dueWithin).iso) (due within \(Self.count(dueWithin, "day")))"]
+        var columns: [String] = []
+        for f in filters where !columns.contains(f.column) { columns.append(f.column) }
+        for column in columns {
+            parts.append("\(column) " + filters.filter { $0.column == column }.map(\.value).joined(separator: " or "))
+        }
+        if let groupColumn { parts.append("grouped by \(groupColumn)") }
+        let text = parts.joined(separator: "; ")
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+
+    /// "overdue by 3 days", "due today", "due in 5 days"
+    static func status(_ c: CaseResult, asAt: Day) -> String {
+        let days = asAt - c.due
+        if c.status == .openOverdue { return "overdue by \(count(days, "day"))" }
+        return days == 0 ? "due today" : "due in \(count(-days, "day"))"
+    }
+
+    /// Keys of the columns every listed case has the same value in: the grouping column, and a
+    /// `--where` column given one value.
+    var settledColumns: Set<String> {
+        var keys = Set(groupColumn.map { [NameMatching.key($0)] } ?? [])
+        for f in filters where filters.allSatisfy({ NameMatching.key($0.column) != NameMatching.key(f.column) || $0.value.lowercased() == f.value.lowercased() }) {
+            keys.insert(NameMatching.key(f.column))
+        }
+        return keys
+    }
+
+    /// The columns a group's table shows: due, measure, case, status, the exception when a case
+    /// in the group has one, then team, caseworker and the `--by` columns, less those that
+    /// grouping or a filter settles.
+    func table(_ group: Group) -> (header: [String], rows: [[String]]) {
+        let settled = settledColumns
+        var header = ["due", "measure", "case", "status"]
+        let showException = group.entries.contains { $0.item.exception != nil }
+        if showException { header.append("exception") }
+        let showTeam = result.hasTeam && !settled.contains("team")
+        let showCaseworker = result.hasCaseworker && !settled.contains("caseworker")
+        if showTeam { header.append("team") }
+        if showCaseworker { header.append("caseworker") }
+        let extra = OutputFiles.actionByColumns(result).filter { !settled.contains(NameMatching.key($0.name)) }
+        header += extra.map(\.name)
+        let rows = group.entries.map { e in
+            let c = e.item
+            var row = [c.due.iso, c.measure.rawValue, c.caseID, Self.status(c, asAt: asAt)]
+            if showException { row.append(c.exception?.rawValue ?? "") }
+            if showTeam { row.append(c.team ?? "") }
+            if showCaseworker { row.append(c.caseworker ?? "") }
+            return row + extra.map { c.dimensions[$0.index] }
+        }
+        return (header, rows)
+    }
+
+    // MARK: - Formats
+
+    func text() -> String {
+        var lines = ["EHCP action list as at \(asAt.iso) — " + counts(total: entries.count, overdue: overdue), scope + "."]
+        for group in groups {
+            lines.append("")
+            if groupColumn != nil {
+                lines.append(Self.plain(group.label) + " — " + counts(total: group.entries.count, overdue: group.overdue))
+            }
+            let (header, rows) = table(group)
+            let cells = ([header] + rows).map { $0.map(Self.plain) }
+            let widths = header.indices.map { i in cells.map { $0[i].count }.max() ?? 0 }
+            for row in cells {
+                let line = "  " + row.enumerated().map { i, cell in cell.padding(widths[i]) }.joined(separator: "  ")
+                lines.append(line.trimmingTrailingSpaces())
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func markdown() -> String {
+        var lines = ["# EHCP action list as at \(asAt.iso)", "",
+                     counts(total: entries.count, overdue: overdue) + ". " + scope + "."]
+        for group in groups {
+            lines.append("")
+            if groupColumn != nil {
+                lines.append("## " + Self.markdownCell(group.label) + " — " + counts(total: group.entries.count, overdue: group.overdue))
+                lines.append("")
+            }
+            let (header, rows) = table(group)
+            lines.append("| " + header.map(Self.markdownCell).joined(separator: " | ") + " |")
+            lines.append("|" + header.map { _ in "---|" }.joined())
+            for row in rows {
+                lines.append("| " + row.map(Self.markdownCell).joined(separator: " | ") + " |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func json() -> String {
+        let (header, rows) = OutputFiles.actionTable(result)
+        let cases: [JSONValue] = rows.map { row in
+            var object: [String: JSONValue] = [:]
+            for (name, cell) in zip(header, row) {
+                object[name] = name == "days_from_due" ? (Int(cell).map(JSONValue.int) ?? .string(cell)) : .string(cell)
+            }
+            return .object(object)
+        }
+        var conditions: [String: JSONValue] = [:]
+        for f in filters {
+            if case .array(let values)? = conditions[f.column] { conditions[f.column] = .array(values + [.string(f.value)]) }
+            else { conditions[f.column] = .array([.string(f.value)]) }
+        }
+        return JSONValue.object([
+            "as_at": .string(asAt.iso),
+            "due_within_days": .int(dueWithin),
+            "due_by": .string((asAt + dueWithin).iso),
+            "where": .object(conditions),
+            "counts": .object(["cases": .int(entries.count), "open_overdue": .int(overdue), "open_in_time": .int(dueSoon)]),
+            "cases": .array(cases),
+        ]).rendered()
+    }
+
+    /// A cell from an extract made safe for a terminal or an e-mail: control characters become spaces.
+    static func plain(_ cell: String) -> String {
+        var out = ""
+        for scalar in cell.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { out.append(" ") } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// A cell for a Markdown table: plain, with the characters that could break the table or
+    /// make a link, HTML or code escaped (`_` is left alone: codes such as `school_closure` are
+    /// common and intraword underscores do not emphasise).
+    static func markdownCell(_ cell: String) -> String {
+        var out = ""
+        for c in plain(cell) {
+            if "\\`*[]<>|&".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Without spaces and tabs at either end.
+    func trimmingEndSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// Without spaces at the end.
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
