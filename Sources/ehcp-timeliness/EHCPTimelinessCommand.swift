@@ -58,6 +58,18 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
+    @Option(name: .customLong("benchmark-la"), help: ArgumentHelp("Show DfE's published 20-week rates for this council (old code like 351 or new code like E08000002), its region and England beside the tool's own, per calendar year.", valueName: "code"))
+    var benchmarkLA: String?
+
+    @Option(name: .customLong("benchmark-file"), help: ArgumentHelp("A DfE timeliness_20_week.csv to use instead of the shipped copy (release of June 2025, years 2019–2024).", valueName: "file"))
+    var benchmarkFile: String?
+
+    @Option(name: .customLong("suppress-below"), help: ArgumentHelp("Blank the counts and rates of cohorts with fewer than n cases in summary.csv and summary.json (for publication).", valueName: "n"))
+    var suppressBelow: Int?
+
+    @Option(name: .long, help: ArgumentHelp("A target rate in percent (0–100), drawn on the report's charts.", valueName: "percent"))
+    var target: Double?
+
     func options() throws -> AnalysisOptions {
         guard let asAtDay = Day(iso: asAt) else {
             throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd, e.g. --as-at 2025-10-31")
@@ -91,6 +103,28 @@ struct AnalysisArguments: ParsableArguments {
                 throw ValidationError("--encoding \(encoding) is not supported; use utf-8, windows-1252 or auto")
             }
             options.encoding = value
+        }
+        if let benchmarkLA {
+            guard !benchmarkLA.trimmingSpaces().isEmpty else {
+                throw ValidationError("--benchmark-la needs an LA code, e.g. --benchmark-la 351 or --benchmark-la E08000002")
+            }
+            options.benchmarkLA = benchmarkLA.trimmingSpaces()
+        }
+        if let benchmarkFile {
+            guard benchmarkLA != nil else {
+                throw ValidationError("--benchmark-file needs --benchmark-la CODE: the council whose figures to show")
+            }
+            options.benchmarkFile = benchmarkFile
+        }
+        if let suppressBelow {
+            guard suppressBelow >= 1 else { throw ValidationError("--suppress-below must be 1 or more cases, e.g. --suppress-below 10") }
+            options.suppressBelow = suppressBelow
+        }
+        if let target {
+            guard target.isFinite, target >= 0, target <= 100 else {
+                throw ValidationError("--target must be a percentage from 0 to 100, e.g. --target 90")
+            }
+            options.target = target
         }
         if let delimiter {
             guard let byte = Delimiter.parse(delimiter) else {

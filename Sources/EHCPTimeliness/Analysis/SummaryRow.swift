@@ -70,11 +70,7 @@ public struct SummaryRow: Sendable, Equatable {
     /// The summary.csv header: `measure,period`, the `--by` columns, then the counts,
     /// rates, interval and median.
     public static func header(byColumns: [String]) -> [String] {
-        ["measure", "period"] + byColumns + [
-            "cases", "on_time", "late", "open_in_time", "open_overdue", "excepted",
-            "rate_excl_exceptions", "rate_incl_exceptions", "rate_incl_overdue",
-            "ci95_low", "ci95_high", "median_days",
-        ]
+        ["measure", "period"] + byColumns + valueColumns
     }
 
     /// The whole row as summary.csv cells in header order; blank cells for rates with
@@ -88,6 +84,20 @@ public struct SummaryRow: Sendable, Equatable {
             Self.text(rateInclOverdueTenths), Self.text(wilson?.low), Self.text(wilson?.high),
             medianHalfDays.map(Rates.formatHalves) ?? "",
         ]
+    }
+
+    /// The count, rate, interval and median columns: blank when the row is suppressed.
+    public static let valueColumns = [
+        "cases", "on_time", "late", "open_in_time", "open_overdue", "excepted",
+        "rate_excl_exceptions", "rate_incl_exceptions", "rate_incl_overdue",
+        "ci95_low", "ci95_high", "median_days",
+    ]
+
+    /// `cells()`, or for a suppressed row the measure, period and cohort with every
+    /// count and rate cell blank.
+    public func cells(suppressed: Bool) -> [String] {
+        guard suppressed else { return cells() }
+        return [measure.rawValue, period] + cohort + Array(repeating: "", count: Self.valueColumns.count)
     }
 
     private static func value(_ tenths: Int?) -> Double? { tenths.map { Double($0) / 10 } }

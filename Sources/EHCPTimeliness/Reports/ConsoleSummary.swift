@@ -24,11 +24,13 @@ public enum ConsoleSummary {
                           String(row.openOverdue)])
         }
         if table.count == 1 { lines.append("  no cases to measure") }
-        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
-        for row in table {
-            lines.append("  " + row.enumerated().map { c, cell in
-                c == 0 ? cell.padding(widths[c]) : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }.joined(separator: "  "))
+        lines.append(contentsOf: aligned(table))
+        if let n = o.suppressBelow {
+            lines.append("  suppression below \(n) applied to published outputs (summary.csv, summary.json); the figures above are unsuppressed")
+        }
+        if let benchmark = result.benchmark {
+            lines.append("")
+            lines.append(contentsOf: benchmarkLines(benchmark))
         }
         lines.append("")
         lines.append("  \(result.actionList.count) case\(result.actionList.count == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
@@ -36,6 +38,29 @@ public enum ConsoleSummary {
             lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The benchmark as a short table: year, the tool's own figure, the published ones.
+    static func benchmarkLines(_ table: BenchmarkTable) -> [String] {
+        var lines = ["  20-week benchmark, excluding exceptions: \(table.laName) (\(table.laCode)), \(table.regionName); source \(table.source)"]
+        let header = ["year", "own plans", "own rate", "published", "region", "England"]
+        var rows: [[String]] = [header]
+        for r in table.rows {
+            rows.append([String(r.year), String(r.ownPlans), percent(r.ownRate), percent(r.publishedRate),
+                         percent(r.regionRate), percent(r.englandRate)])
+        }
+        lines.append(contentsOf: aligned(rows))
+        return lines
+    }
+
+    /// Rows as columns: the first left-aligned, the others right-aligned.
+    private static func aligned(_ table: [[String]]) -> [String] {
+        let widths = table[0].indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        return table.map { row in
+            "  " + row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(widths[c]) : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
     }
 
     private static func percent(_ value: Double?) -> String {

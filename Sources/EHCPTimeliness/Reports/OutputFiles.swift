@@ -15,10 +15,12 @@ public enum OutputFiles {
         return w.text
     }
 
-    /// summary.csv: one row per measure, period and cohort.
+    /// summary.csv: one row per measure, period and cohort; with `--suppress-below N`
+    /// a cohort of fewer than N cases keeps its measure, period and cohort but every
+    /// count and rate cell is blank.
     public static func summary(_ result: AnalysisResult) -> String {
         var w = CSVWriter(header: SummaryRow.header(byColumns: result.byColumns))
-        for row in result.summary { w.appendRow(row.cells()) }
+        for row in result.summary { w.appendRow(row.cells(suppressed: result.options.suppresses(row))) }
         return w.text
     }
 
@@ -67,6 +69,7 @@ public enum OutputFiles {
 
     /// summary.json: the whole run as one object with sorted keys.
     public static func summaryJSON(_ result: AnalysisResult) -> String {
+        let options = result.options
         var settings: [String: JSONValue] = [:]
         for s in result.options.settings { settings[s.key] = .string(s.value) }
         let inputs: [JSONValue] = result.inputs.map { i in
@@ -84,6 +87,11 @@ public enum OutputFiles {
                 "rows": .array(rows.map { row in
                     var object: [String: JSONValue] = [:]
                     for (name, cell) in zip(header, row.cells()) { object[name] = .string(cell) }
+                    if options.suppressBelow != nil { object["suppressed"] = .bool(options.suppresses(row)) }
+                    if options.suppresses(row) {
+                        for name in SummaryRow.valueColumns { object[name] = .null }
+                        return .object(object)
+                    }
                     object["cases"] = .int(row.cases); object["on_time"] = .int(row.onTime); object["late"] = .int(row.late)
                     object["open_in_time"] = .int(row.openInTime); object["open_overdue"] = .int(row.openOverdue)
                     object["excepted"] = .int(row.excepted)
@@ -97,14 +105,38 @@ public enum OutputFiles {
             ]))
         }
         let errors = result.problems.filter { $0.severity == .error }.count
-        return JSONValue.object([
+        var top: [String: JSONValue] = [
             "tool": .object(["name": .string(Tool.name), "version": .string(Tool.version)]),
             "rules": .object(["version": .string(RuleSet.version), "settings": .object(settings)]),
             "as_at": .string(result.options.asAt.iso),
             "inputs": .array(inputs),
             "measures": .array(measures),
             "data_quality": .object(["errors": .int(errors), "warnings": .int(result.problems.count - errors)]),
-        ]).rendered()
+        ]
+        if let benchmark = result.benchmark { top["benchmark"] = benchmarkJSON(benchmark, options: options) }
+        return JSONValue.object(top).rendered()
+    }
+
+    /// The benchmark table: published rates (null for DfE's x, z, c) beside the tool's own;
+    /// with `--suppress-below N`, own counts of a year with fewer than N plans are null.
+    static func benchmarkJSON(_ table: BenchmarkTable, options: AnalysisOptions) -> JSONValue {
+        .object([
+            "la_code": .string(table.laCode), "la_name": .string(table.laName), "region": .string(table.regionName),
+            "source": .string(table.source),
+            "rows": .array(table.rows.map { row in
+                let hidden = options.suppresses(row)
+                var object: [String: JSONValue] = [
+                    "year": .int(row.year),
+                    "own_plans": hidden ? .null : .int(row.ownPlans),
+                    "own_within_20_weeks": hidden ? .null : .int(row.ownWithin20Weeks),
+                    "own_rate": hidden ? .null : number(row.ownRate),
+                    "published_rate": number(row.publishedRate), "region_rate": number(row.regionRate),
+                    "england_rate": number(row.englandRate),
+                ]
+                if options.suppressBelow != nil { object["suppressed"] = .bool(hidden) }
+                return .object(object)
+            }),
+        ])
     }
 
     private static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }

@@ -59,6 +59,13 @@ public enum Analysis {
         } else {
             dates = .automatic
         }
+        // Read the benchmark file and find the council first: a mistake there stops the run early.
+        var published: PublishedTimeliness?
+        if let code = options.benchmarkLA {
+            let file = try Benchmark.load(file: options.benchmarkFile)
+            _ = try file.authorityRows(code: code)
+            published = file
+        }
         // Open every file first, so a missing one stops the run before any work.
         var readers: [(InputFile, CSVReader)] = []
         for input in options.inputs {
@@ -82,8 +89,12 @@ public enum Analysis {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
         run.cases.sort { a, b in a.measure != b.measure ? a.measure < b.measure : a.sequence < b.sequence }
-        return AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
-                              problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
+        var result = AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
+                                    problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
+        if let published, let code = options.benchmarkLA {
+            result.benchmark = try Benchmark.table(code: code, published: published, cases: run.cases)
+        }
+        return result
     }
 
     /// SHA-256 of a file, streamed in fixed-size blocks.

@@ -38,10 +38,21 @@ public struct AnalysisOptions: Sendable {
         self.asAt = asAt
     }
 
-    /// The settings stated in every output.
+    /// The settings stated in every output. The publication options (benchmark,
+    /// suppression, target) appear only when given, so outputs without them keep their bytes.
     public var settings: [(key: String, value: String)] {
-        [("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
-         ("review_clock", reviewClock.rawValue), ("transfer_deadline", transferDeadline.rawValue)]
+        var list: [(key: String, value: String)] = [
+            ("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
+            ("review_clock", reviewClock.rawValue), ("transfer_deadline", transferDeadline.rawValue)]
+        if let benchmarkLA { list.append(("benchmark_la", benchmarkLA)) }
+        if let suppressBelow { list.append(("suppress_below", String(suppressBelow))) }
+        if let target { list.append(("target", Self.format(target))) }
+        return list.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    /// `90` for 90, `92.5` for 92.5: a percentage as the user would write it.
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 }
 
@@ -50,5 +61,13 @@ extension AnalysisOptions {
     public func suppresses(_ row: SummaryRow) -> Bool {
         guard let n = suppressBelow else { return false }
         return row.cases < n
+    }
+
+    /// True when the council's own counts for a benchmark year must be published blanked:
+    /// some, but fewer than `suppressBelow`, plans issued without an exception. A year
+    /// with none (the extract does not reach it) discloses nothing and is not blanked.
+    public func suppresses(_ row: BenchmarkRow) -> Bool {
+        guard let n = suppressBelow else { return false }
+        return row.ownPlans > 0 && row.ownPlans < n
     }
 }
