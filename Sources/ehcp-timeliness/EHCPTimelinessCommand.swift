@@ -52,6 +52,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("transfer-deadline"), help: ArgumentHelp("Reading of \"before 15 February\": literal (by 14 February, 30 March post-16; default) or inclusive (by 15 February, 31 March).", valueName: "reading"))
     var transferDeadline: String = "literal"
 
+    @Option(name: [.customLong("pseudonymise"), .customLong("pseudonymize")], help: ArgumentHelp("Key file: replace case_id and person_id in every output with a keyed hash (HMAC-SHA-256), the same each month with the same key. Make a key with: head -c 32 /dev/urandom > pseudonym.key", valueName: "keyfile"))
+    var pseudonymise: String?
+
     @Option(name: .long, help: ArgumentHelp("Text encoding: auto (default: UTF-8, or Windows-1252 when that is certain), utf-8 or windows-1252.", valueName: "name"))
     var encoding: String?
 
@@ -98,6 +101,7 @@ struct AnalysisArguments: ParsableArguments {
         options.transferDeadline = reading
         guard dueWithin >= 0 else { throw ValidationError("--due-within must be 0 or more days") }
         options.dueWithin = dueWithin
+        options.pseudonymiseKeyPath = pseudonymise
         if let encoding {
             guard let value = TextEncoding(name: encoding) else {
                 throw ValidationError("--encoding \(encoding) is not supported; use utf-8, windows-1252 or auto")

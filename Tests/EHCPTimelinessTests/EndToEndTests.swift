@@ -123,10 +123,10 @@ import Testing
 
     @Test func formulaLikeTextIsNeutralisedInEveryOutput() throws {
         let folder = try TemporaryFolder()
-        try folder.write("r.csv", "case_id,request_date,team\n=HYPERLINK(\"x\"),2025-01-06,+team\n")
+        try folder.write("r.csv", "case_id,request_date,team\n=HYPERLINK(\"x\"),2025-01-06,+team\n@cmd,=1+1,-team\n")
         let run = try CLI.run(["analyse", "--requests", "r.csv", "--as-at", "2025-06-30", "--out", "out", "--by", "team"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
-        for name in ["cases.csv", "summary.csv", "exceptions.csv"] {
+        for name in ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv"] {
             for row in parseCSV(try folder.read("out/" + name)).dropFirst() {
                 for cell in row {
                     #expect(!(cell.hasPrefix("=") || cell.hasPrefix("+") || cell.hasPrefix("@")), "\(name): \(cell)")

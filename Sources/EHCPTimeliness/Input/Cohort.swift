@@ -1,6 +1,6 @@
 /// How the `--by` columns are found in one extract.
 public struct CohortColumns: Sendable {
-    enum Source: Sendable { case column(Int), ageBand, absent }
+    enum Source: Sendable { case column(Int), ageBand, absent, identifier(Int, field: String) }
     let sources: [Source]
     let dateOfBirth: Int?
     let team: Int?
@@ -16,7 +16,15 @@ public struct CohortColumns: Sendable {
         caseworker = layout.dimensionIndex(named: "caseworker")
         sources = by.map { name in
             if NameMatching.key(name) == NameMatching.key(Self.ageBand) { return .ageBand }
+            for field in Pseudonymiser.fields where NameMatching.key(name) == NameMatching.key(field) {
+                if let i = layout.fieldIndex[field] ?? layout.dimensionIndex(named: field) { return .identifier(i, field: field) }
+            }
             if let i = layout.dimensionIndex(named: name) { return .column(i) }
+            // Any canonical column too (`--by assessment_decision`).
+            if let field = layout.fieldIndex.keys.first(where: { NameMatching.key($0) == NameMatching.key(name) }),
+               let i = layout.fieldIndex[field] {
+                return .column(i)
+            }
             return .absent
         }
     }
@@ -55,6 +63,9 @@ extension RowReader {
             case .column(let i):
                 let v = text(column: i)
                 values.append(v.isEmpty ? Cohort.unknown : v)
+            case .identifier(let i, let field):
+                let v = text(column: i)
+                values.append(v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v)
             case .ageBand:
                 values.append(Cohort.unknown)
                 slots.append(n)

@@ -10,6 +10,13 @@ enum FileBytes {
 
     /// Reads a whole (small) file as UTF-8 text.
     static func readText(path: String) throws(Failure) -> String {
+        var bytes = try readBytes(path: path)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a whole (small) file.
+    static func readBytes(path: String) throws(Failure) -> [UInt8] {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             throw Failure(reason: "it is a folder, not a file")
@@ -25,8 +32,7 @@ enum FileBytes {
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
         }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 

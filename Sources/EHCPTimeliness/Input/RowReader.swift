@@ -6,6 +6,8 @@ public struct ExtractContext: Sendable {
     public let profile: MappingProfile
     public let dates: DateParser
     public let asAt: Day
+    /// Replaces case and person ids when `--pseudonymise` is given.
+    public var pseudonymiser: Pseudonymiser? = nil
 }
 
 /// Reads typed values from one CSV row, collecting the problems it finds, so that a
@@ -36,6 +38,7 @@ struct RowReader {
     /// Reads `case_id`; a blank one rejects the row.
     mutating func readCaseID() {
         caseID = text("case_id")
+        if let p = context.pseudonymiser { caseID = p.pseudonym(caseID, field: "case_id") }
         if caseID.isEmpty { error("case_id", "", "case_id is blank; every row needs the id of its case") }
     }
 

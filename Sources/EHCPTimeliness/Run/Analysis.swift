@@ -66,6 +66,7 @@ public enum Analysis {
             _ = try file.authorityRows(code: code)
             published = file
         }
+        let pseudonymiser = try options.pseudonymiseKeyPath.map(Pseudonymiser.load(path:))
         // Open every file first, so a missing one stops the run before any work.
         var readers: [(InputFile, CSVReader)] = []
         for input in options.inputs {
@@ -80,7 +81,7 @@ public enum Analysis {
         var run = Run(options: options)
         for (input, reader) in readers {
             var file = FileRun(input: input)
-            try file.read(reader, profile: profile, dates: dates, run: &run)
+            try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, run: &run)
             file.summary.sha256 = try sha256(of: input.path)
             run.finish(file)
         }
@@ -159,7 +160,8 @@ struct FileRun {
         summary = InputSummary(kind: input.kind, file: input.path)
     }
 
-    mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, run: inout Run) throws {
+    mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
+                       run: inout Run) throws {
         let options = run.options
         var context: ExtractContext?
         var cohortColumns: CohortColumns?
@@ -171,9 +173,11 @@ struct FileRun {
             guard let ctx = context, let columns = cohortColumns else {
                 let header = (0..<row.count).map { row.string($0) }
                 let layout = try ColumnLayout(kind: input.kind, header: header, profile: profile, file: input.path)
-                context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt)
+                context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt,
+                                         pseudonymiser: pseudonymiser)
                 cohortColumns = CohortColumns(by: options.by, layout: layout)
                 run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
+                run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
                 run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
                 run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
                 for w in layout.warnings {

@@ -28,6 +28,8 @@ public struct AnalysisOptions: Sendable {
     public var benchmarkLA: String?
     /// A DfE `timeliness_20_week.csv` to use instead of the shipped copy.
     public var benchmarkFile: String?
+    /// A key file: when given, `case_id` and `person_id` are replaced by keyed hashes in every output.
+    public var pseudonymiseKeyPath: String?
     /// Text encoding of the extracts; nil takes the profile's, else `.auto`.
     public var encoding: TextEncoding?
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
@@ -47,6 +49,7 @@ public struct AnalysisOptions: Sendable {
         if let benchmarkLA { list.append(("benchmark_la", benchmarkLA)) }
         if let suppressBelow { list.append(("suppress_below", String(suppressBelow))) }
         if let target { list.append(("target", Self.format(target))) }
+        if pseudonymiseKeyPath != nil { list.append(("pseudonymised", "case_id,person_id")) }
         return list.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
