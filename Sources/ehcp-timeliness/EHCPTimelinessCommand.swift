@@ -52,6 +52,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("transfer-deadline"), help: ArgumentHelp("Reading of \"before 15 February\": literal (by 14 February, 30 March post-16; default) or inclusive (by 15 February, 31 March).", valueName: "reading"))
     var transferDeadline: String = "literal"
 
+    @Option(name: .long, help: ArgumentHelp("Target rate (percent, 0 to 100) drawn as a dashed line on the report's charts.", valueName: "percent"))
+    var target: Double?
+
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
@@ -83,6 +86,12 @@ struct AnalysisArguments: ParsableArguments {
         options.transferDeadline = reading
         guard dueWithin >= 0 else { throw ValidationError("--due-within must be 0 or more days") }
         options.dueWithin = dueWithin
+        if let target {
+            guard target.isFinite, (0...100).contains(target) else {
+                throw ValidationError("--target \(target) is not a percentage; give a number from 0 to 100, e.g. --target 60")
+            }
+            options.target = target
+        }
         if let delimiter {
             guard let byte = Delimiter.parse(delimiter) else {
                 throw ValidationError("--delimiter \(delimiter) is not supported; use comma, semicolon or tab")
@@ -96,7 +105,7 @@ struct AnalysisArguments: ParsableArguments {
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv and summary.json.",
+        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, summary.json, report.html and report.md.",
         aliases: ["analyze"]
     )
 
