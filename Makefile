@@ -15,7 +15,7 @@ SAMPLE_AS_AT := 2025-10-31
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
                 --transfers SampleData/transfers.csv --as-at $(SAMPLE_AS_AT) --by team --out Reports/sample
 
-.PHONY: run test build deps sample clean bench
+.PHONY: run test build deps sample clean bench check-report
 
 ## Install system packages the build needs, only when missing.
 deps:
@@ -41,6 +41,20 @@ sample: build
 	$(BIN) generate --out SampleData --seed $(SAMPLE_SEED) --requests $(SAMPLE_ROWS) \
 	  --reviews $(SAMPLE_PLANS) --transfers $(SAMPLE_MOVES) --as-at $(SAMPLE_AS_AT)
 	$(BIN) analyse $(SAMPLE_ARGS)
+
+## Look at Reports/sample/report.html in headless Chromium: the checker's self-test (an
+## injected external image and console error must be caught), then the report itself
+## (no network request, console message or script), leaving report.pdf, report.png and
+## report-narrow.png in Reports/sample/ for a person to look at.
+check-report:
+	@dpkg -s chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium (headless rendering of the report) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@command -v python3 >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3; }
+	@[ -f Reports/sample/report.html ] || $(MAKE) run
+	Tests/check-report.sh Reports/sample/report.html
 
 clean:
 	rm -rf .build

@@ -143,7 +143,7 @@ struct AnalysisArguments: ParsableArguments {
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv and summary.json.",
+        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, summary.json, report.html and report.md.",
         aliases: ["analyze"]
     )
 

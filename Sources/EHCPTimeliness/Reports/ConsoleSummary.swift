@@ -79,7 +79,8 @@ extension String {
 }
 
 extension OutputFiles {
-    public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "summary.json"]
+    public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "summary.json",
+                               "report.html", "report.md"]
 }
 
 extension ConsoleSummary {

@@ -143,7 +143,9 @@ public enum OutputFiles {
 
     /// Every file of the contract, by name.
     public static func all(_ result: AnalysisResult) -> [(name: String, contents: String)] {
-        [("cases.csv", cases(result)), ("summary.csv", summary(result)), ("exceptions.csv", exceptions(result)),
-         ("data-quality.csv", dataQuality(result)), ("summary.json", summaryJSON(result))]
+        let model = ReportModel(result)
+        return [("cases.csv", cases(result)), ("summary.csv", summary(result)), ("exceptions.csv", exceptions(result)),
+                ("data-quality.csv", dataQuality(result)), ("summary.json", summaryJSON(result)),
+                ("report.html", HTMLReport.render(model)), ("report.md", MarkdownReport.render(model))]
     }
 }

@@ -1,0 +1,452 @@
+/// The evidence pack's figures: plain values computed once from an analysis, which
+/// both report.html and report.md render, so the two always show the same numbers.
+///
+/// Suppression (`--suppress-below`) is applied here: a suppressed figure is zero or nil
+/// in the model and flagged, so no renderer can print it by mistake.
+public struct ReportModel: Sendable, Equatable {
+    public var toolName: String
+    public var toolVersion: String
+    public var ruleSetVersion: String
+    public var asAt: Day
+    public var period: PeriodUnit
+    public var byColumns: [String]
+    public var dueWithin: Int
+    public var reviewClock: ReviewClock
+    public var transferDeadline: TransferDeadline
+    /// Target rate in tenths of a percent, when `--target` was given.
+    public var targetTenths: Int?
+    public var suppressBelow: Int?
+    /// Measures with at least one case, in catalogue order.
+    public var measures: [MeasureReport]
+    public var dataQuality: DataQualityReport
+    public var benchmark: BenchmarkTable?
+
+    /// An exception share above this percentage of a cohort's cases draws a warning.
+    public static let exceptionShareWarningPercent = 20
+    /// The most problem kinds the data-quality section lists.
+    public static let topProblemKinds = 10
+    /// The most periods a rate chart shows (the latest ones); the table lists all.
+    public static let chartPeriodLimit = 36
+
+    public init(_ result: AnalysisResult) {
+        let o = result.options
+        toolName = Tool.name
+        toolVersion = Tool.version
+        ruleSetVersion = RuleSet.version
+        asAt = o.asAt
+        period = o.period
+        byColumns = result.byColumns
+        dueWithin = o.dueWithin
+        reviewClock = o.reviewClock
+        transferDeadline = o.transferDeadline
+        targetTenths = o.target.map { Rates.tenths(ofPercent: $0) }
+        suppressBelow = o.suppressBelow
+        benchmark = result.benchmark
+
+        var casesByMeasure: [MeasureID: [CaseResult]] = [:]
+        for c in result.cases { casesByMeasure[c.measure, default: []].append(c) }
+        var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
+        for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
+        measures = MeasureID.allCases.compactMap { id in
+            guard let rows = rowsByMeasure[id], !rows.isEmpty else { return nil }
+            return MeasureReport(id: id, rows: rows, cases: casesByMeasure[id] ?? [], options: o,
+                                 dimensionCount: result.byColumns.count)
+        }
+        dataQuality = DataQualityReport(inputs: result.inputs, problems: result.problems)
+    }
+
+    /// The final-plan measure, when the extract has it (the day-140 caveat comes from it).
+    public var finalPlan: MeasureReport? { measures.first { $0.id == .finalPlan20w } }
+}
+
+/// Counts and rates of one summary row. When `suppressed`, every count is 0 and every
+/// rate nil: the figures are not in the model at all.
+public struct ReportFigures: Sendable, Equatable {
+    public var suppressed: Bool
+    public var cases = 0
+    public var onTime = 0
+    public var late = 0
+    public var openInTime = 0
+    public var openOverdue = 0
+    public var excepted = 0
+    /// Rates in tenths of a percent; nil when the denominator is 0 (or suppressed).
+    public var rateExclTenths: Int?
+    public var ciLowTenths: Int?
+    public var ciHighTenths: Int?
+    public var rateInclExceptionsTenths: Int?
+    public var rateInclOverdueTenths: Int?
+    /// Twice the median days elapsed (so a half day is exact).
+    public var medianHalfDays: Int?
+
+    init(_ row: SummaryRow, suppressed: Bool) {
+        self.suppressed = suppressed
+        guard !suppressed else { return }
+        cases = row.cases; onTime = row.onTime; late = row.late
+        openInTime = row.openInTime; openOverdue = row.openOverdue; excepted = row.excepted
+        rateExclTenths = row.rateExclExceptionsTenths
+        let wilson = row.wilsonTenths
+        ciLowTenths = wilson?.low; ciHighTenths = wilson?.high
+        rateInclExceptionsTenths = row.rateInclExceptionsTenths
+        rateInclOverdueTenths = row.rateInclOverdueTenths
+        medianHalfDays = row.medianHalfDays
+    }
+}
+
+/// One period of a measure (the total across cohorts).
+public struct PeriodFigures: Sendable, Equatable {
+    public var label: String
+    public var figures: ReportFigures
+}
+
+/// One cohort of a measure over all periods.
+public struct CohortFigures: Sendable, Equatable {
+    /// The `--by` values, in the order of the columns.
+    public var values: [String]
+    public var figures: ReportFigures
+}
+
+/// One point of a rate chart: a period on a continuous axis. `rateTenths` is nil when
+/// the period has no completed case without an exception, or is suppressed.
+public struct RatePoint: Sendable, Equatable {
+    public var label: String
+    public var rateTenths: Int?
+    public var lowTenths: Int?
+    public var highTenths: Int?
+    public var suppressed: Bool
+}
+
+/// The periods a rate chart shows: every period from the first to the last with a
+/// rate (at most `ReportModel.chartPeriodLimit`, the latest), gaps included.
+public struct RateSeries: Sendable, Equatable {
+    public var points: [RatePoint]
+    /// Periods with a rate before the chart's first period (they are in the table).
+    public var earlierPeriodsWithRate: Int
+
+    /// True when there is nothing to draw.
+    public var isEmpty: Bool { !points.contains { $0.rateTenths != nil } }
+}
+
+/// DfE's bands of time to issue a final plan, over completed cases without an exception.
+public struct IssueBands: Sendable, Equatable {
+    public var suppressed: Bool
+    /// Issued on or before day 140 (within 20 weeks).
+    public var within20Weeks = 0
+    /// Day 141 to day 364 (over 20 weeks, up to 52 weeks).
+    public var over20To52Weeks = 0
+    /// Day 365 or later (over 52 weeks).
+    public var over52Weeks = 0
+    /// Twice the median days from request to final plan.
+    public var medianHalfDays: Int?
+
+    public var completed: Int { within20Weeks + over20To52Weeks + over52Weeks }
+
+    /// Last day of each band: within 20 weeks, then up to 52 weeks.
+    public static let within20WeeksDays = 140
+    public static let upTo52WeeksDays = 364
+}
+
+/// Open overdue cases by how long they are overdue on the as-at date.
+public struct Backlog: Sendable, Equatable {
+    public struct Band: Sendable, Equatable {
+        public var label: String
+        public var withoutException: Int
+        public var withException: Int
+        public var total: Int { withoutException + withException }
+    }
+
+    public var suppressed: Bool
+    /// Four bands: under 4 weeks, 4 to under 12, 12 to under 26, 26 weeks or more.
+    public var bands: [Band]
+
+    public var total: Int { bands.reduce(0) { $0 + $1.total } }
+    public var withException: Int { bands.reduce(0) { $0 + $1.withException } }
+
+    /// Band edges in weeks overdue: a case exactly 4 weeks (28 days) overdue is in "4 to under 12 weeks".
+    public static let edgesWeeks = [4, 12, 26]
+    public static let labels = ["Under 4 weeks", "4 to under 12 weeks", "12 to under 26 weeks", "26 weeks or more"]
+
+    /// The band of a case `daysOverdue` days past its due date (1 or more).
+    public static func band(daysOverdue: Int) -> Int {
+        edgesWeeks.firstIndex { daysOverdue < $0 * 7 } ?? edgesWeeks.count
+    }
+}
+
+/// How many cases of a period or cohort have a statutory exception.
+public struct ExceptionShare: Sendable, Equatable {
+    /// A period label, or the cohort's `--by` values.
+    public var labels: [String]
+    public var excepted: Int
+    public var cases: Int
+    public var suppressed: Bool
+
+    /// Share of cases excepted, in tenths of a percent.
+    public var shareTenths: Int? { Rates.percentTenths(excepted, of: cases) }
+    /// More than `ReportModel.exceptionShareWarningPercent` % of the cases are excepted.
+    public var isHigh: Bool {
+        !suppressed && cases > 0 && excepted * 100 > ReportModel.exceptionShareWarningPercent * cases
+    }
+}
+
+/// Use of statutory exceptions on one measure.
+public struct ExceptionUse: Sendable, Equatable {
+    public var suppressed: Bool
+    public struct Reason: Sendable, Equatable {
+        public var code: ExceptionCode
+        public var count: Int
+    }
+
+    /// Every exception ground with its number of cases (catalogue order, zeros included).
+    public var byReason: [Reason]
+    /// Periods with at least one excepted case.
+    public var byPeriod: [ExceptionShare]
+    /// Every cohort (when there are `--by` columns).
+    public var byCohort: [ExceptionShare]
+    public var total: ExceptionShare
+
+    public var excepted: Int { byReason.reduce(0) { $0 + $1.count } }
+}
+
+/// Everything the report says about one measure.
+public struct MeasureReport: Sendable, Equatable {
+    public var id: MeasureID
+    public var title: String
+    public var rule: String
+    public var citation: String
+    /// All periods, all cohorts.
+    public var total: ReportFigures
+    /// Every period of the total across cohorts, in order.
+    public var periods: [PeriodFigures]
+    public var series: RateSeries
+    /// Every cohort over all periods; empty without `--by`.
+    public var cohorts: [CohortFigures]
+    /// Completed cases without an exception finished exactly on their due date (day 140
+    /// for final plans); 0 when suppressed.
+    public var completedOnDueDate: Int
+    /// The rate excluding exceptions if those cases counted as late (tenths).
+    public var rateIfDueDayLateTenths: Int?
+    /// Final plans only.
+    public var issueBands: IssueBands?
+    public var backlog: Backlog
+    public var exceptions: ExceptionUse
+
+    init(id: MeasureID, rows: [SummaryRow], cases: [CaseResult], options: AnalysisOptions, dimensionCount: Int) {
+        self.id = id
+        let def = id.definition
+        title = def.title; rule = def.rule; citation = def.citation
+
+        let totals = rows.filter { $0.isCohortTotal(in: dimensionCount) }
+        let totalRow = totals.first { $0.isAllPeriods }
+            ?? SummaryRow(measure: id, period: Rates.allLabel, cohort: [], isCohortTotal: true)
+        let totalSuppressed = options.suppresses(totalRow)
+        total = ReportFigures(totalRow, suppressed: totalSuppressed)
+        let periodRows = totals.filter { !$0.isAllPeriods }
+        periods = periodRows.map { PeriodFigures(label: $0.period, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
+        let cohortRows = dimensionCount == 0 ? [] : rows.filter { $0.isAllPeriods && !$0.isCohortTotal }
+        cohorts = cohortRows.map { CohortFigures(values: $0.cohort, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
+        series = Self.series(periods: periods, cases: cases, unit: options.period)
+
+        // Completions on the due date, and DfE's bands, from the cases themselves.
+        var onDueDate = 0
+        var bands = IssueBands(suppressed: totalSuppressed)
+        var backlogCounts = Array(repeating: (0, 0), count: Backlog.labels.count)
+        var reasons: [ExceptionCode: Int] = [:]
+        for c in cases {
+            if let e = c.exception { reasons[e, default: 0] += 1 }
+            if c.status == .openOverdue {
+                let b = Backlog.band(daysOverdue: options.asAt - c.due)
+                if c.exception == nil { backlogCounts[b].0 += 1 } else { backlogCounts[b].1 += 1 }
+            }
+            guard c.exception == nil, let completed = c.completed else { continue }
+            if completed == c.due { onDueDate += 1 }
+            if let start = c.start {
+                let days = completed - start
+                if days <= IssueBands.within20WeeksDays { bands.within20Weeks += 1 }
+                else if days <= IssueBands.upTo52WeeksDays { bands.over20To52Weeks += 1 }
+                else { bands.over52Weeks += 1 }
+            }
+        }
+        bands.medianHalfDays = totalRow.medianHalfDays
+        if totalSuppressed {
+            onDueDate = 0
+            bands = IssueBands(suppressed: true)
+            backlogCounts = backlogCounts.map { _ in (0, 0) }
+            reasons = [:]
+        }
+        completedOnDueDate = onDueDate
+        rateIfDueDayLateTenths = totalSuppressed ? nil
+            : Rates.percentTenths(totalRow.onTime - onDueDate, of: totalRow.onTime + totalRow.late)
+        issueBands = id == .finalPlan20w ? bands : nil
+        backlog = Backlog(suppressed: totalSuppressed, bands: zip(Backlog.labels, backlogCounts).map {
+            Backlog.Band(label: $0.0, withoutException: $0.1.0, withException: $0.1.1)
+        })
+
+        func share(_ labels: [String], _ row: SummaryRow) -> ExceptionShare {
+            let s = options.suppresses(row)
+            return ExceptionShare(labels: labels, excepted: s ? 0 : row.excepted, cases: s ? 0 : row.cases, suppressed: s)
+        }
+        exceptions = ExceptionUse(
+            suppressed: totalSuppressed,
+            byReason: ExceptionCode.allCases.map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
+            byPeriod: periodRows.filter { $0.excepted > 0 }.map { share([$0.period], $0) },
+            byCohort: cohortRows.map { share($0.cohort, $0) },
+            total: share([Rates.allLabel], totalRow))
+    }
+
+    /// The chart's periods: a continuous run of labels from the first to the last
+    /// period with a rate, so a month with no completed case shows as a gap.
+    static func series(periods: [PeriodFigures], cases: [CaseResult], unit: PeriodUnit) -> RateSeries {
+        let rated = periods.filter { $0.figures.rateExclTenths != nil }
+        guard let first = rated.first?.label, let last = rated.last?.label else {
+            return RateSeries(points: [], earlierPeriodsWithRate: 0)
+        }
+        // A day inside each period, to walk the calendar from the first to the last.
+        var firstDay: Day?, lastDay: Day?
+        for c in cases {
+            let label = unit.label(for: c.periodDate)
+            if label == first, firstDay.map({ c.periodDate < $0 }) ?? true { firstDay = c.periodDate }
+            if label == last, lastDay.map({ c.periodDate > $0 }) ?? true { lastDay = c.periodDate }
+        }
+        var labels: [String] = []
+        if let firstDay, let lastDay {
+            var d = firstDay
+            while d <= lastDay {
+                let l = unit.label(for: d)
+                if labels.last != l { labels.append(l) }
+                d = d + 1
+            }
+        } else {
+            labels = rated.map(\.label)
+        }
+        let byLabel = Dictionary(periods.map { ($0.label, $0.figures) }, uniquingKeysWith: { a, _ in a })
+        let shown = Array(labels.suffix(ReportModel.chartPeriodLimit))
+        let shownSet = Set(shown)
+        let earlier = rated.filter { !shownSet.contains($0.label) }.count
+        return RateSeries(points: shown.map { label in
+            let f = byLabel[label]
+            return RatePoint(label: label, rateTenths: f?.rateExclTenths, lowTenths: f?.ciLowTenths,
+                             highTenths: f?.ciHighTenths, suppressed: f?.suppressed ?? false)
+        }, earlierPeriodsWithRate: earlier)
+    }
+
+    /// Periods and cohorts where more than the warning share of cases is excepted.
+    public var highExceptionPeriods: [ExceptionShare] { exceptions.byPeriod.filter(\.isHigh) }
+    public var highExceptionCohorts: [ExceptionShare] { exceptions.byCohort.filter(\.isHigh) }
+}
+
+/// Reconciliation and the most frequent problems.
+public struct DataQualityReport: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public var name: String
+        public var rowsRead: Int
+        public var analysed: Int
+        public var rejected: Int
+        public var errors: Int
+        public var warnings: Int
+        public var sha256: String
+        public var reconciles: Bool { rowsRead == analysed + rejected }
+    }
+
+    /// Problems alike but for their values: the same severity, column and wording.
+    public struct Kind: Sendable, Equatable {
+        public var severity: Severity
+        public var column: String
+        /// The problem text with the row's own values replaced by "…".
+        public var description: String
+        public var count: Int
+        /// Where the first one is.
+        public var exampleFile: String
+        public var exampleLine: Int
+    }
+
+    public var files: [File]
+    /// The most frequent kinds, most frequent first (errors before warnings on a tie,
+    /// then the earliest example).
+    public var topKinds: [Kind]
+    public var kindCount: Int
+    public var errors: Int
+    public var warnings: Int
+
+    init(inputs: [InputSummary], problems: [DataQualityProblem]) {
+        files = inputs.map { i in
+            let mine = problems.filter { $0.file == i.file }
+            let e = mine.filter { $0.severity == .error }.count
+            return File(name: i.file, rowsRead: i.rowsRead, analysed: i.analysed, rejected: i.rejected,
+                        errors: e, warnings: mine.count - e, sha256: i.sha256)
+        }
+        errors = problems.filter { $0.severity == .error }.count
+        warnings = problems.count - errors
+        var kinds: [Kind] = []
+        var index: [String: Int] = [:]
+        for p in problems {
+            let text = Self.generalise(p)
+            let key = p.severity.rawValue + "\u{1F}" + p.column + "\u{1F}" + text
+            if let i = index[key] { kinds[i].count += 1; continue }
+            index[key] = kinds.count
+            kinds.append(Kind(severity: p.severity, column: p.column, description: text, count: 1,
+                              exampleFile: p.file, exampleLine: p.line))
+        }
+        kindCount = kinds.count
+        // Stable: ties keep first-seen order within the same severity.
+        topKinds = Array(kinds.enumerated().sorted { a, b in
+            if a.element.count != b.element.count { return a.element.count > b.element.count }
+            if a.element.severity != b.element.severity { return a.element.severity < b.element.severity }
+            return a.offset < b.offset
+        }.map(\.element).prefix(ReportModel.topProblemKinds))
+    }
+
+    /// The problem without the row's own values: its value (where quoted, if it is
+    /// quoted anywhere, so wording that happens to match stays), its case id and any date.
+    static func generalise(_ p: DataQualityProblem) -> String {
+        var text = p.problem
+        if !p.value.isEmpty {
+            let quoted = "\"" + p.value + "\""
+            text = text.contains(quoted) ? text.replacingWord(quoted, with: "\"…\"") : text.replacingWord(p.value, with: "…")
+        }
+        if !p.caseID.isEmpty { text = text.replacingWord(p.caseID, with: "…") }
+        return text.replacingISODates(with: "…")
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` that is not part of a longer word (letters or
+    /// digits on either side) replaced, left to right.
+    func replacingWord(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        let t = Array(target.unicodeScalars)
+        let s = Array(unicodeScalars)
+        func wordy(_ i: Int) -> Bool {
+            i >= 0 && i < s.count && (s[i].properties.isAlphabetic || s[i].properties.numericType != nil)
+        }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count, Array(s[i..<(i + t.count)]) == t,
+               !(wordy(i - 1) && wordy(i)), !(wordy(i + t.count - 1) && wordy(i + t.count)) {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += t.count
+            } else {
+                out.append(s[i]); i += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// `yyyy-mm-dd` dates replaced (runs of "…" collapse to one).
+    func replacingISODates(with replacement: String) -> String {
+        let s = Array(unicodeScalars)
+        func digit(_ i: Int) -> Bool { i < s.count && s[i].properties.numericType != nil && s[i].isASCII }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + 10 <= s.count, (0..<4).allSatisfy({ digit(i + $0) }), s[i + 4] == "-",
+               digit(i + 5), digit(i + 6), s[i + 7] == "-", digit(i + 8), digit(i + 9), !digit(i + 10),
+               i == 0 || !digit(i - 1) {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += 10
+            } else {
+                out.append(s[i]); i += 1
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,103 @@
+/// A table of the report, already formatted: report.html and report.md render the
+/// same tables cell for cell.
+public struct ReportTable: Sendable, Equatable {
+    public struct Column: Sendable, Equatable {
+        public var title: String
+        /// Right-aligned figures.
+        public var numeric: Bool
+        public init(_ title: String, numeric: Bool = true) { self.title = title; self.numeric = numeric }
+    }
+
+    public var caption: String
+    public var columns: [Column]
+    /// Cells as text; the first cell of each row heads the row.
+    public var rows: [[String]]
+    /// A sentence under the table (definitions, sources); empty for none.
+    public var note: String
+
+    public init(caption: String, columns: [Column], rows: [[String]], note: String = "") {
+        precondition(rows.allSatisfy { $0.count == columns.count }, "every row needs one cell per column")
+        self.caption = caption; self.columns = columns; self.rows = rows
+        var n = Substring(note)
+        while n.last == " " { n = n.dropLast() }
+        self.note = String(n)
+    }
+}
+
+/// How the report writes numbers: like the CSVs (one decimal for rates), with a dash for
+/// "none" and `c` for a suppressed figure.
+public enum ReportFormat {
+    /// A figure that does not exist (a rate with no completed case).
+    public static let none = "–"
+    /// A figure withheld by `--suppress-below`.
+    public static let suppressed = "c"
+
+    static func count(_ n: Int, suppressed s: Bool = false) -> String { s ? suppressed : String(n) }
+
+    static func tenths(_ t: Int?, suppressed s: Bool = false) -> String {
+        if s { return suppressed }
+        return t.map(Rates.formatTenths) ?? none
+    }
+
+    static func interval(_ low: Int?, _ high: Int?, suppressed s: Bool = false) -> String {
+        if s { return suppressed }
+        guard let low, let high else { return none }
+        return Rates.formatTenths(low) + "–" + Rates.formatTenths(high)
+    }
+
+    static func halves(_ h: Int?, suppressed s: Bool = false) -> String {
+        if s { return suppressed }
+        return h.map(Rates.formatHalves) ?? none
+    }
+
+    /// Twice a number of days as weeks with one decimal (rounded half up).
+    static func weeks(halfDays h: Int) -> String {
+        let tenths = h >= 0 ? (h * 10 + 7) / 14 : -((-h * 10 + 7) / 14)
+        return Rates.formatTenths(tenths)
+    }
+
+    /// "31 October 2025".
+    static func longDate(_ d: Day) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August",
+                     "September", "October", "November", "December"]
+        let (y, m, day) = d.civil
+        return "\(day) \(names[m - 1]) \(y)"
+    }
+
+    /// "1 case", "3 cases".
+    static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(n) " + (n == 1 ? one : (many ?? one + "s"))
+    }
+}
+
+extension PeriodUnit {
+    /// The unit as a word: "month", "academic year".
+    var noun: String {
+        switch self {
+        case .month: return "month"
+        case .quarter: return "quarter"
+        case .year: return "year"
+        case .academicYear: return "academic year"
+        case .financialYear: return "financial year"
+        }
+    }
+
+    var nounPlural: String { noun + "s" }
+
+    /// The word with a capital letter, for column heads.
+    var heading: String { noun.prefix(1).uppercased() + noun.dropFirst() }
+}
+
+extension ExceptionCode {
+    /// The ground in plain words.
+    var plainName: String {
+        switch self {
+        case .schoolClosure: return "School or college closed for 4 weeks or more"
+        case .earlyYearsClosure: return "Early years provider closed for 4 weeks or more"
+        case .personalCircumstances: return "Exceptional personal circumstances"
+        case .absentFromArea: return "Child or family away from the area for 4 weeks or more"
+        case .covid2020: return "Coronavirus relaxation (May to September 2020)"
+        case .unspecified: return "Flagged as an exception, no reason given"
+        }
+    }
+}
