@@ -60,8 +60,13 @@ extension ExtractKind {
 public enum NameMatching {
     /// The comparison key of a header or code: lower-case letters and digits only.
     public static func key(_ text: String) -> String {
+        var t = text
+        return t.withUTF8 { key($0) }
+    }
+
+    /// The key of text that is not all ASCII: letters of any script, lower-cased.
+    private static func unicodeKey(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             if scalar.value == 0xFEFF { continue }
             if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
@@ -75,7 +80,7 @@ public enum NameMatching {
     static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var ascii = true
         for b in bytes where b >= 0x80 { ascii = false; break }
-        guard ascii else { return key(String(decoding: bytes, as: UTF8.self)) }
+        guard ascii else { return unicodeKey(String(decoding: bytes, as: UTF8.self)) }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
         for b in bytes {

@@ -79,6 +79,13 @@ struct RowReader {
     /// A coded field, read through the profile's value map: nil when blank; an unknown
     /// code rejects the row with the accepted values.
     mutating func code<C: RawRepresentable & CaseIterable>(_ field: String, as type: C.Type) -> C? where C.RawValue == String {
+        guard let i = context.layout.fieldIndex[field] else { return nil }
+        let bytes = Self.trim(row.field(i))
+        if bytes.isEmpty { return nil }
+        // Most cells hold the canonical code exactly: no string to build.
+        if context.profile.values[field] == nil {
+            for c in C.allCases where bytes.elementsEqual(c.rawValue.utf8) { return c }
+        }
         let raw = text(field)
         if raw.isEmpty { return nil }
         let mapped = mapValue(raw, field: field)
@@ -89,6 +96,7 @@ struct RowReader {
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
     mutating func exception(_ field: String) -> ExceptionReading {
+        guard let i = context.layout.fieldIndex[field], !Self.trim(row.field(i)).isEmpty else { return .none }
         let raw = text(field)
         let reading = ExceptionReading(mapValue(raw, field: field))
         if case .unrecognised = reading {
