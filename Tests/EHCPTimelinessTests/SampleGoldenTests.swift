@@ -6,7 +6,8 @@ import Testing
 @Suite struct SampleGoldenTests {
     /// Keep in step with SAMPLE_ARGS in the Makefile.
     static let sampleArguments = ["analyse", "--requests", "SampleData/requests.csv", "--reviews", "SampleData/reviews.csv",
-                                  "--transfers", "SampleData/transfers.csv", "--as-at", "2025-10-31", "--by", "team"]
+                                  "--transfers", "SampleData/transfers.csv", "--as-at", "2025-10-31", "--by", "team",
+                                  "--benchmark-la", "351"]
 
     @Test func regeneratingReportsSampleGivesByteIdenticalFiles() throws {
         let folder = try TemporaryFolder()
@@ -49,6 +50,15 @@ import Testing
         // The same rows are rejected and warned about (values are written differently).
         func problems(_ text: String) -> [[String]] { parseCSV(text).dropFirst().map { [$0[1], $0[2], $0[5]] } }
         #expect(problems(try folder.read("a/data-quality.csv")) == problems(try folder.read("b/data-quality.csv")))
+    }
+
+    @Test func samplePackShowsPublishedEnglandFigures() throws {
+        let report = try String(contentsOfFile: Repo.root + "/Reports/sample/report.md", encoding: .utf8)
+        let json = try String(contentsOfFile: Repo.root + "/Reports/sample/summary.json", encoding: .utf8)
+        #expect(json.contains("\"benchmark\""))
+        // England 2024, plans issued within 20 weeks excluding exceptions (DfE, June 2025).
+        #expect(report.contains("46.4"))
+        #expect(report.contains("North West"))
     }
 
     @Test func sampleDataHasRejectedRowsAndReconciles() throws {
