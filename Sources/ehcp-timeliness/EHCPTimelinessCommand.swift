@@ -153,7 +153,8 @@ struct Analyse: ParsableCommand {
     var out: String
 
     func run() throws {
-        let options = try arguments.options()
+        var options = try arguments.options()
+        options.showProgress = isatty(2) != 0
         do {
             let result = try Analysis.run(options)
             try OutputFolder.write(OutputFiles.all(result), to: out)

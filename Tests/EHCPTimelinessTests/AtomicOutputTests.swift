@@ -80,3 +80,21 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 }
+
+@Suite struct ProgressTests {
+    @Test func progressLineShowsFileShareAndRows() {
+        #expect(Progress.line(file: "requests.csv", rows: 450_000, position: 45, total: 100) == "reading requests.csv: 45 % (450,000 rows)")
+        #expect(Progress.line(file: "x.csv", rows: 12, position: -1, total: 0) == "reading x.csv: (12 rows)")
+        #expect(Progress.grouped(1_234_567) == "1,234,567")
+        #expect(Progress.grouped(999) == "999")
+    }
+
+    @Test func noProgressWhenStderrIsNotATerminal() throws {
+        let folder = try TemporaryFolder()
+        try RequestGenerator(seed: 3, count: 20_000, asAt: Day(iso: "2025-06-30")!).writeCanonical(to: folder.path + "/r.csv")
+        let run = try CLI.run(["analyse", "--requests", "r.csv", "--as-at", "2025-06-30", "--out", "o"], in: folder.path)
+        #expect(run.status == 0)
+        #expect(!run.stderr.contains("reading r.csv"))
+        #expect(!run.stderr.contains("\u{1B}"))
+    }
+}

@@ -79,9 +79,11 @@ public enum Analysis {
         }
 
         var run = Run(options: options)
+        let progress = Progress(enabled: options.showProgress)
+        defer { progress.finish() }
         for (input, reader) in readers {
             var file = FileRun(input: input)
-            try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, run: &run)
+            try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
             file.summary.sha256 = try sha256(of: input.path)
             run.finish(file)
         }
@@ -161,8 +163,9 @@ struct FileRun {
     }
 
     mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
-                       run: inout Run) throws {
+                       progress: Progress, run: inout Run) throws {
         let options = run.options
+        let csv = reader
         var context: ExtractContext?
         var cohortColumns: CohortColumns?
         var seenKeys = Set<String>()
@@ -186,6 +189,7 @@ struct FileRun {
                 return
             }
             summary.rowsRead += 1
+            progress.update(file: input.path, rows: summary.rowsRead, reader: csv)
             var reader = RowReader(context: ctx, row: row)
             var outcome: RuleOutcome?
             switch input.kind {

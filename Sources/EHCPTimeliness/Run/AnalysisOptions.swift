@@ -32,6 +32,8 @@ public struct AnalysisOptions: Sendable {
     public var pseudonymiseKeyPath: String?
     /// Text encoding of the extracts; nil takes the profile's, else `.auto`.
     public var encoding: TextEncoding?
+    /// Show a progress line on stderr (the command line sets this when stderr is a terminal).
+    public var showProgress = false
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
     public var delimiter: UInt8?
 
