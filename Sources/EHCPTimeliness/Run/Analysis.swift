@@ -91,7 +91,7 @@ public enum Analysis {
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
-        run.cases.sort { a, b in a.measure != b.measure ? a.measure < b.measure : a.sequence < b.sequence }
+        run.cases = run.casesByMeasure.flatMap { $0 }
         var result = AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
                                     problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
         if let published, let code = options.benchmarkLA {
@@ -115,6 +115,9 @@ public enum Analysis {
 struct Run {
     let options: AnalysisOptions
     var cases: [CaseResult] = []
+    /// Results per measure in input order; concatenated in catalogue order they are
+    /// cases.csv's order, with no sort.
+    var casesByMeasure: [[CaseResult]] = Array(repeating: [], count: MeasureID.allCases.count)
     var problems: [DataQualityProblem] = []
     var inputs: [InputSummary] = []
     var accumulator: SummaryAccumulator
@@ -130,7 +133,7 @@ struct Run {
 
     mutating func add(_ outcome: RuleOutcome) {
         for r in outcome.results { accumulator.add(r) }
-        cases.append(contentsOf: outcome.results)
+        for r in outcome.results { casesByMeasure[r.measure.order].append(r) }
     }
 
     mutating func finish(_ file: FileRun) {
