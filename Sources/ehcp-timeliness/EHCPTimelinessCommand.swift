@@ -67,7 +67,7 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("benchmark-file"), help: ArgumentHelp("A DfE timeliness_20_week.csv to use instead of the shipped copy (release of June 2025, years 2019–2024).", valueName: "file"))
     var benchmarkFile: String?
 
-    @Option(name: .customLong("suppress-below"), help: ArgumentHelp("Blank the counts and rates of cohorts with fewer than n cases in summary.csv and summary.json (for publication).", valueName: "n"))
+    @Option(name: .customLong("suppress-below"), help: ArgumentHelp("Blank the counts and rates of cohorts with fewer than n cases in summary.csv, summary.json and the reports (for publication).", valueName: "n"))
     var suppressBelow: Int?
 
     @Option(name: .long, help: ArgumentHelp("A target rate in percent (0–100), drawn on the report's charts.", valueName: "percent"))
