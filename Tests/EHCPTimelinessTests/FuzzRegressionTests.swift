@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import EHCPTimeliness
+
+/// Every input with which `make fuzz` found a problem, kept in Fixtures/fuzz/ exactly as
+/// libFuzzer wrote it (minimised), and run the way its target runs it.
+@Suite struct FuzzRegressionTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let path = Repo.root + "/Tests/EHCPTimelinessTests/Fixtures/fuzz/" + name
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// What one read gave: rows, problems, or the error that stopped it.
+    struct Outcome: Equatable {
+        var rows: [[String]] = []
+        var problems: [CSVProblem] = []
+        var error: String?
+    }
+
+    /// Reads a csv-reader fuzz input as Fuzz/Sources/fuzz-csv-reader does: byte 0 is the
+    /// mode (delimiter, encoding), byte 1 the small chunk size, the rest the file.
+    static func readCSVInput(_ input: [UInt8], chunkSize: Int? = nil) throws -> Outcome {
+        let mode = input[0]
+        let delimiter: UInt8? = [nil, UInt8(ascii: ","), UInt8(ascii: ";"), 0x09][Int(mode & 3)]
+        let encoding: TextEncoding = [.auto, .utf8, .windows1252][Int(mode >> 2) % 3]
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/input.csv"
+        FileManager.default.createFile(atPath: path, contents: Data(input.dropFirst(2)))
+        var outcome = Outcome()
+        do {
+            let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
+            if let chunkSize { reader.chunkSize = chunkSize }
+            try reader.read(onRow: { row in outcome.rows.append((0..<row.count).map { row.string($0) }) },
+                            onProblem: { outcome.problems.append($0) })
+        } catch {
+            outcome.error = "\(error)".replacingOccurrences(of: path, with: "<input>")
+        }
+        return outcome
+    }
+
+    /// Found by fuzz-csv-reader: in a file read as Windows-1252 (auto-detected), a UTF-8
+    /// sequence cut by the end of a read chunk was not recognised, so the file was read
+    /// to the end as Windows-1252 (mojibake) instead of stopping as a mix of encodings.
+    /// Input: auto encoding, 4-byte chunks, the bytes BB BF EF BB BF (EF BB BF across a cut).
+    @Test func utf8AcrossAChunkBoundaryInAWindows1252FileIsStillAMix() throws {
+        let input = try Self.fixture("csv-reader-utf8-across-chunks")
+        let whole = try Self.readCSVInput(input)
+        #expect(whole.error?.contains("holds UTF-8 text, but earlier lines are Windows-1252") == true, "\(whole)")
+        for size in 1...8 {
+            #expect(try Self.readCSVInput(input, chunkSize: size) == whole, "chunk size \(size)")
+        }
+    }
+
+    /// The same bug through the real tool: the only UTF-8 character after a Windows-1252
+    /// byte sits across the 256 KiB boundary of the reader's chunks.
+    @Test func theToolStopsOnAMixWhereverTheUTF8Falls() throws {
+        let folder = try TemporaryFolder()
+        var bytes = Array("case_id,request_date,team\nA1,2025-01-06,Caf".utf8) + [0xE9] + Array("\n".utf8)
+        let boundary = CSVReader.defaultChunkSize
+        while bytes.count < boundary - 40 {
+            bytes += Array("A\(bytes.count),2025-01-06,North\n".utf8)
+        }
+        bytes += Array("B1,2025-01-06,".utf8)
+        bytes += Array(repeating: UInt8(ascii: "x"), count: boundary - 1 - bytes.count)
+        bytes += Array("–\n".utf8)  // E2 80 93: E2 is the last byte of the first chunk
+        #expect(bytes[boundary - 1] == 0xE2)
+        FileManager.default.createFile(atPath: folder.path + "/r.csv", contents: Data(bytes))
+        let run = try CLI.run(["analyse", "--requests", "r.csv", "--as-at", "2025-06-30", "--out", "out"], in: folder.path)
+        #expect(run.status == 2, "\(run.stdout)")
+        #expect(run.stderr.contains("the file mixes encodings"), "\(run.stderr)")
+        #expect(!folder.exists("out"))
+    }
+}
