@@ -56,11 +56,12 @@ fuzz-build: deps
 
 ## Runs every target for FUZZ_SECONDS, then fails if any crashed. The growing corpus is
 ## kept in Fuzz/.corpus/ (ignored); the seeds in Fuzz/corpus/ are never written to.
+## Swift's own backtracer is off: libFuzzer and AddressSanitizer report the crash.
 fuzz: fuzz-build
 	@failed=""; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p Fuzz/crashes/$$t Fuzz/.corpus/$$t Fuzz/logs; \
 	  echo "fuzz-$$t: $(FUZZ_SECONDS) s (log: Fuzz/logs/$$t.log)"; \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
 	  $(FUZZ_BIN)/fuzz-$$t Fuzz/.corpus/$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=Fuzz/crashes/$$t/ \
 	    > Fuzz/logs/$$t.log 2>&1 || failed="$$failed $$t"; \

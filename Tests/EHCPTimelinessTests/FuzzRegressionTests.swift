@@ -70,4 +70,43 @@ import Testing
         #expect(run.stderr.contains("the file mixes encodings"), "\(run.stderr)")
         #expect(!folder.exists("out"))
     }
+
+    /// Found by fuzz-profile: a table header with no name after its bracket (`[#`) made the
+    /// toml++ 3.4.0 inside TOMLKit fail an assertion and abort the whole tool (SIGABRT, no
+    /// message). The loader now refuses such headers before TOMLKit sees them.
+    @Test func aTableHeaderWithoutANameIsASyntaxErrorNotAnAbort() throws {
+        let input = try Self.fixture("profile-table-header-without-a-name")
+        #expect(input == Array("[#".utf8))
+        let variants = [String(decoding: input, as: UTF8.self), "[#sv]\n", "[=x]", "[[[1]]]", "[\n", " [ \t#x]",
+                        "[[ é]]", "[columns]\r\ncase_id = \"ID\"\r\n[\r\n"]
+        for text in variants {
+            #expect {
+                _ = try MappingProfile(toml: text, file: "p.toml")
+            } throws: { error in
+                "\(error)".contains("a table header needs a name after \"[\"")
+            }
+        }
+        // Headers that are fine, or errors toml++ reports itself, still reach it.
+        #expect(throws: Never.self) { _ = try MappingProfile(toml: "[ columns ]\n[ \"requests\" . columns ]\n", file: "p.toml") }
+        for text in ["[]", "[ [columns]]", "[[ ]]"] {
+            #expect {
+                _ = try MappingProfile(toml: text, file: "p.toml")
+            } throws: { error in
+                "\(error)".contains("TOML syntax error") && !"\(error)".contains("needs a name")
+            }
+        }
+    }
+
+    /// The same profile through the real tool: a message and status 2, not a crash.
+    @Test func theToolReportsTheBadHeader() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("r.csv", "case_id,request_date\nA1,2025-01-06\n")
+        try folder.write("p.toml", "[columns]\ncase_id = \"case_id\"\n[#sv]\n")
+        let run = try CLI.run(["analyse", "--requests", "r.csv", "--profile", "p.toml", "--as-at", "2025-06-30", "--out", "out"],
+                              in: folder.path)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("the profile p.toml is not valid: TOML syntax error at line 3, column 2: a table header needs a name"),
+                "\(run.stderr)")
+        #expect(!folder.exists("out"))
+    }
 }

@@ -48,6 +48,9 @@ public struct MappingProfile: Sendable, Equatable {
 
     /// Parses profile text; `file` names it in messages.
     public init(toml: String, file: String) throws(InputError) {
+        if let (line, column, reason) = Self.unsafeForTOMLKit(toml) {
+            throw .profileInvalid(file: file, reason: "TOML syntax error at line \(line), column \(column): \(reason)")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: toml) } catch let error as TOMLParseError {
             throw .profileInvalid(file: file, reason: "TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
@@ -131,6 +134,42 @@ public struct MappingProfile: Sendable, Equatable {
                 delimiter = byte
             }
         }
+    }
+
+    /// Text that TOMLKit 0.6.0 cannot be given safely, found before it sees it:
+    /// - a NUL byte: TOMLKit passes the text as a C string, so everything after the NUL
+    ///   would be dropped silently;
+    /// - a table header whose `[` or `[[` is followed by anything but a name or `]`
+    ///   (`[#x]`, `[=`, `[[[`, a `[` ending its line): the toml++ 3.4.0 inside TOMLKit
+    ///   asserts and aborts the whole tool (found by fuzz-profile; fixed upstream in
+    ///   toml++ after 3.4.0). Such a header is a syntax error anyway.
+    /// Lines are checked as if each were outside any string or array, so a line inside a
+    /// multi-line value that starts like a bad header is refused too; no profile needs one.
+    static func unsafeForTOMLKit(_ toml: String) -> (line: Int, column: Int, reason: String)? {
+        for (index, text) in toml.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let bytes = Array(text)
+            if let nul = bytes.firstIndex(of: 0) {
+                return (index + 1, nul + 1, "a NUL byte (0x00); a profile is plain text (UTF-8)")
+            }
+            func skipBlanks(_ i: inout Int) { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 } }
+            var i = 0
+            skipBlanks(&i)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { continue }
+            i += 1
+            let afterBracket = i
+            skipBlanks(&i)
+            if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
+                guard i == afterBracket else { continue }  // "[ [": toml++ reports that itself
+                i += 1
+                skipBlanks(&i)
+            }
+            let isNameStart = i < bytes.count && (Scan.isLetter(bytes[i]) || Scan.isDigit(bytes[i])
+                || [UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]")].contains(bytes[i]))
+            if !isNameStart {
+                return (index + 1, i + 1, "a table header needs a name after \"[\", such as [columns] or [values.plan_decision]")
+            }
+        }
+        return nil
     }
 
     private static func columnTable(_ value: TOMLValueConvertible, name: String, file: String) throws(InputError) -> [String: String] {
