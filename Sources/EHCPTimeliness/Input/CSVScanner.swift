@@ -151,6 +151,8 @@ struct CSVScanner {
     var recordLine = 1
     /// After a malformed record: ignore input up to the end of the line.
     var skipping = false
+    /// The last line that held any input (for the extent of an unterminated quote).
+    var lastLine = 1
     /// A chunk ended with CR; the next chunk tells whether it was CRLF.
     var pendingCR = false
     /// Where the quoted field the parser is inside opened.
@@ -276,7 +278,19 @@ struct CSVScanner {
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void
     ) throws {
+        lastLine = line
         if skipping { return }
+        // CSV text never holds a NUL byte (RFC 4180): one means a UTF-16 file or damage.
+        // Passed on, it would reach the outputs and cut cells short in whatever reads them.
+        if let nul = piece.index(of: 0, from: 0, to: count) {
+            let problem = CSVProblem(
+                line: line, column: offset + nul - lineStart + 1,
+                message: "a NUL byte (0x00), which is not text: the file may be UTF-16 (save it again as \"CSV UTF-8\") or damaged")
+            discardRecord()
+            skipping = true
+            try onProblem(problem)
+            return
+        }
         let startState = parser.pointee.pstate
         let startQuoted = parser.pointee.quoted
         if startState == rowNotBegun { recordLine = line }
@@ -372,9 +386,12 @@ struct CSVScanner {
         }
         if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0 {
             discardRecord()
+            // Say how far it ran: every line after the quote was swallowed into this record.
+            let extent = lastLine > quoteLine
+                ? ", so it runs to the end of the file (lines \(quoteLine) to \(lastLine) are one record)" : ""
             try onProblem(CSVProblem(
                 line: quoteLine, column: quoteColumn,
-                message: "a quoted field opened on line \(quoteLine) is never closed"))
+                message: "a quoted field opened on line \(quoteLine) is never closed" + extent))
             return
         }
         csv_fini(parser, csvFieldEnded, csvRecordEnded, context)
