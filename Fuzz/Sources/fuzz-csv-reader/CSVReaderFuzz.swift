@@ -7,7 +7,8 @@
 //
 // Oracles besides "does not crash": the same file read with the default chunk size, read
 // again (rewound) with a tiny chunk size, and read through a pipe gives the same rows,
-// problems and errors (see `agree`); line numbers only grow; every field is valid UTF-8.
+// problems and errors (see `agree`); line numbers only grow; every field is valid UTF-8
+// and free of NUL bytes.
 
 @testable import EHCPTimeliness
 import Foundation
@@ -71,6 +72,7 @@ func readAll(_ reader: CSVReader, into outcome: inout Outcome) {
             for i in 0..<row.count {
                 let field = row.field(i)
                 check(String(validating: field, as: UTF8.self) != nil, "field \(i) on line \(row.line) is not UTF-8")
+                check(!field.contains(0), "field \(i) on line \(row.line) holds a NUL byte")
                 fields.append(Array(field))
             }
             outcome.rows.append(Outcome.Row(line: row.line, fields: fields))
