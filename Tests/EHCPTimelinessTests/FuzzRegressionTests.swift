@@ -71,6 +71,19 @@ import Testing
         #expect(!folder.exists("out"))
     }
 
+    /// Found by fuzz-csv-reader in the first version of the NUL-byte check (91f393e): a
+    /// line with a stray quote and, after it, a NUL reported the NUL when the line came in
+    /// one piece but the quote when a chunk ended between them. The first problem wins.
+    /// Input: semicolon, auto encoding, 4-byte chunks, the bytes `c"` FF 00.
+    @Test func theFirstProblemInALineIsReportedWhereverTheChunksEnd() throws {
+        let input = try Self.fixture("csv-reader-quote-before-nul")
+        let whole = try Self.readCSVInput(input)
+        #expect(whole.problems == [CSVProblem(line: 1, column: 2, message: "unexpected quote inside an unquoted field")])
+        for size in 1...8 {
+            #expect(try Self.readCSVInput(input, chunkSize: size) == whole, "chunk size \(size)")
+        }
+    }
+
     /// Found by fuzz-profile: a table header with no name after its bracket (`[#`) made the
     /// toml++ 3.4.0 inside TOMLKit fail an assertion and abort the whole tool (SIGABRT, no
     /// message). The loader now refuses such headers before TOMLKit sees them.

@@ -282,7 +282,15 @@ struct CSVScanner {
         if skipping { return }
         // CSV text never holds a NUL byte (RFC 4180): one means a UTF-16 file or damage.
         // Passed on, it would reach the outputs and cut cells short in whatever reads them.
-        if let nul = piece.index(of: 0, from: 0, to: count) {
+        // Only the bytes before it are parsed, so that whichever problem comes first in the
+        // line is the one reported, wherever the chunks end.
+        let nul = piece.index(of: 0, from: 0, to: count)
+        let parsed = nul ?? count
+        let startState = parser.pointee.pstate
+        let startQuoted = parser.pointee.quoted
+        if startState == rowNotBegun { recordLine = line }
+        let used = csv_parse(parser, piece, parsed, csvFieldEnded, csvRecordEnded, context)
+        if used == parsed, let nul {
             let problem = CSVProblem(
                 line: line, column: offset + nul - lineStart + 1,
                 message: "a NUL byte (0x00), which is not text: the file may be UTF-16 (save it again as \"CSV UTF-8\") or damaged")
@@ -291,11 +299,7 @@ struct CSVScanner {
             try onProblem(problem)
             return
         }
-        let startState = parser.pointee.pstate
-        let startQuoted = parser.pointee.quoted
-        if startState == rowNotBegun { recordLine = line }
-        let used = csv_parse(parser, piece, count, csvFieldEnded, csvRecordEnded, context)
-        if used < count {
+        if used < parsed {
             guard csv_error(parser) == CSV_EPARSE else {
                 throw CSVError.readFailed(
                     path: path, reason: "a field on line \(line) is too large to hold in memory")
