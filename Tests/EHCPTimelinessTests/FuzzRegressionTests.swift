@@ -101,12 +101,35 @@ import Testing
         }
         // Headers that are fine, or errors toml++ reports itself, still reach it.
         #expect(throws: Never.self) { _ = try MappingProfile(toml: "[ columns ]\n[ \"requests\" . columns ]\n", file: "p.toml") }
+        #expect(throws: Never.self) {
+            _ = try MappingProfile(toml: "[columns] # [#\nteam = \"\"\"\n[#x\"\"\"\"\n[dates]\nformats = [\n  # [#\n  'dd/MM/yyyy',\n]\n",
+                                   file: "p.toml")
+        }
         for text in ["[]", "[ [columns]]", "[[ ]]"] {
             #expect {
                 _ = try MappingProfile(toml: text, file: "p.toml")
             } throws: { error in
                 "\(error)".contains("TOML syntax error") && !"\(error)".contains("needs a name")
             }
+        }
+    }
+
+    /// Found by fuzz-profile after the fix above: a `}` where an array expects a value
+    /// (`l=[}`) failed another toml++ assertion (parse_value: !is_value_terminator) and
+    /// aborted the tool. Refused the same way; braces inside strings and comments are not.
+    @Test func aBraceWhereAListValueGoesIsASyntaxErrorNotAnAbort() throws {
+        let input = try Self.fixture("profile-brace-where-a-list-value-goes")
+        #expect(input == Array("l=[}".utf8))
+        for text in [String(decoding: input, as: UTF8.self), "[dates]\nformats = [\"dd/MM/yyyy\", }]",
+                     "formats = [ # note\n\n }", "a = [[ }]]", "a = [1, {x = 1}, }]"] {
+            #expect {
+                _ = try MappingProfile(toml: text, file: "p.toml")
+            } throws: { error in
+                "\(error)".contains("\"}\" where the list expects a value")
+            }
+        }
+        #expect(throws: Never.self) {
+            _ = try MappingProfile(toml: "[columns]\nteam = \"Team [, }\"\ncaseworker = '[}' # [}\n", file: "p.toml")
         }
     }
 
