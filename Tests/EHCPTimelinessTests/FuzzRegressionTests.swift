@@ -84,6 +84,20 @@ import Testing
         }
     }
 
+    /// Found by fuzz-csv-reader: when a chunk ended just after a quote inside a quoted
+    /// field and the next chunk began with the quote that doubles it, where the field
+    /// opened was never recorded, so the unterminated quote was reported at "line 0,
+    /// column 0". Input: comma, auto encoding (read as Windows-1252), 4-byte chunks, the
+    /// bytes `"` FF `""`.
+    @Test func anUnterminatedQuoteIsPlacedWhereverTheChunksEnd() throws {
+        let input = try Self.fixture("csv-reader-quote-closed-at-chunk-end")
+        let whole = try Self.readCSVInput(input)
+        #expect(whole.problems == [CSVProblem(line: 1, column: 1, message: "a quoted field opened on line 1 is never closed")])
+        for size in 1...8 {
+            #expect(try Self.readCSVInput(input, chunkSize: size) == whole, "chunk size \(size)")
+        }
+    }
+
     /// Found by fuzz-profile: a table header with no name after its bracket (`[#`) made the
     /// toml++ 3.4.0 inside TOMLKit fail an assertion and abort the whole tool (SIGABRT, no
     /// message). The loader now refuses such headers before TOMLKit sees them.

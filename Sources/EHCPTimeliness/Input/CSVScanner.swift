@@ -317,13 +317,21 @@ struct CSVScanner {
             let row = storage.pointee.row
             defer { storage.pointee.reset() }
             try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
-        } else if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0,
-                  !(startState == fieldBegun && startQuoted != 0),
+        } else if Self.inQuotedField(parser.pointee.pstate, parser.pointee.quoted),
+                  !Self.inQuotedField(startState, startQuoted),
                   let opening = openingQuote(in: piece, count: count, state: startState, quoted: startQuoted != 0)
         {
             quoteLine = line
             quoteColumn = offset + opening - lineStart + 1
         }
+    }
+
+    /// Whether the parser is inside a quoted field, counting the state just after a quote
+    /// in it (which a doubled quote in the next piece continues). Not counting that state
+    /// once left an unterminated quote that opened in such a piece at "line 0, column 0",
+    /// depending on where a chunk ended (found by fuzz-csv-reader).
+    private static func inQuotedField(_ state: Int32, _ quoted: Int32) -> Bool {
+        (state == fieldBegun && quoted != 0) || state == fieldMightHaveEnded
     }
 
     /// Replays libcsv's state machine over `piece` (which parsed without error) and
