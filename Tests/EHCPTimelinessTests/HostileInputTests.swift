@@ -255,8 +255,9 @@ import Testing
 
     @Test func unreadableFiles() throws {
         // The tests run as root, for whom permission bits do not stop reading (chmod 000
-        // proves nothing). These fail for root too: a path through a regular file fails at
-        // open(2) with ENOTDIR, and /proc/self/mem opens but read(2) at offset 0 fails with EIO.
+        // proves nothing), and a FIFO with no writer would block rather than fail. These
+        // fail for root too: a path through a regular file fails at open(2) with ENOTDIR,
+        // and /proc/self/mem opens but read(2) at offset 0 fails with EIO.
         let folder = try Self.folder(with: "header-only.csv")
         let through = try Self.analyse(["--requests", "header-only.csv/x.csv"], in: folder)
         try Self.expectStopped(through, in: folder, mentioning: ["cannot open header-only.csv/x.csv: Not a directory"])
