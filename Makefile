@@ -16,7 +16,7 @@ SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.
                 --transfers SampleData/transfers.csv --as-at $(SAMPLE_AS_AT) --by team \
                 --benchmark-la 351 --out Reports/sample
 
-.PHONY: run test build deps sample clean bench check-report
+.PHONY: run test build deps sample clean bench check-report fuzz fuzz-build
 
 ## Install system packages the build needs, only when missing.
 deps:
@@ -57,10 +57,37 @@ check-report:
 	@[ -f Reports/sample/report.html ] || $(MAKE) run
 	Tests/check-report.sh Reports/sample/report.html
 
-clean:
-	rm -rf .build
-
 ## Benchmark against DuckDB (installed in a virtual environment for the benchmark only).
 ## BENCH_RUNS=5, BENCH_SCALE_ROWS=10000000 (0 skips the scaling run).
 bench: build
 	python3 Benchmarks/bench.py
+
+## Fuzzing (libFuzzer + AddressSanitizer): the nested package Fuzz/, built apart from the
+## main build. Each target runs FUZZ_SECONDS; crash inputs go to Fuzz/crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := csv-reader date-parser profile
+FUZZ_BIN     := Fuzz/.build/release
+# -sanitize on every Swift module, so the library under test is instrumented too;
+# -enable-testing so that fuzz-csv-reader can @testable import it (to shrink the chunk size).
+FUZZ_FLAGS   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+
+fuzz-build: deps
+	cd Fuzz && $(SWIFT) build $(FUZZ_FLAGS)
+
+## Runs every target for FUZZ_SECONDS, then fails if any crashed. The growing corpus is
+## kept in Fuzz/.corpus/ (ignored); the seeds in Fuzz/corpus/ are never written to.
+## Swift's own backtracer is off: libFuzzer and AddressSanitizer report the crash.
+fuzz: fuzz-build
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p Fuzz/crashes/$$t Fuzz/.corpus/$$t Fuzz/logs; \
+	  echo "fuzz-$$t: $(FUZZ_SECONDS) s (log: Fuzz/logs/$$t.log)"; \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+	  $(FUZZ_BIN)/fuzz-$$t Fuzz/.corpus/$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=Fuzz/crashes/$$t/ \
+	    > Fuzz/logs/$$t.log 2>&1 || failed="$$failed $$t"; \
+	  grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' Fuzz/logs/$$t.log | sed 's/^/  /'; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crash in$$failed; inputs in Fuzz/crashes/, logs in Fuzz/logs/"; exit 1; fi
+
+clean:
+	rm -rf .build Fuzz/.build

@@ -213,9 +213,23 @@ struct StopReading: Error, Equatable {}
 @Test func reportsAnUnterminatedQuoteOnceAtTheLineWhereItOpened() throws {
     let result = try readAll("id,note\n1,ok\n\n2, \"never closed\n3,more\n4,and more\n")
     #expect(result.problems == [
-        CSVProblem(line: 4, column: 4, message: "a quoted field opened on line 4 is never closed"),
+        CSVProblem(line: 4, column: 4, message: "a quoted field opened on line 4 is never closed, "
+                   + "so it runs to the end of the file (lines 4 to 6 are one record)"),
     ])
     #expect(result.rows == [ReadRow(1, ["id", "note"]), ReadRow(2, ["1", "ok"])])
+}
+
+/// CSV text never holds a NUL byte: the record is malformed, even inside quotes, and
+/// reading carries on at the next line.
+@Test func aNulByteMakesItsRecordMalformed() throws {
+    let text = "a,b\n1,x\u{0}y\n2,ok\n\"3\n\u{0}\",z\n4,w\n"
+    let message = "a NUL byte (0x00), which is not text: the file may be UTF-16 (save it again as \"CSV UTF-8\") or damaged"
+    for size in [nil, 1, 2, 3, 5] {
+        let result = try readAll(text, chunkSize: size)
+        #expect(result.rows == [ReadRow(1, ["a", "b"]), ReadRow(3, ["2", "ok"]), ReadRow(6, ["4", "w"])], "chunk \(size ?? 0)")
+        #expect(result.problems == [CSVProblem(line: 2, column: 4, message: message),
+                                    CSVProblem(line: 5, column: 1, message: message)], "chunk \(size ?? 0)")
+    }
 }
 
 @Test func anUnterminatedQuoteAfterAClosedOneOnTheSameLine() throws {
@@ -350,7 +364,8 @@ struct StopReading: Error, Equatable {}
     #expect(reference.problems == [
         CSVProblem(line: 5, column: 6, message: "text after a closing quote"),
         CSVProblem(line: 6, column: 4, message: "unexpected quote inside an unquoted field"),
-        CSVProblem(line: 11, column: 12, message: "a quoted field opened on line 11 is never closed"),
+        CSVProblem(line: 11, column: 12, message: "a quoted field opened on line 11 is never closed, "
+                   + "so it runs to the end of the file (lines 11 to 12 are one record)"),
     ])
     for size in [1, 2, 3, 4, 5, 7, 11, 16, 64] {
         let result = try readAll(text, chunkSize: size)

@@ -47,8 +47,11 @@ struct EncodingFilter {
     mutating func filter(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) throws(CSVError) -> Int {
         var written = 0
         if input.isEmpty {
-            // End of file inside a UTF-8 sequence.
-            if !pending.isEmpty { try invalid(pending[0]) ; written += flushPendingAsWindows1252(into: output) }
+            // End of file inside a UTF-8 sequence (or, read as Windows-1252, what began like one).
+            if !pending.isEmpty {
+                if !transcoding { try invalid(pending[0]) }
+                written += flushPendingAsWindows1252(into: output)
+            }
             return written
         }
         var i = 0
@@ -56,9 +59,27 @@ struct EncodingFilter {
         while i < n {
             if transcoding {
                 // Watch for real UTF-8 in a file read as Windows-1252: that is a mix, not certain.
+                // A sequence is gathered in `pending` byte by byte, so one cut by the end of a
+                // chunk is still seen (it used to be missed, and read silently as Windows-1252).
                 let b = input[i]
-                if requested == .auto, b >= 0xC2, b <= 0xF4, let length = Self.sequenceLength(input, at: i), length > 1 {
-                    throw .encoding(path: path, reason: "line \(line) holds UTF-8 text, but earlier lines are Windows-1252 (from line \(switchedAtLine ?? 1)); the file mixes encodings. Save it again as \"CSV UTF-8\", or pass --encoding windows-1252 to read it all as Windows-1252")
+                if requested == .auto {
+                    if !pending.isEmpty {
+                        guard Self.continues(pending, with: b) else {
+                            written += flushPendingAsWindows1252(into: output + written)
+                            continue  // not UTF-8 after all: reprocess this byte
+                        }
+                        pending.append(b)
+                        i += 1
+                        if pending.count == Self.leadLength(pending[0]) {
+                            throw .encoding(path: path, reason: "line \(line) holds UTF-8 text, but earlier lines are Windows-1252 (from line \(switchedAtLine ?? 1)); the file mixes encodings. Save it again as \"CSV UTF-8\", or pass --encoding windows-1252 to read it all as Windows-1252")
+                        }
+                        continue
+                    }
+                    if Self.leadLength(b) > 1 {
+                        pending.append(b)
+                        i += 1
+                        continue
+                    }
                 }
                 written += Self.windows1252(b, into: output + written)
                 track(b)
@@ -155,18 +176,6 @@ struct EncodingFilter {
         case 0xF4: return b <= 0x8F
         default: return true
         }
-    }
-
-    /// The length of a complete valid UTF-8 sequence at `i`, or nil.
-    static func sequenceLength(_ input: UnsafeRawBufferPointer, at i: Int) -> Int? {
-        let length = leadLength(input[i])
-        guard length > 1, i + length <= input.count else { return nil }
-        var seq = [input[i]]
-        for k in 1..<length {
-            guard continues(seq, with: input[i + k]) else { return nil }
-            seq.append(input[i + k])
-        }
-        return length
     }
 
     /// Windows-1252 byte → UTF-8; the five undefined bytes become U+FFFD.

@@ -63,8 +63,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 /// - A leading UTF-8 byte-order mark is skipped; columns in problems do not count it.
 /// - Line ends are LF, CRLF or a lone CR; blank lines are skipped but counted.
 /// - Spaces (and tabs, unless tab is the delimiter) around unquoted fields are trimmed.
-/// - Malformed records are reported through `onProblem` and skipped up to the end of the
-///   line where the problem was found; reading then carries on.
+/// - Malformed records (a stray quote, a NUL byte) are reported through `onProblem` and
+///   skipped up to the end of the line where the problem was found; reading then carries on.
 public final class CSVReader {
     public let path: String
     /// The delimiter in use (detected from the header line unless given).

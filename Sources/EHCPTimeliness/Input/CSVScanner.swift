@@ -151,6 +151,8 @@ struct CSVScanner {
     var recordLine = 1
     /// After a malformed record: ignore input up to the end of the line.
     var skipping = false
+    /// The last line that held any input (for the extent of an unterminated quote).
+    var lastLine = 1
     /// A chunk ended with CR; the next chunk tells whether it was CRLF.
     var pendingCR = false
     /// Where the quoted field the parser is inside opened.
@@ -276,12 +278,28 @@ struct CSVScanner {
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void
     ) throws {
+        lastLine = line
         if skipping { return }
+        // CSV text never holds a NUL byte (RFC 4180): one means a UTF-16 file or damage.
+        // Passed on, it would reach the outputs and cut cells short in whatever reads them.
+        // Only the bytes before it are parsed, so that whichever problem comes first in the
+        // line is the one reported, wherever the chunks end.
+        let nul = piece.index(of: 0, from: 0, to: count)
+        let parsed = nul ?? count
         let startState = parser.pointee.pstate
         let startQuoted = parser.pointee.quoted
         if startState == rowNotBegun { recordLine = line }
-        let used = csv_parse(parser, piece, count, csvFieldEnded, csvRecordEnded, context)
-        if used < count {
+        let used = csv_parse(parser, piece, parsed, csvFieldEnded, csvRecordEnded, context)
+        if used == parsed, let nul {
+            let problem = CSVProblem(
+                line: line, column: offset + nul - lineStart + 1,
+                message: "a NUL byte (0x00), which is not text: the file may be UTF-16 (save it again as \"CSV UTF-8\") or damaged")
+            discardRecord()
+            skipping = true
+            try onProblem(problem)
+            return
+        }
+        if used < parsed {
             guard csv_error(parser) == CSV_EPARSE else {
                 throw CSVError.readFailed(
                     path: path, reason: "a field on line \(line) is too large to hold in memory")
@@ -299,13 +317,21 @@ struct CSVScanner {
             let row = storage.pointee.row
             defer { storage.pointee.reset() }
             try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
-        } else if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0,
-                  !(startState == fieldBegun && startQuoted != 0),
+        } else if Self.inQuotedField(parser.pointee.pstate, parser.pointee.quoted),
+                  !Self.inQuotedField(startState, startQuoted),
                   let opening = openingQuote(in: piece, count: count, state: startState, quoted: startQuoted != 0)
         {
             quoteLine = line
             quoteColumn = offset + opening - lineStart + 1
         }
+    }
+
+    /// Whether the parser is inside a quoted field, counting the state just after a quote
+    /// in it (which a doubled quote in the next piece continues). Not counting that state
+    /// once left an unterminated quote that opened in such a piece at "line 0, column 0",
+    /// depending on where a chunk ended (found by fuzz-csv-reader).
+    private static func inQuotedField(_ state: Int32, _ quoted: Int32) -> Bool {
+        (state == fieldBegun && quoted != 0) || state == fieldMightHaveEnded
     }
 
     /// Replays libcsv's state machine over `piece` (which parsed without error) and
@@ -372,9 +398,12 @@ struct CSVScanner {
         }
         if parser.pointee.pstate == fieldBegun, parser.pointee.quoted != 0 {
             discardRecord()
+            // Say how far it ran: every line after the quote was swallowed into this record.
+            let extent = lastLine > quoteLine
+                ? ", so it runs to the end of the file (lines \(quoteLine) to \(lastLine) are one record)" : ""
             try onProblem(CSVProblem(
                 line: quoteLine, column: quoteColumn,
-                message: "a quoted field opened on line \(quoteLine) is never closed"))
+                message: "a quoted field opened on line \(quoteLine) is never closed" + extent))
             return
         }
         csv_fini(parser, csvFieldEnded, csvRecordEnded, context)

@@ -25,7 +25,8 @@ public struct ColumnLayout: Sendable {
 
         for field in kind.fields {
             let wanted = columns[field.name] ?? field.name
-            let matches = keys.indices.filter { keys[$0] == NameMatching.key(wanted) && !NameMatching.key(wanted).isEmpty }
+            let wantedKey = NameMatching.key(wanted)  // once, not once per column
+            let matches = wantedKey.isEmpty ? [] : keys.indices.filter { keys[$0] == wantedKey }
             if matches.count > 1 {
                 throw .ambiguousColumns(file: file, field: field.name, headers: matches.map { header[$0] })
             }

@@ -36,8 +36,12 @@ public struct DataQualityProblem: Sendable, Equatable {
 public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case noHeader(file: String)
+    /// The header record itself is malformed CSV (a stray quote, a NUL byte).
+    case malformedHeader(file: String, line: Int, column: Int, problem: String)
     case missingColumns(file: String, kind: String, columns: [String], found: [String])
     case ambiguousColumns(file: String, field: String, headers: [String])
+    /// A `--by` name matches more than one column of one file (`notes,notes`).
+    case ambiguousByColumn(file: String, name: String, headers: [String], positions: [Int])
     case profileUnreadable(file: String, reason: String)
     case profileInvalid(file: String, reason: String)
     case unknownByColumn(name: String, available: [String])
@@ -48,21 +52,37 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): \(reason)"
         case let .noHeader(file):
             return "\(file): the file is empty or has no header row. Export the extract again with column headings on the first line."
+        case let .malformedHeader(file, line, column, problem):
+            return "\(file): the header row (line \(line), column \(column)) is not valid CSV: \(problem). "
+                + "Fix the header row in the export; without it no column can be read."
         case let .missingColumns(file, kind, columns, found):
             return "\(file): a \(kind) extract needs the column\(columns.count == 1 ? "" : "s") "
                 + columns.joined(separator: ", ")
-                + ", which the header does not have. The header has: " + found.joined(separator: ", ")
+                + ", which the header does not have. The header has: " + Self.list(found)
                 + ". Rename the columns in the export, or map them in a profile (--profile) under [columns]."
         case let .ambiguousColumns(file, field, headers):
             return "\(file): the columns " + headers.map { "\"\($0)\"" }.joined(separator: " and ")
-                + " both mean \(field). Remove one from the export, or map \(field) to one of them in a profile."
+                + " both mean \(field). Remove or rename one of them in the export (a profile cannot tell them apart:"
+                + " headers are matched ignoring case, spaces and punctuation)."
+        case let .ambiguousByColumn(file, name, headers, positions):
+            return "--by \(name): \(file) has \(headers.count) columns of that name ("
+                + zip(headers, positions).map { "\"\($0)\" in column \($1)" }.joined(separator: ", ")
+                + "), so the cohorts would come from one of them arbitrarily. Rename one of them in the export."
         case let .profileUnreadable(file, reason):
             return "cannot read the profile \(file): \(reason). Check the path given to --profile."
         case let .profileInvalid(file, reason):
             return "the profile \(file) is not valid: \(reason)"
         case let .unknownByColumn(name, available):
             return "--by \(name): no input has a column of that name. Available: "
-                + available.joined(separator: ", ")
+                + Self.list(available)
         }
+    }
+
+    /// Column names for a message: blank ones shown as such, and at most 20, so that a
+    /// header of 100,000 columns (or a line of commas read as one) gives a readable message.
+    static func list(_ names: [String]) -> String {
+        let shown = names.prefix(20).map { $0.isEmpty ? "(blank)" : $0 }
+        let more = names.count > shown.count ? ", … (\(names.count) columns in all)" : ""
+        return shown.joined(separator: ", ") + more
     }
 }

@@ -48,6 +48,9 @@ public struct MappingProfile: Sendable, Equatable {
 
     /// Parses profile text; `file` names it in messages.
     public init(toml: String, file: String) throws(InputError) {
+        if let (line, column, reason) = Self.unsafeForTOMLKit(toml) {
+            throw .profileInvalid(file: file, reason: "TOML syntax error at line \(line), column \(column): \(reason)")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: toml) } catch let error as TOMLParseError {
             throw .profileInvalid(file: file, reason: "TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
@@ -131,6 +134,111 @@ public struct MappingProfile: Sendable, Equatable {
                 delimiter = byte
             }
         }
+    }
+
+    /// Text that TOMLKit 0.6.0 cannot be given safely, found before it sees it:
+    /// - a NUL byte: TOMLKit passes the text as a C string, so everything after the NUL
+    ///   would be dropped silently;
+    /// - input on which the toml++ 3.4.0 inside TOMLKit fails an assertion and aborts the
+    ///   whole tool (found by fuzz-profile): a table header whose `[` or `[[` is followed
+    ///   by anything but a name or `]` (`[#x]`, `[=`, `[[[`, a `[` ending its line; fixed
+    ///   upstream after 3.4.0), and a `}` where an array expects a value (`[}`, `[1, }`).
+    /// Both are syntax errors anyway. The scan knows strings and comments, so text inside
+    /// them is never refused; it stops at the first finding.
+    static func unsafeForTOMLKit(_ toml: String) -> (line: Int, column: Int, reason: String)? {
+        let bytes = Array(toml.utf8)
+        let n = bytes.count
+        var line = 1, lineStart = 0
+        func at(_ i: Int) -> (line: Int, column: Int) { (line, i - lineStart + 1) }
+        if let nul = bytes.firstIndex(of: 0) {
+            for k in 0..<nul where bytes[k] == 0x0A { line += 1; lineStart = k + 1 }
+            return (at(nul).line, at(nul).column, "a NUL byte (0x00); a profile is plain text (UTF-8)")
+        }
+        let (newline, blank, tab, cr, hash, quote, apostrophe, backslash) =
+            (UInt8(0x0A), UInt8(0x20), UInt8(0x09), UInt8(0x0D), UInt8(ascii: "#"), UInt8(ascii: "\""),
+             UInt8(ascii: "'"), UInt8(ascii: "\\"))
+        let (open, close, openBrace, closeBrace, comma) =
+            (UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","))
+        func isNameStart(_ c: UInt8) -> Bool {
+            Scan.isLetter(c) || Scan.isDigit(c) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+                || c == quote || c == apostrophe || c == close
+        }
+        var depth = 0            // open arrays and inline tables
+        var atLineStart = true   // only blanks so far on this line, outside any array or table
+        var last: UInt8 = 0      // the last byte that counts, outside strings and comments
+        var i = 0
+        while i < n {
+            let c = bytes[i]
+            switch c {
+            case newline:
+                line += 1
+                lineStart = i + 1
+                atLineStart = depth == 0
+                i += 1
+            case blank, tab, cr:
+                i += 1
+            case hash:
+                while i < n, bytes[i] != newline { i += 1 }
+            case quote, apostrophe:
+                if i + 2 < n, bytes[i + 1] == c, bytes[i + 2] == c {
+                    // Multi-line: it ends at a run of three or more quotes (up to two more
+                    // belong to the text).
+                    i += 3
+                    while i < n {
+                        if c == quote, bytes[i] == backslash { i += 2; continue }
+                        if bytes[i] == newline { line += 1; lineStart = i + 1 }
+                        guard bytes[i] == c else { i += 1; continue }
+                        var run = 0
+                        while i < n, bytes[i] == c { run += 1; i += 1 }
+                        if run >= 3 { break }
+                    }
+                } else {
+                    // One line: it ends at its quote (a line end is toml++'s error to report).
+                    i += 1
+                    while i < n, bytes[i] != c, bytes[i] != newline {
+                        i += c == quote && bytes[i] == backslash ? 2 : 1
+                    }
+                    if i < n, bytes[i] == c { i += 1 }
+                }
+                last = c
+                atLineStart = false
+            case open where atLineStart:
+                // A table header: `[` or `[[` (no blank between), blanks, then a name or `]`.
+                var j = i + 1
+                func skipBlanks() { while j < n, bytes[j] == blank || bytes[j] == tab { j += 1 } }
+                skipBlanks()
+                var spaced = false  // "[ [": toml++ reports that itself
+                if j < n, bytes[j] == open {
+                    if j > i + 1 { spaced = true } else { j += 1; skipBlanks() }
+                }
+                if !spaced, j >= n || !isNameStart(bytes[j]) {
+                    let (l, col) = at(j)
+                    return (l, col, "a table header needs a name after \"[\", such as [columns] or [values.plan_decision]")
+                }
+                i = j
+                last = 0
+                atLineStart = false
+            case open, openBrace:
+                depth += 1
+                last = c
+                atLineStart = false
+                i += 1
+            case close, closeBrace:
+                if c == closeBrace, last == open || last == comma {
+                    let (l, col) = at(i)
+                    return (l, col, "\"}\" where the list expects a value or \"]\"")
+                }
+                depth = max(0, depth - 1)
+                last = c
+                atLineStart = false
+                i += 1
+            default:
+                last = c
+                atLineStart = false
+                i += 1
+            }
+        }
+        return nil
     }
 
     private static func columnTable(_ value: TOMLValueConvertible, name: String, file: String) throws(InputError) -> [String: String] {

@@ -37,7 +37,12 @@ public enum OutputFolder {
         removeStaleTemporaries(parent: parent.isEmpty ? "/" : parent, prefix: "." + name + ".tmp-")
         let temporary = prefix + String(getpid())
         removeTree(temporary)
-        guard mkdir(temporary, 0o700) == 0 else { throw OutputError(path: temporary, reason: errnoText()) }
+        guard mkdir(temporary, 0o700) == 0 else {
+            // Name the folder the user gave, not the hidden temporary one beside it (a
+            // read-only place such as /proc says "No such file or directory" for the latter).
+            let reason = errnoText()
+            throw OutputError(path: trimmed, reason: "cannot create a folder in \(parent.isEmpty ? "/" : parent) (\(reason))")
+        }
         var swapped = false
         defer { if !swapped { removeTree(temporary) } }
         for file in files {

@@ -144,11 +144,16 @@ struct Run {
         }.map(\.element))
     }
 
+    /// Distinct by matching key, in first-seen order. Linear: a header of 100,000 columns
+    /// must not make this quadratic (it once compared every name with every other).
     var availableDimensions: [String] {
         var names: [String] = []
-        for name in dimensionNames + (dimensionNames.contains { NameMatching.key($0) == "dateofbirth" } ? [CohortColumns.ageBand] : [])
-        where !names.contains(where: { NameMatching.key($0) == NameMatching.key(name) }) {
+        var keys = Set<String>()
+        for name in dimensionNames where keys.insert(NameMatching.key(name)).inserted {
             names.append(name)
+        }
+        if keys.contains("dateofbirth"), keys.insert(NameMatching.key(CohortColumns.ageBand)).inserted {
+            names.append(CohortColumns.ageBand)
         }
         return names
     }
@@ -181,6 +186,15 @@ struct FileRun {
                 let layout = try ColumnLayout(kind: input.kind, header: header, profile: profile, file: input.path)
                 context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt,
                                          pseudonymiser: pseudonymiser)
+                // Two columns of one name (`notes,notes`) are both kept, but --by must name one.
+                for name in options.by {
+                    let key = NameMatching.key(name)
+                    let matches = layout.dimensions.filter { NameMatching.key($0.name) == key }
+                    if matches.count > 1 {
+                        throw InputError.ambiguousByColumn(file: input.path, name: name, headers: matches.map(\.name),
+                                                           positions: matches.map { $0.index + 1 })
+                    }
+                }
                 cohortColumns = CohortColumns(by: options.by, layout: layout)
                 run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
                 run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
@@ -233,6 +247,11 @@ struct FileRun {
             }
             problems.append(contentsOf: reader.problems)
         }, onProblem: { problem in
+            // A malformed header is fatal: the next record must not be taken for the header.
+            guard context != nil else {
+                throw InputError.malformedHeader(file: input.path, line: problem.line, column: problem.column,
+                                                 problem: problem.message)
+            }
             summary.rowsRead += 1
             summary.rejected += 1
             problems.append(DataQualityProblem(
