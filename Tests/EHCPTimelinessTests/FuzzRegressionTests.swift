@@ -98,6 +98,19 @@ import Testing
         }
     }
 
+    /// Found by fuzz-csv-reader in the fix above (d822da4): a piece that began just after
+    /// a quote was no longer searched for an opening quote, so in `""""` then `;"` cut
+    /// after the fourth quote, the unterminated second field was placed at the first
+    /// field's quote (column 1, not 6). Input: semicolon (detected), auto encoding, 4-byte chunks.
+    @Test func anUnterminatedQuoteAfterAClosedQuotedFieldIsPlacedAtItsOwnQuote() throws {
+        let input = try Self.fixture("csv-reader-quote-after-a-closed-field")
+        let whole = try Self.readCSVInput(input)
+        #expect(whole.problems == [CSVProblem(line: 1, column: 6, message: "a quoted field opened on line 1 is never closed")])
+        for size in 1...8 {
+            #expect(try Self.readCSVInput(input, chunkSize: size) == whole, "chunk size \(size)")
+        }
+    }
+
     /// Found by fuzz-profile: a table header with no name after its bracket (`[#`) made the
     /// toml++ 3.4.0 inside TOMLKit fail an assertion and abort the whole tool (SIGABRT, no
     /// message). The loader now refuses such headers before TOMLKit sees them.

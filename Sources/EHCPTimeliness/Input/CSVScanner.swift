@@ -318,9 +318,10 @@ struct CSVScanner {
             defer { storage.pointee.reset() }
             try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
         } else if Self.inQuotedField(parser.pointee.pstate, parser.pointee.quoted),
-                  !Self.inQuotedField(startState, startQuoted),
                   let opening = openingQuote(in: piece, count: count, state: startState, quoted: startQuoted != 0)
         {
+            // The last quoted field opened in this piece is the one still open; when none
+            // opened here, it opened in an earlier piece and is already recorded.
             quoteLine = line
             quoteColumn = offset + opening - lineStart + 1
         }
@@ -329,7 +330,8 @@ struct CSVScanner {
     /// Whether the parser is inside a quoted field, counting the state just after a quote
     /// in it (which a doubled quote in the next piece continues). Not counting that state
     /// once left an unterminated quote that opened in such a piece at "line 0, column 0",
-    /// depending on where a chunk ended (found by fuzz-csv-reader).
+    /// and skipping pieces that started in it placed a field opened after it at the old
+    /// field's quote, depending on where a chunk ended (both found by fuzz-csv-reader).
     private static func inQuotedField(_ state: Int32, _ quoted: Int32) -> Bool {
         (state == fieldBegun && quoted != 0) || state == fieldMightHaveEnded
     }
