@@ -2,21 +2,87 @@
 /// ends, fields quoted only when needed, and text that a spreadsheet would run as a
 /// formula prefixed with `'`.
 public struct CSVWriter: Sendable {
-    public private(set) var text: String = ""
+    /// The CSV so far, as UTF-8 bytes (writers of large files drain it as they go).
+    public var bytes: [UInt8] = []
+    private var atRowStart = true
 
     public init(header: [String]) {
+        bytes.reserveCapacity(1 << 16)
         appendRow(header)
     }
 
+    /// The CSV so far as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
     /// Appends one row; every cell is neutralised and quoted as needed.
     public mutating func appendRow(_ cells: [String]) {
-        var first = true
-        for cell in cells {
-            if !first { text.append(",") }
-            first = false
-            text.append(CSVWriter.escape(cell))
+        for cell in cells { append(cell) }
+        endRow()
+    }
+
+    /// Appends one text cell, neutralised and quoted as needed.
+    public mutating func append(_ cell: String) {
+        separate()
+        var needsWork = false
+        if let first = cell.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+            needsWork = true
+        } else {
+            for u in cell.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
+                needsWork = true
+                break
+            }
         }
-        text.append("\n")
+        if needsWork { bytes.append(contentsOf: CSVWriter.escape(cell).utf8) } else { bytes.append(contentsOf: cell.utf8) }
+    }
+
+    /// Appends a whole number (never neutralised: `-12` stays a number).
+    public mutating func append(_ value: Int) {
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
+    }
+
+    /// Appends an ISO date, or an empty cell for nil.
+    public mutating func append(_ day: Day?) {
+        separate()
+        guard let day else { return }
+        let (y, m, d) = day.civil
+        bytes.append(UInt8(ascii: "0") + UInt8(y / 1000 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(y / 100 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(y / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(y % 10))
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "0") + UInt8(m / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(m % 10))
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(ascii: "0") + UInt8(d / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(d % 10))
+    }
+
+    /// Appends an empty cell.
+    public mutating func appendEmpty() { separate() }
+
+    /// Ends the current row.
+    public mutating func endRow() {
+        bytes.append(10)
+        atRowStart = true
+    }
+
+    private mutating func separate() {
+        if atRowStart { atRowStart = false } else { bytes.append(UInt8(ascii: ",")) }
     }
 
     /// One cell as it must appear in the file.

@@ -2,17 +2,38 @@
 public enum OutputFiles {
     /// cases.csv: one row per case and measure.
     public static func cases(_ result: AnalysisResult) -> String {
+        var text: [UInt8] = []
+        writeCases(result) { text.append(contentsOf: $0) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// cases.csv in pieces of about 1 MiB, handed to `emit` as they fill.
+    static func writeCases(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) rethrows {
         var w = CSVWriter(header: ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
                                    "exception", "days_elapsed", "days_from_due", "period"] + result.byColumns)
         let asAt = result.options.asAt
+        let unit = result.options.period
         for c in result.cases {
             let end = c.completed ?? asAt
-            w.appendRow([c.measure.rawValue, c.caseID, String(c.line), c.start?.iso ?? "", c.due.iso,
-                         c.completed?.iso ?? "", c.status.rawValue, c.exception?.rawValue ?? "",
-                         c.start.map { String(end - $0) } ?? "", String(end - c.due),
-                         result.options.period.label(for: c.periodDate)] + c.dimensions)
+            w.append(c.measure.rawValue)
+            w.append(c.caseID)
+            w.append(c.line)
+            w.append(c.start)
+            w.append(c.due)
+            w.append(c.completed)
+            w.append(c.status.rawValue)
+            w.append(c.exception?.rawValue ?? "")
+            if let start = c.start { w.append(end - start) } else { w.appendEmpty() }
+            w.append(end - c.due)
+            w.append(unit.label(for: c.periodDate))
+            for value in c.dimensions { w.append(value) }
+            w.endRow()
+            if w.bytes.count >= 1 << 20 {
+                try emit(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return w.text
+        try emit(w.bytes)
     }
 
     /// summary.csv: one row per measure, period and cohort; with `--suppress-below N`
@@ -142,10 +163,16 @@ public enum OutputFiles {
     private static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
     /// Every file of the contract, by name.
-    public static func all(_ result: AnalysisResult) -> [(name: String, contents: String)] {
+    public static func all(_ result: AnalysisResult) -> [OutputEntry] {
         let model = ReportModel(result)
-        return [("cases.csv", cases(result)), ("summary.csv", summary(result)), ("exceptions.csv", exceptions(result)),
-                ("data-quality.csv", dataQuality(result)), ("summary.json", summaryJSON(result)),
-                ("report.html", HTMLReport.render(model)), ("report.md", MarkdownReport.render(model))]
+        return [
+            OutputEntry(name: "cases.csv") { sink in try writeCases(result) { try sink.write($0) } },
+            OutputEntry(name: "summary.csv", text: summary(result)),
+            OutputEntry(name: "exceptions.csv", text: exceptions(result)),
+            OutputEntry(name: "data-quality.csv", text: dataQuality(result)),
+            OutputEntry(name: "summary.json", text: summaryJSON(result)),
+            OutputEntry(name: "report.html", text: HTMLReport.render(model)),
+            OutputEntry(name: "report.md", text: MarkdownReport.render(model)),
+        ]
     }
 }

@@ -7,6 +7,60 @@ import Glibc
 import Darwin
 #endif
 
+/// One file of an output set: its name and how its bytes are produced.
+public struct OutputEntry {
+    public let name: String
+    let produce: (FileSink) throws -> Void
+
+    /// A file whose whole text is already built.
+    public init(name: String, text: String) {
+        self.name = name
+        produce = { sink in try sink.write(Array(text.utf8)) }
+    }
+
+    /// A file written in pieces (large CSVs), so it is never held whole in memory.
+    public init(name: String, produce: @escaping (FileSink) throws -> Void) {
+        self.name = name
+        self.produce = produce
+    }
+}
+
+/// A new file opened 0600 for writing; bytes go straight to it.
+public final class FileSink {
+    let path: String
+    private var fd: Int32
+
+    init(path: String) throws(OutputError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    // Untyped `throws`: typed-throws closures crash Swift 6.3's IR generation here.
+    public func write(_ bytes: [UInt8]) throws {
+        let failure: Int32? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let failure { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
+    }
+
+    func close() {
+        if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
+    }
+
+    deinit { close() }
+}
+
 /// A problem writing outputs: the message names the path and the system's reason.
 public struct OutputError: Error, Sendable, CustomStringConvertible {
     public let path: String
@@ -22,6 +76,11 @@ public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
     public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
+        try write(files.map { OutputEntry(name: $0.name, text: $0.contents) }, to: folder)
+    }
+
+    /// Writes files whose bytes may be produced in pieces, straight into the file.
+    public static func write(_ files: [OutputEntry], to folder: String) throws {
         var trimmed = folder
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
@@ -46,7 +105,7 @@ public enum OutputFolder {
         var swapped = false
         defer { if !swapped { removeTree(temporary) } }
         for file in files {
-            try writeFile(temporary + "/" + file.name, file.contents)
+            try writeFile(temporary + "/" + file.name, file)
         }
 
         var st = stat()
@@ -80,13 +139,13 @@ public enum OutputFolder {
     }
 
     /// Replaces files one by one (each complete or not at all) when `--out` names no swappable folder.
-    static func writeInPlace(_ files: [(name: String, contents: String)], to folder: String) throws(OutputError) {
+    static func writeInPlace(_ files: [OutputEntry], to folder: String) throws {
         try makeFolders(folder)
         var temporary: [(String, String)] = []
         defer { for (tmp, _) in temporary { unlink(tmp) } }
         for file in files {
             let tmp = folder + "/." + file.name + ".tmp-" + String(getpid())
-            try writeFile(tmp, file.contents)
+            try writeFile(tmp, file)
             temporary.append((tmp, folder + "/" + file.name))
         }
         for (tmp, final) in temporary where rename(tmp, final) != 0 {
@@ -124,22 +183,16 @@ public enum OutputFolder {
     }
 
     /// Writes one file with mode 0600.
-    static func writeFile(_ path: String, _ contents: String) throws(OutputError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw OutputError(path: path, reason: errnoText()) }
-        defer { close(fd) }
-        var text = contents
-        let failure: Int32? = text.withUTF8 { buffer -> Int32? in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                offset += n
-            }
-            return nil
-        }
-        if let failure { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
+    static func writeFile(_ path: String, _ contents: String) throws {
+        let sink = try FileSink(path: path)
+        defer { sink.close() }
+        try sink.write(Array(contents.utf8))
+    }
+
+    static func writeFile(_ path: String, _ file: OutputEntry) throws {
+        let sink = try FileSink(path: path)
+        defer { sink.close() }
+        try file.produce(sink)
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
