@@ -43,13 +43,12 @@ public struct ReportModel: Sendable, Equatable {
         suppressBelow = o.suppressBelow
         benchmark = result.benchmark
 
-        var casesByMeasure: [MeasureID: [CaseResult]] = [:]
-        for c in result.cases { casesByMeasure[c.measure, default: []].append(c) }
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
         measures = MeasureID.allCases.compactMap { id in
             guard let rows = rowsByMeasure[id], !rows.isEmpty else { return nil }
-            return MeasureReport(id: id, rows: rows, cases: casesByMeasure[id] ?? [], options: o,
+            // One measure's cases at a time: never a second copy of them all.
+            return MeasureReport(id: id, rows: rows, cases: result.cases.filter { $0.measure == id }, options: o,
                                  dimensionCount: result.byColumns.count)
         }
         dataQuality = DataQualityReport(inputs: result.inputs, problems: result.problems)

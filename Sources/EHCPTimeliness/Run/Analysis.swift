@@ -91,7 +91,11 @@ public enum Analysis {
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
-        run.cases = run.casesByMeasure.flatMap { $0 }
+        run.cases.reserveCapacity(run.casesByMeasure.reduce(0) { $0 + $1.count })
+        for i in run.casesByMeasure.indices {
+            run.cases.append(contentsOf: run.casesByMeasure[i])
+            run.casesByMeasure[i] = []  // free each measure as it is moved
+        }
         var result = AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
                                     problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
         if let published, let code = options.benchmarkLA {
