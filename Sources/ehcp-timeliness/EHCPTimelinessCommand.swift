@@ -267,22 +267,9 @@ enum Diagnostics {
 
 enum FileHandleOut {
     /// Writes all of `text` to standard output (nothing at all for the empty string).
-    static func stdout(_ text: String) {
-        var t = text
-        t.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
-    }
+    static func stdout(_ text: String) { WriteAll.text(1, text) }
 
-    static func stderr(_ text: String) {
-        var t = text
-        t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
+    static func stderr(_ text: String) { WriteAll.text(2, text) }
 }
 
 extension String {

@@ -84,14 +84,8 @@ final class OutputFile {
     }
 
     func flush() throws(GeneratorError) {
-        var offset = 0
-        while offset < used {
-            let n = write(fd, buffer + offset, used - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw GeneratorError(path: path, reason: OutputFile.lastError())
-            }
-            offset += n
+        if let failure = WriteAll.bytes(fd, buffer, used) {
+            throw GeneratorError(path: path, reason: String(cString: strerror(failure)))
         }
         used = 0
     }

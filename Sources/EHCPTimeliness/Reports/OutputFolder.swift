@@ -38,19 +38,7 @@ public final class FileSink {
 
     // Untyped `throws`: typed-throws closures crash Swift 6.3's IR generation here.
     public func write(_ bytes: [UInt8]) throws {
-        let failure: Int32? = bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
+        let failure = bytes.withUnsafeBytes { WriteAll.bytes(fd, $0.baseAddress, $0.count) }
         if let failure { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
     }
 
@@ -75,11 +63,6 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
-    public static func write(_ files: [(name: String, contents: String)], to folder: String) throws {
-        try write(files.map { OutputEntry(name: $0.name, text: $0.contents) }, to: folder)
-    }
-
-    /// Writes files whose bytes may be produced in pieces, straight into the file.
     public static func write(_ files: [OutputEntry], to folder: String) throws {
         var trimmed = folder
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }

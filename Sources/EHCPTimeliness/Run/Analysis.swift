@@ -108,10 +108,7 @@ public enum Analysis {
     static func sha256(of path: String) throws -> String {
         var hasher = SHA256()
         try FileBytes.forEachBlock(path: path) { hasher.update(bufferPointer: $0) }
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in hasher.finalize() { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        return Hex.lowercase(hasher.finalize())
     }
 }
 

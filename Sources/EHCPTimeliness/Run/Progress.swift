@@ -59,8 +59,5 @@ final class Progress {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    private static func write(_ text: String) {
-        var t = text
-        t.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-    }
+    private static func write(_ text: String) { WriteAll.text(2, text) }
 }

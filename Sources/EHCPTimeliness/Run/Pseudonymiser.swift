@@ -42,10 +42,7 @@ public struct Pseudonymiser: Sendable {
         var hmac = prototype.hmac
         hmac.update(data: message)
         let mac = hmac.finalize()
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array("ps_".utf8)
-        for b in mac.prefix(8) { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        return "ps_" + Hex.lowercase(mac.prefix(8))
     }
 
     /// Fields whose values are replaced wherever they appear.
