@@ -245,10 +245,10 @@ import Testing
                    status: status, exception: exception, dimensions: dimensions, team: team, caseworker: caseworker)
     }
 
-    static func result(_ cases: [CaseResult], by: [String] = [], hasTeam: Bool = true, hasCaseworker: Bool = false) -> AnalysisResult {
+    static func result(_ cases: [CaseResult], by: [String] = [], hasTeam: Bool = true, hasCaseworker: Bool = false) throws -> AnalysisResult {
         var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: "r.csv")], asAt: Day(iso: "2025-06-30")!)
         options.by = by
-        return AnalysisResult(options: options, byColumns: by, cases: cases, summary: [], problems: [], inputs: [],
+        return try AnalysisResult(options: options, byColumns: by, cases: cases, problems: [], inputs: [],
                               hasTeam: hasTeam, hasCaseworker: hasCaseworker)
     }
 
@@ -261,14 +261,14 @@ import Testing
     }
 
     @Test func everyFormatOfAnEmptyListIsTheEmptyString() throws {
-        let list = try ActionList(result: Self.result([Self.item("a", due: "2025-12-01", status: .openInTime, team: "N")]),
+        let list = try ActionList(result: try Self.result([Self.item("a", due: "2025-12-01", status: .openInTime, team: "N")]),
                                   byCount: 0, query: ActionListQuery())
         #expect(list.isEmpty)
         for format in ActionListFormat.allCases { #expect(list.formatted(format) == "") }
     }
 
     @Test func groupsAreInNameOrderWithUnknownLastAndCountTheirCases() throws {
-        let list = try ActionList(result: Self.result([
+        let list = try ActionList(result: try Self.result([
             Self.item("a", due: "2025-06-01", status: .openOverdue, team: "West"),
             Self.item("b", due: "2025-06-02", status: .openOverdue, team: ""),
             Self.item("c", due: "2025-07-02", status: .openInTime, team: "East"),
@@ -282,7 +282,7 @@ import Testing
     }
 
     @Test func extractTextCannotBreakTheTextOrMarkdownLayout() throws {
-        let list = try ActionList(result: Self.result([
+        let list = try ActionList(result: try Self.result([
             Self.item("x|1\u{1B}[31m", due: "2025-06-01", status: .openOverdue, team: "North\nEvil", caseworker: "*Ann* "),
         ], hasCaseworker: true), byCount: 0, query: ActionListQuery())
         let text = list.formatted(.text)
@@ -308,7 +308,7 @@ import Testing
 
     @Test func filteringOnAColumnTheResultLacksIsAnError() {
         #expect(throws: ActionListError.unknownColumn(option: "--where", name: "team", available: [])) {
-            try ActionList(result: Self.result([]), byCount: 0,
+            try ActionList(result: try Self.result([]), byCount: 0,
                            query: ActionListQuery(filters: [ActionListFilter(column: "team", value: "N")]))
         }
     }
@@ -316,7 +316,7 @@ import Testing
     @Test func jsonIsDeterministicWithSortedKeysAndTheFilter() throws {
         let cases = [Self.item("a", due: "2025-06-01", status: .openOverdue, team: "N", dimensions: ["N"]),
                      Self.item("b", due: "2025-06-01", status: .openOverdue, team: "S", dimensions: ["S"])]
-        let list = try ActionList(result: Self.result(cases, by: ["team"]), byCount: 0,
+        let list = try ActionList(result: try Self.result(cases, by: ["team"]), byCount: 0,
                                   query: ActionListQuery(filters: [ActionListFilter(column: "team", value: "n")]))
         #expect(list.formatted(.json) == """
             {

@@ -27,18 +27,16 @@ private func overdue(_ id: String, by overdue: Int, exception: ExceptionCode? = 
                       status: Deadline.status(due: due, completed: nil, asAt: asAt), exception: exception, dimensions: [])
 }
 
-/// A finished analysis built by hand: the summary is tallied exactly as a run does.
+/// A finished analysis built by hand: the cases go through the same collector as a run's.
 private func analysis(_ cases: [CaseResult], by: [String] = [], problems: [DataQualityProblem] = [],
-                      configure: (inout AnalysisOptions) -> Void = { _ in }) -> AnalysisResult {
+                      configure: (inout AnalysisOptions) -> Void = { _ in }) throws -> AnalysisResult {
     var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: "requests.csv")], asAt: asAt)
     options.by = by
     configure(&options)
-    var tally = SummaryAccumulator(unit: options.period, dimensionCount: by.count)
-    for c in cases { tally.add(c) }
     let rejected = Set(problems.filter { $0.severity == .error }.map(\.line)).count
     let input = InputSummary(kind: .requests, file: "requests.csv", rowsRead: cases.count + rejected,
                              analysed: cases.count, rejected: rejected, sha256: String(repeating: "ab", count: 32))
-    return AnalysisResult(options: options, byColumns: by, cases: cases, summary: tally.rows(), problems: problems,
+    return try AnalysisResult(options: options, byColumns: by, cases: cases, problems: problems,
                           inputs: [input], hasTeam: by.contains("team"), hasCaseworker: false)
 }
 
@@ -65,7 +63,7 @@ private func markdownCells(_ line: String) -> [String] {
 @Suite struct ReportModelTests {
     @Test("DfE bands split completed plans without exception at day 140 and day 364")
     func issueBandsAtTheirBoundaries() throws {
-        let m = try finalPlan(analysis([
+        let m = try finalPlan(try analysis([
             plan("a", days: 139), plan("b", days: 140), plan("c", days: 141), plan("d", days: 364), plan("e", days: 365),
             plan("x", days: 100, exception: .personalCircumstances), plan("o", start: "2025-09-01", days: nil),
         ]))
@@ -75,13 +73,13 @@ private func markdownCells(_ line: String) -> [String] {
         #expect(bands.over52Weeks == 1)
         #expect(bands.completed == 5)
         #expect(bands.medianHalfDays == 282)  // 141 days
-        #expect(ReportModel(analysis([plan("a", days: 10)])).measures.map(\.id) == [.finalPlan20w])
-        #expect(ReportModel(analysis([plan("a", days: 10)])).measures.first?.issueBands != nil)
+        #expect(ReportModel(try analysis([plan("a", days: 10)])).measures.map(\.id) == [.finalPlan20w])
+        #expect(ReportModel(try analysis([plan("a", days: 10)])).measures.first?.issueBands != nil)
     }
 
     @Test("plans issued exactly on day 140 are counted, excepted ones are not, and the rate under the other reading is shown")
     func day140Count() throws {
-        let m = try finalPlan(analysis([
+        let m = try finalPlan(try analysis([
             plan("a", days: 140), plan("b", days: 140), plan("c", days: 139), plan("d", days: 150),
             plan("e", days: 140, exception: .schoolClosure),
         ]))
@@ -90,14 +88,14 @@ private func markdownCells(_ line: String) -> [String] {
         #expect(m.rateIfDueDayLateTenths == 250)
         #expect(m.dayCountingSentence.contains("2 plans issued on day 140 would be late under that reading"))
         #expect(m.dayCountingSentence.contains("25.0 % instead of 75.0 %"))
-        let md = MarkdownReport.render(analysis([plan("a", days: 140), plan("b", days: 100)]))
+        let md = MarkdownReport.render(try analysis([plan("a", days: 140), plan("b", days: 100)]))
         #expect(md.contains("1 plan issued on day 140 would be late under that reading"))
     }
 
     @Test("the backlog bands start at exactly 4, 12 and 26 weeks overdue")
     func backlogBandBoundaries() throws {
         #expect([1, 27, 28, 83, 84, 181, 182, 1000].map { Backlog.band(daysOverdue: $0) } == [0, 0, 1, 1, 2, 2, 3, 3])
-        let m = try finalPlan(analysis([
+        let m = try finalPlan(try analysis([
             overdue("a", by: 1), overdue("b", by: 27), overdue("c", by: 28), overdue("d", by: 83),
             overdue("e", by: 84), overdue("f", by: 181), overdue("g", by: 182), overdue("h", by: 400, exception: .unspecified),
             overdue("not-yet", by: 0), plan("done", days: 200),
@@ -118,7 +116,7 @@ private func markdownCells(_ line: String) -> [String] {
             cases.append(plan("j\(i)", start: "2024-08-20", days: 140, exception: i < 2 ? .personalCircumstances : nil, team: "North"))
             cases.append(plan("m\(i)", start: "2024-10-20", days: 140, exception: i < 3 ? .absentFromArea : nil, team: i < 5 ? "South" : "North"))
         }
-        let result = analysis(cases, by: ["team"])
+        let result = try analysis(cases, by: ["team"])
         let model = ReportModel(result)
         let m = try #require(model.measures.first)
         #expect(m.exceptions.byPeriod.map(\.labels) == [["2025-01"], ["2025-03"]])
@@ -142,7 +140,7 @@ private func markdownCells(_ line: String) -> [String] {
 
     @Test("the chart runs over every period from the first to the last with a rate, gaps included")
     func chartPeriodsAreContinuous() throws {
-        let m = try finalPlan(analysis([plan("a", start: "2024-08-20", days: 140), plan("b", start: "2024-10-20", days: 150),
+        let m = try finalPlan(try analysis([plan("a", start: "2024-08-20", days: 140), plan("b", start: "2024-10-20", days: 150),
                                         plan("open", start: "2025-09-01", days: nil)]))
         #expect(m.series.points.map(\.label) == ["2025-01", "2025-02", "2025-03"])
         #expect(m.series.points.map(\.rateTenths) == [1000, nil, 0])
@@ -169,14 +167,14 @@ private func markdownCells(_ line: String) -> [String] {
 }
 
 @Suite struct ReportRenderingTests {
-    static func sampleLike() -> AnalysisResult {
+    static func sampleLike() throws -> AnalysisResult {
         var cases: [CaseResult] = []
         for i in 0..<40 {
             cases.append(plan("p\(i)", start: i < 20 ? "2024-09-02" : "2024-11-04", days: 120 + i * 3,
                               exception: i % 9 == 0 ? .schoolClosure : nil, team: i % 2 == 0 ? "North" : "South"))
         }
         cases.append(plan("open", start: "2025-03-03", days: nil, team: "North"))
-        return analysis(cases, by: ["team"], problems: [
+        return try analysis(cases, by: ["team"], problems: [
             DataQualityProblem(file: "requests.csv", line: 7, caseID: "Z", column: "request_date", value: "",
                                severity: .error, problem: "request_date is blank; it is required"),
         ]) { $0.target = 60 }
@@ -184,7 +182,7 @@ private func markdownCells(_ line: String) -> [String] {
 
     @Test("report.html is one self-contained page: a CSP, no script, no URL to fetch")
     func htmlIsSelfContained() throws {
-        let html = HTMLReport.render(Self.sampleLike())
+        let html = HTMLReport.render(try Self.sampleLike())
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"))
         #expect(!html.lowercased().contains("<script"))
@@ -207,8 +205,8 @@ private func markdownCells(_ line: String) -> [String] {
     }
 
     @Test("no render date, path or host name: two renders of one result are byte-identical")
-    func deterministic() {
-        let result = Self.sampleLike()
+    func deterministic() throws {
+        let result = try Self.sampleLike()
         #expect(HTMLReport.render(result) == HTMLReport.render(result))
         #expect(MarkdownReport.render(result) == MarkdownReport.render(result))
         #expect(ReportModel(result) == ReportModel(result))
@@ -224,7 +222,7 @@ private func markdownCells(_ line: String) -> [String] {
         for (n, name) in names.enumerated() {
             for i in 0..<3 { cases.append(plan("\(n)-\(i)", days: 130 + i * 10, exception: i == 0 ? .unspecified : nil, team: name)) }
         }
-        let result = analysis(cases, by: ["team"])
+        let result = try analysis(cases, by: ["team"])
         let html = HTMLReport.render(result)
         #expect(!html.contains("<script"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -253,7 +251,7 @@ private func markdownCells(_ line: String) -> [String] {
         for i in 0..<6 { cases.append(plan("big\(i)", start: "2024-06-01", days: 130 + i, team: "Big")) }
         for i in 0..<12 { cases.append(plan("big-\(i)", start: "2024-08-05", days: 130 + i, team: "Big")) }
         for i in 0..<2 { cases.append(plan("tiny\(i)", start: "2024-06-20", days: 150 + i, team: "Tiny")) }
-        let result = analysis(cases, by: ["team"]) { $0.suppressBelow = 5 }
+        let result = try analysis(cases, by: ["team"]) { $0.suppressBelow = 5 }
         let model = ReportModel(result)
         let m = try #require(model.measures.first)
         let tiny = try #require(m.cohorts.first { $0.values == ["Tiny"] })
@@ -277,7 +275,7 @@ private func markdownCells(_ line: String) -> [String] {
 
     @Test("the benchmark table renders when present, with its caveat, and not otherwise")
     func benchmarkTable() throws {
-        var result = Self.sampleLike()
+        var result = try Self.sampleLike()
         #expect(!HTMLReport.render(result).contains("Comparison with published figures"))
         result.benchmark = BenchmarkTable(laCode: "351", laName: "Bury", regionName: "North West", source: "timeliness_20_week.csv", rows: [
             BenchmarkRow(year: 2023, ownPlans: 120, ownWithin20Weeks: 60, ownRate: 50, publishedRate: 52.3, regionRate: 55.1, englandRate: 50.3),
@@ -295,7 +293,7 @@ private func markdownCells(_ line: String) -> [String] {
 
     @Test("HTML and Markdown show the same key figures")
     func sameNumbersInBothReports() throws {
-        let result = Self.sampleLike()
+        let result = try Self.sampleLike()
         let model = ReportModel(result)
         let md = MarkdownReport.render(model)
         let html = HTMLReport.render(model)
@@ -306,8 +304,8 @@ private func markdownCells(_ line: String) -> [String] {
     }
 
     @Test("analyse writes report.html and report.md beside the other outputs")
-    func outputFilesIncludeTheReports() {
-        let result = Self.sampleLike()
+    func outputFilesIncludeTheReports() throws {
+        let result = try Self.sampleLike()
         #expect(OutputFiles.names.suffix(2) == ["report.html", "report.md"])
         #expect(OutputFiles.all(result).map(\.name) == OutputFiles.names)
     }
@@ -327,8 +325,8 @@ private func markdownCells(_ line: String) -> [String] {
     }
 
     @Test("an analysis with nothing to measure still renders both reports")
-    func emptyAnalysis() {
-        let result = analysis([])
+    func emptyAnalysis() throws {
+        let result = try analysis([])
         #expect(HTMLReport.render(result).contains("No case could be measured"))
         #expect(MarkdownReport.render(result).contains("No case could be measured"))
     }

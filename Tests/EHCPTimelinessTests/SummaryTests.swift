@@ -271,8 +271,8 @@ struct SummaryMedianTests {
     func memoryIndependentOfCases() {
         var acc = SummaryAccumulator(unit: .year, dimensionCount: 0)
         for i in 0..<3000 { acc.add(makeCase(.onTime, elapsed: 100 + i % 3)) }
-        #expect(acc.tallies.count == 2)   // 2025 and all
-        #expect(acc.tallies.values.allSatisfy { $0.daysElapsed.count == 3 })
+        #expect(acc.cells.count == 1)   // one cell: 2025, no cohort ("all" is summed from cells)
+        #expect(acc.cells.allSatisfy { $0.days.distinctValues == 3 })
         #expect(acc.rows().last?.medianDays == 101)
     }
 }

@@ -33,6 +33,35 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         }
     }
 
+    /// The period containing `day` as a number that orders periods as their labels do:
+    /// months since year 0, quarters since year 0, or the (starting) year.
+    public func index(for day: Day) -> Int {
+        let (y, m, _) = day.civil
+        switch self {
+        case .month: return y * 12 + m - 1
+        case .quarter: return y * 4 + (m - 1) / 3
+        case .year: return y
+        case .academicYear: return m >= 9 ? y : y - 1
+        case .financialYear: return m >= 4 ? y : y - 1
+        }
+    }
+
+    /// The first day of the period numbered `index`.
+    public func firstDay(ofIndex index: Int) -> Day {
+        let (year, month): (Int, Int)
+        switch self {
+        case .month: (year, month) = (index / 12, index % 12 + 1)
+        case .quarter: (year, month) = (index / 4, index % 4 * 3 + 1)
+        case .year: (year, month) = (index, 1)
+        case .academicYear: (year, month) = (index, 9)
+        case .financialYear: (year, month) = (index, 4)
+        }
+        return Day(number: Int32(Day.daysFromCivil(year, month, 1)))
+    }
+
+    /// The label of the period numbered `index`.
+    public func label(forIndex index: Int) -> String { label(for: firstDay(ofIndex: index)) }
+
     private static func mod100(_ v: Int) -> Int { ((v % 100) + 100) % 100 }
 
     private static func twoDigits(_ v: Int) -> String { v < 10 ? "0" + String(v) : String(v) }

@@ -2,9 +2,11 @@
 ///
 /// Each case counts in four rows: (measure, its period, its cohort) and (measure, all
 /// periods, its cohort), and when there are `--by` columns the same two for the total
-/// across cohorts (every column `all`). Memory grows with the number of distinct
-/// rows and distinct day counts, never with the number of cases: each row keeps
-/// counts and a histogram of days elapsed, from which the median is exact.
+/// across cohorts (every column `all`). Only the first kind is counted as cases arrive,
+/// in a cell keyed by small integers (the period's index, the cohort's number); the
+/// other three are sums of cells, added up once in `rows()`. Memory grows with the
+/// number of distinct cells and day counts, never with the number of cases: each cell
+/// keeps counts and a histogram of days elapsed, from which the median is exact.
 ///
 /// Accumulators over chunks of the input combine with `merge` to exactly the result of
 /// one accumulator over all of it, in any order.
@@ -12,7 +14,12 @@ public struct SummaryAccumulator: Sendable, Equatable {
     public let unit: PeriodUnit
     /// The number of `--by` columns; every added result has this many dimensions.
     public let dimensionCount: Int
-    private(set) var tallies: [Key: Tally] = [:]
+    /// The distinct cohorts seen, numbered in first-seen order.
+    private(set) var cohorts = CohortTable()
+    /// Cell key (see `cellKey`) → index in `cells`.
+    private var cellIndex: [UInt64: Int] = [:]
+    private(set) var cells: [Tally] = []
+    private var cellKeys: [UInt64] = []
 
     public init(unit: PeriodUnit, dimensionCount: Int) {
         precondition(dimensionCount >= 0)
@@ -20,110 +27,209 @@ public struct SummaryAccumulator: Sendable, Equatable {
         self.dimensionCount = dimensionCount
     }
 
+    /// Equal when they give the same rows, however their cohorts happen to be numbered.
+    public static func == (a: SummaryAccumulator, b: SummaryAccumulator) -> Bool {
+        a.unit == b.unit && a.dimensionCount == b.dimensionCount && a.rows() == b.rows()
+    }
+
     /// True when no case has been added.
-    public var isEmpty: Bool { tallies.isEmpty }
+    public var isEmpty: Bool { cells.isEmpty }
 
     public mutating func add(_ result: CaseResult) {
         precondition(result.dimensions.count == dimensionCount,
                      "case result has \(result.dimensions.count) dimensions, summary expects \(dimensionCount)")
-        let period = unit.label(for: result.periodDate)
-        let m = result.measure
-        tallies[Key(measure: m, period: period, cohort: result.dimensions), default: Tally()].add(result)
-        tallies[Key(measure: m, period: nil, cohort: result.dimensions), default: Tally()].add(result)
-        if dimensionCount > 0 {
-            tallies[Key(measure: m, period: period, cohort: nil), default: Tally()].add(result)
-            tallies[Key(measure: m, period: nil, cohort: nil), default: Tally()].add(result)
+        add(result, cohort: cohorts.number(of: result.dimensions), weight: 1)
+    }
+
+    /// Counts `result` in its cell; `weight` −1 takes back a result counted before (a
+    /// row found to be a duplicate only after it was analysed).
+    mutating func add(_ result: CaseResult, cohort: Int32, weight: Int) {
+        let key = Self.cellKey(measure: result.measure, period: unit.index(for: result.periodDate), cohort: cohort)
+        if let i = cellIndex[key] {
+            cells[i].add(result, weight: weight)
+        } else {
+            cellIndex[key] = cells.count
+            cellKeys.append(key)
+            var t = Tally()
+            t.add(result, weight: weight)
+            cells.append(t)
         }
     }
+
+    /// The number of a cohort in this accumulator's table (for callers that add many
+    /// results of one row).
+    mutating func cohortNumber(_ values: [String]) -> Int32 { cohorts.number(of: values) }
 
     /// Adds everything `other` has counted. Both must use the same unit and columns.
     public mutating func merge(_ other: SummaryAccumulator) {
         precondition(unit == other.unit && dimensionCount == other.dimensionCount,
                      "merging summaries with different periods or --by columns")
-        for (key, tally) in other.tallies {
-            tallies[key, default: Tally()].merge(tally)
+        let renumber = other.cohorts.values.map { cohorts.number(of: $0) }
+        for (key, tally) in zip(other.cellKeys, other.cells) {
+            let (m, p, c) = Self.parts(of: key)
+            let mine = Self.cellKey(measureOrder: m, period: p, cohort: renumber[Int(c)])
+            if let i = cellIndex[mine] {
+                cells[i].merge(tally)
+            } else {
+                cellIndex[mine] = cells.count
+                cellKeys.append(mine)
+                cells.append(tally)
+            }
         }
     }
 
     /// All rows sorted by measure (catalogue order), period ascending with `all` last,
     /// then cohort column by column in byte order with the total across cohorts last.
     public func rows() -> [SummaryRow] {
-        tallies.keys.sorted(by: Key.precedes).map { key in
-            let t = tallies[key]!
+        // Row identity: measure, period index (nil = all), cohort number (nil = total).
+        struct RowKey: Hashable { var measure: Int; var period: Int?; var cohort: Int32? }
+        var sums: [RowKey: Tally] = [:]
+        for (key, tally) in zip(cellKeys, cells) {
+            let (m, p, c) = Self.parts(of: key)
+            sums[RowKey(measure: m, period: p, cohort: c), default: Tally()].merge(tally)
+            sums[RowKey(measure: m, period: nil, cohort: c), default: Tally()].merge(tally)
+            if dimensionCount > 0 {
+                sums[RowKey(measure: m, period: p, cohort: nil), default: Tally()].merge(tally)
+                sums[RowKey(measure: m, period: nil, cohort: nil), default: Tally()].merge(tally)
+            }
+        }
+        // Rows whose counts all cancelled out (duplicates taken back) are not rows.
+        let keys = sums.keys.filter { sums[$0].map { !$0.isEmpty } ?? false }
+        // Cohorts in byte order, column by column.
+        let cohortRank = cohorts.ranks()
+        let sorted = keys.sorted { a, b in
+            if a.measure != b.measure { return a.measure < b.measure }
+            if a.period != b.period {
+                guard let ap = a.period else { return false }
+                guard let bp = b.period else { return true }
+                return ap < bp
+            }
+            guard let ac = a.cohort else { return false }
+            guard let bc = b.cohort else { return true }
+            return cohortRank[Int(ac)] < cohortRank[Int(bc)]
+        }
+        let all = Array(repeating: Rates.allLabel, count: dimensionCount)
+        return sorted.map { key in
+            let t = sums[key] ?? Tally()
             return SummaryRow(
-                measure: key.measure,
-                period: key.period ?? Rates.allLabel,
-                cohort: key.cohort ?? Array(repeating: Rates.allLabel, count: dimensionCount),
+                measure: MeasureID.allCases[key.measure],
+                period: key.period.map { unit.label(forIndex: $0) } ?? Rates.allLabel,
+                cohort: key.cohort.map { cohorts.values[Int($0)] } ?? all,
                 isCohortTotal: key.cohort == nil,
                 onTime: t.onTime, late: t.late, openInTime: t.openInTime, openOverdue: t.openOverdue,
                 exceptedOnTime: t.exceptedOnTime, exceptedLate: t.exceptedLate, exceptedOpen: t.exceptedOpen,
-                medianHalfDays: Rates.medianHalves(t.daysElapsed))
+                medianHalfDays: t.days.medianHalves(), periodIndex: key.period)
         }
     }
 
-    /// A summary row's identity. `nil` stands for `all`, so a cohort whose input value
-    /// reads `all` is never counted into the total across cohorts.
-    struct Key: Hashable, Sendable {
-        var measure: MeasureID
-        /// nil: all periods together.
-        var period: String?
-        /// nil: the total across cohorts (only when there are `--by` columns).
-        var cohort: [String]?
-
-        static func precedes(_ a: Key, _ b: Key) -> Bool {
-            if a.measure != b.measure { return a.measure < b.measure }
-            if a.period != b.period { return allLast(a.period, b.period) }
-            guard let ac = a.cohort else { return false }
-            guard let bc = b.cohort else { return true }
-            for (x, y) in zip(ac, bc) where x != y { return bytesPrecede(x, y) }
-            return false
-        }
-
-        /// Strings in byte order with nil (`all`) after every value.
-        private static func allLast(_ a: String?, _ b: String?) -> Bool {
-            guard let a else { return false }
-            guard let b else { return true }
-            return bytesPrecede(a, b)
-        }
-
-        /// Plain UTF-8 byte order (Swift's `<` on String follows Unicode rules instead).
-        private static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-            a.utf8.lexicographicallyPrecedes(b.utf8)
-        }
+    /// measure order (8 bits) | period index (24 bits) | cohort number (32 bits).
+    static func cellKey(measure: MeasureID, period: Int, cohort: Int32) -> UInt64 {
+        cellKey(measureOrder: measure.order, period: period, cohort: cohort)
     }
 
-    /// Counts for one row, plus the histogram of days elapsed for its median.
+    private static func cellKey(measureOrder: Int, period: Int, cohort: Int32) -> UInt64 {
+        UInt64(measureOrder) << 56 | UInt64(UInt32(truncatingIfNeeded: period) & 0xFF_FFFF) << 32 | UInt64(UInt32(bitPattern: cohort))
+    }
+
+    private static func parts(of key: UInt64) -> (measure: Int, period: Int, cohort: Int32) {
+        (Int(key >> 56), Int((key >> 32) & 0xFF_FFFF), Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
+    }
+
+    /// Counts for one cell or row, plus the histogram of days elapsed for its median.
     struct Tally: Sendable, Equatable {
         var onTime = 0, late = 0, openInTime = 0, openOverdue = 0
         var exceptedOnTime = 0, exceptedLate = 0, exceptedOpen = 0
-        /// days elapsed (completed − start) → number of completed cases without an
-        /// exception that have a start date.
-        var daysElapsed: [Int: Int] = [:]
+        /// Days elapsed (completed − start) of completed cases without an exception.
+        var days = DayHistogram()
 
-        mutating func add(_ r: CaseResult) {
+        var isEmpty: Bool {
+            onTime == 0 && late == 0 && openInTime == 0 && openOverdue == 0
+                && exceptedOnTime == 0 && exceptedLate == 0 && exceptedOpen == 0
+        }
+
+        mutating func add(_ r: CaseResult, weight: Int = 1) {
             if r.exception != nil {
                 switch r.status {
-                case .onTime: exceptedOnTime += 1
-                case .late: exceptedLate += 1
-                case .openInTime, .openOverdue: exceptedOpen += 1
+                case .onTime: exceptedOnTime += weight
+                case .late: exceptedLate += weight
+                case .openInTime, .openOverdue: exceptedOpen += weight
                 }
                 return
             }
             switch r.status {
-            case .onTime: onTime += 1
-            case .late: late += 1
-            case .openInTime: openInTime += 1
-            case .openOverdue: openOverdue += 1
+            case .onTime: onTime += weight
+            case .late: late += weight
+            case .openInTime: openInTime += weight
+            case .openOverdue: openOverdue += weight
             }
             if r.status.isCompleted, let start = r.start, let completed = r.completed {
-                daysElapsed[completed - start, default: 0] += 1
+                days.add(completed - start, weight: weight)
             }
         }
 
         mutating func merge(_ o: Tally) {
             onTime += o.onTime; late += o.late; openInTime += o.openInTime; openOverdue += o.openOverdue
             exceptedOnTime += o.exceptedOnTime; exceptedLate += o.exceptedLate; exceptedOpen += o.exceptedOpen
-            for (days, count) in o.daysElapsed { daysElapsed[days, default: 0] += count }
+            days.merge(o.days)
         }
+    }
+}
+
+/// Counts of whole-day values, dense for the usual range (a few years) and sparse
+/// beyond it, so counting a case is an array increment rather than a hash lookup.
+struct DayHistogram: Sendable, Equatable {
+    static let denseLimit = 2048
+    private(set) var dense: [Int] = []
+    private(set) var sparse: [Int: Int] = [:]
+
+    /// The number of distinct values counted.
+    var distinctValues: Int { dense.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } + sparse.values.filter { $0 != 0 }.count }
+
+    mutating func add(_ value: Int, weight: Int = 1) {
+        if value >= 0, value < Self.denseLimit {
+            if value >= dense.count { dense.append(contentsOf: repeatElement(0, count: max(value + 1, min(Self.denseLimit, dense.count * 2)) - dense.count)) }
+            dense[value] += weight
+        } else {
+            sparse[value, default: 0] += weight
+        }
+    }
+
+    mutating func merge(_ other: DayHistogram) {
+        if other.dense.count > dense.count { dense.append(contentsOf: repeatElement(0, count: other.dense.count - dense.count)) }
+        for (i, n) in other.dense.enumerated() where n != 0 { dense[i] += n }
+        for (value, n) in other.sparse { sparse[value, default: 0] += n }
+    }
+
+    /// Twice the median (so a half day is exact); nil when empty.
+    func medianHalves() -> Int? {
+        var histogram: [Int: Int] = [:]
+        for (value, n) in sparse where n != 0 { histogram[value] = n }
+        for (value, n) in dense.enumerated() where n != 0 { histogram[value] = n }
+        return Rates.medianHalves(histogram)
+    }
+}
+
+/// The distinct `--by` value lists seen, each numbered once.
+struct CohortTable: Sendable, Equatable {
+    private(set) var values: [[String]] = []
+    private var numbers: [[String]: Int32] = [:]
+
+    mutating func number(of cohort: [String]) -> Int32 {
+        if let n = numbers[cohort] { return n }
+        let n = Int32(values.count)
+        numbers[cohort] = n
+        values.append(cohort)
+        return n
+    }
+
+    /// Each cohort's place when the cohorts are sorted column by column in byte order.
+    func ranks() -> [Int] {
+        let order = values.indices.sorted { a, b in
+            for (x, y) in zip(values[a], values[b]) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+            return false
+        }
+        var rank = Array(repeating: 0, count: values.count)
+        for (r, i) in order.enumerated() { rank[i] = r }
+        return rank
     }
 }

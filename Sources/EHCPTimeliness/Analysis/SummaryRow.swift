@@ -27,6 +27,8 @@ public struct SummaryRow: Sendable, Equatable {
     /// Twice the median of days elapsed over completed cases without an exception
     /// (so a half day is exact); nil when there are none.
     var medianHalfDays: Int?
+    /// The period's number (`PeriodUnit.index(for:)`); nil for `all`.
+    var periodIndex: Int? = nil
 
     /// True when this row covers all periods together.
     public var isAllPeriods: Bool { period == Rates.allLabel }
@@ -59,12 +61,13 @@ public struct SummaryRow: Sendable, Equatable {
     init(measure: MeasureID, period: String, cohort: [String], isCohortTotal: Bool,
          onTime: Int = 0, late: Int = 0, openInTime: Int = 0, openOverdue: Int = 0,
          exceptedOnTime: Int = 0, exceptedLate: Int = 0, exceptedOpen: Int = 0,
-         medianHalfDays: Int? = nil) {
+         medianHalfDays: Int? = nil, periodIndex: Int? = nil) {
         self.measure = measure; self.period = period; self.cohort = cohort
         self.isCohortTotal = isCohortTotal
         self.onTime = onTime; self.late = late; self.openInTime = openInTime; self.openOverdue = openOverdue
         self.exceptedOnTime = exceptedOnTime; self.exceptedLate = exceptedLate; self.exceptedOpen = exceptedOpen
         self.medianHalfDays = medianHalfDays
+        self.periodIndex = periodIndex
     }
 
     /// The summary.csv header: `measure,period`, the `--by` columns, then the counts,

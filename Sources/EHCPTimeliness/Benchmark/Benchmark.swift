@@ -17,17 +17,31 @@ public enum Benchmark {
     /// The table for the council with `code` (old three-digit or new nine-character),
     /// one row per calendar year the file covers.
     public static func table(code: String, published: PublishedTimeliness, cases: [CaseResult]) throws -> BenchmarkTable {
+        try table(code: code, published: published, ownByYear: ownFigures(cases).mapValues { ($0.plans, $0.within) })
+    }
+
+    /// Final plans issued in each calendar year without an applied exception, and how
+    /// many within 20 weeks, counted by the same tallies as a run's.
+    static func ownFigures(_ cases: [CaseResult]) -> [Int: (plans: Int, within: Int)] {
+        var tallies = MeasureTallies()
+        for c in cases where c.measure == .finalPlan20w { tallies.add(c, asAt: c.completed ?? c.due) }
+        return tallies.completedByYear.mapValues { ($0.plans, $0.onTime) }
+    }
+
+    static func table(code: String, published: PublishedTimeliness,
+                      ownByYear own: [Int: (plans: Int, onTime: Int)]) throws -> BenchmarkTable {
         let rows = try published.authorityRows(code: code)
         let latest = rows.max { $0.year < $1.year }!
-        let own = ownFigures(cases)
         var table: [BenchmarkRow] = []
         for year in published.years {
             let mine = rows.first { $0.year == year }
             let regionCode = mine?.regionCode ?? latest.regionCode
+            // Final plans issued in the year without an applied exception, and how many within
+            // 20 weeks. Open cases are not counted: DfE counts plans when issued.
             let counts = own[year] ?? (0, 0)
             table.append(BenchmarkRow(
-                year: year, ownPlans: counts.plans, ownWithin20Weeks: counts.within,
-                ownRate: Rates.percentTenths(counts.within, of: counts.plans).map { Double($0) / 10 },
+                year: year, ownPlans: counts.plans, ownWithin20Weeks: counts.onTime,
+                ownRate: Rates.percentTenths(counts.onTime, of: counts.plans).map { Double($0) / 10 },
                 publishedRate: try published.rate(mine?.rate),
                 regionRate: try published.rate(published.regions[regionCode]?[year]),
                 englandRate: try published.rate(published.england[year])))
@@ -36,19 +50,6 @@ public enum Benchmark {
                               source: published.file, rows: table)
     }
 
-    /// Final plans issued in each calendar year without an applied exception, and how
-    /// many within 20 weeks. Open cases are not counted: DfE counts plans when issued.
-    static func ownFigures(_ cases: [CaseResult]) -> [Int: (plans: Int, within: Int)] {
-        var figures: [Int: (plans: Int, within: Int)] = [:]
-        for c in cases where c.measure == .finalPlan20w && c.exception == nil && c.status.isCompleted {
-            guard let issued = c.completed else { continue }
-            var f = figures[issued.year] ?? (0, 0)
-            f.plans += 1
-            if c.status == .onTime { f.within += 1 }
-            figures[issued.year] = f
-        }
-        return figures
-    }
 }
 
 extension PublishedTimeliness {

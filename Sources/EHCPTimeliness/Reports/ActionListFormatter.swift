@@ -71,7 +71,7 @@ public enum ActionListError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// The action list of one run, filtered and grouped, ready to print.
-public struct ActionList: Sendable {
+public struct ActionList {
     /// One listed case and the group it is printed in.
     public struct Entry: Sendable, Equatable {
         public let item: CaseResult
@@ -86,9 +86,10 @@ public struct ActionList: Sendable {
         public var dueSoon: Int { entries.count - overdue }
     }
 
-    /// The analysis as `analyse` sees it (the user's `--by` columns only), restricted to
-    /// the cases that meet the filters: its `actionList` is this list, in exceptions.csv's order.
+    /// The analysis as `analyse` sees it (the user's `--by` columns only).
     let result: AnalysisResult
+    /// The listed cases in exceptions.csv's order, with the user's `--by` values only.
+    let items: [CaseResult]
     /// The listed cases in the list's order (due date, measure, case id).
     public let entries: [Entry]
     /// The grouping column, nil for one list.
@@ -142,13 +143,17 @@ public struct ActionList: Sendable {
             let i = try index(f.column, option: "--where")
             if let n = conditions.firstIndex(where: { $0.index == i }) { conditions[n].filters.append(f) } else { conditions.append((i, [f])) }
         }
+        // Every value a column has among the analysed cases: every case is in a summary cohort.
+        let cohorts = full.summary.filter { !$0.isCohortTotal }.map(\.cohort)
         for (i, filters) in conditions {
-            for f in filters where !full.cases.contains(where: { f.matches($0.dimensions[i]) }) {
-                let seen = Set(full.cases.map { $0.dimensions[i] }).sorted(by: Self.labelOrder)
+            for f in filters where !cohorts.contains(where: { f.matches($0[i]) }) {
+                let seen = Set(cohorts.map { $0[i] }).sorted(by: Self.labelOrder)
                 throw ActionListError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
             }
         }
-        let kept = full.cases.filter { c in conditions.allSatisfy { i, filters in filters.contains { $0.matches(c.dimensions[i]) } } }
+        let kept = try full.actionList().filter { c in
+            conditions.allSatisfy { i, filters in filters.contains { $0.matches(c.dimensions[i]) } }
+        }
 
         let label: (CaseResult) -> String
         switch query.groupBy {
@@ -167,18 +172,13 @@ public struct ActionList: Sendable {
             label = { $0.dimensions[i] }
         }
 
-        var view = full
-        view.cases = kept
-        entries = view.actionList.map { c in
+        entries = kept.map { c in
             var item = c
             item.dimensions = Array(c.dimensions.prefix(byCount))
             return Entry(item: item, group: label(c))
         }
-        view.cases = kept.map { c in
-            var c = c
-            c.dimensions = Array(c.dimensions.prefix(byCount))
-            return c
-        }
+        items = entries.map(\.item)
+        var view = full
         view.byColumns = Array(full.byColumns.prefix(byCount))
         view.options.by = view.byColumns
         result = view
@@ -208,7 +208,11 @@ public struct ActionList: Sendable {
         guard !isEmpty else { return "" }
         switch format {
         case .text: return text()
-        case .csv: return OutputFiles.exceptions(result)
+        case .csv:
+            let (header, rows) = OutputFiles.actionTable(result, items: items)
+            var w = CSVWriter(header: header)
+            for row in rows { w.appendRow(row) }
+            return w.text
         case .json: return json()
         case .markdown: return markdown()
         }
@@ -333,7 +337,7 @@ public struct ActionList: Sendable {
     }
 
     func json() -> String {
-        let (header, rows) = OutputFiles.actionTable(result)
+        let (header, rows) = OutputFiles.actionTable(result, items: items)
         let cases: [JSONValue] = rows.map { row in
             var object: [String: JSONValue] = [:]
             for (name, cell) in zip(header, row) {

@@ -11,6 +11,15 @@ public struct CSVWriter: Sendable {
         appendRow(header)
     }
 
+    /// A writer without a header row, for rows formatted one at a time.
+    public init() {}
+
+    /// Appends cells already escaped and joined with commas (a cached piece of a row).
+    mutating func appendEscaped(_ cells: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: cells)
+    }
+
     /// The CSV so far as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

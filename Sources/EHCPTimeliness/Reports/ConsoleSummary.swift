@@ -33,7 +33,7 @@ public enum ConsoleSummary {
             lines.append(contentsOf: benchmarkLines(benchmark))
         }
         lines.append("")
-        lines.append("  \(result.actionList.count) case\(result.actionList.count == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
+        lines.append("  \(result.actionListCount) case\(result.actionListCount == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
         if let outputFolder {
             lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
         }

@@ -1,39 +1,10 @@
 /// The files of outputs.md, built from a finished analysis.
 public enum OutputFiles {
     /// cases.csv: one row per case and measure.
-    public static func cases(_ result: AnalysisResult) -> String {
+    public static func cases(_ result: AnalysisResult) throws -> String {
         var text: [UInt8] = []
-        writeCases(result) { text.append(contentsOf: $0) }
+        try result.collector.writeCases { text.append(contentsOf: $0) }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// cases.csv in pieces of about 1 MiB, handed to `emit` as they fill.
-    static func writeCases(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) rethrows {
-        var w = CSVWriter(header: ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
-                                   "exception", "days_elapsed", "days_from_due", "period"] + result.byColumns)
-        let asAt = result.options.asAt
-        let unit = result.options.period
-        for c in result.cases {
-            let end = c.completed ?? asAt
-            w.append(c.measure.rawValue)
-            w.append(c.caseID)
-            w.append(c.line)
-            w.append(c.start)
-            w.append(c.due)
-            w.append(c.completed)
-            w.append(c.status.rawValue)
-            w.append(c.exception?.rawValue ?? "")
-            if let start = c.start { w.append(end - start) } else { w.appendEmpty() }
-            w.append(end - c.due)
-            w.append(unit.label(for: c.periodDate))
-            for value in c.dimensions { w.append(value) }
-            w.endRow()
-            if w.bytes.count >= 1 << 20 {
-                try emit(w.bytes)
-                w.bytes.removeAll(keepingCapacity: true)
-            }
-        }
-        try emit(w.bytes)
     }
 
     /// summary.csv: one row per measure, period and cohort; with `--suppress-below N`
@@ -55,28 +26,59 @@ public enum OutputFiles {
     }
 
     /// exceptions.csv: the action list (cases needing action on the as-at date).
-    public static func exceptions(_ result: AnalysisResult) -> String {
-        let table = actionTable(result)
-        var w = CSVWriter(header: table.header)
-        for row in table.rows { w.appendRow(row) }
-        return w.text
+    public static func exceptions(_ result: AnalysisResult) throws -> String {
+        var text: [UInt8] = []
+        try writeExceptions(result) { text.append(contentsOf: $0) }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    /// The action list as exceptions.csv's header and rows, cells as read (not yet
-    /// neutralised for spreadsheets), in the list's order.
-    public static func actionTable(_ result: AnalysisResult) -> (header: [String], rows: [[String]]) {
-        let extra = actionByColumns(result)
-        var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
-        if result.hasTeam { header.append("team") }
-        if result.hasCaseworker { header.append("caseworker") }
-        let rows = result.actionList.map { c in
-            var row = [c.measure.rawValue, c.caseID, c.due.iso, c.status.rawValue,
-                       String((c.completed ?? result.options.asAt) - c.due), c.exception?.rawValue ?? ""]
-            if result.hasTeam { row.append(c.team ?? "") }
-            if result.hasCaseworker { row.append(c.caseworker ?? "") }
-            return row + extra.map { c.dimensions[$0.index] }
+    /// exceptions.csv in pieces of about 1 MiB, read back from the action list's sort.
+    static func writeExceptions(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
+        let layout = ActionTableLayout(result)
+        var w = CSVWriter(header: layout.header)
+        try result.collector.forEachAction { c in
+            w.appendRow(layout.cells(c, asAt: result.options.asAt))
+            if w.bytes.count >= 1 << 20 {
+                try emit(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return (header + extra.map(\.name), rows)
+        try emit(w.bytes)
+    }
+
+    /// The action list `items` as exceptions.csv's header and rows, cells as read (not
+    /// yet neutralised for spreadsheets), in the list's order.
+    public static func actionTable(_ result: AnalysisResult, items: [CaseResult]) -> (header: [String], rows: [[String]]) {
+        let layout = ActionTableLayout(result)
+        return (layout.header, items.map { layout.cells($0, asAt: result.options.asAt) })
+    }
+
+    /// exceptions.csv's columns: team and caseworker when an input has them, then the
+    /// `--by` columns not already among them.
+    struct ActionTableLayout {
+        let header: [String]
+        let hasTeam: Bool
+        let hasCaseworker: Bool
+        let extra: [Int]
+
+        init(_ result: AnalysisResult) {
+            let extra = actionByColumns(result)
+            var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
+            if result.hasTeam { header.append("team") }
+            if result.hasCaseworker { header.append("caseworker") }
+            self.header = header + extra.map(\.name)
+            self.extra = extra.map(\.index)
+            hasTeam = result.hasTeam
+            hasCaseworker = result.hasCaseworker
+        }
+
+        func cells(_ c: CaseResult, asAt: Day) -> [String] {
+            var row = [c.measure.rawValue, c.caseID, c.due.iso, c.status.rawValue,
+                       String((c.completed ?? asAt) - c.due), c.exception?.rawValue ?? ""]
+            if hasTeam { row.append(c.team ?? "") }
+            if hasCaseworker { row.append(c.caseworker ?? "") }
+            return row + extra.map { c.dimensions[$0] }
+        }
     }
 
     /// data-quality.csv: every rejected row and every warning.
@@ -166,9 +168,9 @@ public enum OutputFiles {
     public static func all(_ result: AnalysisResult) -> [OutputEntry] {
         let model = ReportModel(result)
         return [
-            OutputEntry(name: "cases.csv") { sink in try writeCases(result) { try sink.write($0) } },
+            OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases { try sink.write($0) } },
             OutputEntry(name: "summary.csv", text: summary(result)),
-            OutputEntry(name: "exceptions.csv", text: exceptions(result)),
+            OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv", text: dataQuality(result)),
             OutputEntry(name: "summary.json", text: summaryJSON(result)),
             OutputEntry(name: "report.html", text: HTMLReport.render(model)),

@@ -47,8 +47,7 @@ public struct ReportModel: Sendable, Equatable {
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
         measures = MeasureID.allCases.compactMap { id in
             guard let rows = rowsByMeasure[id], !rows.isEmpty else { return nil }
-            // One measure's cases at a time: never a second copy of them all.
-            return MeasureReport(id: id, rows: rows, cases: result.cases.filter { $0.measure == id }, options: o,
+            return MeasureReport(id: id, rows: rows, tallies: result.tallies(id), options: o,
                                  dimensionCount: result.byColumns.count)
         }
         dataQuality = DataQualityReport(inputs: result.inputs, problems: result.problems)
@@ -228,7 +227,7 @@ public struct MeasureReport: Sendable, Equatable {
     public var backlog: Backlog
     public var exceptions: ExceptionUse
 
-    init(id: MeasureID, rows: [SummaryRow], cases: [CaseResult], options: AnalysisOptions, dimensionCount: Int) {
+    init(id: MeasureID, rows: [SummaryRow], tallies: MeasureTallies, options: AnalysisOptions, dimensionCount: Int) {
         self.id = id
         let def = id.definition
         title = def.title; rule = def.rule; citation = def.citation
@@ -242,28 +241,15 @@ public struct MeasureReport: Sendable, Equatable {
         periods = periodRows.map { PeriodFigures(label: $0.period, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
         let cohortRows = dimensionCount == 0 ? [] : rows.filter { $0.isAllPeriods && !$0.isCohortTotal }
         cohorts = cohortRows.map { CohortFigures(values: $0.cohort, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
-        series = Self.series(periods: periods, cases: cases, unit: options.period)
+        series = Self.series(periods: periods, indices: periodRows.map(\.periodIndex), unit: options.period)
 
-        // Completions on the due date, and DfE's bands, from the cases themselves.
-        var onDueDate = 0
-        var bands = IssueBands(suppressed: totalSuppressed)
-        var backlogCounts = Array(repeating: (0, 0), count: Backlog.labels.count)
+        // Completions on the due date, and DfE's bands, tallied from the cases as they streamed past.
+        var onDueDate = tallies.completedOnDueDate
+        var bands = IssueBands(suppressed: totalSuppressed, within20Weeks: tallies.within20Weeks,
+                               over20To52Weeks: tallies.over20To52Weeks, over52Weeks: tallies.over52Weeks)
+        var backlogCounts = Array(zip(tallies.backlogWithout, tallies.backlogWith))
         var reasons: [ExceptionCode: Int] = [:]
-        for c in cases {
-            if let e = c.exception { reasons[e, default: 0] += 1 }
-            if c.status == .openOverdue {
-                let b = Backlog.band(daysOverdue: options.asAt - c.due)
-                if c.exception == nil { backlogCounts[b].0 += 1 } else { backlogCounts[b].1 += 1 }
-            }
-            guard c.exception == nil, let completed = c.completed else { continue }
-            if completed == c.due { onDueDate += 1 }
-            if let start = c.start {
-                let days = completed - start
-                if days <= IssueBands.within20WeeksDays { bands.within20Weeks += 1 }
-                else if days <= IssueBands.upTo52WeeksDays { bands.over20To52Weeks += 1 }
-                else { bands.over52Weeks += 1 }
-            }
-        }
+        for (code, count) in zip(ExceptionCode.allCases, tallies.reasons) where count != 0 { reasons[code] = count }
         bands.medianHalfDays = totalRow.medianHalfDays
         if totalSuppressed {
             onDueDate = 0
@@ -292,27 +278,17 @@ public struct MeasureReport: Sendable, Equatable {
     }
 
     /// The chart's periods: a continuous run of labels from the first to the last
-    /// period with a rate, so a month with no completed case shows as a gap.
-    static func series(periods: [PeriodFigures], cases: [CaseResult], unit: PeriodUnit) -> RateSeries {
-        let rated = periods.filter { $0.figures.rateExclTenths != nil }
-        guard let first = rated.first?.label, let last = rated.last?.label else {
+    /// period with a rate, so a month with no completed case shows as a gap. `indices`
+    /// are the periods' numbers (`PeriodUnit.index(for:)`), parallel to `periods`.
+    static func series(periods: [PeriodFigures], indices: [Int?], unit: PeriodUnit) -> RateSeries {
+        let ratedIndexed = zip(periods, indices).filter { $0.0.figures.rateExclTenths != nil }
+        let rated = ratedIndexed.map(\.0)
+        guard let first = ratedIndexed.first, let last = ratedIndexed.last else {
             return RateSeries(points: [], earlierPeriodsWithRate: 0)
         }
-        // A day inside each period, to walk the calendar from the first to the last.
-        var firstDay: Day?, lastDay: Day?
-        for c in cases {
-            let label = unit.label(for: c.periodDate)
-            if label == first, firstDay.map({ c.periodDate < $0 }) ?? true { firstDay = c.periodDate }
-            if label == last, lastDay.map({ c.periodDate > $0 }) ?? true { lastDay = c.periodDate }
-        }
         var labels: [String] = []
-        if let firstDay, let lastDay {
-            var d = firstDay
-            while d <= lastDay {
-                let l = unit.label(for: d)
-                if labels.last != l { labels.append(l) }
-                d = d + 1
-            }
+        if let from = first.1, let to = last.1, from <= to {
+            labels = (from...to).map { unit.label(forIndex: $0) }
         } else {
             labels = rated.map(\.label)
         }

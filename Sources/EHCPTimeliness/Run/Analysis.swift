@@ -17,12 +17,13 @@ public struct InputSummary: Sendable, Equatable {
 }
 
 /// The finished analysis, ready for the writers.
-public struct AnalysisResult: Sendable {
+///
+/// The cases themselves are not held in memory: cases.csv's rows and the action list
+/// wait in temporary files (`CaseCollector`), and the report works from tallies.
+public struct AnalysisResult {
     public var options: AnalysisOptions
     /// Column headers of the `--by` dimensions, as the user named them.
     public var byColumns: [String]
-    /// Sorted by measure, then input order.
-    public var cases: [CaseResult]
     public var summary: [SummaryRow]
     /// Every rejected row and warning, in file order then line order.
     public var problems: [DataQualityProblem]
@@ -32,19 +33,38 @@ public struct AnalysisResult: Sendable {
     public var hasCaseworker: Bool
     /// The 20-week benchmark, when `--benchmark-la` was given.
     public var benchmark: BenchmarkTable? = nil
+    let collector: CaseCollector
 
-    /// The action list: open overdue cases, and open cases due within `dueWithin` days.
-    public var actionList: [CaseResult] {
-        let horizon = options.asAt + options.dueWithin
-        return cases
-            .filter { $0.status == .openOverdue || ($0.status == .openInTime && $0.due <= horizon) }
-            .sorted { a, b in
-                if a.due != b.due { return a.due < b.due }
-                if a.measure != b.measure { return a.measure < b.measure }
-                if a.caseID != b.caseID { return a.caseID.utf8.lexicographicallyPrecedes(b.caseID.utf8) }
-                return a.sequence < b.sequence
-            }
+    init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: [DataQualityProblem],
+         inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
+        self.options = options; self.byColumns = byColumns; self.collector = collector
+        self.summary = collector.summary.rows()
+        self.problems = problems; self.inputs = inputs; self.hasTeam = hasTeam; self.hasCaseworker = hasCaseworker
     }
+
+    /// A result from cases already evaluated (tests and tools that build cases by hand):
+    /// they go through the same collector as a run's.
+    public init(options: AnalysisOptions, byColumns: [String], cases: [CaseResult], problems: [DataQualityProblem],
+                inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) throws {
+        var collector = try CaseCollector(options: options, byColumns: byColumns)
+        for (i, c) in cases.enumerated() { try collector.add(c, ordinal: Int64(i)) }
+        self.init(options: options, byColumns: byColumns, collector: collector, problems: problems, inputs: inputs,
+                  hasTeam: hasTeam, hasCaseworker: hasCaseworker)
+    }
+
+    /// The number of cases on the action list.
+    public var actionListCount: Int { collector.actionCount }
+
+    /// The action list: open overdue cases, and open cases due within `dueWithin` days,
+    /// by due date, measure and case id. Read back from its temporary file into memory.
+    public func actionList() throws -> [CaseResult] {
+        var list: [CaseResult] = []
+        try collector.forEachAction { list.append($0) }
+        return list
+    }
+
+    /// The report's tallies of one measure.
+    func tallies(_ measure: MeasureID) -> MeasureTallies { collector.tallies[measure.order] }
 }
 
 /// Runs the whole analysis: read each extract, map rows to records, apply the rules, tally.
@@ -78,7 +98,7 @@ public enum Analysis {
             }
         }
 
-        var run = Run(options: options)
+        var run = try Run(options: options)
         let progress = Progress(enabled: options.showProgress)
         defer { progress.finish() }
         for (input, reader) in readers {
@@ -86,20 +106,17 @@ public enum Analysis {
             try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
             file.summary.sha256 = try sha256(of: input.path)
             run.finish(file)
+            run.fileNumber += 1
         }
         let available = run.availableDimensions
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
-        run.cases.reserveCapacity(run.casesByMeasure.reduce(0) { $0 + $1.count })
-        for i in run.casesByMeasure.indices {
-            run.cases.append(contentsOf: run.casesByMeasure[i])
-            run.casesByMeasure[i] = []  // free each measure as it is moved
-        }
-        var result = AnalysisResult(options: options, byColumns: options.by, cases: run.cases, summary: run.accumulator.rows(),
-                                    problems: run.problems, inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
+        var result = AnalysisResult(options: options, byColumns: options.by, collector: run.collector, problems: run.problems,
+                                    inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
         if let published, let code = options.benchmarkLA {
-            result.benchmark = try Benchmark.table(code: code, published: published, cases: run.cases)
+            result.benchmark = try Benchmark.table(code: code, published: published,
+                                                   ownByYear: result.tallies(.finalPlan20w).completedByYear)
         }
         return result
     }
@@ -115,26 +132,26 @@ public enum Analysis {
 /// What the run has gathered so far, across files.
 struct Run {
     let options: AnalysisOptions
-    var cases: [CaseResult] = []
-    /// Results per measure in input order; concatenated in catalogue order they are
-    /// cases.csv's order, with no sort.
-    var casesByMeasure: [[CaseResult]] = Array(repeating: [], count: MeasureID.allCases.count)
+    var collector: CaseCollector
     var problems: [DataQualityProblem] = []
     var inputs: [InputSummary] = []
-    var accumulator: SummaryAccumulator
     var hasTeam = false
     var hasCaseworker = false
     /// Dimension names that some input has, for `--by` checks and messages.
     var dimensionNames: [String] = []
+    /// The number of the file being read (part of each result's ordinal).
+    var fileNumber: Int64 = 0
 
-    init(options: AnalysisOptions) {
+    init(options: AnalysisOptions) throws {
         self.options = options
-        accumulator = SummaryAccumulator(unit: options.period, dimensionCount: options.by.count)
+        collector = try CaseCollector(options: options, byColumns: options.by)
     }
 
-    mutating func add(_ outcome: RuleOutcome) {
-        for r in outcome.results { accumulator.add(r) }
-        for r in outcome.results { casesByMeasure[r.measure.order].append(r) }
+    /// The ordinal of a row: its file, then its line.
+    func ordinal(line: Int) -> Int64 { fileNumber << 40 | Int64(line) }
+
+    mutating func add(_ outcome: RuleOutcome) throws {
+        for r in outcome.results { try collector.add(r, ordinal: ordinal(line: r.line)) }
     }
 
     mutating func finish(_ file: FileRun) {
@@ -178,7 +195,6 @@ struct FileRun {
         var context: ExtractContext?
         var cohortColumns: CohortColumns?
         var seenKeys = Set<String>()
-        var sequence = 0
         var reviewPlans = ReviewPlans()
 
         try reader.read(onRow: { row in
@@ -214,7 +230,7 @@ struct FileRun {
             case .requests:
                 if let record = reader.requestRecord(cohortColumns: columns) {
                     if seenKeys.insert(record.caseID).inserted {
-                        outcome = RequestRules.evaluate(record, sequence: sequence, asAt: options.asAt)
+                        outcome = RequestRules.evaluate(record, sequence: row.line, asAt: options.asAt)
                     } else {
                         reader.error("case_id", record.caseID, "case_id \(record.caseID) appears earlier in the file; the first row is kept and this one is rejected")
                     }
@@ -223,7 +239,7 @@ struct FileRun {
                 if let record = reader.transferRecord(cohortColumns: columns) {
                     let key = record.caseID + "\u{1F}" + record.type.rawValue + "\u{1F}" + record.transferDate.iso
                     if seenKeys.insert(key).inserted {
-                        outcome = TransferRules.evaluate(record, reading: options.transferDeadline, sequence: sequence, asAt: options.asAt)
+                        outcome = TransferRules.evaluate(record, reading: options.transferDeadline, sequence: row.line, asAt: options.asAt)
                     } else {
                         reader.error("case_id", record.caseID, "the transfer \(record.caseID), \(record.type.rawValue), \(record.transferDate.iso) appears earlier in the file; the first row is kept and this one is rejected")
                     }
@@ -240,9 +256,8 @@ struct FileRun {
             }
             if let outcome {
                 summary.analysed += 1
-                sequence += 1
                 for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
-                run.add(outcome)
+                try run.add(outcome)
             } else {
                 summary.rejected += 1
             }
@@ -279,7 +294,7 @@ struct FileRun {
                                                        column: context.layout.columnName(w.field), value: w.value,
                                                        severity: .warning, problem: w.message))
                 }
-                run.add(outcome)
+                try run.add(outcome)
             }
         }
     }

@@ -36,6 +36,14 @@ public struct AnalysisOptions: Sendable {
     public var showProgress = false
     /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
     public var delimiter: UInt8?
+    /// Threads that read one large extract in parallel; 1 reads every file in one pass.
+    /// The outputs are the same bytes either way.
+    public var jobs: Int = AnalysisOptions.defaultJobs
+    /// Where temporary files of a run go (cases and the action list wait there until written).
+    public var scratchDirectory: String = ScratchSpace.directory
+
+    /// One thread per core, at most 8.
+    public static var defaultJobs: Int { max(1, min(8, ProcessorCount.online)) }
 
     public init(inputs: [InputFile], asAt: Day) {
         self.inputs = inputs
@@ -75,4 +83,15 @@ extension AnalysisOptions {
         guard let n = suppressBelow else { return false }
         return row.ownPlans > 0 && row.ownPlans < n
     }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The number of processors available to this process.
+enum ProcessorCount {
+    static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

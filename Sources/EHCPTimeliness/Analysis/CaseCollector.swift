@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where temporary files go: `$TMPDIR`, else /tmp.
+enum ScratchSpace {
+    static var directory: String {
+        if let dir = getenv("TMPDIR"), dir.pointee != 0 { return String(cString: dir) }
+        return "/tmp"
+    }
+}
+
+/// Everything the outputs need from the case results, gathered as the results stream
+/// past so that memory does not grow with the number of cases:
+/// - summary.csv's counts (`SummaryAccumulator`) and the report's (`MeasureTallies`);
+/// - cases.csv's rows, formatted at once and kept per measure in temporary files, so
+///   that concatenated in catalogue order they are the file's order with no sort;
+/// - the action list, kept in an external sort by due date, measure and case id.
+///
+/// Each result carries an ordinal (file and line of its row). A row found to be a
+/// duplicate only after it was analysed is taken back with `takeBack`: its counts are
+/// subtracted and its cases.csv rows and action-list entry are skipped when written.
+/// Collectors of consecutive chunks of input combine with `absorb`, in chunk order.
+struct CaseCollector {
+    let asAt: Day
+    /// Open cases due on or before this day join the action list.
+    let horizon: Day
+    let byColumns: [String]
+    private(set) var summary: SummaryAccumulator
+    private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
+    /// cases.csv rows per measure, each framed as `CaseRowFrame`, in input order.
+    private var rows: [[SpillFile]]
+    private var actions: ExternalSorter
+    private(set) var actionCount = 0
+    /// Ordinals of rows taken back.
+    private(set) var skipped = Set<Int64>()
+    /// cases.csv cells of each cohort (by its number in `summary`), escaped and joined.
+    private var cohortCells: [[UInt8]] = []
+    private var row = CSVWriter()
+    private var key: [UInt8] = []
+    private var payload: [UInt8] = []
+
+    init(options: AnalysisOptions, byColumns: [String]) throws {
+        asAt = options.asAt
+        horizon = options.asAt + options.dueWithin
+        self.byColumns = byColumns
+        summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count)
+        let scratch = options.scratchDirectory
+        rows = try MeasureID.allCases.map { _ in [try SpillFile(directory: scratch, bufferSize: 256 << 10)] }
+        actions = ExternalSorter(directory: scratch)
+    }
+
+    /// Whether an open case needs action on the as-at date.
+    func isAction(_ r: CaseResult) -> Bool {
+        r.status == .openOverdue || (r.status == .openInTime && r.due <= horizon)
+    }
+
+    mutating func add(_ r: CaseResult, ordinal: Int64) throws {
+        let cohort = summary.cohortNumber(r.dimensions)
+        summary.add(r, cohort: cohort, weight: 1)
+        tallies[r.measure.order].add(r, asAt: asAt)
+        try appendCaseRow(r, cohort: cohort, ordinal: ordinal)
+        if isAction(r) {
+            actionCount += 1
+            try appendAction(r, ordinal: ordinal)
+        }
+    }
+
+    /// Takes back a result added before under `ordinal`.
+    mutating func takeBack(_ r: CaseResult, ordinal: Int64) {
+        summary.add(r, cohort: summary.cohortNumber(r.dimensions), weight: -1)
+        tallies[r.measure.order].add(r, asAt: asAt, weight: -1)
+        if isAction(r) { actionCount -= 1 }
+        skipped.insert(ordinal)
+    }
+
+    /// Adds what `other` collected from the input that follows this collector's.
+    mutating func absorb(_ other: CaseCollector) throws {
+        summary.merge(other.summary)
+        for i in tallies.indices { tallies[i].merge(other.tallies[i]) }
+        for i in rows.indices { rows[i].append(contentsOf: other.rows[i]) }
+        try actions.absorb(other.actions)
+        actionCount += other.actionCount
+        skipped.formUnion(other.skipped)
+    }
+
+    // MARK: - cases.csv
+
+    static func casesHeader(byColumns: [String]) -> [String] {
+        ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
+         "exception", "days_elapsed", "days_from_due", "period"] + byColumns
+    }
+
+    private mutating func appendCaseRow(_ c: CaseResult, cohort: Int32, ordinal: Int64) throws {
+        let end = c.completed ?? asAt
+        row.bytes.removeAll(keepingCapacity: true)
+        row.append(c.measure.rawValue)
+        row.append(c.caseID)
+        row.append(c.line)
+        row.append(c.start)
+        row.append(c.due)
+        row.append(c.completed)
+        row.append(c.status.rawValue)
+        row.append(c.exception?.rawValue ?? "")
+        if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
+        row.append(end - c.due)
+        row.append(summary.unit.label(for: c.periodDate))
+        if !byColumns.isEmpty { row.appendEscaped(cells(ofCohort: cohort, c.dimensions)) }
+        row.endRow()
+        try CaseRowFrame.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
+    }
+
+    private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> [UInt8] {
+        let n = Int(cohort)
+        while cohortCells.count <= n { cohortCells.append([]) }
+        if cohortCells[n].isEmpty {
+            var w = CSVWriter()
+            for v in values { w.append(v) }
+            cohortCells[n] = w.bytes
+        }
+        return cohortCells[n]
+    }
+
+    /// cases.csv, header first, in pieces of about 1 MiB.
+    func writeCases(emit: ([UInt8]) throws -> Void) throws {
+        var out = CSVWriter(header: Self.casesHeader(byColumns: byColumns))
+        for spills in rows {
+            for spill in spills {
+                try CaseRowFrame.forEach(in: spill) { ordinal, bytes in
+                    if !skipped.isEmpty, skipped.contains(ordinal) { return }
+                    out.bytes.append(contentsOf: bytes)
+                    if out.bytes.count >= 1 << 20 {
+                        try emit(out.bytes)
+                        out.bytes.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+        }
+        try emit(out.bytes)
+    }
+
+    // MARK: - The action list
+
+    private mutating func appendAction(_ c: CaseResult, ordinal: Int64) throws {
+        // Due date, measure, case id (NUL-terminated: no field holds a NUL byte, and a
+        // shorter id sorts first), then the result's input order.
+        key.removeAll(keepingCapacity: true)
+        ActionEntry.putBigEndian(UInt32(bitPattern: c.due.number) ^ 0x8000_0000, into: &key)
+        key.append(UInt8(c.measure.order))
+        key.append(contentsOf: c.caseID.utf8)
+        key.append(0)
+        ActionEntry.putBigEndian(UInt64(bitPattern: Int64(c.sequence)) ^ (1 << 63), into: &key)
+        payload.removeAll(keepingCapacity: true)
+        ActionEntry.encode(c, ordinal: ordinal, into: &payload)
+        try key.withUnsafeBytes { k in try payload.withUnsafeBytes { p in try actions.add(key: k, payload: p) } }
+    }
+
+    /// The action list in its order (due date, measure, case id, input order).
+    func forEachAction(_ body: (CaseResult) throws -> Void) throws {
+        try actions.forEachSorted { _, payload in
+            let (entry, ordinal) = ActionEntry.decode(payload)
+            if !skipped.isEmpty, skipped.contains(ordinal) { return }
+            try body(entry)
+        }
+    }
+}
+
+/// A cases.csv row in a temporary file: its length (4 bytes), the ordinal of its input
+/// row (8 bytes), then the row's bytes.
+enum CaseRowFrame {
+    static func append(_ row: [UInt8], ordinal: Int64, to spill: SpillFile) throws {
+        var header: (UInt32, Int64) = (UInt32(row.count), ordinal)
+        try withUnsafeBytes(of: &header.0) { try spill.append($0) }
+        try withUnsafeBytes(of: &header.1) { try spill.append($0) }
+        try row.withUnsafeBytes { try spill.append($0) }
+    }
+
+    /// Visits every framed row of `spill` in order.
+    static func forEach(in spill: SpillFile, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+        var carry: [UInt8] = []
+        try spill.forEachBlock { block in
+            // A frame may straddle two blocks: its start waits in `carry`.
+            if carry.isEmpty {
+                let used = try frames(in: block, body)
+                carry = Array(block[used...])
+            } else {
+                carry.append(contentsOf: block)
+                let used = try carry.withUnsafeBytes { try frames(in: $0, body) }
+                carry.removeFirst(used)
+            }
+        }
+    }
+
+    /// Visits the whole frames at the start of `bytes`; returns how many bytes they take.
+    private static func frames(in bytes: UnsafeRawBufferPointer, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        var at = 0
+        while bytes.count - at >= 12 {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            guard bytes.count - at - 12 >= length else { break }
+            let ordinal = bytes.loadUnaligned(fromByteOffset: at + 4, as: Int64.self)
+            try body(ordinal, UnsafeRawBufferPointer(rebasing: bytes[(at + 12)..<(at + 12 + length)]))
+            at += 12 + length
+        }
+        return at
+    }
+}
+
+/// An action-list case encoded for the external sort, and back.
+enum ActionEntry {
+    private static let none: Int32 = .min
+
+    static func putBigEndian<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8]) {
+        var v = value.bigEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    private static func put<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8]) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    private static func put(_ text: String?, into bytes: inout [UInt8]) {
+        guard let text else { put(UInt32.max, into: &bytes); return }
+        put(UInt32(text.utf8.count), into: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    static func encode(_ c: CaseResult, ordinal: Int64, into bytes: inout [UInt8]) {
+        put(ordinal, into: &bytes)
+        bytes.append(UInt8(c.measure.order))
+        bytes.append(UInt8(CaseStatus.allCases.firstIndex(of: c.status) ?? 0))
+        bytes.append(c.exception.map { UInt8($0.order) } ?? 0xFF)
+        put(Int64(c.line), into: &bytes)
+        put(Int64(c.sequence), into: &bytes)
+        put(c.start?.number ?? none, into: &bytes)
+        put(c.due.number, into: &bytes)
+        put(c.completed?.number ?? none, into: &bytes)
+        put(c.caseID, into: &bytes)
+        put(c.team, into: &bytes)
+        put(c.caseworker, into: &bytes)
+        put(UInt32(c.dimensions.count), into: &bytes)
+        for d in c.dimensions { put(d, into: &bytes) }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
+        var at = 0
+        func take<T: FixedWidthInteger>(_: T.Type) -> T {
+            defer { at += MemoryLayout<T>.size }
+            return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+        }
+        func text() -> String? {
+            let n = take(UInt32.self)
+            if n == .max { return nil }
+            defer { at += Int(n) }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
+        }
+        func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
+        let ordinal = take(Int64.self)
+        let measure = MeasureID.allCases[Int(take(UInt8.self))]
+        let status = CaseStatus.allCases[Int(take(UInt8.self))]
+        let e = take(UInt8.self)
+        let line = Int(take(Int64.self)), sequence = Int(take(Int64.self))
+        let start = day(take(Int32.self)), due = Day(number: take(Int32.self)), completed = day(take(Int32.self))
+        let caseID = text() ?? "", team = text(), caseworker = text()
+        let dimensions = (0..<Int(take(UInt32.self))).map { _ in text() ?? "" }
+        return (CaseResult(measure: measure, caseID: caseID, line: line, sequence: sequence, start: start, due: due,
+                           completed: completed, status: status,
+                           exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)], dimensions: dimensions,
+                           team: team, caseworker: caseworker), ordinal)
+    }
+}

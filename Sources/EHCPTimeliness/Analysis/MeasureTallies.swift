@@ -1,0 +1,68 @@
+/// What the evidence pack says about one measure beyond summary.csv's rows, counted
+/// as the cases stream past so that no case has to be kept: exception use by ground,
+/// the backlog by time overdue, completions on the due date, DfE's weeks-to-issue
+/// bands and plans issued per calendar year (for the 20-week benchmark).
+///
+/// Like `SummaryAccumulator`, tallies of chunks merge to the tallies of the whole, and
+/// a result added with weight −1 is taken back.
+struct MeasureTallies: Sendable, Equatable {
+    /// Cases with each exception ground, in `ExceptionCode.allCases` order.
+    var reasons = Array(repeating: 0, count: ExceptionCode.allCases.count)
+    /// Open overdue cases per `Backlog` band: without, with an exception.
+    var backlogWithout = Array(repeating: 0, count: Backlog.labels.count)
+    var backlogWith = Array(repeating: 0, count: Backlog.labels.count)
+    /// Completed cases without an exception finished exactly on their due date.
+    var completedOnDueDate = 0
+    /// Completed cases without an exception by days from start to completion.
+    var within20Weeks = 0
+    var over20To52Weeks = 0
+    var over52Weeks = 0
+    /// Calendar year of completion → (completed without an exception, of which on time).
+    var completedByYear: [Int: (plans: Int, onTime: Int)] = [:]
+
+    mutating func add(_ c: CaseResult, asAt: Day, weight: Int = 1) {
+        if let e = c.exception { reasons[e.order] += weight }
+        if c.status == .openOverdue {
+            let b = Backlog.band(daysOverdue: asAt - c.due)
+            if c.exception == nil { backlogWithout[b] += weight } else { backlogWith[b] += weight }
+        }
+        guard c.exception == nil, let completed = c.completed else { return }
+        if completed == c.due { completedOnDueDate += weight }
+        if let start = c.start {
+            let days = completed - start
+            if days <= IssueBands.within20WeeksDays { within20Weeks += weight }
+            else if days <= IssueBands.upTo52WeeksDays { over20To52Weeks += weight }
+            else { over52Weeks += weight }
+        }
+        if c.status.isCompleted {
+            var f = completedByYear[completed.year] ?? (0, 0)
+            f.plans += weight
+            if c.status == .onTime { f.onTime += weight }
+            completedByYear[completed.year] = f
+        }
+    }
+
+    mutating func merge(_ o: MeasureTallies) {
+        for i in reasons.indices { reasons[i] += o.reasons[i] }
+        for i in backlogWith.indices { backlogWith[i] += o.backlogWith[i]; backlogWithout[i] += o.backlogWithout[i] }
+        completedOnDueDate += o.completedOnDueDate
+        within20Weeks += o.within20Weeks; over20To52Weeks += o.over20To52Weeks; over52Weeks += o.over52Weeks
+        for (year, f) in o.completedByYear {
+            var mine = completedByYear[year] ?? (0, 0)
+            mine.plans += f.plans; mine.onTime += f.onTime
+            completedByYear[year] = mine
+        }
+    }
+
+    static func == (a: MeasureTallies, b: MeasureTallies) -> Bool {
+        a.reasons == b.reasons && a.backlogWith == b.backlogWith && a.backlogWithout == b.backlogWithout
+            && a.completedOnDueDate == b.completedOnDueDate && a.within20Weeks == b.within20Weeks
+            && a.over20To52Weeks == b.over20To52Weeks && a.over52Weeks == b.over52Weeks
+            && a.completedByYear.mapValues { [$0.plans, $0.onTime] } == b.completedByYear.mapValues { [$0.plans, $0.onTime] }
+    }
+}
+
+extension ExceptionCode {
+    /// Position in the catalogue.
+    var order: Int { ExceptionCode.allCases.firstIndex(of: self) ?? 0 }
+}
