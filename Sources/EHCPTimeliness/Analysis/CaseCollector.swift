@@ -106,7 +106,7 @@ struct CaseCollector {
         row.append(c.exception?.rawValue ?? "")
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
-        row.append(summary.unit.label(for: c.periodDate))
+        row.append(periodOf: c.periodDate, in: summary.unit)
         if !byColumns.isEmpty { row.appendEscaped(cells(ofCohort: cohort, c.dimensions)) }
         row.endRow()
         try CaseRowFrame.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])

@@ -16,20 +16,41 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
 
     /// The label of the period that contains `day`.
     public func label(for day: Day) -> String {
+        var bytes: [UInt8] = []
+        appendLabel(for: day, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the label's bytes (no String on the way: cases.csv writes one per row).
+    func appendLabel(for day: Day, to bytes: inout [UInt8]) {
         let (y, m, _) = day.civil
         switch self {
         case .month:
-            return PeriodUnit.fourDigits(y) + "-" + PeriodUnit.twoDigits(m)
+            Self.digits(y, 4, &bytes); bytes.append(UInt8(ascii: "-")); Self.digits(m, 2, &bytes)
         case .quarter:
-            return PeriodUnit.fourDigits(y) + "-Q" + String((m - 1) / 3 + 1)
+            Self.digits(y, 4, &bytes); bytes.append(UInt8(ascii: "-")); bytes.append(UInt8(ascii: "Q"))
+            Self.digits((m - 1) / 3 + 1, 1, &bytes)
         case .year:
-            return PeriodUnit.fourDigits(y)
+            Self.digits(y, 4, &bytes)
         case .academicYear:
             let start = m >= 9 ? y : y - 1
-            return PeriodUnit.fourDigits(start) + "/" + PeriodUnit.twoDigits(PeriodUnit.mod100(start + 1))
+            Self.digits(start, 4, &bytes); bytes.append(UInt8(ascii: "/")); Self.digits(Self.mod100(start + 1), 2, &bytes)
         case .financialYear:
             let start = m >= 4 ? y : y - 1
-            return PeriodUnit.fourDigits(start) + "-" + PeriodUnit.twoDigits(PeriodUnit.mod100(start + 1))
+            Self.digits(start, 4, &bytes); bytes.append(UInt8(ascii: "-")); Self.digits(Self.mod100(start + 1), 2, &bytes)
+        }
+    }
+
+    /// At least `width` digits, zero-padded; a negative year (not reachable from a parsed
+    /// date) as its plain number.
+    private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(contentsOf: String(value).utf8); return }
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            var v = value, n = 0
+            repeat { buffer[n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 } while v > 0 || n < width
+            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
         }
     }
 
@@ -64,13 +85,4 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
 
     private static func mod100(_ v: Int) -> Int { ((v % 100) + 100) % 100 }
 
-    private static func twoDigits(_ v: Int) -> String { v < 10 ? "0" + String(v) : String(v) }
-
-    /// Zero-padded to four digits for years 0–9999; outside that range (not reachable
-    /// from a parsed date) the plain number.
-    private static func fourDigits(_ v: Int) -> String {
-        guard v >= 0 else { return String(v) }
-        let s = String(v)
-        return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
-    }
 }

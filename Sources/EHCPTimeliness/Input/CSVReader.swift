@@ -8,6 +8,9 @@ import Darwin
 public struct CSVRow {
     /// Physical line where the record starts in the file (header = 1; blank lines count).
     public let line: Int
+    /// Offset of the record's first line in the (UTF-8) byte stream: the file offset
+    /// unless the file was transcoded.
+    public let offset: Int
     /// Raw field bytes, concatenated; `ends[i]` is the end offset of field i.
     let bytes: UnsafeBufferPointer<UInt8>
     let ends: UnsafeBufferPointer<Int>
@@ -208,8 +211,17 @@ public final class CSVReader {
     }
 }
 
+/// Where the scanner takes its bytes from, one chunk at a time.
+protocol CSVBytes {
+    /// The most bytes the scanner asks for at once.
+    var chunkSize: Int { get }
+    /// Fills `buffer` with up to `capacity` bytes; 0 at the end.
+    mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int
+}
+
 /// Feeds the reader's input to the scanner one chunk at a time, as valid UTF-8.
-struct CSVByteSource {
+struct CSVByteSource: CSVBytes {
+    var chunkSize: Int { reader.chunkSize }
     let reader: CSVReader
     var prefixOffset = 0
     var filter: EncodingFilter

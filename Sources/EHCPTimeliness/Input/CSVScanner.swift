@@ -149,6 +149,8 @@ struct CSVScanner {
     var lineStart = 0
     /// Line where the record being assembled started.
     var recordLine = 1
+    /// Offset in the byte stream of the first piece of the record being assembled.
+    var recordOffset = 0
     /// After a malformed record: ignore input up to the end of the line.
     var skipping = false
     /// The last line that held any input (for the extent of an unterminated quote).
@@ -182,17 +184,24 @@ struct CSVScanner {
         withExtendedLifetime(sink) {}
     }
 
-    mutating func scan(
-        _ source: inout CSVByteSource,
+    /// Scans `source` to its end. A source that starts inside the file (a chunk read in
+    /// parallel, a row read again) gives its offset and line in `start`; only a source
+    /// that starts at the beginning of the file can have a byte-order mark.
+    mutating func scan<Source: CSVBytes>(
+        _ source: inout Source,
+        from start: (offset: Int, line: Int) = (0, 1),
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void
     ) throws {
         // At least enough room to recognise a byte-order mark.
-        let capacity = max(source.reader.chunkSize, 4)
+        let capacity = max(source.chunkSize, 4)
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { chunk.deallocate() }
-        var offset = 0  // file offset of chunk[0]
-        var atStart = true
+        var offset = start.offset  // stream offset of chunk[0]
+        line = start.line
+        lastLine = start.line
+        lineStart = start.offset
+        var atStart = start.offset == 0
         while true {
             var count = try source.read(into: chunk, capacity: capacity)
             var position = 0
@@ -288,7 +297,7 @@ struct CSVScanner {
         let parsed = nul ?? count
         let startState = parser.pointee.pstate
         let startQuoted = parser.pointee.quoted
-        if startState == rowNotBegun { recordLine = line }
+        if startState == rowNotBegun { recordLine = line; recordOffset = offset }
         let used = csv_parse(parser, piece, parsed, csvFieldEnded, csvRecordEnded, context)
         if used == parsed, let nul {
             let problem = CSVProblem(
@@ -316,7 +325,7 @@ struct CSVScanner {
         if storage.pointee.complete {
             let row = storage.pointee.row
             defer { storage.pointee.reset() }
-            try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
+            try onRow(CSVRow(line: recordLine, offset: recordOffset, bytes: row.bytes, ends: row.ends))
         } else if Self.inQuotedField(parser.pointee.pstate, parser.pointee.quoted),
                   let opening = openingQuote(in: piece, count: count, state: startState, quoted: startQuoted != 0)
         {
@@ -412,7 +421,7 @@ struct CSVScanner {
         if storage.pointee.complete {
             let row = storage.pointee.row
             defer { storage.pointee.reset() }
-            try onRow(CSVRow(line: recordLine, bytes: row.bytes, ends: row.ends))
+            try onRow(CSVRow(line: recordLine, offset: recordOffset, bytes: row.bytes, ends: row.ends))
         }
     }
 }

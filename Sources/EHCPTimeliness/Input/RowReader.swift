@@ -45,11 +45,11 @@ struct RowReader {
     /// The trimmed text of a canonical field ("" when the file lacks the column).
     func text(_ field: String) -> String {
         guard let i = context.layout.fieldIndex[field] else { return "" }
-        return Self.trim(row.string(i))
+        return text(column: i)
     }
 
-    /// The text of any column, by index.
-    func text(column index: Int) -> String { Self.trim(row.string(index)) }
+    /// The trimmed text of any column, by index.
+    func text(column index: Int) -> String { String(decoding: Self.trim(row.field(index)), as: UTF8.self) }
 
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date reject the row.
@@ -139,13 +139,6 @@ struct RowReader {
     mutating func warnOrder(_ earlier: Day?, _ earlierField: String, _ later: Day?, _ laterField: String) {
         guard let e = earlier, let l = later, l < e else { return }
         warning(laterField, l.iso, "\(laterField) \(l.iso) is before \(earlierField) \(e.iso); the row is kept, but check the dates")
-    }
-
-    static func trim(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f == " " || f == "\t" { sub = sub.dropFirst() }
-        while let l = sub.last, l == " " || l == "\t" { sub = sub.dropLast() }
-        return sub.count == s.count ? s : String(sub)
     }
 
     static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -32,17 +32,31 @@ public struct CSVWriter: Sendable {
     /// Appends one text cell, neutralised and quoted as needed.
     public mutating func append(_ cell: String) {
         separate()
-        var needsWork = false
-        if let first = cell.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
-            needsWork = true
-        } else {
-            for u in cell.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
-                needsWork = true
-                break
-            }
+        var cell = cell
+        // Contiguous UTF-8 (a copy on the stack for small strings): no per-byte bridging.
+        let plain = cell.withUTF8 { utf8 in
+            guard Self.isPlainCell(utf8) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
         }
-        if needsWork { bytes.append(contentsOf: CSVWriter.escape(cell).utf8) } else { bytes.append(contentsOf: cell.utf8) }
+        if !plain { bytes.append(contentsOf: CSVWriter.escape(cell).utf8) }
+    }
+
+    /// Appends the label of the period of `unit` that contains `day`.
+    mutating func append(periodOf day: Day, in unit: PeriodUnit) {
+        separate()
+        unit.appendLabel(for: day, to: &bytes)
+    }
+
+    /// True when the text goes into a cell as it is: no formula-like start, nothing to quote.
+    @inline(__always)
+    static func isPlainCell(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+            return false
+        }
+        for u in utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 { return false }
+        return true
     }
 
     /// Appends a whole number (never neutralised: `-12` stays a number).

@@ -395,7 +395,7 @@ extension String {
         var out = String.UnicodeScalarView()
         var i = 0
         while i < s.count {
-            if i + t.count <= s.count, Array(s[i..<(i + t.count)]) == t,
+            if s[i] == t[0], i + t.count <= s.count, s[i..<(i + t.count)].elementsEqual(t),
                !(wordy(i - 1) && wordy(i)), !(wordy(i + t.count - 1) && wordy(i + t.count)) {
                 out.append(contentsOf: replacement.unicodeScalars)
                 i += t.count
