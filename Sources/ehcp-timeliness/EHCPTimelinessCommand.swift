@@ -61,6 +61,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
+    @Option(name: .long, help: ArgumentHelp("Threads that read a large extract (8 MB or more) in parallel; 1 reads in one pass. The outputs are identical either way. (default: one per core, at most 8)", valueName: "n"))
+    var jobs: Int?
+
     @Option(name: .customLong("benchmark-la"), help: ArgumentHelp("Show DfE's published 20-week rates for this council (old code like 351 or new code like E08000002), its region and England beside the tool's own, per calendar year.", valueName: "code"))
     var benchmarkLA: String?
 
@@ -135,6 +138,10 @@ struct AnalysisArguments: ParsableArguments {
                 throw ValidationError("--delimiter \(delimiter) is not supported; use comma, semicolon or tab")
             }
             options.delimiter = byte
+        }
+        if let jobs {
+            guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64 threads, e.g. --jobs 2") }
+            options.jobs = jobs
         }
         return options
     }

@@ -112,6 +112,14 @@ public final class CSVReader {
         close(fileDescriptor)
     }
 
+    /// The file's size when it is a regular file (which can be read again at any offset);
+    /// nil for a pipe or device.
+    public var regularFileSize: Int? {
+        var status = stat()
+        guard fstat(fileDescriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(status.st_size)
+    }
+
     /// Calls `onRow` for every record in file order (the header first) and `onProblem`
     /// for every malformed record. Errors thrown by the callbacks stop reading and are rethrown.
     public func read(

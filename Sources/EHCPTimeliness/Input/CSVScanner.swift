@@ -187,9 +187,13 @@ struct CSVScanner {
     /// Scans `source` to its end. A source that starts inside the file (a chunk read in
     /// parallel, a row read again) gives its offset and line in `start`; only a source
     /// that starts at the beginning of the file can have a byte-order mark.
+    ///
+    /// A chunk that is not the last (`isLast` false) is not finished off: whatever record
+    /// it leaves open stays open, and `endedBetweenRecords` says whether there is one.
     mutating func scan<Source: CSVBytes>(
         _ source: inout Source,
         from start: (offset: Int, line: Int) = (0, 1),
+        isLast: Bool = true,
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void
     ) throws {
@@ -222,7 +226,15 @@ struct CSVScanner {
             try scanChunk(chunk, from: position, count: count, offset: offset, onRow: onRow, onProblem: onProblem)
             offset += count
         }
-        try finish(at: offset, onRow: onRow, onProblem: onProblem)
+        if isLast {
+            try finish(at: offset, onRow: onRow, onProblem: onProblem)
+        }
+    }
+
+    /// True when the bytes scanned so far end exactly where a record ends: the next
+    /// byte starts a record, whatever came before it.
+    var endedBetweenRecords: Bool {
+        !pendingCR && parser.pointee.pstate == rowNotBegun && storage.pointee.fieldCount == 0
     }
 
     /// Cuts `chunk[position..<count]` at line ends and feeds each piece.

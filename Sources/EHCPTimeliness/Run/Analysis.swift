@@ -188,114 +188,170 @@ struct FileRun {
         summary = InputSummary(kind: input.kind, file: input.path)
     }
 
+    /// Files smaller than this are read in one pass: threads would cost more than they save.
+    static let parallelThreshold = 8 << 20
+
     mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
                        progress: Progress, run: inout Run) throws {
         let options = run.options
-        let csv = reader
-        var context: ExtractContext?
-        var cohortColumns: CohortColumns?
-        var seenKeys = Set<String>()
-        var reviewPlans = ReviewPlans()
+        let input = self.input
+        var header: Header?
+        func readHeader(_ row: CSVRow) throws {
+            header = try Header(row, input: input, profile: profile, dates: dates, pseudonymiser: pseudonymiser, options: options)
+        }
+        // A malformed header is fatal: the next record must not be taken for the header.
+        func malformedHeader(_ problem: CSVProblem) -> InputError {
+            .malformedHeader(file: input.path, line: problem.line, column: problem.column, problem: problem.message)
+        }
 
-        try reader.read(onRow: { row in
-            guard let ctx = context, let columns = cohortColumns else {
-                let header = (0..<row.count).map { row.string($0) }
-                let layout = try ColumnLayout(kind: input.kind, header: header, profile: profile, file: input.path)
-                context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt,
-                                         pseudonymiser: pseudonymiser)
-                // Two columns of one name (`notes,notes`) are both kept, but --by must name one.
-                for name in options.by {
-                    let key = NameMatching.key(name)
-                    let matches = layout.dimensions.filter { NameMatching.key($0.name) == key }
-                    if matches.count > 1 {
-                        throw InputError.ambiguousByColumn(file: input.path, name: name, headers: matches.map(\.name),
-                                                           positions: matches.map { $0.index + 1 })
-                    }
-                }
-                cohortColumns = CohortColumns(by: options.by, layout: layout)
-                run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
-                run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
-                run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
-                run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
-                for w in layout.warnings {
-                    problems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "", value: "", severity: .warning, problem: w))
-                }
-                return
+        if input.kind == .reviews {
+            do {
+                try reader.read(onRow: { row in try readHeader(row); throw StopReading() }, onProblem: { throw malformedHeader($0) })
+            } catch is StopReading {}
+            guard let header else { throw InputError.noHeader(file: input.path) }
+            adopt(header, run: &run)
+            try readReviews(reader, header: header, progress: progress, run: &run)
+            return
+        }
+
+        var batch: RowBatch?
+        if options.jobs > 1, reader.encoding != .windows1252, let size = reader.regularFileSize, size >= Self.parallelThreshold {
+            // The header alone, then the rest in chunks on their own threads.
+            do {
+                try reader.read(onRow: { row in try readHeader(row); throw StopReading() },
+                                onProblem: { throw malformedHeader($0) })
+            } catch is StopReading {}
+            guard let header else { throw InputError.noHeader(file: input.path) }
+            adopt(header, run: &run)
+            let (context, columns) = (header.context, header.columns)
+            let fileNumber = run.fileNumber
+            batch = try ParallelRead.rows(of: reader, size: size, jobs: options.jobs, progress: progress) {
+                try RowBatch(kind: input.kind, context: context, cohortColumns: columns, options: options,
+                             fileNumber: fileNumber, canReread: true)
             }
+        }
+        if batch == nil {
+            // One pass (or the parallel pass could not be used: see ParallelRead).
+            let csv = reader
+            var rows: RowBatch?
+            let fileNumber = run.fileNumber
+            let adopted = header != nil
+            try reader.read(onRow: { row in
+                guard rows != nil else {
+                    if header == nil { try readHeader(row) }
+                    guard let header else { return }
+                    rows = try RowBatch(kind: input.kind, context: header.context, cohortColumns: header.columns,
+                                        options: options, fileNumber: fileNumber, canReread: csv.regularFileSize != nil)
+                    return
+                }
+                try rows?.add(row)
+                progress.update(file: input.path, rows: rows?.rowsRead ?? 0, reader: csv)
+            }, onProblem: { problem in
+                guard rows != nil else { throw malformedHeader(problem) }
+                rows?.addMalformed(problem)
+            })
+            batch = rows
+            if !adopted, let header { adopt(header, run: &run) }
+        }
+        guard var rows = batch else { throw InputError.noHeader(file: input.path) }
+        noteEncoding(reader)
+        try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
+        summary.rowsRead = rows.rowsRead
+        summary.analysed = rows.analysed
+        summary.rejected = rows.rejected
+        problems.append(contentsOf: rows.problems)
+        try run.collector.absorb(rows.collector)
+    }
+
+    private mutating func noteEncoding(_ reader: CSVReader) {
+        if let line = reader.detectedWindows1252AtLine {
+            problems.append(DataQualityProblem(
+                file: input.path, line: line, caseID: "", column: "", value: "", severity: .warning,
+                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"))
+        }
+    }
+
+    /// Review rows are judged per plan once the whole file is read.
+    /// What a file's header row gives the run: the layout, and the names it offers `--by`.
+    struct Header {
+        let context: ExtractContext
+        let columns: CohortColumns
+        let warnings: [String]
+
+        init(_ row: CSVRow, input: InputFile, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
+             options: AnalysisOptions) throws {
+            let names = (0..<row.count).map { row.string($0) }
+            let layout = try ColumnLayout(kind: input.kind, header: names, profile: profile, file: input.path)
+            context = ExtractContext(file: input.path, layout: layout, profile: profile, dates: dates, asAt: options.asAt,
+                                     pseudonymiser: pseudonymiser)
+            // Two columns of one name (`notes,notes`) are both kept, but --by must name one.
+            for name in options.by {
+                let key = NameMatching.key(name)
+                let matches = layout.dimensions.filter { NameMatching.key($0.name) == key }
+                if matches.count > 1 {
+                    throw InputError.ambiguousByColumn(file: input.path, name: name, headers: matches.map(\.name),
+                                                       positions: matches.map { $0.index + 1 })
+                }
+            }
+            columns = CohortColumns(by: options.by, layout: layout)
+            warnings = layout.warnings
+        }
+    }
+
+    private mutating func adopt(_ header: Header, run: inout Run) {
+        let layout = header.context.layout
+        run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
+        run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
+        run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
+        run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
+        for w in header.warnings {
+            problems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "", value: "", severity: .warning, problem: w))
+        }
+    }
+
+    /// Review rows are judged per plan once the whole file is read.
+    private mutating func readReviews(_ reader: CSVReader, header: Header, progress: Progress, run: inout Run) throws {
+        let options = run.options
+        let csv = reader
+        let (context, columns) = (header.context, header.columns)
+        var reviewPlans = ReviewPlans()
+        var sawHeader = false
+        try reader.read(onRow: { row in
+            guard sawHeader else { sawHeader = true; return }
             summary.rowsRead += 1
             progress.update(file: input.path, rows: summary.rowsRead, reader: csv)
-            var reader = RowReader(context: ctx, row: row)
-            var outcome: RuleOutcome?
-            switch input.kind {
-            case .requests:
-                if let record = reader.requestRecord(cohortColumns: columns) {
-                    if seenKeys.insert(record.caseID).inserted {
-                        outcome = RequestRules.evaluate(record, sequence: row.line, asAt: options.asAt)
-                    } else {
-                        reader.error("case_id", record.caseID, "case_id \(record.caseID) appears earlier in the file; the first row is kept and this one is rejected")
-                    }
-                }
-            case .transfers:
-                if let record = reader.transferRecord(cohortColumns: columns) {
-                    let key = record.caseID + "\u{1F}" + record.type.rawValue + "\u{1F}" + record.transferDate.iso
-                    if seenKeys.insert(key).inserted {
-                        outcome = TransferRules.evaluate(record, reading: options.transferDeadline, sequence: row.line, asAt: options.asAt)
-                    } else {
-                        reader.error("case_id", record.caseID, "the transfer \(record.caseID), \(record.type.rawValue), \(record.transferDate.iso) appears earlier in the file; the first row is kept and this one is rejected")
-                    }
-                }
-            case .reviews:
-                // Review rows are judged per plan once the whole file is read.
-                if let review = reader.reviewRow(cohortColumns: columns) {
-                    reviewPlans.add(review)
-                } else {
-                    summary.rejected += 1
-                }
-                problems.append(contentsOf: reader.problems)
-                return
-            }
-            if let outcome {
-                summary.analysed += 1
-                for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
-                try run.add(outcome)
+            var reader = RowReader(context: context, row: row)
+            if let review = reader.reviewRow(cohortColumns: columns) {
+                reviewPlans.add(review)
             } else {
                 summary.rejected += 1
             }
             problems.append(contentsOf: reader.problems)
         }, onProblem: { problem in
-            // A malformed header is fatal: the next record must not be taken for the header.
-            guard context != nil else {
-                throw InputError.malformedHeader(file: input.path, line: problem.line, column: problem.column,
-                                                 problem: problem.message)
-            }
             summary.rowsRead += 1
             summary.rejected += 1
             problems.append(DataQualityProblem(
                 file: input.path, line: problem.line, caseID: "", column: "", value: "", severity: .error,
                 problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
         })
-        guard let context else { throw InputError.noHeader(file: input.path) }
-        if let line = reader.detectedWindows1252AtLine {
-            problems.append(DataQualityProblem(
-                file: input.path, line: line, caseID: "", column: "", value: "", severity: .warning,
-                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"))
-        }
+        noteEncoding(reader)
 
-        if input.kind == .reviews {
-            let checked = reviewPlans.checked(context: context)
-            problems.append(contentsOf: checked.problems)
-            summary.rejected += checked.rejectedRows
-            summary.analysed += checked.plans.reduce(0) { $0 + $1.rows.count }
-            var sequence = 0
-            for plan in checked.plans {
-                let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
-                for w in outcome.warnings {
-                    problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
-                                                       column: context.layout.columnName(w.field), value: w.value,
-                                                       severity: .warning, problem: w.message))
-                }
-                try run.add(outcome)
+        let checked = reviewPlans.checked(context: context)
+        problems.append(contentsOf: checked.problems)
+        summary.rejected += checked.rejectedRows
+        summary.analysed += checked.plans.reduce(0) { $0 + $1.rows.count }
+        var sequence = 0
+        for plan in checked.plans {
+            let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
+            for w in outcome.warnings {
+                problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
+                                                   column: context.layout.columnName(w.field), value: w.value,
+                                                   severity: .warning, problem: w.message))
             }
+            try run.add(outcome)
         }
     }
 }
+
+/// Thrown by a callback to stop reading early (after the header, after one row).
+struct StopReading: Error {}

@@ -18,14 +18,28 @@ final class Progress {
 
     /// Called every few thousand rows; draws at most five times a second.
     func update(file: String, rows: Int, reader: CSVReader) {
-        guard enabled, rows & 4095 == 0 else { return }
-        let t = Self.now()
-        guard t - lastUpdate >= 0.2 else { return }
-        lastUpdate = t
+        guard enabled, rows & 4095 == 0, due() else { return }
         var st = stat()
         let position = lseek(reader.fileDescriptor, 0, SEEK_CUR)
         let total = fstat(reader.fileDescriptor, &st) == 0 ? Int(st.st_size) : 0
-        Self.write("\r\u{1B}[K" + Self.line(file: file, rows: rows, position: Int(position), total: total))
+        show(file: file, rows: rows, position: Int(position), total: total)
+    }
+
+    /// For a file read in chunks: the rows and position the reader estimates.
+    func update(file: String, rows: Int, position: Int, total: Int) {
+        guard enabled, rows & 4095 == 0, due() else { return }
+        show(file: file, rows: rows, position: position, total: total)
+    }
+
+    private func due() -> Bool {
+        let t = Self.now()
+        guard t - lastUpdate >= 0.2 else { return false }
+        lastUpdate = t
+        return true
+    }
+
+    private func show(file: String, rows: Int, position: Int, total: Int) {
+        Self.write("\r\u{1B}[K" + Self.line(file: file, rows: rows, position: position, total: total))
         shown = true
     }
 

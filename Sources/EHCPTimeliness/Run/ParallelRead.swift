@@ -1,0 +1,83 @@
+import Dispatch
+
+/// Reading one large extract on several threads.
+///
+/// The file is cut just after line feeds near evenly spaced points, each chunk is parsed
+/// by its own libcsv parser into its own `RowBatch`, and the batches are joined in chunk
+/// order, so the outputs are the bytes of a one-pass read. A cut is only trusted when the
+/// chunk before it ends exactly between two records (a quoted field can hold a line
+/// feed); when one does not, or a chunk finds a byte that is not UTF-8 (the whole file's
+/// encoding is then for a one-pass read to settle), the parallel read is given up and
+/// `rows` returns nil.
+enum ParallelRead {
+    static func rows(of reader: CSVReader, size: Int, jobs: Int, progress: Progress,
+                     make: () throws -> RowBatch) throws -> RowBatch? {
+        let fd = reader.fileDescriptor
+        let points = LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: jobs)
+        guard !points.isEmpty else { return nil }
+        let starts = [0] + points, ends = points + [size]
+        let count = starts.count
+        nonisolated(unsafe) let batches = UnsafeMutableBufferPointer<RowBatch>.allocate(capacity: count)
+        _ = batches.initialize(from: try (0..<count).map { _ in try make() })
+        nonisolated(unsafe) let outcomes = UnsafeMutableBufferPointer<Result<Bool, any Error>>.allocate(capacity: count)
+        _ = outcomes.initialize(from: repeatElement(.success(false), count: count))
+        defer {
+            batches.deinitialize().deallocate()
+            outcomes.deinitialize().deallocate()
+        }
+        nonisolated(unsafe) let progress = progress
+        let path = reader.path, delimiter = reader.delimiter
+        DispatchQueue.concurrentPerform(iterations: count) { k in
+            outcomes[k] = Result {
+                let firstLine = k == 0 ? 1 : 1 + (try LineEnds.count(fileDescriptor: fd, path: path, end: starts[k]))
+                var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
+                var scanner = CSVScanner(path: path, delimiter: delimiter)
+                defer { scanner.release(); source.release() }
+                var atHeader = k == 0  // the header was read already
+                try scanner.scan(&source, from: (starts[k], firstLine), isLast: k == count - 1, onRow: { row in
+                    if atHeader { atHeader = false; return }
+                    try batches[k].add(row)
+                    // The first chunk speaks for all: they run side by side at about the same pace.
+                    if k == 0 {
+                        progress.update(file: path, rows: batches[k].rowsRead * count,
+                                        position: min(size, row.offset * count), total: size)
+                    }
+                }, onProblem: { batches[k].addMalformed($0) })
+                return k == count - 1 || scanner.endedBetweenRecords
+            }
+        }
+        for outcome in outcomes {
+            switch outcome {
+            case .success(false): return nil
+            case .failure(CSVError.encoding): return nil
+            case .failure(let error): throw error
+            case .success(true): continue
+            }
+        }
+        var joined = batches[0]
+        for k in 1..<count { try joined.absorb(batches[k]) }
+        return joined
+    }
+
+    /// Reads the rows at `rows` (lines and offsets from a first read, in line order) again.
+    static func reread(_ rows: [(line: Int, offset: Int)], of reader: CSVReader, body: (CSVRow) throws -> Void) throws {
+        guard reader.encoding != .windows1252, reader.detectedWindows1252AtLine == nil, let size = reader.regularFileSize else {
+            // Offsets are in the transcoded text: read the whole file again instead.
+            let wanted = Set(rows.map(\.line))
+            try reader.read(onRow: { row in if wanted.contains(row.line) { try body(row) } }, onProblem: { _ in })
+            return
+        }
+        for (line, offset) in rows {
+            var source = FileRangeSource(fileDescriptor: reader.fileDescriptor, path: reader.path, start: offset, end: size,
+                                         checkUTF8: false, chunkSize: 16 << 10)
+            var scanner = CSVScanner(path: reader.path, delimiter: reader.delimiter)
+            defer { scanner.release(); source.release() }
+            do {
+                try scanner.scan(&source, from: (offset, line), onRow: { row in
+                    try body(row)
+                    throw StopReading()
+                }, onProblem: { _ in })
+            } catch is StopReading {}
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// The analysis of the rows of a requests or transfers extract, or of one chunk of it
+/// read by its own thread: each row is mapped, judged and handed to a `CaseCollector`
+/// at once, so nothing per row is kept.
+///
+/// A repeated case (the same `case_id`, or for transfers the same case, type and date)
+/// is found only once every row has been seen, without a set of every id in memory: the
+/// ids go to a `DuplicateFinder`, and `resolveDuplicates` reads each later occurrence
+/// again, takes its results back and rejects it, leaving exactly what a reader that had
+/// known all along would have produced.
+struct RowBatch {
+    let kind: ExtractKind
+    let context: ExtractContext
+    let cohortColumns: CohortColumns
+    let options: AnalysisOptions
+    /// The input file's number, the high bits of every ordinal.
+    let fileNumber: Int64
+    var collector: CaseCollector
+    /// Ids of a file that can be read again go to disk; those of a pipe stay in a set.
+    var duplicates: DuplicateFinder?
+    private var seen: Set<[UInt8]> = []
+    var problems: [DataQualityProblem] = []
+    var rowsRead = 0
+    var analysed = 0
+    var rejected = 0
+    private var key: [UInt8] = []
+
+    /// `canReread`: the file's rows can be read again by offset (a regular file).
+    init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
+         fileNumber: Int64, canReread: Bool) throws {
+        self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
+        self.options = options; self.fileNumber = fileNumber
+        collector = try CaseCollector(options: options, byColumns: options.by)
+        duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory) : nil
+    }
+
+    /// The ordinal of the row on `line`: its file, then its line.
+    func ordinal(line: Int) -> Int64 { fileNumber << 40 | Int64(line) }
+
+    mutating func add(_ row: CSVRow) throws {
+        rowsRead += 1
+        var reader = RowReader(context: context, row: row)
+        if let (outcome, identity) = judge(&reader), try note(identity, row: row, reader: &reader) {
+            analysed += 1
+            for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
+            for r in outcome.results { try collector.add(r, ordinal: ordinal(line: row.line)) }
+        } else {
+            rejected += 1
+        }
+        problems.append(contentsOf: reader.problems)
+    }
+
+    /// A record that is not valid CSV: rejected, with where and why.
+    mutating func addMalformed(_ problem: CSVProblem) {
+        rowsRead += 1
+        rejected += 1
+        problems.append(DataQualityProblem(
+            file: context.file, line: problem.line, caseID: "", column: "", value: "", severity: .error,
+            problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
+    }
+
+    /// What makes two rows the same case: the case id, and for a transfer its type and date.
+    struct Identity {
+        var caseID: String
+        var transfer: (type: TransferType, date: Day)?
+    }
+
+    /// Maps and evaluates one row; nil when the row is rejected (its problems say why).
+    private func judge(_ reader: inout RowReader) -> (RuleOutcome, Identity)? {
+        switch kind {
+        case .requests:
+            guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
+            return (RequestRules.evaluate(record, sequence: reader.row.line, asAt: options.asAt), Identity(caseID: record.caseID))
+        case .transfers:
+            guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
+            return (TransferRules.evaluate(record, reading: options.transferDeadline, sequence: reader.row.line, asAt: options.asAt),
+                    Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)))
+        case .reviews:
+            preconditionFailure("review rows are judged per plan, not one at a time")
+        }
+    }
+
+    /// Records the row's identity; false when it is already known to repeat an earlier row
+    /// (then the row is rejected at once).
+    private mutating func note(_ identity: Identity, row: CSVRow, reader: inout RowReader) throws -> Bool {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: identity.caseID.utf8)
+        if let t = identity.transfer {
+            key.append(0x1F)
+            key.append(contentsOf: t.type.rawValue.utf8)
+            key.append(0x1F)
+            key.append(contentsOf: t.date.iso.utf8)
+        }
+        if duplicates != nil {
+            let ordinal = ordinal(line: row.line)
+            try duplicates?.add(key: key, ordinal: ordinal, extra: Int64(row.offset))
+            return true
+        }
+        if seen.insert(key).inserted { return true }
+        reject(identity, &reader)
+        return false
+    }
+
+    private func reject(_ identity: Identity, _ reader: inout RowReader) {
+        let caseID = identity.caseID
+        if let t = identity.transfer {
+            reader.error("case_id", caseID, "the transfer \(caseID), \(t.type.rawValue), \(t.date.iso) appears earlier in the file; the first row is kept and this one is rejected")
+        } else {
+            reader.error("case_id", caseID, "case_id \(caseID) appears earlier in the file; the first row is kept and this one is rejected")
+        }
+    }
+
+    /// Adds what `other` found in the chunk that follows this one.
+    mutating func absorb(_ other: RowBatch) throws {
+        try collector.absorb(other.collector)
+        if let theirs = other.duplicates { try duplicates?.absorb(theirs) }
+        seen.formUnion(other.seen)
+        problems.append(contentsOf: other.problems)
+        rowsRead += other.rowsRead
+        analysed += other.analysed
+        rejected += other.rejected
+    }
+
+    /// Rejects every later occurrence of a case, reading its row again through `reread`
+    /// (given the lines and stream offsets of the rows, in line order).
+    mutating func resolveDuplicates(
+        reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
+    ) throws {
+        guard let found = try duplicates?.duplicates(), !found.isEmpty else { return }
+        let lines = found.map { (line: Int($0.ordinal & (1 << 40 - 1)), offset: Int($0.extra)) }
+        let lineSet = Set(lines.map(\.line))
+        // The row's own warnings are replaced by what reading it alone gives, plus the rejection.
+        problems.removeAll { lineSet.contains($0.line) }
+        try reread(lines) { row in
+            var reader = RowReader(context: context, row: row)
+            guard let (outcome, identity) = judge(&reader) else { return }  // it was valid when first read
+            for r in outcome.results { collector.takeBack(r, ordinal: ordinal(line: row.line)) }
+            reject(identity, &reader)
+            problems.append(contentsOf: reader.problems)
+            analysed -= 1
+            rejected += 1
+        }
+    }
+}
