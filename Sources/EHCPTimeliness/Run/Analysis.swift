@@ -188,9 +188,6 @@ struct FileRun {
         summary = InputSummary(kind: input.kind, file: input.path)
     }
 
-    /// Files smaller than this are read in one pass: threads would cost more than they save.
-    static let parallelThreshold = 8 << 20
-
     mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
                        progress: Progress, run: inout Run) throws {
         let options = run.options
@@ -215,7 +212,7 @@ struct FileRun {
         }
 
         var batch: RowBatch?
-        if options.jobs > 1, reader.encoding != .windows1252, let size = reader.regularFileSize, size >= Self.parallelThreshold {
+        if options.jobs > 1, reader.encoding != .windows1252, let size = reader.regularFileSize, size >= options.parallelThreshold {
             // The header alone, then the rest in chunks on their own threads.
             do {
                 try reader.read(onRow: { row in try readHeader(row); throw StopReading() },

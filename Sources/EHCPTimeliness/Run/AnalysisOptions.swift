@@ -39,6 +39,8 @@ public struct AnalysisOptions: Sendable {
     /// Threads that read one large extract in parallel; 1 reads every file in one pass.
     /// The outputs are the same bytes either way.
     public var jobs: Int = AnalysisOptions.defaultJobs
+    /// Extracts of at least this many bytes are read in parallel (tests lower it).
+    var parallelThreshold = 8 << 20
     /// Where temporary files of a run go (cases and the action list wait there until written).
     public var scratchDirectory: String = ScratchSpace.directory
 

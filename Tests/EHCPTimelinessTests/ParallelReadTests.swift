@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import EHCPTimeliness
+
+/// Reading an extract on several threads must give exactly the bytes of a one-pass read.
+@Suite struct ParallelReadTests {
+    /// Every output file of an analysis of `inputs` with `jobs` threads, by name.
+    static func outputs(_ inputs: [InputFile], jobs: Int, in folder: TemporaryFolder) throws -> [String: Data] {
+        var options = AnalysisOptions(inputs: inputs, asAt: Day(iso: "2025-10-31")!)
+        options.by = ["team", "age_band"]
+        options.jobs = jobs
+        options.parallelThreshold = 0  // the sample is small: split it anyway
+        let out = folder.path + "/jobs\(jobs)"
+        try OutputFolder.write(OutputFiles.all(try Analysis.run(options)), to: out)
+        var files: [String: Data] = [:]
+        for name in OutputFiles.names { files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name)) }
+        return files
+    }
+
+    @Test("the sample analysed on 2, 3 and 7 threads gives the bytes of a one-pass read")
+    func sampleIsByteIdenticalWithAndWithoutThreads() throws {
+        let folder = try TemporaryFolder()
+        let inputs = [InputFile(kind: .requests, path: Repo.root + "/SampleData/requests.csv"),
+                      InputFile(kind: .reviews, path: Repo.root + "/SampleData/reviews.csv"),
+                      InputFile(kind: .transfers, path: Repo.root + "/SampleData/transfers.csv")]
+        let one = try Self.outputs(inputs, jobs: 1, in: folder)
+        // The sample has repeated case ids, malformed rows and warnings: all must survive the split.
+        let quality = String(decoding: try #require(one["data-quality.csv"]), as: UTF8.self)
+        #expect(quality.contains("appears earlier in the file"))
+        #expect(quality.contains("malformed CSV") || quality.contains("not a real date"))
+        for jobs in [2, 3, 7] {
+            let many = try Self.outputs(inputs, jobs: jobs, in: folder)
+            for name in OutputFiles.names {
+                #expect(many[name] == one[name], "\(name) differs with \(jobs) threads")
+            }
+        }
+    }
+
+    @Test("the sample really is read in chunks, not by falling back to one pass")
+    func sampleSplitsIntoChunks() throws {
+        let path = Repo.root + "/SampleData/requests.csv"
+        let reader = try CSVReader(path: path)
+        let size = try #require(reader.regularFileSize)
+        #expect(LineEnds.splitPoints(fileDescriptor: reader.fileDescriptor, size: size, parts: 3).count == 2)
+        var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: path)], asAt: Day(iso: "2025-10-31")!)
+        options.jobs = 3
+        let context = ExtractContext(file: path, layout: try ColumnLayout(kind: .requests, header: Self.header(path), profile: MappingProfile(), file: path),
+                                     profile: MappingProfile(), dates: .automatic, asAt: options.asAt)
+        let batch = try ParallelRead.rows(of: reader, size: size, jobs: 3, progress: Progress(enabled: false)) {
+            try RowBatch(kind: .requests, context: context, cohortColumns: CohortColumns(by: [], layout: context.layout),
+                         options: options, fileNumber: 0, canReread: true)
+        }
+        let rows = try #require(batch).rowsRead
+        #expect(rows == (try String(contentsOfFile: path, encoding: .utf8)).split(separator: "\n").count - 1)
+    }
+
+    @Test("a cut that lands inside a quoted field with line breaks falls back to one pass, same bytes")
+    func cutInsideAQuotedFieldFallsBack() throws {
+        let folder = try TemporaryFolder()
+        var text = "case_id,request_date,final_plan_date,notes,team,date_of_birth\n"
+        for i in 0..<40 { text += "R\(i),2025-01-06,2025-05-26,plain,North,2015-03-01\n" }
+        // A note of many lines right across the middle of the file.
+        text += "R40,2025-01-06,,\"" + String(repeating: "line\n", count: 400) + "end\",South,\n"
+        for i in 41..<80 { text += "R\(i),2025-01-06,,plain,South,2019-09-09\n" }
+        text += "R3,2025-02-03,,repeated id,North,2015-03-01\n"
+        let path = try folder.write("requests.csv", text)
+        let reader = try CSVReader(path: path)
+        let size = try #require(reader.regularFileSize)
+        let points = LineEnds.splitPoints(fileDescriptor: reader.fileDescriptor, size: size, parts: 2)
+        let noteStart = try #require(text.utf8.firstIndex(of: UInt8(ascii: "\"")))
+        #expect(points.count == 1 && points[0] > text.utf8.distance(from: text.utf8.startIndex, to: noteStart))
+        let inputs = [InputFile(kind: .requests, path: path)]
+        let one = try Self.outputs(inputs, jobs: 1, in: folder)
+        let two = try Self.outputs(inputs, jobs: 2, in: folder)
+        for name in OutputFiles.names { #expect(two[name] == one[name], "\(name) differs") }
+        let quality = String(decoding: try #require(one["data-quality.csv"]), as: UTF8.self)
+        #expect(quality.contains("case_id R3 appears earlier in the file"))
+    }
+
+    @Test("line ends are counted as the scanner counts them: LF, CRLF and a lone CR")
+    func lineEndsCountLikeTheScanner() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("mixed.csv", "a\nb\r\nc\rd\n\re")
+        let reader = try CSVReader(path: path)
+        let size = try #require(reader.regularFileSize)
+        #expect(try LineEnds.count(fileDescriptor: reader.fileDescriptor, path: path, end: size) == 5)
+        var lines: [Int] = []
+        try reader.read(onRow: { lines.append($0.line) }, onProblem: { _ in })
+        #expect(lines == [1, 2, 3, 4, 6])
+    }
+
+    static func header(_ path: String) throws -> [String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n", maxSplits: 1).first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+    }
+}
