@@ -49,7 +49,7 @@ struct CaseCollector {
         summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count)
         let scratch = options.scratchDirectory
         rows = try MeasureID.allCases.map { _ in [try SpillFile(directory: scratch, bufferSize: 256 << 10)] }
-        actions = ExternalSorter(directory: scratch)
+        actions = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
     }
 
     /// Whether an open case needs action on the as-at date.

@@ -30,7 +30,7 @@ struct RowBatch {
         self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
         self.options = options; self.fileNumber = fileNumber
         collector = try CaseCollector(options: options, byColumns: options.by)
-        duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory) : nil
+        duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory, memoryBudget: 4 << 20) : nil
     }
 
     /// The ordinal of the row on `line`: its file, then its line.
