@@ -32,6 +32,21 @@ public struct DataQualityProblem: Sendable, Equatable {
     }
 }
 
+extension DataQualityProblem {
+    /// A record of `file` that is not valid CSV: rejected, with where and why.
+    static func malformed(file: String, _ problem: CSVProblem) -> DataQualityProblem {
+        DataQualityProblem(file: file, line: problem.line, caseID: "", column: "", value: "", severity: .error,
+                           problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected")
+    }
+}
+
+/// Where a result came from: its file's number, then its line. Spill files and the
+/// action list use it to skip the results of a row taken back.
+func rowOrdinal(file: Int64, line: Int) -> Int64 { file << 40 | Int64(line) }
+
+/// The line of a row ordinal.
+func rowLine(ordinal: Int64) -> Int { Int(ordinal & (1 << 40 - 1)) }
+
 /// A problem that stops the run before any output is written.
 public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)

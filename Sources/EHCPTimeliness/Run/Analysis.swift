@@ -147,8 +147,8 @@ struct Run {
         collector = try CaseCollector(options: options, byColumns: options.by)
     }
 
-    /// The ordinal of a row: its file, then its line.
-    func ordinal(line: Int) -> Int64 { fileNumber << 40 | Int64(line) }
+    /// The ordinal of a row of the file being read.
+    func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
 
     mutating func add(_ outcome: RuleOutcome) throws {
         for r in outcome.results { try collector.add(r, ordinal: ordinal(line: r.line)) }
@@ -327,9 +327,7 @@ struct FileRun {
         }, onProblem: { problem in
             summary.rowsRead += 1
             summary.rejected += 1
-            problems.append(DataQualityProblem(
-                file: input.path, line: problem.line, caseID: "", column: "", value: "", severity: .error,
-                problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
+            problems.append(.malformed(file: input.path, problem))
         })
         noteEncoding(reader)
 

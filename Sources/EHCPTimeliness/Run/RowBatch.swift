@@ -34,7 +34,7 @@ struct RowBatch {
     }
 
     /// The ordinal of the row on `line`: its file, then its line.
-    func ordinal(line: Int) -> Int64 { fileNumber << 40 | Int64(line) }
+    func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
 
     mutating func add(_ row: CSVRow) throws {
         rowsRead += 1
@@ -53,9 +53,7 @@ struct RowBatch {
     mutating func addMalformed(_ problem: CSVProblem) {
         rowsRead += 1
         rejected += 1
-        problems.append(DataQualityProblem(
-            file: context.file, line: problem.line, caseID: "", column: "", value: "", severity: .error,
-            problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected"))
+        problems.append(.malformed(file: context.file, problem))
     }
 
     /// What makes two rows the same case: the case id, and for a transfer its type and date.
@@ -126,7 +124,7 @@ struct RowBatch {
         reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
     ) throws {
         guard let found = try duplicates?.duplicates(), !found.isEmpty else { return }
-        let lines = found.map { (line: Int($0.ordinal & (1 << 40 - 1)), offset: Int($0.extra)) }
+        let lines = found.map { (line: rowLine(ordinal: $0.ordinal), offset: Int($0.extra)) }
         let lineSet = Set(lines.map(\.line))
         // The row's own warnings are replaced by what reading it alone gives, plus the rejection.
         problems.removeAll { lineSet.contains($0.line) }
