@@ -230,7 +230,7 @@ enum ActionEntry {
     static func encode(_ c: CaseResult, ordinal: Int64, into bytes: inout [UInt8]) {
         put(ordinal, into: &bytes)
         bytes.append(UInt8(c.measure.order))
-        bytes.append(UInt8(CaseStatus.allCases.firstIndex(of: c.status) ?? 0))
+        bytes.append(UInt8(c.status.order))
         bytes.append(c.exception.map { UInt8($0.order) } ?? 0xFF)
         put(Int64(c.line), into: &bytes)
         put(Int64(c.sequence), into: &bytes)

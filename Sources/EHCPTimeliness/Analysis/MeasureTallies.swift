@@ -64,5 +64,14 @@ struct MeasureTallies: Sendable, Equatable {
 
 extension ExceptionCode {
     /// Position in the catalogue.
-    var order: Int { ExceptionCode.allCases.firstIndex(of: self) ?? 0 }
+    var order: Int {
+        switch self {
+        case .schoolClosure: return 0
+        case .earlyYearsClosure: return 1
+        case .personalCircumstances: return 2
+        case .absentFromArea: return 3
+        case .covid2020: return 4
+        case .unspecified: return 5
+        }
+    }
 }

@@ -42,6 +42,14 @@ public enum ExceptionReading: Sendable, Equatable {
             if let code = CodeLists.exceptionByKey[key] { self = .code(code) } else { self = .unrecognised(text) }
         }
     }
+
+    /// A cell holding exactly a canonical code or `none` (most cells), read without
+    /// building a string; nil for anything else, which `init(_:)` then reads.
+    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> ExceptionReading? {
+        if bytes.elementsEqual("none".utf8) { return ExceptionReading.none }
+        for c in ExceptionCode.allCases where bytes.elementsEqual(c.rawValue.utf8) { return .code(c) }
+        return nil
+    }
 }
 
 /// Code lists and their matching keys, for reading cells and checking profiles.

@@ -93,3 +93,28 @@ public enum NameMatching {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Every canonical field of every extract kind, so that a row reader finds a field's
+/// column by array position rather than by hashing its name for every cell it reads.
+public enum Field: Int, CaseIterable, Sendable {
+    case caseID, personID, requestDate, assessmentDecisionDate, assessmentDecision, planDecisionDate, planDecision,
+         draftPlanDate, finalPlanDate, withdrawnDate, exceptionReason, decisionExceptionReason,
+         planDate, reviewMeetingDate, reviewDecisionDate, reviewDecision, amendmentNoticeDate, amendedPlanDate,
+         ceasedDate, transferType, transferDate
+
+    /// The field's canonical name, as extract-format.md and the outputs spell it.
+    public var name: String { Self.names[rawValue] }
+
+    private static let names = [
+        "case_id", "person_id", "request_date", "assessment_decision_date", "assessment_decision", "plan_decision_date",
+        "plan_decision", "draft_plan_date", "final_plan_date", "withdrawn_date", "exception_reason",
+        "decision_exception_reason", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
+        "amendment_notice_date", "amended_plan_date", "ceased_date", "transfer_type", "transfer_date",
+    ]
+
+    /// The field of a canonical name.
+    public init?(name: String) {
+        guard let i = Self.names.firstIndex(of: name) else { return nil }
+        self.init(rawValue: i)
+    }
+}

@@ -22,31 +22,32 @@ extension RowReader {
     mutating func requestRecord(cohortColumns: CohortColumns) -> RequestRecord? {
         checkShape()
         readCaseID()
-        let request = date("request_date", required: true)
-        let decisionDate = date("assessment_decision_date")
-        let decision = code("assessment_decision", as: AssessmentDecision.self)
-        let planDecisionDate = date("plan_decision_date")
-        let planDecision = code("plan_decision", as: PlanDecision.self)
-        let draft = date("draft_plan_date")
-        let final = date("final_plan_date")
-        let withdrawn = date("withdrawn_date")
-        let reason = exception("exception_reason")
-        let decisionReason = exception("decision_exception_reason")
+        let request = date(.requestDate, required: true)
+        let decisionDate = date(.assessmentDecisionDate)
+        let decision = code(.assessmentDecision, as: AssessmentDecision.self)
+        let planDecisionDate = date(.planDecisionDate)
+        let planDecision = code(.planDecision, as: PlanDecision.self)
+        let draft = date(.draftPlanDate)
+        let final = date(.finalPlanDate)
+        let withdrawn = date(.withdrawnDate)
+        let reason = exception(.exceptionReason)
+        let decisionReason = exception(.decisionExceptionReason)
 
-        for (day, field) in [(decisionDate, "assessment_decision_date"), (planDecisionDate, "plan_decision_date"),
-                             (draft, "draft_plan_date"), (final, "final_plan_date"), (withdrawn, "withdrawn_date")] {
-            requireOrder(request, "request_date", day, field)
-        }
-        warnOrder(draft, "draft_plan_date", final, "final_plan_date")
-        warnOrder(decisionDate, "assessment_decision_date", final, "final_plan_date")
+        requireOrder(request, .requestDate, decisionDate, .assessmentDecisionDate)
+        requireOrder(request, .requestDate, planDecisionDate, .planDecisionDate)
+        requireOrder(request, .requestDate, draft, .draftPlanDate)
+        requireOrder(request, .requestDate, final, .finalPlanDate)
+        requireOrder(request, .requestDate, withdrawn, .withdrawnDate)
+        warnOrder(draft, .draftPlanDate, final, .finalPlanDate)
+        warnOrder(decisionDate, .assessmentDecisionDate, final, .finalPlanDate)
         if let w = withdrawn, let p = planDecisionDate, p > w {
-            warning("plan_decision_date", p.iso, "plan_decision_date \(p.iso) is after withdrawn_date \(w.iso); the row is kept, but check the dates")
+            warning(.planDecisionDate, p.iso, "plan_decision_date \(p.iso) is after withdrawn_date \(w.iso); the row is kept, but check the dates")
         }
         if decision == .refuse, let f = final {
-            warning("final_plan_date", f.iso, "the request was refused at the assessment decision but has a final plan date; it is not counted in final-plan-20w")
+            warning(.finalPlanDate, f.iso, "the request was refused at the assessment decision but has a final plan date; it is not counted in final-plan-20w")
         }
         if planDecision == .noPlan, let f = final {
-            warning("final_plan_date", f.iso, "the plan decision is no_plan but the request has a final plan date; it is counted in no-plan-decision-16w only")
+            warning(.finalPlanDate, f.iso, "the plan decision is no_plan but the request has a final plan date; it is counted in no-plan-decision-16w only")
         }
         let cohort = cohort(cohortColumns)
         guard let request, !hasErrors else { return nil }

@@ -31,28 +31,28 @@ extension RowReader {
     mutating func reviewRow(cohortColumns: CohortColumns) -> ReviewRow? {
         checkShape()
         readCaseID()
-        let planDate = date("plan_date")
-        let meeting = date("review_meeting_date")
-        let decisionDate = date("review_decision_date")
-        let decision = code("review_decision", as: ReviewDecision.self)
-        let notice = date("amendment_notice_date")
-        let amended = date("amended_plan_date")
-        let ceased = date("ceased_date")
+        let planDate = date(.planDate)
+        let meeting = date(.reviewMeetingDate)
+        let decisionDate = date(.reviewDecisionDate)
+        let decision = code(.reviewDecision, as: ReviewDecision.self)
+        let notice = date(.amendmentNoticeDate)
+        let amended = date(.amendedPlanDate)
+        let ceased = date(.ceasedDate)
 
-        requireOrder(planDate, "plan_date", meeting, "review_meeting_date")
-        requireOrder(meeting, "review_meeting_date", decisionDate, "review_decision_date")
-        requireOrder(notice, "amendment_notice_date", amended, "amended_plan_date")
+        requireOrder(planDate, .planDate, meeting, .reviewMeetingDate)
+        requireOrder(meeting, .reviewMeetingDate, decisionDate, .reviewDecisionDate)
+        requireOrder(notice, .amendmentNoticeDate, amended, .amendedPlanDate)
         if meeting == nil, let d = decisionDate {
-            error("review_decision_date", d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
+            error(.reviewDecisionDate, d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
         }
-        if decision != nil, text("review_decision_date").isEmpty {
-            warning("review_decision", text("review_decision"), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
+        if decision != nil, text(.reviewDecisionDate).isEmpty {
+            warning(.reviewDecision, text(.reviewDecision), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
         }
         if decision != .amend, notice != nil || amended != nil {
-            warning(notice != nil ? "amendment_notice_date" : "amended_plan_date", (notice ?? amended)?.iso ?? "",
+            warning(notice != nil ? .amendmentNoticeDate : .amendedPlanDate, (notice ?? amended)?.iso ?? "",
                     "amendment dates are recorded but the review decision is not amend; they are not measured")
         }
-        warnOrder(meeting, "review_meeting_date", notice, "amendment_notice_date")
+        warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
         let cohort = cohort(cohortColumns)
         guard !hasErrors else { return nil }
         return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
@@ -64,12 +64,12 @@ extension RowReader {
     mutating func transferRecord(cohortColumns: CohortColumns) -> TransferRecord? {
         checkShape()
         readCaseID()
-        let type = code("transfer_type", as: TransferType.self)
-        if type == nil, text("transfer_type").isEmpty {
-            error("transfer_type", "", "transfer_type is blank; it is required (one of \(CodeLists.display(forField: "transfer_type")))")
+        let type = code(.transferType, as: TransferType.self)
+        if type == nil, text(.transferType).isEmpty {
+            error(.transferType, "", "transfer_type is blank; it is required (one of \(CodeLists.display(forField: "transfer_type")))")
         }
-        let transfer = date("transfer_date", required: true, isEvent: false)
-        let amended = date("amended_plan_date")
+        let transfer = date(.transferDate, required: true, isEvent: false)
+        let amended = date(.amendedPlanDate)
         let cohort = cohort(cohortColumns)
         guard let type, let transfer, !hasErrors else { return nil }
         return TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,

@@ -1,5 +1,6 @@
-/// What every row mapper needs to know about its file.
-public struct ExtractContext: Sendable {
+/// What every row mapper needs to know about its file. A class: every row's reader
+/// points at the one context rather than copying (and retaining) each of its parts.
+public final class ExtractContext: Sendable {
     /// The file as the user named it.
     public let file: String
     public let layout: ColumnLayout
@@ -7,7 +8,22 @@ public struct ExtractContext: Sendable {
     public let dates: DateParser
     public let asAt: Day
     /// Replaces case and person ids when `--pseudonymise` is given.
-    public var pseudonymiser: Pseudonymiser? = nil
+    public let pseudonymiser: Pseudonymiser?
+    /// Per `Field`: its column, or -1 when the file lacks it.
+    let columns: [Int]
+    /// Per `Field`: the header text to name in messages.
+    let columnNames: [String]
+    /// Per `Field`: the profile's value map, if it has one.
+    let valueMaps: [[String: String]?]
+
+    public init(file: String, layout: ColumnLayout, profile: MappingProfile, dates: DateParser, asAt: Day,
+                pseudonymiser: Pseudonymiser? = nil) {
+        self.file = file; self.layout = layout; self.profile = profile; self.dates = dates; self.asAt = asAt
+        self.pseudonymiser = pseudonymiser
+        columns = Field.allCases.map { layout.fieldIndex[$0.name] ?? -1 }
+        columnNames = Field.allCases.map { layout.columnName($0.name) }
+        valueMaps = Field.allCases.map { profile.values[$0.name] }
+    }
 }
 
 /// Reads typed values from one CSV row, collecting the problems it finds, so that a
@@ -37,36 +53,41 @@ struct RowReader {
 
     /// Reads `case_id`; a blank one rejects the row.
     mutating func readCaseID() {
-        caseID = text("case_id")
+        caseID = text(.caseID)
         if let p = context.pseudonymiser { caseID = p.pseudonym(caseID, field: "case_id") }
-        if caseID.isEmpty { error("case_id", "", "case_id is blank; every row needs the id of its case") }
+        if caseID.isEmpty { error(.caseID, "", "case_id is blank; every row needs the id of its case") }
+    }
+
+    /// The column of a canonical field, nil when the file lacks it.
+    func column(_ field: Field) -> Int? {
+        let i = context.columns[field.rawValue]
+        return i < 0 ? nil : i
+    }
+
+    /// The trimmed bytes of a canonical field (empty when the file lacks the column).
+    func bytes(_ field: Field) -> UnsafeBufferPointer<UInt8> {
+        guard let i = column(field) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return Self.trim(row.field(i))
     }
 
     /// The trimmed text of a canonical field ("" when the file lacks the column).
-    func text(_ field: String) -> String {
-        guard let i = context.layout.fieldIndex[field] else { return "" }
-        return text(column: i)
-    }
+    func text(_ field: Field) -> String { String(decoding: bytes(field), as: UTF8.self) }
 
     /// The trimmed text of any column, by index.
     func text(column index: Int) -> String { String(decoding: Self.trim(row.field(index)), as: UTF8.self) }
 
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date reject the row.
-    mutating func date(_ field: String, required: Bool = false, isEvent: Bool = true) -> Day? {
-        guard let i = context.layout.fieldIndex[field] else {
-            if required { error(field, "", "\(field) is blank; it is required") }
-            return nil
-        }
-        let bytes = Self.trim(row.field(i))
+    mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
+        let bytes = bytes(field)
         if bytes.isEmpty {
-            if required { error(field, "", "\(field) is blank; it is required") }
+            if required { error(field, "", "\(field.name) is blank; it is required") }
             return nil
         }
         switch context.dates.parse(bytes) {
         case .success(let day):
             if isEvent && day > context.asAt {
-                error(field, day.iso, "\(field) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
+                error(field, day.iso, "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
                 return nil
             }
             return day
@@ -78,27 +99,29 @@ struct RowReader {
 
     /// A coded field, read through the profile's value map: nil when blank; an unknown
     /// code rejects the row with the accepted values.
-    mutating func code<C: RawRepresentable & CaseIterable>(_ field: String, as type: C.Type) -> C? where C.RawValue == String {
-        guard let i = context.layout.fieldIndex[field] else { return nil }
-        let bytes = Self.trim(row.field(i))
+    mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type) -> C? where C.RawValue == String {
+        let bytes = bytes(field)
         if bytes.isEmpty { return nil }
+        let map = context.valueMaps[field.rawValue]
         // Most cells hold the canonical code exactly: no string to build.
-        if context.profile.values[field] == nil {
+        if map == nil {
             for c in C.allCases where bytes.elementsEqual(c.rawValue.utf8) { return c }
         }
-        let raw = text(field)
-        if raw.isEmpty { return nil }
-        let mapped = mapValue(raw, field: field)
+        let raw = String(decoding: bytes, as: UTF8.self)
+        let mapped = map.flatMap { $0[NameMatching.key(raw)] } ?? raw
         if let value = CodeLists.match(mapped, as: type) { return value }
-        error(field, raw, "\"\(raw)\" is not a known \(field); accepted values are \(CodeLists.display(forField: field))\(context.profile.values[field] == nil ? "" : " (or a value the profile maps)")")
+        error(field, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
         return nil
     }
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
-    mutating func exception(_ field: String) -> ExceptionReading {
-        guard let i = context.layout.fieldIndex[field], !Self.trim(row.field(i)).isEmpty else { return .none }
-        let raw = text(field)
-        let reading = ExceptionReading(mapValue(raw, field: field))
+    mutating func exception(_ field: Field) -> ExceptionReading {
+        let bytes = bytes(field)
+        if bytes.isEmpty { return .none }
+        // The canonical codes themselves need no string.
+        if context.valueMaps[field.rawValue] == nil, let code = ExceptionReading.canonical(bytes) { return code }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        let reading = ExceptionReading(context.valueMaps[field.rawValue].flatMap { $0[NameMatching.key(raw)] } ?? raw)
         if case .unrecognised = reading {
             let key = NameMatching.key(raw)
             let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
@@ -109,13 +132,8 @@ struct RowReader {
         return reading
     }
 
-    private func mapValue(_ raw: String, field: String) -> String {
-        guard let map = context.profile.values[field] else { return raw }
-        return map[NameMatching.key(raw)] ?? raw
-    }
-
-    mutating func error(_ field: String, _ value: String, _ problem: String) {
-        error(column: context.layout.columnName(field), value: value, problem)
+    mutating func error(_ field: Field, _ value: String, _ problem: String) {
+        error(column: context.columnNames[field.rawValue], value: value, problem)
     }
 
     mutating func error(column: String, value: String, _ problem: String) {
@@ -123,6 +141,13 @@ struct RowReader {
                                            value: value, severity: .error, problem: problem))
     }
 
+    mutating func warning(_ field: Field, _ value: String, _ problem: String) {
+        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID,
+                                           column: context.columnNames[field.rawValue], value: value,
+                                           severity: .warning, problem: problem))
+    }
+
+    /// A rule's warning, which names its field as text.
     mutating func warning(_ field: String, _ value: String, _ problem: String) {
         problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID,
                                            column: context.layout.columnName(field), value: value,
@@ -130,15 +155,15 @@ struct RowReader {
     }
 
     /// Requires `later` to be on or after `earlier` (both known); otherwise an error on `laterField`.
-    mutating func requireOrder(_ earlier: Day?, _ earlierField: String, _ later: Day?, _ laterField: String) {
+    mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
         guard let e = earlier, let l = later, l < e else { return }
-        error(laterField, l.iso, "\(laterField) \(l.iso) is before \(earlierField) \(e.iso)")
+        error(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
     }
 
     /// Warns when `later` is before `earlier`: an odd order that does not make the row unusable.
-    mutating func warnOrder(_ earlier: Day?, _ earlierField: String, _ later: Day?, _ laterField: String) {
+    mutating func warnOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
         guard let e = earlier, let l = later, l < e else { return }
-        warning(laterField, l.iso, "\(laterField) \(l.iso) is before \(earlierField) \(e.iso); the row is kept, but check the dates")
+        warning(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso); the row is kept, but check the dates")
     }
 
     static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -10,7 +10,19 @@ public enum MeasureID: String, Sendable, CaseIterable, Comparable {
     case phaseTransfer = "phase-transfer"
 
     /// Output order: the order of the catalogue.
-    public var order: Int { MeasureID.allCases.firstIndex(of: self) ?? 0 }
+    public var order: Int {
+        // A switch, not `allCases.firstIndex`: this is asked several times per case.
+        switch self {
+        case .decisionToAssess6w: return 0
+        case .noPlanDecision16w: return 1
+        case .finalPlan20w: return 2
+        case .annualReview12m: return 3
+        case .reviewDecision4w: return 4
+        case .amendmentNotice4w: return 5
+        case .amendedPlan8w: return 6
+        case .phaseTransfer: return 7
+        }
+    }
     public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
 }
 
@@ -22,6 +34,16 @@ public enum CaseStatus: String, Sendable, CaseIterable {
     case openOverdue = "open_overdue"
 
     public var isCompleted: Bool { self == .onTime || self == .late }
+
+    /// Position in `allCases`.
+    var order: Int {
+        switch self {
+        case .onTime: return 0
+        case .late: return 1
+        case .openInTime: return 2
+        case .openOverdue: return 3
+        }
+    }
 }
 
 /// A statutory exception ground (regs 5(4), 10(4), 13(3)), in its canonical code.

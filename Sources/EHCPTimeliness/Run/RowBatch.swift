@@ -101,9 +101,9 @@ struct RowBatch {
     private func reject(_ identity: Identity, _ reader: inout RowReader) {
         let caseID = identity.caseID
         if let t = identity.transfer {
-            reader.error("case_id", caseID, "the transfer \(caseID), \(t.type.rawValue), \(t.date.iso) appears earlier in the file; the first row is kept and this one is rejected")
+            reader.error(.caseID, caseID, "the transfer \(caseID), \(t.type.rawValue), \(t.date.iso) appears earlier in the file; the first row is kept and this one is rejected")
         } else {
-            reader.error("case_id", caseID, "case_id \(caseID) appears earlier in the file; the first row is kept and this one is rejected")
+            reader.error(.caseID, caseID, "case_id \(caseID) appears earlier in the file; the first row is kept and this one is rejected")
         }
     }
 
