@@ -34,12 +34,27 @@ public struct CSVWriter: Sendable {
         separate()
         var cell = cell
         // Contiguous UTF-8 (a copy on the stack for small strings): no per-byte bridging.
-        let plain = cell.withUTF8 { utf8 in
-            guard Self.isPlainCell(utf8) else { return false }
+        cell.withUTF8 { appendCell($0) }
+    }
+
+    /// Appends one cell given as UTF-8, neutralised and quoted as needed.
+    mutating func appendCell(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if Self.isPlainCell(utf8) {
             bytes.append(contentsOf: utf8)
-            return true
+            return
         }
-        if !plain { bytes.append(contentsOf: CSVWriter.escape(cell).utf8) }
+        var needsQuotes = false
+        for u in utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
+            needsQuotes = true
+            break
+        }
+        if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+        if Self.startsLikeFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
+        for u in utf8 {
+            bytes.append(u)
+            if u == UInt8(ascii: "\"") { bytes.append(u) }
+        }
+        if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
     }
 
     /// Appends the label of the period of `unit` that contains `day`.
@@ -110,34 +125,36 @@ public struct CSVWriter: Sendable {
 
     /// One cell as it must appear in the file.
     public static func escape(_ cell: String) -> String {
-        let safe = neutralise(cell)
-        var needsQuotes = false
-        for u in safe.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
-            needsQuotes = true
-            break
-        }
-        guard needsQuotes else { return safe }
-        return "\"" + safe.replacingAll("\"", with: "\"\"") + "\""
+        var w = CSVWriter()
+        w.append(cell)
+        return w.text
     }
 
     /// Prefixes `'` to text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR),
     /// leaving numbers such as `-12` or `-3.5` alone.
     public static func neutralise(_ cell: String) -> String {
-        guard let first = cell.utf8.first else { return cell }
+        var cell = cell
+        return cell.withUTF8 { startsLikeFormula($0) } ? "'" + cell : cell
+    }
+
+    /// True when a spreadsheet would run the text as a formula: it starts with `=`, `@`,
+    /// tab or CR, or with a sign that does not begin a plain number.
+    static func startsLikeFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13:
-            return "'" + cell
+            return true
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return isPlainNumber(cell) ? cell : "'" + cell
+            return !isPlainNumber(utf8)
         default:
-            return cell
+            return false
         }
     }
 
     /// A sign followed by digits with at most one decimal point.
-    static func isPlainNumber(_ cell: String) -> Bool {
+    static func isPlainNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var sawDigit = false, sawPoint = false
-        for (i, u) in cell.utf8.enumerated() {
+        for (i, u) in utf8.enumerated() {
             if i == 0, u == UInt8(ascii: "-") || u == UInt8(ascii: "+") { continue }
             if u >= UInt8(ascii: "0"), u <= UInt8(ascii: "9") { sawDigit = true; continue }
             if u == UInt8(ascii: "."), !sawPoint { sawPoint = true; continue }

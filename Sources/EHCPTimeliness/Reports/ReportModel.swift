@@ -371,57 +371,100 @@ public struct DataQualityReport: Sendable, Equatable {
 
     /// The problem without the row's own values: its value (where quoted, if it is
     /// quoted anywhere, so wording that happens to match stays), its case id and any date.
+    /// Works on UTF-8 bytes: a run can have hundreds of thousands of problems.
     static func generalise(_ p: DataQualityProblem) -> String {
-        var text = p.problem
+        var text = Array(p.problem.utf8)
+        let ellipsis = Array("…".utf8)
         if !p.value.isEmpty {
-            let quoted = "\"" + p.value + "\""
-            text = text.contains(quoted) ? text.replacingWord(quoted, with: "\"…\"") : text.replacingWord(p.value, with: "…")
+            let quoted = Array(("\"" + p.value + "\"").utf8)
+            text = TextPattern.firstMatch(of: quoted, in: text) != nil
+                ? TextPattern.replacingWord(quoted, in: text, with: Array("\"…\"".utf8))
+                : TextPattern.replacingWord(Array(p.value.utf8), in: text, with: ellipsis)
         }
-        if !p.caseID.isEmpty { text = text.replacingWord(p.caseID, with: "…") }
-        return text.replacingISODates(with: "…")
+        if !p.caseID.isEmpty { text = TextPattern.replacingWord(Array(p.caseID.utf8), in: text, with: ellipsis) }
+        return String(decoding: TextPattern.replacingISODates(in: text, with: ellipsis), as: UTF8.self)
     }
 }
 
-extension String {
-    /// Every occurrence of `target` that is not part of a longer word (letters or
-    /// digits on either side) replaced, left to right.
-    func replacingWord(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        let t = Array(target.unicodeScalars)
-        let s = Array(unicodeScalars)
-        func wordy(_ i: Int) -> Bool {
-            i >= 0 && i < s.count && (s[i].properties.isAlphabetic || s[i].properties.numericType != nil)
+/// Replacements in UTF-8 text. A match of whole UTF-8 text always starts and ends on
+/// scalar boundaries, so bytes can be compared directly; only the word test at the
+/// edges of a match decodes a scalar.
+enum TextPattern {
+    /// The byte offset of the first occurrence of `target` in `text`.
+    static func firstMatch(of target: [UInt8], in text: [UInt8], from start: Int = 0) -> Int? {
+        guard let first = target.first, text.count >= target.count else { return nil }
+        var i = start
+        while i + target.count <= text.count {
+            if text[i] == first, text[i..<(i + target.count)].elementsEqual(target) { return i }
+            i += 1
         }
-        var out = String.UnicodeScalarView()
-        var i = 0
-        while i < s.count {
-            if s[i] == t[0], i + t.count <= s.count, s[i..<(i + t.count)].elementsEqual(t),
-               !(wordy(i - 1) && wordy(i)), !(wordy(i + t.count - 1) && wordy(i + t.count)) {
-                out.append(contentsOf: replacement.unicodeScalars)
-                i += t.count
-            } else {
-                out.append(s[i]); i += 1
-            }
-        }
-        return String(out)
+        return nil
     }
 
-    /// `yyyy-mm-dd` dates replaced (runs of "…" collapse to one).
-    func replacingISODates(with replacement: String) -> String {
-        let s = Array(unicodeScalars)
-        func digit(_ i: Int) -> Bool { i < s.count && s[i].properties.numericType != nil && s[i].isASCII }
-        var out = String.UnicodeScalarView()
+    /// Every occurrence of `target` that is not part of a longer word (letters or
+    /// digits on either side) replaced, left to right.
+    static func replacingWord(_ target: [UInt8], in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        guard !target.isEmpty, var at = firstMatch(of: target, in: text) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var copied = 0
+        while true {
+            let end = at + target.count
+            let joinsBefore = at > 0 && isWordy(scalarEnding: at, in: text) && isWordy(scalarStarting: at, in: text)
+            let joinsAfter = end < text.count && isWordy(scalarEnding: end, in: text) && isWordy(scalarStarting: end, in: text)
+            var next = at + 1
+            if !joinsBefore && !joinsAfter {
+                out.append(contentsOf: text[copied..<at])
+                out.append(contentsOf: replacement)
+                copied = end
+                next = end
+            }
+            guard let found = firstMatch(of: target, in: text, from: next) else { break }
+            at = found
+        }
+        out.append(contentsOf: text[copied...])
+        return out
+    }
+
+    /// `yyyy-mm-dd` dates (ASCII digits, not inside a longer run of digits) replaced.
+    static func replacingISODates(in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        func digit(_ i: Int) -> Bool { i < text.count && text[i] >= 0x30 && text[i] <= 0x39 }
+        guard text.contains(UInt8(ascii: "-")) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
         var i = 0
-        while i < s.count {
-            if i + 10 <= s.count, (0..<4).allSatisfy({ digit(i + $0) }), s[i + 4] == "-",
-               digit(i + 5), digit(i + 6), s[i + 7] == "-", digit(i + 8), digit(i + 9), !digit(i + 10),
+        while i < text.count {
+            if i + 10 <= text.count, digit(i), digit(i + 1), digit(i + 2), digit(i + 3), text[i + 4] == UInt8(ascii: "-"),
+               digit(i + 5), digit(i + 6), text[i + 7] == UInt8(ascii: "-"), digit(i + 8), digit(i + 9), !digit(i + 10),
                i == 0 || !digit(i - 1) {
-                out.append(contentsOf: replacement.unicodeScalars)
+                out.append(contentsOf: replacement)
                 i += 10
             } else {
-                out.append(s[i]); i += 1
+                out.append(text[i]); i += 1
             }
         }
-        return String(out)
+        return out
+    }
+
+    /// Whether the scalar that starts at byte `i` is a letter or a digit.
+    private static func isWordy(scalarStarting i: Int, in text: [UInt8]) -> Bool {
+        var end = i + 1
+        while end < text.count, text[end] & 0xC0 == 0x80 { end += 1 }
+        return isWordy(text[i..<end])
+    }
+
+    /// Whether the scalar that ends just before byte `i` is a letter or a digit.
+    private static func isWordy(scalarEnding i: Int, in text: [UInt8]) -> Bool {
+        var start = i - 1
+        while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
+        return isWordy(text[start..<i])
+    }
+
+    private static func isWordy(_ bytes: ArraySlice<UInt8>) -> Bool {
+        if bytes.count == 1, let b = bytes.first {
+            return (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+        }
+        guard let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return false }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 }
