@@ -23,6 +23,7 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
 
     /// Appends the label's bytes (no String on the way: cases.csv writes one per row).
     func appendLabel(for day: Day, to bytes: inout [UInt8]) {
+        if self == .month { return day.appendISO(to: &bytes, length: 7) }  // `yyyy-mm`
         let (y, m, _) = day.civil
         switch self {
         case .month:

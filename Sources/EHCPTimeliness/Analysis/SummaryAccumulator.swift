@@ -213,14 +213,25 @@ struct DayHistogram: Sendable, Equatable {
 struct CohortTable: Sendable, Equatable {
     private(set) var values: [[String]] = []
     private var numbers: [[String]: Int32] = [:]
+    /// The cohort asked for last: a row's results share one, and neighbouring rows often
+    /// do, so comparing with it usually saves hashing every value.
+    private var last: (values: [String], number: Int32)?
 
     mutating func number(of cohort: [String]) -> Int32 {
-        if let n = numbers[cohort] { return n }
-        let n = Int32(values.count)
-        numbers[cohort] = n
-        values.append(cohort)
+        if let last, last.values == cohort { return last.number }
+        let n: Int32
+        if let known = numbers[cohort] {
+            n = known
+        } else {
+            n = Int32(values.count)
+            numbers[cohort] = n
+            values.append(cohort)
+        }
+        last = (cohort, n)
         return n
     }
+
+    static func == (a: CohortTable, b: CohortTable) -> Bool { a.values == b.values }
 
     /// Each cohort's place when the cohorts are sorted column by column in byte order.
     func ranks() -> [Int] {

@@ -23,6 +23,26 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Year, month (1–12) and day of month.
     public var civil: (year: Int, month: Int, day: Int) {
+        let i = Int(number) - Int(CivilTable.first)
+        if i >= 0, i < CivilTable.count {
+            let packed = CivilTable.packed[i]
+            return (Int(packed >> 9), Int(packed >> 5 & 0xF), Int(packed & 0x1F))
+        }
+        return computedCivil
+    }
+
+    /// Appends `yyyy-mm-dd` as UTF-8, or its first `length` bytes (7: `yyyy-mm`).
+    func appendISO(to bytes: inout [UInt8], length: Int = 10) {
+        let i = Int(number) - Int(CivilTable.first)
+        if i >= 0, i < CivilTable.count {
+            CivilTable.iso.withUnsafeBufferPointer { bytes.append(contentsOf: $0[(i * 10)..<(i * 10 + length)]) }
+            return
+        }
+        bytes.append(contentsOf: iso.utf8.prefix(length))
+    }
+
+    /// Hinnant's `civil_from_days`.
+    fileprivate var computedCivil: (year: Int, month: Int, day: Int) {
         let z = Int(number) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -41,6 +61,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// ISO 8601 `yyyy-mm-dd`.
     public var iso: String {
         let (y, m, d) = civil
+        return Day.isoText(y, m, d)
+    }
+
+    fileprivate static func isoText(_ y: Int, _ m: Int, _ d: Int) -> String {
         var bytes = [UInt8](repeating: 0, count: 10)
         Day.writeDigits(y, 4, into: &bytes, at: 0)
         bytes[4] = UInt8(ascii: "-")
@@ -130,4 +154,26 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         return v
     }
+}
+
+/// The civil dates and ISO texts of 1950–2099 worked out once: cases.csv writes three or
+/// four dates per case, and every period label needs a year and month.
+private enum CivilTable {
+    static let first = Int32(Day.daysFromCivil(1950, 1, 1))
+    static let count = Day.daysFromCivil(2100, 1, 1) - Int(first)
+    /// year << 9 | month << 5 | day.
+    static let packed: [UInt32] = (0..<count).map { i in
+        let (y, m, d) = Day(number: first + Int32(i)).computedCivil
+        return UInt32(y) << 9 | UInt32(m) << 5 | UInt32(d)
+    }
+    /// Ten bytes per day.
+    static let iso: [UInt8] = {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 10)
+        for i in 0..<count {
+            let (y, m, d) = Day(number: first + Int32(i)).computedCivil
+            bytes.append(contentsOf: Day.isoText(y, m, d).utf8)
+        }
+        return bytes
+    }()
 }

@@ -97,17 +97,7 @@ public struct CSVWriter: Sendable {
     public mutating func append(_ day: Day?) {
         separate()
         guard let day else { return }
-        let (y, m, d) = day.civil
-        bytes.append(UInt8(ascii: "0") + UInt8(y / 1000 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(y / 100 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(y / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(y % 10))
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "0") + UInt8(m / 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(m % 10))
-        bytes.append(UInt8(ascii: "-"))
-        bytes.append(UInt8(ascii: "0") + UInt8(d / 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(d % 10))
+        day.appendISO(to: &bytes)
     }
 
     /// Appends an empty cell.

@@ -169,12 +169,12 @@ public enum OutputFiles {
         let model = ReportModel(result)
         return [
             OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases { try sink.write($0) } },
-            OutputEntry(name: "summary.csv", text: summary(result)),
+            OutputEntry(name: "summary.csv") { sink in try sink.write(Array(summary(result).utf8)) },
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
-            OutputEntry(name: "data-quality.csv", text: dataQuality(result)),
-            OutputEntry(name: "summary.json", text: summaryJSON(result)),
-            OutputEntry(name: "report.html", text: HTMLReport.render(model)),
-            OutputEntry(name: "report.md", text: MarkdownReport.render(model)),
+            OutputEntry(name: "data-quality.csv") { sink in try sink.write(Array(dataQuality(result).utf8)) },
+            OutputEntry(name: "summary.json") { sink in try sink.write(Array(summaryJSON(result).utf8)) },
+            OutputEntry(name: "report.html") { sink in try sink.write(Array(HTMLReport.render(model).utf8)) },
+            OutputEntry(name: "report.md") { sink in try sink.write(Array(MarkdownReport.render(model).utf8)) },
         ]
     }
 }

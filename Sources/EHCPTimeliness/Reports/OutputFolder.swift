@@ -1,4 +1,5 @@
 import CShims
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -87,9 +88,7 @@ public enum OutputFolder {
         }
         var swapped = false
         defer { if !swapped { removeTree(temporary) } }
-        for file in files {
-            try writeFile(temporary + "/" + file.name, file)
-        }
+        try writeConcurrently(files.map { (temporary + "/" + $0.name, $0) })
 
         var st = stat()
         if lstat(trimmed, &st) != 0 {
@@ -124,13 +123,9 @@ public enum OutputFolder {
     /// Replaces files one by one (each complete or not at all) when `--out` names no swappable folder.
     static func writeInPlace(_ files: [OutputEntry], to folder: String) throws {
         try makeFolders(folder)
-        var temporary: [(String, String)] = []
+        var temporary = files.map { (folder + "/." + $0.name + ".tmp-" + String(getpid()), folder + "/" + $0.name) }
         defer { for (tmp, _) in temporary { unlink(tmp) } }
-        for file in files {
-            let tmp = folder + "/." + file.name + ".tmp-" + String(getpid())
-            try writeFile(tmp, file)
-            temporary.append((tmp, folder + "/" + file.name))
-        }
+        try writeConcurrently(zip(temporary, files).map { ($0.0, $1) })
         for (tmp, final) in temporary where rename(tmp, final) != 0 {
             throw OutputError(path: final, reason: errnoText())
         }
@@ -170,6 +165,20 @@ public enum OutputFolder {
         let sink = try FileSink(path: path)
         defer { sink.close() }
         try sink.write(Array(contents.utf8))
+    }
+
+    /// Writes each file to its path, several at once: a large run's cases.csv is copied
+    /// out on one core while the other writes the rest. The first failure, in list
+    /// order, is thrown once all have stopped.
+    static func writeConcurrently(_ files: [(path: String, entry: OutputEntry)]) throws {
+        let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: files.count)
+        _ = failures.initialize(from: repeatElement(nil, count: files.count))
+        defer { failures.deinitialize().deallocate() }
+        nonisolated(unsafe) let (shared, files) = (failures, files)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            do { try writeFile(files[i].path, files[i].entry) } catch { shared[i] = error }
+        }
+        if let first = failures.lazy.compactMap({ $0 }).first { throw first }
     }
 
     static func writeFile(_ path: String, _ file: OutputEntry) throws {

@@ -104,7 +104,6 @@ public enum Analysis {
         for (input, reader) in readers {
             var file = FileRun(input: input)
             try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
-            file.summary.sha256 = try sha256(of: input.path)
             run.finish(file)
             run.fileNumber += 1
         }
@@ -252,12 +251,20 @@ struct FileRun {
         }
         guard var rows = batch else { throw InputError.noHeader(file: input.path) }
         noteEncoding(reader)
+        let hash = hashInBackground()
         try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
+        summary.sha256 = try hash.wait()
         summary.rowsRead = rows.rowsRead
         summary.analysed = rows.analysed
         summary.rejected = rows.rejected
         problems.append(contentsOf: rows.problems)
         try run.collector.absorb(rows.collector)
+    }
+
+    /// The file's SHA-256, worked out on another thread while this one finishes the file.
+    private func hashInBackground() -> BackgroundWork<String> {
+        let path = input.path
+        return BackgroundWork { try Analysis.sha256(of: path) }
     }
 
     private mutating func noteEncoding(_ reader: CSVReader) {
@@ -330,6 +337,7 @@ struct FileRun {
             problems.append(.malformed(file: input.path, problem))
         })
         noteEncoding(reader)
+        let hash = hashInBackground()
 
         let checked = reviewPlans.checked(context: context)
         problems.append(contentsOf: checked.problems)
@@ -345,6 +353,7 @@ struct FileRun {
             }
             try run.add(outcome)
         }
+        summary.sha256 = try hash.wait()
     }
 }
 
