@@ -30,7 +30,7 @@ struct CaseCollector {
     let byColumns: [String]
     private(set) var summary: SummaryAccumulator
     private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
-    /// cases.csv rows per measure, each framed as `CaseRowFrame`, in input order.
+    /// cases.csv rows per measure, each framed as `FramedRecord`, in input order.
     private var rows: [[SpillFile]]
     private var actions: ExternalSorter
     private(set) var actionCount = 0
@@ -39,8 +39,8 @@ struct CaseCollector {
     /// cases.csv cells of each cohort (by its number in `summary`), escaped and joined.
     private var cohortCells: [[UInt8]] = []
     private var row = CSVWriter()
-    private var key: [UInt8] = []
-    private var payload: [UInt8] = []
+    private var key = ByteWriter()
+    private var payload = ByteWriter()
 
     init(options: AnalysisOptions, byColumns: [String]) throws {
         asAt = options.asAt
@@ -109,7 +109,7 @@ struct CaseCollector {
         row.append(periodOf: c.periodDate, in: summary.unit)
         if !byColumns.isEmpty { row.appendEscaped(cells(ofCohort: cohort, c.dimensions)) }
         row.endRow()
-        try CaseRowFrame.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
+        try FramedRecord.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
     }
 
     private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> [UInt8] {
@@ -128,7 +128,7 @@ struct CaseCollector {
         var out = CSVWriter(header: Self.casesHeader(byColumns: byColumns))
         for spills in rows {
             for spill in spills {
-                try CaseRowFrame.forEach(in: spill) { ordinal, bytes in
+                try FramedRecord.forEach(in: spill) { ordinal, bytes in
                     if !skipped.isEmpty, skipped.contains(ordinal) { return }
                     out.bytes.append(contentsOf: bytes)
                     if out.bytes.count >= 1 << 20 {
@@ -146,15 +146,15 @@ struct CaseCollector {
     private mutating func appendAction(_ c: CaseResult, ordinal: Int64) throws {
         // Due date, measure, case id (NUL-terminated: no field holds a NUL byte, and a
         // shorter id sorts first), then the result's input order.
-        key.removeAll(keepingCapacity: true)
-        ActionEntry.putBigEndian(UInt32(bitPattern: c.due.number) ^ 0x8000_0000, into: &key)
-        key.append(UInt8(c.measure.order))
-        key.append(contentsOf: c.caseID.utf8)
-        key.append(0)
-        ActionEntry.putBigEndian(UInt64(bitPattern: Int64(c.sequence)) ^ (1 << 63), into: &key)
-        payload.removeAll(keepingCapacity: true)
+        key.bytes.removeAll(keepingCapacity: true)
+        key.putBigEndian(UInt32(bitPattern: c.due.number) ^ 0x8000_0000)
+        key.put(UInt8(c.measure.order))
+        key.bytes.append(contentsOf: c.caseID.utf8)
+        key.put(UInt8(0))
+        key.putBigEndian(UInt64(bitPattern: Int64(c.sequence)) ^ (1 << 63))
+        payload.bytes.removeAll(keepingCapacity: true)
         ActionEntry.encode(c, ordinal: ordinal, into: &payload)
-        try key.withUnsafeBytes { k in try payload.withUnsafeBytes { p in try actions.add(key: k, payload: p) } }
+        try actions.add(key: key.bytes, payload: payload.bytes)
     }
 
     /// The action list in its order (due date, measure, case id, input order).
@@ -167,14 +167,18 @@ struct CaseCollector {
     }
 }
 
-/// A cases.csv row in a temporary file: its length (4 bytes), the ordinal of its input
-/// row (8 bytes), then the row's bytes.
-enum CaseRowFrame {
+/// A record in a temporary file (a cases.csv row, a data-quality problem): its length
+/// (4 bytes), the ordinal of its input row (8 bytes), then its bytes.
+enum FramedRecord {
     static func append(_ row: [UInt8], ordinal: Int64, to spill: SpillFile) throws {
+        try row.withUnsafeBytes { try append($0, ordinal: ordinal, to: spill) }
+    }
+
+    static func append(_ row: UnsafeRawBufferPointer, ordinal: Int64, to spill: SpillFile) throws {
         var header: (UInt32, Int64) = (UInt32(row.count), ordinal)
         try withUnsafeBytes(of: &header.0) { try spill.append($0) }
         try withUnsafeBytes(of: &header.1) { try spill.append($0) }
-        try row.withUnsafeBytes { try spill.append($0) }
+        try spill.append(row)
     }
 
     /// Visits every framed row of `spill` in order.
@@ -211,60 +215,34 @@ enum CaseRowFrame {
 enum ActionEntry {
     private static let none: Int32 = .min
 
-    static func putBigEndian<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8]) {
-        var v = value.bigEndian
-        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
-    }
-
-    private static func put<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8]) {
-        var v = value.littleEndian
-        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
-    }
-
-    private static func put(_ text: String?, into bytes: inout [UInt8]) {
-        guard let text else { put(UInt32.max, into: &bytes); return }
-        put(UInt32(text.utf8.count), into: &bytes)
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    static func encode(_ c: CaseResult, ordinal: Int64, into bytes: inout [UInt8]) {
-        put(ordinal, into: &bytes)
-        bytes.append(UInt8(c.measure.order))
-        bytes.append(UInt8(c.status.order))
-        bytes.append(c.exception.map { UInt8($0.order) } ?? 0xFF)
-        put(Int64(c.line), into: &bytes)
-        put(Int64(c.sequence), into: &bytes)
-        put(c.start?.number ?? none, into: &bytes)
-        put(c.due.number, into: &bytes)
-        put(c.completed?.number ?? none, into: &bytes)
-        put(c.caseID, into: &bytes)
-        put(c.team, into: &bytes)
-        put(c.caseworker, into: &bytes)
-        put(UInt32(c.dimensions.count), into: &bytes)
-        for d in c.dimensions { put(d, into: &bytes) }
+    static func encode(_ c: CaseResult, ordinal: Int64, into w: inout ByteWriter) {
+        w.put(ordinal)
+        w.put(UInt8(c.measure.order))
+        w.put(UInt8(c.status.order))
+        w.put(c.exception.map { UInt8($0.order) } ?? 0xFF)
+        w.put(Int64(c.line))
+        w.put(Int64(c.sequence))
+        w.put(c.start?.number ?? none)
+        w.put(c.due.number)
+        w.put(c.completed?.number ?? none)
+        w.put(c.caseID)
+        w.put(c.team)
+        w.put(c.caseworker)
+        w.put(UInt32(c.dimensions.count))
+        for d in c.dimensions { w.put(d) }
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
-        var at = 0
-        func take<T: FixedWidthInteger>(_: T.Type) -> T {
-            defer { at += MemoryLayout<T>.size }
-            return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
-        }
-        func text() -> String? {
-            let n = take(UInt32.self)
-            if n == .max { return nil }
-            defer { at += Int(n) }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
-        }
+        var r = ByteReader(bytes)
         func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
-        let ordinal = take(Int64.self)
-        let measure = MeasureID.allCases[Int(take(UInt8.self))]
-        let status = CaseStatus.allCases[Int(take(UInt8.self))]
-        let e = take(UInt8.self)
-        let line = Int(take(Int64.self)), sequence = Int(take(Int64.self))
-        let start = day(take(Int32.self)), due = Day(number: take(Int32.self)), completed = day(take(Int32.self))
-        let caseID = text() ?? "", team = text(), caseworker = text()
-        let dimensions = (0..<Int(take(UInt32.self))).map { _ in text() ?? "" }
+        let ordinal = r.take(Int64.self)
+        let measure = MeasureID.allCases[Int(r.take(UInt8.self))]
+        let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
+        let e = r.take(UInt8.self)
+        let line = Int(r.take(Int64.self)), sequence = Int(r.take(Int64.self))
+        let start = day(r.take(Int32.self)), due = Day(number: r.take(Int32.self)), completed = day(r.take(Int32.self))
+        let caseID = r.text() ?? "", team = r.text(), caseworker = r.text()
+        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.text() ?? "" }
         return (CaseResult(measure: measure, caseID: caseID, line: line, sequence: sequence, start: start, due: due,
                            completed: completed, status: status,
                            exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)], dimensions: dimensions,

@@ -221,8 +221,8 @@ public struct ActionList {
     /// Reconciliation and data-quality lines for `--verbose` (stderr).
     public var diagnostics: String {
         var lines = result.inputs.map(\.reconciliation)
-        let errors = result.problems.filter { $0.severity == .error }.count
-        let warnings = result.problems.count - errors
+        let errors = result.problems.errors
+        let warnings = result.problems.warnings
         if errors + warnings > 0 {
             lines.append("data quality: \(Self.count(errors, "rejected row problem")), \(Self.count(warnings, "warning"))"
                          + " (run analyse for data-quality.csv)")

@@ -9,8 +9,8 @@ public enum ConsoleSummary {
         for input in result.inputs {
             lines.append("  " + input.reconciliation)
         }
-        let errors = result.problems.filter { $0.severity == .error }.count
-        let warnings = result.problems.count - errors
+        let errors = result.problems.errors
+        let warnings = result.problems.warnings
         if errors + warnings > 0 {
             lines.append("  data quality: \(errors) rejected row problem\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
                          + (outputFolder.map { " (see \($0)/data-quality.csv)" } ?? ""))
@@ -87,12 +87,12 @@ extension ConsoleSummary {
     /// The first rejected rows as `file:line: column "value": problem`, for stderr, so
     /// an analyst sees at once what to fix; the rest are in data-quality.csv.
     public static func rejections(_ result: AnalysisResult, limit: Int = 5) -> String {
-        let errors = result.problems.filter { $0.severity == .error }
-        guard !errors.isEmpty else { return "" }
-        var lines = errors.prefix(limit).map { p in
+        let errors = result.problems.errors
+        guard errors > 0 else { return "" }
+        var lines = result.problems.firstErrors.prefix(limit).map { p in
             "\(p.file):\(p.line): " + (p.column.isEmpty ? "" : "\(p.column) \"\(p.value)\": ") + p.problem + " (row rejected)"
         }
-        if errors.count > limit { lines.append("… and \(errors.count - limit) more in data-quality.csv") }
+        if errors > limit { lines.append("… and \(errors - limit) more in data-quality.csv") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

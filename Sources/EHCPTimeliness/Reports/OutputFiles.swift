@@ -82,12 +82,26 @@ public enum OutputFiles {
     }
 
     /// data-quality.csv: every rejected row and every warning.
-    public static func dataQuality(_ result: AnalysisResult) -> String {
+    public static func dataQuality(_ result: AnalysisResult) throws -> String {
+        var bytes: [UInt8] = []
+        try writeDataQuality(result) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// data-quality.csv in pieces of about 1 MiB, straight from the run's problem list.
+    static func writeDataQuality(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
         var w = CSVWriter(header: ["file", "line", "case_id", "column", "value", "severity", "problem"])
-        for p in result.problems {
-            w.appendRow([p.file, p.line == 0 ? "" : String(p.line), p.caseID, p.column, p.value, p.severity.rawValue, p.problem])
+        try result.problems.forEach { p in
+            w.append(p.file)
+            if p.line == 0 { w.appendEmpty() } else { w.append(p.line) }
+            w.append(p.caseID); w.append(p.column); w.append(p.value); w.append(p.severity.rawValue); w.append(p.problem)
+            w.endRow()
+            if w.bytes.count >= 1 << 20 {
+                try emit(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return w.text
+        try emit(w.bytes)
     }
 
     /// summary.json: the whole run as one object with sorted keys.
@@ -127,7 +141,7 @@ public enum OutputFiles {
                 }),
             ]))
         }
-        let errors = result.problems.filter { $0.severity == .error }.count
+        let errors = result.problems.errors
         var top: [String: JSONValue] = [
             "tool": .object(["name": .string(Tool.name), "version": .string(Tool.version)]),
             "rules": .object(["version": .string(RuleSet.version), "settings": .object(settings)]),
@@ -171,7 +185,7 @@ public enum OutputFiles {
             OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases { try sink.write($0) } },
             OutputEntry(name: "summary.csv") { sink in try sink.write(Array(summary(result).utf8)) },
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
-            OutputEntry(name: "data-quality.csv") { sink in try sink.write(Array(dataQuality(result).utf8)) },
+            OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
             OutputEntry(name: "summary.json") { sink in try sink.write(Array(summaryJSON(result).utf8)) },
             OutputEntry(name: "report.html") { sink in try sink.write(Array(HTMLReport.render(model).utf8)) },
             OutputEntry(name: "report.md") { sink in try sink.write(Array(MarkdownReport.render(model).utf8)) },

@@ -342,27 +342,26 @@ public struct DataQualityReport: Sendable, Equatable {
     public var warnings: Int
 
     init(inputs: [InputSummary], problems: [DataQualityProblem]) {
+        var counts = ProblemCounts()
+        for p in problems { counts.add(p) }
+        self.init(inputs: inputs, counts: counts)
+    }
+
+    init(inputs: [InputSummary], problems: ProblemList) {
+        self.init(inputs: inputs, counts: problems.counts)
+    }
+
+    private init(inputs: [InputSummary], counts: ProblemCounts) {
         files = inputs.map { i in
-            let mine = problems.filter { $0.file == i.file }
-            let e = mine.filter { $0.severity == .error }.count
+            let (e, w) = counts.byFile[i.file] ?? (0, 0)
             return File(name: i.file, rowsRead: i.rowsRead, analysed: i.analysed, rejected: i.rejected,
-                        errors: e, warnings: mine.count - e, sha256: i.sha256)
+                        errors: e, warnings: w, sha256: i.sha256)
         }
-        errors = problems.filter { $0.severity == .error }.count
-        warnings = problems.count - errors
-        var kinds: [Kind] = []
-        var index: [String: Int] = [:]
-        for p in problems {
-            let text = Self.generalise(p)
-            let key = p.severity.rawValue + "\u{1F}" + p.column + "\u{1F}" + text
-            if let i = index[key] { kinds[i].count += 1; continue }
-            index[key] = kinds.count
-            kinds.append(Kind(severity: p.severity, column: p.column, description: text, count: 1,
-                              exampleFile: p.file, exampleLine: p.line))
-        }
-        kindCount = kinds.count
+        errors = counts.errors
+        warnings = counts.warnings
+        kindCount = counts.kinds.count
         // Stable: ties keep first-seen order within the same severity.
-        topKinds = Array(kinds.enumerated().sorted { a, b in
+        topKinds = Array(counts.kinds.enumerated().sorted { a, b in
             if a.element.count != b.element.count { return a.element.count > b.element.count }
             if a.element.severity != b.element.severity { return a.element.severity < b.element.severity }
             return a.offset < b.offset
@@ -383,6 +382,30 @@ public struct DataQualityReport: Sendable, Equatable {
         }
         if !p.caseID.isEmpty { text = TextPattern.replacingWord(Array(p.caseID.utf8), in: text, with: ellipsis) }
         return String(decoding: TextPattern.replacingISODates(in: text, with: ellipsis), as: UTF8.self)
+    }
+}
+
+/// What the data-quality section counts, gathered one problem at a time as the run's
+/// problems pass: totals per file, and the kinds in the order first seen.
+struct ProblemCounts: Sendable {
+    private(set) var errors = 0
+    private(set) var warnings = 0
+    /// Errors and warnings per file name.
+    private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
+    private(set) var kinds: [DataQualityReport.Kind] = []
+    private var index: [String: Int] = [:]
+
+    mutating func add(_ p: DataQualityProblem) {
+        let isError = p.severity == .error
+        if isError { errors += 1 } else { warnings += 1 }
+        byFile[p.file, default: (0, 0)].errors += isError ? 1 : 0
+        byFile[p.file, default: (0, 0)].warnings += isError ? 0 : 1
+        let text = DataQualityReport.generalise(p)
+        let key = p.severity.rawValue + "\u{1F}" + p.column + "\u{1F}" + text
+        if let i = index[key] { kinds[i].count += 1; return }
+        index[key] = kinds.count
+        kinds.append(DataQualityReport.Kind(severity: p.severity, column: p.column, description: text, count: 1,
+                                            exampleFile: p.file, exampleLine: p.line))
     }
 }
 

@@ -26,7 +26,7 @@ public struct AnalysisResult {
     public var byColumns: [String]
     public var summary: [SummaryRow]
     /// Every rejected row and warning, in file order then line order.
-    public var problems: [DataQualityProblem]
+    public var problems: ProblemList
     public var inputs: [InputSummary]
     /// Whether any input has `team` / `caseworker` columns (they join the action list).
     public var hasTeam: Bool
@@ -35,7 +35,7 @@ public struct AnalysisResult {
     public var benchmark: BenchmarkTable? = nil
     let collector: CaseCollector
 
-    init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: [DataQualityProblem],
+    init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
          inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
         self.options = options; self.byColumns = byColumns; self.collector = collector
         self.summary = collector.summary.rows()
@@ -48,7 +48,7 @@ public struct AnalysisResult {
                 inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) throws {
         var collector = try CaseCollector(options: options, byColumns: byColumns)
         for (i, c) in cases.enumerated() { try collector.add(c, ordinal: Int64(i)) }
-        self.init(options: options, byColumns: byColumns, collector: collector, problems: problems, inputs: inputs,
+        self.init(options: options, byColumns: byColumns, collector: collector, problems: try ProblemList(problems), inputs: inputs,
                   hasTeam: hasTeam, hasCaseworker: hasCaseworker)
     }
 
@@ -102,16 +102,17 @@ public enum Analysis {
         let progress = Progress(enabled: options.showProgress)
         defer { progress.finish() }
         for (input, reader) in readers {
-            var file = FileRun(input: input)
+            var file = try FileRun(input: input, number: run.fileNumber, scratch: options.scratchDirectory)
             try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
-            run.finish(file)
+            try run.finish(file)
             run.fileNumber += 1
         }
         let available = run.availableDimensions
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
-        var result = AnalysisResult(options: options, byColumns: options.by, collector: run.collector, problems: run.problems,
+        let problems = try run.problems.list(directory: options.scratchDirectory)
+        var result = AnalysisResult(options: options, byColumns: options.by, collector: run.collector, problems: problems,
                                     inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
         if let published, let code = options.benchmarkLA {
             result.benchmark = try Benchmark.table(code: code, published: published,
@@ -132,7 +133,7 @@ public enum Analysis {
 struct Run {
     let options: AnalysisOptions
     var collector: CaseCollector
-    var problems: [DataQualityProblem] = []
+    var problems: ProblemLog
     var inputs: [InputSummary] = []
     var hasTeam = false
     var hasCaseworker = false
@@ -144,6 +145,7 @@ struct Run {
     init(options: AnalysisOptions) throws {
         self.options = options
         collector = try CaseCollector(options: options, byColumns: options.by)
+        problems = ProblemLog(directory: options.scratchDirectory)
     }
 
     /// The ordinal of a row of the file being read.
@@ -153,12 +155,9 @@ struct Run {
         for r in outcome.results { try collector.add(r, ordinal: ordinal(line: r.line)) }
     }
 
-    mutating func finish(_ file: FileRun) {
+    mutating func finish(_ file: FileRun) throws {
         inputs.append(file.summary)
-        // Stable: line order, then the order found within a line.
-        problems.append(contentsOf: file.problems.enumerated().sorted { a, b in
-            a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
-        }.map(\.element))
+        try problems.absorb(file.problems)
     }
 
     /// Distinct by matching key, in first-seen order. Linear: a header of 100,000 columns
@@ -179,12 +178,16 @@ struct Run {
 /// Reading one extract file.
 struct FileRun {
     let input: InputFile
+    /// The file's number in the run (part of each row's ordinal).
+    let number: Int64
     var summary: InputSummary
-    var problems: [DataQualityProblem] = []
+    var problems: ProblemLog
 
-    init(input: InputFile) {
+    init(input: InputFile, number: Int64, scratch: String) throws {
         self.input = input
+        self.number = number
         summary = InputSummary(kind: input.kind, file: input.path)
+        problems = ProblemLog(directory: scratch)
     }
 
     mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
@@ -205,7 +208,7 @@ struct FileRun {
                 try reader.read(onRow: { row in try readHeader(row); throw StopReading() }, onProblem: { throw malformedHeader($0) })
             } catch is StopReading {}
             guard let header else { throw InputError.noHeader(file: input.path) }
-            adopt(header, run: &run)
+            try adopt(header, run: &run)
             try readReviews(reader, header: header, progress: progress, run: &run)
             return
         }
@@ -218,7 +221,7 @@ struct FileRun {
                                 onProblem: { throw malformedHeader($0) })
             } catch is StopReading {}
             guard let header else { throw InputError.noHeader(file: input.path) }
-            adopt(header, run: &run)
+            try adopt(header, run: &run)
             let (context, columns) = (header.context, header.columns)
             let fileNumber = run.fileNumber
             batch = try ParallelRead.rows(of: reader, size: size, jobs: options.jobs, progress: progress) {
@@ -244,20 +247,21 @@ struct FileRun {
                 progress.update(file: input.path, rows: rows?.rowsRead ?? 0, reader: csv)
             }, onProblem: { problem in
                 guard rows != nil else { throw malformedHeader(problem) }
-                rows?.addMalformed(problem)
+                try rows?.addMalformed(problem)
             })
             batch = rows
-            if !adopted, let header { adopt(header, run: &run) }
+            if !adopted, let header { try adopt(header, run: &run) }
         }
         guard var rows = batch else { throw InputError.noHeader(file: input.path) }
-        noteEncoding(reader)
+        // Ahead of the row's own problems on its line, as it always was.
+        try noteEncoding(reader, fileLevel: true)
         let hash = hashInBackground()
         try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
         summary.sha256 = try hash.wait()
         summary.rowsRead = rows.rowsRead
         summary.analysed = rows.analysed
         summary.rejected = rows.rejected
-        problems.append(contentsOf: rows.problems)
+        try problems.absorb(rows.problems)
         try run.collector.absorb(rows.collector)
     }
 
@@ -267,11 +271,12 @@ struct FileRun {
         return BackgroundWork { try Analysis.sha256(of: path) }
     }
 
-    private mutating func noteEncoding(_ reader: CSVReader) {
+    private mutating func noteEncoding(_ reader: CSVReader, fileLevel: Bool) throws {
         if let line = reader.detectedWindows1252AtLine {
-            problems.append(DataQualityProblem(
+            try problems.append(DataQualityProblem(
                 file: input.path, line: line, caseID: "", column: "", value: "", severity: .warning,
-                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"))
+                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"),
+                fileNumber: number, fileLevel: fileLevel)
         }
     }
 
@@ -302,14 +307,15 @@ struct FileRun {
         }
     }
 
-    private mutating func adopt(_ header: Header, run: inout Run) {
+    private mutating func adopt(_ header: Header, run: inout Run) throws {
         let layout = header.context.layout
         run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
         run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
         run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
         run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
         for w in header.warnings {
-            problems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "", value: "", severity: .warning, problem: w))
+            try problems.append(DataQualityProblem(file: input.path, line: 1, caseID: "", column: "", value: "", severity: .warning, problem: w),
+                                fileNumber: number, fileLevel: true)
         }
     }
 
@@ -330,26 +336,26 @@ struct FileRun {
             } else {
                 summary.rejected += 1
             }
-            problems.append(contentsOf: reader.problems)
+            try problems.append(contentsOf: reader.problems, fileNumber: number)
         }, onProblem: { problem in
             summary.rowsRead += 1
             summary.rejected += 1
-            problems.append(.malformed(file: input.path, problem))
+            try problems.append(.malformed(file: input.path, problem), fileNumber: number)
         })
-        noteEncoding(reader)
+        try noteEncoding(reader, fileLevel: false)
         let hash = hashInBackground()
 
         let checked = reviewPlans.checked(context: context)
-        problems.append(contentsOf: checked.problems)
+        try problems.append(contentsOf: checked.problems, fileNumber: number)
         summary.rejected += checked.rejectedRows
         summary.analysed += checked.plans.reduce(0) { $0 + $1.rows.count }
         var sequence = 0
         for plan in checked.plans {
             let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
             for w in outcome.warnings {
-                problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
-                                                   column: context.layout.columnName(w.field), value: w.value,
-                                                   severity: .warning, problem: w.message))
+                try problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
+                                                       column: context.layout.columnName(w.field), value: w.value,
+                                                       severity: .warning, problem: w.message), fileNumber: number)
             }
             try run.add(outcome)
         }

@@ -42,7 +42,7 @@ enum ParallelRead {
                         progress.update(file: path, rows: batches[k].rowsRead * count,
                                         position: min(size, row.offset * count), total: size)
                     }
-                }, onProblem: { batches[k].addMalformed($0) })
+                }, onProblem: { try batches[k].addMalformed($0) })
                 return k == count - 1 || scanner.endedBetweenRecords
             }
         }

@@ -18,7 +18,7 @@ struct RowBatch {
     /// Ids of a file that can be read again go to disk; those of a pipe stay in a set.
     var duplicates: DuplicateFinder?
     private var seen: Set<[UInt8]> = []
-    var problems: [DataQualityProblem] = []
+    var problems: ProblemLog
     var rowsRead = 0
     var analysed = 0
     var rejected = 0
@@ -30,6 +30,7 @@ struct RowBatch {
         self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
         self.options = options; self.fileNumber = fileNumber
         collector = try CaseCollector(options: options, byColumns: options.by)
+        problems = ProblemLog(directory: options.scratchDirectory)
         duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory, memoryBudget: 4 << 20) : nil
     }
 
@@ -46,14 +47,14 @@ struct RowBatch {
         } else {
             rejected += 1
         }
-        problems.append(contentsOf: reader.problems)
+        if !reader.problems.isEmpty { try problems.append(contentsOf: reader.problems, fileNumber: fileNumber) }
     }
 
     /// A record that is not valid CSV: rejected, with where and why.
-    mutating func addMalformed(_ problem: CSVProblem) {
+    mutating func addMalformed(_ problem: CSVProblem) throws {
         rowsRead += 1
         rejected += 1
-        problems.append(.malformed(file: context.file, problem))
+        try problems.append(.malformed(file: context.file, problem), fileNumber: fileNumber)
     }
 
     /// What makes two rows the same case: the case id, and for a transfer its type and date.
@@ -112,7 +113,7 @@ struct RowBatch {
         try collector.absorb(other.collector)
         if let theirs = other.duplicates { try duplicates?.absorb(theirs) }
         seen.formUnion(other.seen)
-        problems.append(contentsOf: other.problems)
+        try problems.absorb(other.problems)
         rowsRead += other.rowsRead
         analysed += other.analysed
         rejected += other.rejected
@@ -125,15 +126,14 @@ struct RowBatch {
     ) throws {
         guard let found = try duplicates?.duplicates(), !found.isEmpty else { return }
         let lines = found.map { (line: rowLine(ordinal: $0.ordinal), offset: Int($0.extra)) }
-        let lineSet = Set(lines.map(\.line))
         // The row's own warnings are replaced by what reading it alone gives, plus the rejection.
-        problems.removeAll { lineSet.contains($0.line) }
+        for f in found { problems.replace(row: f.ordinal) }
         try reread(lines) { row in
             var reader = RowReader(context: context, row: row)
             guard let (outcome, identity) = judge(&reader) else { return }  // it was valid when first read
             for r in outcome.results { collector.takeBack(r, ordinal: ordinal(line: row.line)) }
             reject(identity, &reader)
-            problems.append(contentsOf: reader.problems)
+            for p in reader.problems { try problems.append(p, fileNumber: fileNumber, replacement: true) }
             analysed -= 1
             rejected += 1
         }

@@ -126,7 +126,8 @@ final class SpillFile: @unchecked Sendable {
         }
     }
 
-    private func flush() throws {
+    /// Writes out what is buffered; afterwards `forEachBlock` only reads.
+    func flush() throws {
         try writeOut(buffer, buffered)
         buffered = 0
     }

@@ -1,0 +1,139 @@
+/// Data-quality problems as a run finds them, kept in an external sort so that memory
+/// does not grow with their number (a tenth of a percent of ten million rows is still
+/// ten thousand problems, each with its sentence).
+///
+/// They come back in data-quality.csv's order: by file, then line; within a line, the
+/// file's own warnings (header, encoding: `fileLevel`) before the row's problems, each
+/// group in the order found.
+struct ProblemLog {
+    private var sorter: ExternalSorter
+    private var sequence: UInt64 = 0
+    /// Rows found to repeat an earlier one after they were read: their first problems are
+    /// dropped, and those recorded as `replacement` stand instead.
+    private(set) var replacedRows = Set<Int64>()
+
+    init(directory: String) {
+        sorter = ExternalSorter(directory: directory, memoryBudget: 1 << 20)
+    }
+
+    var isEmpty: Bool { sorter.count == 0 }
+
+    /// Records a problem of the file numbered `fileNumber`.
+    mutating func append(_ p: DataQualityProblem, fileNumber: Int64, fileLevel: Bool = false,
+                         replacement: Bool = false) throws {
+        var key = ByteWriter()
+        key.putBigEndian(UInt64(rowOrdinal(file: fileNumber, line: p.line)))
+        key.put(UInt8(fileLevel ? 0 : 1))
+        key.putBigEndian(sequence)
+        sequence += 1
+        var payload = ByteWriter()
+        payload.put(UInt8(replacement ? 1 : 0))
+        payload.put(UInt8(fileLevel ? 1 : 0))
+        ProblemCoding.encode(p, into: &payload)
+        try sorter.add(key: key.bytes, payload: payload.bytes)
+    }
+
+    mutating func append(contentsOf problems: [DataQualityProblem], fileNumber: Int64) throws {
+        for p in problems { try append(p, fileNumber: fileNumber) }
+    }
+
+    /// Marks the row at `ordinal` as replaced (see `replacedRows`).
+    mutating func replace(row ordinal: Int64) { replacedRows.insert(ordinal) }
+
+    /// Takes over `other`'s problems, found after this log's.
+    mutating func absorb(_ other: ProblemLog) throws {
+        try sorter.absorb(other.sorter)
+        sequence = max(sequence, other.sequence)
+        replacedRows.formUnion(other.replacedRows)
+    }
+
+    /// The problems in order, as a list kept in a temporary file. Call once.
+    func list(directory: String) throws -> ProblemList {
+        var list = try ProblemList(directory: directory)
+        try sorter.forEachSorted { key, payload in
+            var r = ByteReader(payload)
+            let replacement = r.take(UInt8.self) == 1
+            let fileLevel = r.take(UInt8.self) == 1
+            if !fileLevel, !replacement, !replacedRows.isEmpty,
+               replacedRows.contains(Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)))) {
+                return
+            }
+            try list.append(encoded: UnsafeRawBufferPointer(rebasing: payload[r.at...]))
+        }
+        try list.finish()
+        return list
+    }
+}
+
+/// A run's data-quality problems in their final order, in a temporary file: read them
+/// with `forEach` as often as needed; counts are at hand.
+public struct ProblemList {
+    /// Totals and kinds for the data-quality section.
+    private(set) var counts = ProblemCounts()
+    public var count: Int { errors + warnings }
+    public var errors: Int { counts.errors }
+    public var warnings: Int { counts.warnings }
+    /// The first rejected rows, for the console (`ConsoleSummary.rejections`).
+    public private(set) var firstErrors: [DataQualityProblem] = []
+    static let firstErrorsKept = 20
+    private let file: SpillFile
+
+    init(directory: String) throws {
+        file = try SpillFile(directory: directory, bufferSize: 64 << 10)
+    }
+
+    /// A list of problems already in order (tests, and results built by hand).
+    public init(_ problems: [DataQualityProblem]) throws {
+        try self.init(directory: ScratchSpace.directory)
+        for p in problems {
+            var w = ByteWriter()
+            ProblemCoding.encode(p, into: &w)
+            try w.bytes.withUnsafeBytes { try append(encoded: $0) }
+        }
+        try finish()
+    }
+
+    fileprivate mutating func append(encoded: UnsafeRawBufferPointer) throws {
+        let problem = ProblemCoding.decode(encoded)
+        counts.add(problem)
+        if problem.severity == .error, firstErrors.count < Self.firstErrorsKept { firstErrors.append(problem) }
+        try FramedRecord.append(encoded, ordinal: 0, to: file)
+    }
+
+    fileprivate func finish() throws { try file.flush() }
+
+    /// Visits every problem in order.
+    public func forEach(_ body: (DataQualityProblem) throws -> Void) throws {
+        try FramedRecord.forEach(in: file) { _, bytes in try body(ProblemCoding.decode(bytes)) }
+    }
+
+    /// Every problem, in memory (tests and small runs).
+    public func all() throws -> [DataQualityProblem] {
+        var out: [DataQualityProblem] = []
+        try forEach { out.append($0) }
+        return out
+    }
+}
+
+/// A data-quality problem as bytes.
+enum ProblemCoding {
+    static func encode(_ p: DataQualityProblem, into w: inout ByteWriter) {
+        w.put(UInt8(p.severity == .error ? 0 : 1))
+        w.put(Int64(p.line))
+        w.put(p.file)
+        w.put(p.caseID)
+        w.put(p.column)
+        w.put(p.value)
+        w.put(p.problem)
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> DataQualityProblem {
+        var r = ByteReader(bytes)
+        let severity: Severity = r.take(UInt8.self) == 0 ? .error : .warning
+        let line = Int(r.take(Int64.self))
+        let file = r.text() ?? "", caseID = r.text() ?? "", column = r.text() ?? "", value = r.text() ?? ""
+        let problem = r.text() ?? ""
+        return DataQualityProblem(file: file, line: line, caseID: caseID, column: column, value: value,
+                                  severity: severity, problem: problem)
+    }
+}

@@ -1,0 +1,45 @@
+/// Little-endian fields appended to a byte array: how records are laid out in
+/// temporary files (action-list entries, data-quality problems).
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func put<T: FixedWidthInteger>(_ value: T) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Big-endian, so that byte order is numeric order (sort keys).
+    mutating func putBigEndian<T: FixedWidthInteger>(_ value: T) {
+        var v = value.bigEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    /// A length (UInt32.max for nil), then the UTF-8 bytes.
+    mutating func put(_ text: String?) {
+        guard var text else { put(UInt32.max); return }
+        text.withUTF8 { utf8 in
+            put(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+}
+
+/// Reads back what a `ByteWriter` wrote, in the same order.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    private(set) var at = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    mutating func take<T: FixedWidthInteger>(_: T.Type) -> T {
+        defer { at += MemoryLayout<T>.size }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
+
+    mutating func text() -> String? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        defer { at += Int(n) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
+    }
+}
