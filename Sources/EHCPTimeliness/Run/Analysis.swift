@@ -319,12 +319,15 @@ struct FileRun {
         }
     }
 
-    /// Review rows are judged per plan once the whole file is read.
+    /// Review rows are judged per plan once the whole file is read. The rows wait in
+    /// `ReviewPlans`, in external sorts, so memory stays flat however many plans there are;
+    /// plans come back in order of first appearance, as cases.csv and `sequence` need.
+    /// Problems found per plan are added plan by plan: the problem log orders them by line.
     private mutating func readReviews(_ reader: CSVReader, header: Header, progress: Progress, run: inout Run) throws {
         let options = run.options
         let csv = reader
         let (context, columns) = (header.context, header.columns)
-        var reviewPlans = ReviewPlans()
+        var reviewPlans = ReviewPlans(directory: options.scratchDirectory)
         var sawHeader = false
         try reader.read(onRow: { row in
             guard sawHeader else { sawHeader = true; return }
@@ -332,7 +335,7 @@ struct FileRun {
             progress.update(file: input.path, rows: summary.rowsRead, reader: csv)
             var reader = RowReader(context: context, row: row)
             if let review = reader.reviewRow(cohortColumns: columns) {
-                reviewPlans.add(review)
+                try reviewPlans.add(review)
             } else {
                 summary.rejected += 1
             }
@@ -345,12 +348,13 @@ struct FileRun {
         try noteEncoding(reader, fileLevel: false)
         let hash = hashInBackground()
 
-        let checked = reviewPlans.checked(context: context)
-        try problems.append(contentsOf: checked.problems, fileNumber: number)
-        summary.rejected += checked.rejectedRows
-        summary.analysed += checked.plans.reduce(0) { $0 + $1.rows.count }
         var sequence = 0
-        for plan in checked.plans {
+        try reviewPlans.forEachPlan { found in
+            let checked = ReviewPlans.check(found, context: context)
+            try problems.append(contentsOf: checked.problems, fileNumber: number)
+            summary.rejected += checked.rejectedRows
+            guard let plan = checked.plan else { return }
+            summary.analysed += plan.rows.count
             let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
             for w in outcome.warnings {
                 try problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
