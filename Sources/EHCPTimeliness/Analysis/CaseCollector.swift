@@ -94,6 +94,9 @@ struct CaseCollector {
     }
 
     private mutating func appendCaseRow(_ c: CaseResult, cohort: Int32, ordinal: Int64) throws {
+        let cells = byColumns.isEmpty ? [] : cells(ofCohort: cohort, c.dimensions)
+        let spills = rows[c.measure.order]
+        if try appendPlainCaseRow(c, cells: cells, ordinal: ordinal, to: spills[spills.count - 1]) { return }
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
         row.append(c.measure.rawValue)
@@ -107,10 +110,49 @@ struct CaseCollector {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: summary.unit)
-        if !byColumns.isEmpty { row.appendEscaped(cells(ofCohort: cohort, c.dimensions)) }
+        if !byColumns.isEmpty { row.appendEscaped(cells) }
         row.endRow()
         try FramedRecord.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
     }
+
+    /// The usual row, formatted straight into its temporary file's buffer as a framed
+    /// record: a case id that needs no quoting, and a month period. False for any other
+    /// row, which `appendCaseRow` formats through `CSVWriter`.
+    private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to spill: SpillFile) throws -> Bool {
+        guard summary.unit == .month else { return false }
+        var caseID = c.caseID
+        return try caseID.withUTF8 { id in
+            guard CSVWriter.isPlainCell(id) else { return false }
+            // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
+            let maximum = 12 + 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
+            return try spill.append(reserving: maximum) { memory in
+                var w = RawCSVWriter(memory + 12, capacity: maximum - 12)
+                let end = c.completed ?? asAt
+                w.bytes(Self.measureNames[c.measure.order]); w.comma()
+                w.bytes(id); w.comma()
+                w.int(c.line); w.comma()
+                w.day(c.start); w.comma()
+                w.day(c.due); w.comma()
+                w.day(c.completed); w.comma()
+                w.bytes(Self.statusNames[c.status.order]); w.comma()
+                if let e = c.exception { w.bytes(Self.exceptionNames[e.order]) }
+                w.comma()
+                if let start = c.start { w.int(end - start) }
+                w.comma()
+                w.int(end - c.due); w.comma()
+                w.month(of: c.periodDate)
+                if !cells.isEmpty { w.comma(); w.bytes(cells) }
+                w.byte(10)
+                memory.storeBytes(of: UInt32(w.count), as: UInt32.self)
+                memory.storeBytes(of: ordinal, toByteOffset: 4, as: Int64.self)
+                return 12 + w.count
+            }
+        }
+    }
+
+    private static let measureNames = MeasureID.allCases.map { Array($0.rawValue.utf8) }
+    private static let statusNames = CaseStatus.allCases.map { Array($0.rawValue.utf8) }
+    private static let exceptionNames = ExceptionCode.allCases.map { Array($0.rawValue.utf8) }
 
     private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> [UInt8] {
         let n = Int(cohort)

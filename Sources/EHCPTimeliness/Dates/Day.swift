@@ -33,12 +33,26 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends `yyyy-mm-dd` as UTF-8, or its first `length` bytes (7: `yyyy-mm`).
     func appendISO(to bytes: inout [UInt8], length: Int = 10) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            writeISO(to: base, length: length)
+            bytes.append(contentsOf: buffer[..<length])
+        }
+    }
+
+    /// Writes `yyyy-mm-dd` (or its first `length` bytes) at `target`.
+    func writeISO(to target: UnsafeMutablePointer<UInt8>, length: Int = 10) {
         let i = Int(number) - Int(CivilTable.first)
         if i >= 0, i < CivilTable.count {
-            CivilTable.iso.withUnsafeBufferPointer { bytes.append(contentsOf: $0[(i * 10)..<(i * 10 + length)]) }
+            CivilTable.iso.withUnsafeBufferPointer { table in
+                if let base = table.baseAddress { target.update(from: base + i * 10, count: length) }
+            }
             return
         }
-        bytes.append(contentsOf: iso.utf8.prefix(length))
+        var text = iso
+        text.withUTF8 { utf8 in
+            if let base = utf8.baseAddress { target.update(from: base, count: min(length, utf8.count)) }
+        }
     }
 
     /// Hinnant's `civil_from_days`.

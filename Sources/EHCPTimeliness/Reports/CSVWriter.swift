@@ -163,3 +163,66 @@ extension String {
         return out
     }
 }
+
+/// Writes the cells of a row that need no quoting straight into memory reserved for them
+/// (a temporary file's buffer): cases.csv has a row per case and measure, millions in a
+/// large run, and this is where their bytes are made.
+struct RawCSVWriter {
+    private let start: UnsafeMutablePointer<UInt8>
+    private var end: UnsafeMutablePointer<UInt8>
+    /// Bytes written.
+    var count: Int { end - start }
+
+    init(_ memory: UnsafeMutableRawPointer, capacity: Int) {
+        start = memory.bindMemory(to: UInt8.self, capacity: capacity)
+        end = start
+    }
+
+    mutating func byte(_ b: UInt8) {
+        end.initialize(to: b)
+        end += 1
+    }
+
+    mutating func comma() { byte(UInt8(ascii: ",")) }
+
+    mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let base = b.baseAddress else { return }
+        end.update(from: base, count: b.count)
+        end += b.count
+    }
+
+    mutating func bytes(_ b: [UInt8]) { b.withUnsafeBufferPointer { bytes($0) } }
+
+    /// A whole number, at most 20 bytes.
+    mutating func int(_ value: Int) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20, v >= bound {
+            digits += 1
+            if bound > UInt.max / 10 { break }
+            bound *= 10
+        }
+        var p = end + digits
+        end = p
+        repeat {
+            p -= 1
+            p.initialize(to: UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+    }
+
+    /// `yyyy-mm-dd`, or nothing for nil.
+    mutating func day(_ d: Day?) {
+        guard let d else { return }
+        d.writeISO(to: end)
+        end += 10
+    }
+
+    /// A period label: `yyyy-mm` for a month.
+    mutating func month(of d: Day) {
+        d.writeISO(to: end, length: 7)
+        end += 7
+    }
+}

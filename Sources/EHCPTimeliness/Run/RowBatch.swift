@@ -82,13 +82,7 @@ struct RowBatch {
     /// (then the row is rejected at once).
     private mutating func note(_ identity: Identity, row: CSVRow, reader: inout RowReader) throws -> Bool {
         key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: identity.caseID.utf8)
-        if let t = identity.transfer {
-            key.append(0x1F)
-            key.append(contentsOf: t.type.rawValue.utf8)
-            key.append(0x1F)
-            key.append(contentsOf: t.date.iso.utf8)
-        }
+        Self.appendKey(of: identity, to: &key)
         if duplicates != nil {
             let ordinal = ordinal(line: row.line)
             try duplicates?.add(key: key, ordinal: ordinal, extra: Int64(row.offset))
@@ -97,6 +91,17 @@ struct RowBatch {
         if seen.insert(key).inserted { return true }
         reject(identity, &reader)
         return false
+    }
+
+    /// The bytes two rows share exactly when they are the same case.
+    private static func appendKey(of identity: Identity, to key: inout [UInt8]) {
+        key.append(contentsOf: identity.caseID.utf8)
+        if let t = identity.transfer {
+            key.append(0x1F)
+            key.append(contentsOf: t.type.rawValue.utf8)
+            key.append(0x1F)
+            key.append(contentsOf: t.date.iso.utf8)
+        }
     }
 
     private func reject(_ identity: Identity, _ reader: inout RowReader) {
@@ -119,12 +124,31 @@ struct RowBatch {
         rejected += other.rejected
     }
 
-    /// Rejects every later occurrence of a case, reading its row again through `reread`
-    /// (given the lines and stream offsets of the rows, in line order).
+    /// Rejects every later occurrence of a case, reading rows again through `reread`
+    /// (given the lines and stream offsets of the rows, in line order): first the few rows
+    /// whose key hashes alike, to compare their keys exactly, then the duplicates.
     mutating func resolveDuplicates(
         reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
     ) throws {
-        guard let found = try duplicates?.duplicates(), !found.isEmpty else { return }
+        guard let finder = duplicates else { return }
+        let found = try finder.duplicates { candidates in
+            // Read in file order; hand the keys back in the order asked.
+            let order = candidates.indices.sorted { candidates[$0].ordinal < candidates[$1].ordinal }
+            // A row that cannot be read again (it always can) keeps a key no text has: 0xFF is
+            // never a byte of UTF-8, so it matches nothing.
+            var keys = candidates.indices.map { [0xFF] + withUnsafeBytes(of: $0) { Array($0) } }
+            var next = 0
+            try reread(order.map { (line: rowLine(ordinal: candidates[$0].ordinal), offset: Int(candidates[$0].extra)) }) { row in
+                defer { next += 1 }
+                var reader = RowReader(context: context, row: row)
+                guard next < order.count, let (_, identity) = judge(&reader) else { return }
+                var key: [UInt8] = []
+                Self.appendKey(of: identity, to: &key)
+                keys[order[next]] = key
+            }
+            return keys
+        }
+        guard !found.isEmpty else { return }
         let lines = found.map { (line: rowLine(ordinal: $0.ordinal), offset: Int($0.extra)) }
         // The row's own warnings are replaced by what reading it alone gives, plus the rejection.
         for f in found { problems.replace(row: f.ordinal) }

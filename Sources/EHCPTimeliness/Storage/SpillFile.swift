@@ -76,6 +76,18 @@ final class SpillFile: @unchecked Sendable {
         buffered += bytes.count
     }
 
+    /// Lets `write` put up to `maximum` bytes straight into the buffer (no copy on the
+    /// way) and keeps as many as it says it wrote. False, with nothing written, when
+    /// `maximum` is more than the buffer holds.
+    func append(reserving maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
+        guard maximum <= bufferSize else { return false }
+        if buffered + maximum > bufferSize { try flush() }
+        let written = try write(buffer + buffered)
+        precondition(written >= 0 && written <= maximum, "wrote more than reserved")
+        buffered += written
+        return true
+    }
+
     func append(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try append($0) }
     }
