@@ -168,10 +168,20 @@ struct CaseCollector {
     /// cases.csv, header first, in pieces of about 1 MiB.
     func writeCases(emit: ([UInt8]) throws -> Void) throws {
         var out = CSVWriter(header: Self.casesHeader(byColumns: byColumns))
+        // A spill's rows are in ordinal order: walk the sorted skipped ordinals beside them
+        // rather than look each row up in a set.
+        let skippedInOrder = skipped.sorted()
         for spills in rows {
             for spill in spills {
+                var next = 0  // the first skipped ordinal not below the last row's
                 try FramedRecord.forEach(in: spill) { ordinal, bytes in
-                    if !skipped.isEmpty, skipped.contains(ordinal) { return }
+                    if !skippedInOrder.isEmpty {
+                        if next > 0, skippedInOrder[next - 1] >= ordinal {
+                            next = Self.lowerBound(of: ordinal, in: skippedInOrder)  // out of order (review rows)
+                        }
+                        while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
+                        if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
+                    }
                     out.bytes.append(contentsOf: bytes)
                     if out.bytes.count >= 1 << 20 {
                         try emit(out.bytes)
@@ -181,6 +191,16 @@ struct CaseCollector {
             }
         }
         try emit(out.bytes)
+    }
+
+    /// The index of the first element of `sorted` not below `value`.
+    private static func lowerBound(of value: Int64, in sorted: [Int64]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     // MARK: - The action list

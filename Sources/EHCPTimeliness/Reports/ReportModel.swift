@@ -393,7 +393,9 @@ struct ProblemCounts: Sendable {
     /// Errors and warnings per file name.
     private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
     private(set) var kinds: [DataQualityReport.Kind] = []
-    private var index: [String: Int] = [:]
+    /// Severity, column and text as bytes: hashing a String with "…" in it would
+    /// normalise it to NFC first.
+    private var index: [[UInt8]: Int] = [:]
 
     mutating func add(_ p: DataQualityProblem) {
         let isError = p.severity == .error
@@ -401,7 +403,8 @@ struct ProblemCounts: Sendable {
         byFile[p.file, default: (0, 0)].errors += isError ? 1 : 0
         byFile[p.file, default: (0, 0)].warnings += isError ? 0 : 1
         let text = DataQualityReport.generalise(p)
-        let key = p.severity.rawValue + "\u{1F}" + p.column + "\u{1F}" + text
+        var key = Array(p.severity.rawValue.utf8)
+        key.append(0x1F); key.append(contentsOf: p.column.utf8); key.append(0x1F); key.append(contentsOf: text.utf8)
         if let i = index[key] { kinds[i].count += 1; return }
         index[key] = kinds.count
         kinds.append(DataQualityReport.Kind(severity: p.severity, column: p.column, description: text, count: 1,

@@ -203,6 +203,9 @@ struct FileRun {
             .malformedHeader(file: input.path, line: problem.line, column: problem.column, problem: problem.message)
         }
 
+        // A regular file is hashed on another thread from the start; a pipe only once read
+        // (reading it twice at once would split its bytes between the two).
+        let hash = reader.regularFileSize != nil ? hashInBackground() : nil
         if input.kind == .reviews {
             do {
                 try reader.read(onRow: { row in try readHeader(row); throw StopReading() }, onProblem: { throw malformedHeader($0) })
@@ -210,6 +213,7 @@ struct FileRun {
             guard let header else { throw InputError.noHeader(file: input.path) }
             try adopt(header, run: &run)
             try readReviews(reader, header: header, progress: progress, run: &run)
+            summary.sha256 = try (hash ?? hashInBackground()).wait()
             return
         }
 
@@ -255,9 +259,8 @@ struct FileRun {
         guard var rows = batch else { throw InputError.noHeader(file: input.path) }
         // Ahead of the row's own problems on its line, as it always was.
         try noteEncoding(reader, fileLevel: true)
-        let hash = hashInBackground()
         try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
-        summary.sha256 = try hash.wait()
+        summary.sha256 = try (hash ?? hashInBackground()).wait()
         summary.rowsRead = rows.rowsRead
         summary.analysed = rows.analysed
         summary.rejected = rows.rejected
@@ -265,7 +268,7 @@ struct FileRun {
         try run.collector.absorb(rows.collector)
     }
 
-    /// The file's SHA-256, worked out on another thread while this one finishes the file.
+    /// The file's SHA-256, worked out on another thread while this one reads the file.
     private func hashInBackground() -> BackgroundWork<String> {
         let path = input.path
         return BackgroundWork { try Analysis.sha256(of: path) }
@@ -346,7 +349,6 @@ struct FileRun {
             try problems.append(.malformed(file: input.path, problem), fileNumber: number)
         })
         try noteEncoding(reader, fileLevel: false)
-        let hash = hashInBackground()
 
         var sequence = 0
         try reviewPlans.forEachPlan { found in
@@ -363,7 +365,6 @@ struct FileRun {
             }
             try run.add(outcome)
         }
-        summary.sha256 = try hash.wait()
     }
 }
 
