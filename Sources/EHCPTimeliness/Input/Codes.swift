@@ -46,8 +46,8 @@ public enum ExceptionReading: Sendable, Equatable {
     /// A cell holding exactly a canonical code or `none` (most cells), read without
     /// building a string; nil for anything else, which `init(_:)` then reads.
     static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> ExceptionReading? {
-        if bytes.elementsEqual("none".utf8) { return ExceptionReading.none }
-        for c in ExceptionCode.allCases where bytes.elementsEqual(c.rawValue.utf8) { return .code(c) }
+        if RowReader.equals(bytes, "none") { return ExceptionReading.none }
+        for c in ExceptionCode.allCases where RowReader.equals(bytes, c.rawValue) { return .code(c) }
         return nil
     }
 }

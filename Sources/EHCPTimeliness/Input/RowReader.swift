@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What every row mapper needs to know about its file. A class: every row's reader
 /// points at the one context rather than copying (and retaining) each of its parts.
 public final class ExtractContext: Sendable {
@@ -105,7 +111,7 @@ struct RowReader {
         let map = context.valueMaps[field.rawValue]
         // Most cells hold the canonical code exactly: no string to build.
         if map == nil {
-            for c in C.allCases where bytes.elementsEqual(c.rawValue.utf8) { return c }
+            for c in C.allCases where Self.equals(bytes, c.rawValue) { return c }
         }
         let raw = String(decoding: bytes, as: UTF8.self)
         let mapped = map.flatMap { $0[NameMatching.key(raw)] } ?? raw
@@ -164,6 +170,16 @@ struct RowReader {
     mutating func warnOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
         guard let e = earlier, let l = later, l < e else { return }
         warning(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso); the row is kept, but check the dates")
+    }
+
+    /// Byte equality with a string, without iterating its UTF-8 view.
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
+            return memcmp(a, b, bytes.count) == 0
+        }
     }
 
     static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

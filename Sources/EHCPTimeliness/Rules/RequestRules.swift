@@ -18,6 +18,7 @@ public enum RequestRules {
     /// Evaluates `decision-to-assess-6w`, `no-plan-decision-16w` and `final-plan-20w`.
     public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day) -> RuleOutcome {
         var out = RuleOutcome()
+        out.results.reserveCapacity(2)  // one allocation, not one per result
         let withdrawn = r.withdrawnDate != nil
 
         // 6 weeks: every request, except a withdrawn one that never got a decision (reg 5(1)).
