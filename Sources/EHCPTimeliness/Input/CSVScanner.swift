@@ -105,18 +105,15 @@ final class CSVRecordSink {
 // libcsv callbacks: plain functions (no captures, no actor isolation). They only copy
 // bytes and set a flag, so nothing can fail or throw inside C.
 
-/// Field callback: append the field to the record being assembled.
+/// Field callback: append the field to the record being assembled. The context is the
+/// storage itself, so a field costs no reference counting (it runs for every cell).
 private func csvFieldEnded(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVRecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef {
-        $0.storage.pointee.append(field, length)
-    }
+    context?.assumingMemoryBound(to: CSVRecordStorage.self).pointee.append(field, length)
 }
 
 /// Record callback: the record is complete; the scanner delivers it once `csv_parse` returns.
 private func csvRecordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVRecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef {
-        $0.storage.pointee.complete = true
-    }
+    context?.assumingMemoryBound(to: CSVRecordStorage.self).pointee.complete = true
 }
 
 /// Space test for tab-delimited files: only spaces are trimmed, so a tab is always a
@@ -172,7 +169,7 @@ struct CSVScanner {
         if !trimsTabs { csv_set_space_func(parser, csvIsSpaceOnly) }
         sink = CSVRecordSink()
         storage = sink.storage
-        context = Unmanaged.passUnretained(sink).toOpaque()
+        context = UnsafeMutableRawPointer(storage)  // the sink, kept by `sink`, owns it
     }
 
     /// Frees libcsv's buffer and the parser; call once when done.
