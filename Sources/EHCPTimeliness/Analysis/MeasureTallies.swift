@@ -35,10 +35,8 @@ struct MeasureTallies: Sendable, Equatable {
             else { over52Weeks += weight }
         }
         if c.status.isCompleted {
-            var f = completedByYear[completed.year] ?? (0, 0)
-            f.plans += weight
-            if c.status == .onTime { f.onTime += weight }
-            completedByYear[completed.year] = f
+            completedByYear[completed.year, default: (0, 0)].plans += weight
+            if c.status == .onTime { completedByYear[completed.year, default: (0, 0)].onTime += weight }
         }
     }
 

@@ -17,7 +17,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
     /// The distinct cohorts seen, numbered in first-seen order.
     private(set) var cohorts = CohortTable()
     /// Cell key (see `cellKey`) → index in `cells`.
-    private var cellIndex: [UInt64: Int] = [:]
+    private var cellIndex = CellIndex()
     private(set) var cells: [Tally] = []
     private var cellKeys: [UInt64] = []
 
@@ -48,7 +48,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
         if let i = cellIndex[key] {
             cells[i].add(result, weight: weight)
         } else {
-            cellIndex[key] = cells.count
+            cellIndex.insert(key, position: cells.count)
             cellKeys.append(key)
             var t = Tally()
             t.add(result, weight: weight)
@@ -71,7 +71,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
             if let i = cellIndex[mine] {
                 cells[i].merge(tally)
             } else {
-                cellIndex[mine] = cells.count
+                cellIndex.insert(mine, position: cells.count)
                 cellKeys.append(mine)
                 cells.append(tally)
             }
