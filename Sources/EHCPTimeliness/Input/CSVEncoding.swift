@@ -91,7 +91,19 @@ struct EncodingFilter {
                 while i + 8 <= n {
                     let word = UnsafeRawPointer(input.baseAddress! + i).loadUnaligned(as: UInt64.self)
                     if word & 0x8080_8080_8080_8080 != 0 { break }
-                    for k in 0..<8 { let b = input[i + k]; output[written + k] = b; track(b) }
+                    UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
+                    // Line and column as `track` would leave them, for the word at once: the
+                    // high bit of each LF byte, then the count and the last one.
+                    let x = UInt64(littleEndian: word) ^ 0x0A0A_0A0A_0A0A_0A0A
+                    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                    let feeds = ~(((x & low7) &+ low7) | x | low7)
+                    if feeds == 0 {
+                        column += 8
+                    } else {
+                        line += feeds.nonzeroBitCount
+                        let last = (63 - feeds.leadingZeroBitCount) / 8  // little-endian: byte index
+                        column = 8 - last
+                    }
                     written += 8
                     i += 8
                 }
