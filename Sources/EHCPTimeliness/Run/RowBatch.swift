@@ -43,7 +43,9 @@ struct RowBatch {
         if let (outcome, identity) = judge(&reader), try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
-            for r in outcome.results { try collector.add(r, ordinal: ordinal(line: row.line)) }
+            // By index: the results are lent to the collector, not copied out one by one.
+            let rowOrdinal = ordinal(line: row.line)
+            for i in outcome.results.indices { try collector.add(outcome.results[i], ordinal: rowOrdinal) }
         } else {
             rejected += 1
         }
