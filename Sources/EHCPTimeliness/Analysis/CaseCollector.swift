@@ -76,6 +76,9 @@ struct CaseCollector {
         skipped.insert(ordinal)
     }
 
+    /// Moves the action list's records from memory to disk.
+    mutating func releaseMemory() throws { try actions.releaseMemory() }
+
     /// Adds what `other` collected from the input that follows this collector's.
     mutating func absorb(_ other: CaseCollector) throws {
         summary.merge(other.summary)

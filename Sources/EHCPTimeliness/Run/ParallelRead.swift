@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Reading one large extract on several threads.
 ///
@@ -10,13 +11,21 @@ import Dispatch
 /// encoding is then for a one-pass read to settle), the parallel read is given up and
 /// `rows` returns nil.
 enum ParallelRead {
+    /// Chunks per thread: more chunks than threads keep every thread busy to the end
+    /// (a thread that finishes early takes the next chunk) however the threads are paced.
+    static let chunksPerThread = 2
+    /// No chunk smaller than this: each has its own parser, collector and temporary files.
+    static let minimumChunk = 4 << 20
+
     static func rows(of reader: CSVReader, size: Int, jobs: Int, progress: Progress,
                      make: () throws -> RowBatch) throws -> RowBatch? {
         let fd = reader.fileDescriptor
-        let points = LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: jobs)
+        let parts = max(jobs, min(jobs * chunksPerThread, size / minimumChunk))
+        let points = LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: parts)
         guard !points.isEmpty else { return nil }
         let starts = [0] + points, ends = points + [size]
         let count = starts.count
+        let threads = min(jobs, count)
         nonisolated(unsafe) let batches = UnsafeMutableBufferPointer<RowBatch>.allocate(capacity: count)
         _ = batches.initialize(from: try (0..<count).map { _ in try make() })
         nonisolated(unsafe) let outcomes = UnsafeMutableBufferPointer<Result<Bool, any Error>>.allocate(capacity: count)
@@ -33,33 +42,47 @@ enum ParallelRead {
         _ = lineEnds.initialize(from: repeatElement(0, count: count))
         defer { lineEnds.deallocate() }
         nonisolated(unsafe) let counted = lineEnds
-        DispatchQueue.concurrentPerform(iterations: count - 1) { k in
-            outcomes[k] = Result {
-                counted[k] = try LineEnds.count(fileDescriptor: fd, path: path, range: starts[k]..<ends[k])
-                return true
+        let nextToCount = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while case let k = nextToCount.add(1, ordering: .relaxed).oldValue, k < count - 1 {
+                outcomes[k] = Result {
+                    counted[k] = try LineEnds.count(fileDescriptor: fd, path: path, range: starts[k]..<ends[k])
+                    return true
+                }
             }
         }
         for k in 0..<(count - 1) {
             if case .failure(let error) = outcomes[k] { throw error }
         }
         let firstLines = (0..<count).map { k in 1 + lineEnds[0..<k].reduce(0, +) }
-        DispatchQueue.concurrentPerform(iterations: count) { k in
-            outcomes[k] = Result {
-                let firstLine = firstLines[k]
-                var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
-                var scanner = CSVScanner(path: path, delimiter: delimiter)
-                defer { scanner.release(); source.release() }
-                var atHeader = k == 0  // the header was read already
-                try scanner.scan(&source, from: (starts[k], firstLine), isLast: k == count - 1, onRow: { row in
-                    if atHeader { atHeader = false; return }
-                    try batches[k].add(row)
-                    // The first chunk speaks for all: they run side by side at about the same pace.
-                    if k == 0 {
-                        progress.update(file: path, rows: batches[k].rowsRead * count,
-                                        position: min(size, row.offset * count), total: size)
-                    }
-                }, onProblem: { try batches[k].addMalformed($0) })
-                return k == count - 1 || scanner.endedBetweenRecords
+        // Each thread takes the next chunk not yet taken; rows and bytes read are added up
+        // for the progress line, which the first thread draws.
+        let nextToRead = Atomic<Int>(0)
+        let rowsRead = Atomic<Int>(0), bytesRead = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            while case let k = nextToRead.add(1, ordering: .relaxed).oldValue, k < count {
+                outcomes[k] = Result {
+                    var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
+                    var scanner = CSVScanner(path: path, delimiter: delimiter)
+                    defer { scanner.release(); source.release() }
+                    var atHeader = k == 0  // the header was read already
+                    var counted = (rows: 0, offset: starts[k])
+                    try scanner.scan(&source, from: (starts[k], firstLines[k]), isLast: k == count - 1, onRow: { row in
+                        if atHeader { atHeader = false; return }
+                        try batches[k].add(row)
+                        if batches[k].rowsRead & 4095 == 0 {
+                            let rows = rowsRead.add(batches[k].rowsRead - counted.rows, ordering: .relaxed).newValue
+                            let bytes = bytesRead.add(row.offset - counted.offset, ordering: .relaxed).newValue
+                            counted = (batches[k].rowsRead, row.offset)
+                            if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
+                        }
+                    }, onProblem: { try batches[k].addMalformed($0) })
+                    rowsRead.add(batches[k].rowsRead - counted.rows, ordering: .relaxed)
+                    bytesRead.add(ends[k] - counted.offset, ordering: .relaxed)
+                    // What waits for the chunks before it goes to disk, not memory.
+                    try batches[k].releaseMemory()
+                    return k == count - 1 || scanner.endedBetweenRecords
+                }
             }
         }
         for outcome in outcomes {

@@ -37,6 +37,9 @@ struct ProblemLog {
         for p in problems { try append(p, fileNumber: fileNumber) }
     }
 
+    /// Writes the problems held in memory to disk and gives the memory back.
+    mutating func releaseMemory() throws { try sorter.releaseMemory() }
+
     /// Marks the row at `ordinal` as replaced (see `replacedRows`).
     mutating func replace(row ordinal: Int64) { replacedRows.insert(ordinal) }
 

@@ -115,6 +115,14 @@ struct RowBatch {
         }
     }
 
+    /// Moves what the batch holds in memory for later (sorts, duplicate records, problems)
+    /// to disk: a chunk read in parallel waits there until the chunks before it are done.
+    mutating func releaseMemory() throws {
+        try collector.releaseMemory()
+        try duplicates?.releaseMemory()
+        try problems.releaseMemory()
+    }
+
     /// Adds what `other` found in the chunk that follows this one.
     mutating func absorb(_ other: RowBatch) throws {
         try collector.absorb(other.collector)

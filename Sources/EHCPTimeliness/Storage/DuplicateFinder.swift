@@ -78,6 +78,12 @@ struct DuplicateFinder: Sendable {
         pending[bucket].removeAll(keepingCapacity: true)
     }
 
+    /// Writes the records held in memory to disk and gives the memory back.
+    mutating func releaseMemory() throws {
+        for b in 0..<Self.bucketCount where !pending[b].isEmpty { try writeBlock(b) }
+        pending = Array(repeating: [], count: Self.bucketCount)
+    }
+
     /// Takes over `other`'s records.
     mutating func absorb(_ other: DuplicateFinder) throws {
         blocks += other.blocks

@@ -115,6 +115,14 @@ struct ExternalSorter: Sendable {
         }
     }
 
+    /// Writes what is in memory to disk as a run and gives the memory back: for a sorter
+    /// that waits (a chunk read before others have finished).
+    mutating func releaseMemory() throws {
+        try spillArena()
+        arena = []
+        index = []
+    }
+
     // MARK: - Runs
 
     private var spillBufferSize: Int { min(1 << 20, max(4096, memoryBudget / 8)) }
