@@ -157,12 +157,30 @@ public struct DateParser: Sendable {
         let outcome: Outcome
         switch mode {
         case .automatic:
+            if let day = Self.isoDay(bytes) { return .success(day) }
             outcome = Scan.automatic(bytes)
         case .pinned(let formats):
             outcome = Scan.pinned(formats, bytes)
         }
         if case .day(let day) = outcome { return .success(day) }
         return .failure(Self.error(outcome, bytes))
+    }
+
+    /// A valid `yyyy-mm-dd` of 1950–2099, the usual cell, read without the general scan
+    /// (which then reads every other cell, and says why a bad one is bad).
+    @inline(__always)
+    static func isoDay(_ p: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard p.count == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+        func digit(_ i: Int) -> Int { Int(p[i]) &- 48 }
+        let d0 = digit(0), d1 = digit(1), d2 = digit(2), d3 = digit(3), m0 = digit(5), m1 = digit(6), a0 = digit(8), a1 = digit(9)
+        guard UInt(d0) < 10, UInt(d1) < 10, UInt(d2) < 10, UInt(d3) < 10, UInt(m0) < 10, UInt(m1) < 10,
+              UInt(a0) < 10, UInt(a1) < 10 else { return nil }
+        let year = d0 * 1000 + d1 * 100 + d2 * 10 + d3, month = m0 * 10 + m1, day = a0 * 10 + a1
+        guard (MonthStarts.firstYear..<MonthStarts.endYear).contains(year), (1...12).contains(month), day >= 1 else { return nil }
+        let i = (year - MonthStarts.firstYear) * 12 + month - 1
+        let start = MonthStarts.days[i]
+        guard day <= Int(MonthStarts.days[i + 1] - start) else { return nil }
+        return Day(number: start + Int32(day - 1))
     }
 
     public func parse(_ text: String) -> Result<Day, DateParseError> {
@@ -578,5 +596,14 @@ enum Scan {
         guard i == p.count else { return .unrecognised }
         if twoDigitYear { return .twoDigitYear }
         return date(year, month, day)
+    }
+}
+
+/// The day number of the first of every month of 1950–2099 (and of January 2100), for
+/// `DateParser.isoDay`.
+private enum MonthStarts {
+    static let firstYear = 1950, endYear = 2100
+    static let days: [Int32] = (0...((endYear - firstYear) * 12)).map { i in
+        Int32(Day.daysFromCivil(firstYear + i / 12, i % 12 + 1, 1))
     }
 }
