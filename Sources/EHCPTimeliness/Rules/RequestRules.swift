@@ -18,7 +18,14 @@ public enum RequestRules {
     /// Evaluates `decision-to-assess-6w`, `no-plan-decision-16w` and `final-plan-20w`.
     public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day) -> RuleOutcome {
         var out = RuleOutcome()
-        out.results.reserveCapacity(2)  // one allocation, not one per result
+        evaluate(r, sequence: sequence, asAt: asAt, into: &out)
+        return out
+    }
+
+    /// The same, into `out` (emptied first): a reader of millions of rows reuses one.
+    static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day, into out: inout RuleOutcome) {
+        out.results.removeAll(keepingCapacity: true)
+        out.warnings.removeAll(keepingCapacity: true)
         let withdrawn = r.withdrawnDate != nil
 
         // 6 weeks: every request, except a withdrawn one that never got a decision (reg 5(1)).
@@ -27,7 +34,7 @@ public enum RequestRules {
                 reading: r.decisionException, field: "decision_exception_reason", sequence: sequence, asAt: asAt, to: &out)
         }
         // Withdrawn requests leave the 16- and 20-week measures.
-        guard !withdrawn else { return out }
+        guard !withdrawn else { return }
         if r.planDecision == .noPlan {
             add(.noPlanDecision16w, r, days: 112, completed: r.planDecisionDate,
                 reading: r.exception, field: "exception_reason", sequence: sequence, asAt: asAt, to: &out)
@@ -35,7 +42,6 @@ public enum RequestRules {
             add(.finalPlan20w, r, days: 140, completed: r.finalPlanDate,
                 reading: r.exception, field: "exception_reason", sequence: sequence, asAt: asAt, to: &out)
         }
-        return out
     }
 
     private static func add(_ measure: MeasureID, _ r: RequestRecord, days: Int, completed: Day?,

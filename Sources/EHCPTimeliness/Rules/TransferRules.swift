@@ -26,12 +26,19 @@ public enum TransferRules {
     }
 
     public static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day) -> RuleOutcome {
-        let due = due(t.type, transferDate: t.transferDate, reading: reading)
         var out = RuleOutcome()
+        evaluate(t, reading: reading, sequence: sequence, asAt: asAt, into: &out)
+        return out
+    }
+
+    /// The same, into `out` (emptied first).
+    static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day, into out: inout RuleOutcome) {
+        out.results.removeAll(keepingCapacity: true)
+        out.warnings.removeAll(keepingCapacity: true)
+        let due = due(t.type, transferDate: t.transferDate, reading: reading)
         out.results.append(CaseResult(
             measure: .phaseTransfer, caseID: t.caseID, line: t.line, sequence: sequence, start: nil, due: due,
             completed: t.amendedPlanDate, status: Deadline.status(due: due, completed: t.amendedPlanDate, asAt: asAt),
             exception: nil, dimensions: t.cohort.values(on: due), team: t.cohort.team, caseworker: t.cohort.caseworker))
-        return out
     }
 }

@@ -23,6 +23,8 @@ struct RowBatch {
     var analysed = 0
     var rejected = 0
     private var key: [UInt8] = []
+    /// The last row's rule outcome, kept for its buffers.
+    private var outcome = RuleOutcome()
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
     init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
@@ -40,7 +42,11 @@ struct RowBatch {
     mutating func add(_ row: CSVRow) throws {
         rowsRead += 1
         var reader = RowReader(context: context, row: row)
-        if let (outcome, identity) = judge(&reader), try note(identity, row: row, reader: &reader) {
+        // The reused outcome is taken out of `self` while `judge` and the collector run.
+        var outcome = RuleOutcome()
+        swap(&outcome, &self.outcome)
+        defer { swap(&outcome, &self.outcome) }
+        if let identity = judge(&reader, into: &outcome), try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
             // By index: the results are lent to the collector, not copied out one by one.
@@ -66,15 +72,18 @@ struct RowBatch {
     }
 
     /// Maps and evaluates one row; nil when the row is rejected (its problems say why).
-    private func judge(_ reader: inout RowReader) -> (RuleOutcome, Identity)? {
+    /// The outcome goes into `outcome`, reused from row to row.
+    private func judge(_ reader: inout RowReader, into outcome: inout RuleOutcome) -> Identity? {
         switch kind {
         case .requests:
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
-            return (RequestRules.evaluate(record, sequence: reader.row.line, asAt: options.asAt), Identity(caseID: record.caseID))
+            RequestRules.evaluate(record, sequence: reader.row.line, asAt: options.asAt, into: &outcome)
+            return Identity(caseID: record.caseID)
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
-            return (TransferRules.evaluate(record, reading: options.transferDeadline, sequence: reader.row.line, asAt: options.asAt),
-                    Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)))
+            TransferRules.evaluate(record, reading: options.transferDeadline, sequence: reader.row.line, asAt: options.asAt,
+                                   into: &outcome)
+            return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         }
@@ -151,7 +160,8 @@ struct RowBatch {
             try reread(order.map { (line: rowLine(ordinal: candidates[$0].ordinal), offset: Int(candidates[$0].extra)) }) { row in
                 defer { next += 1 }
                 var reader = RowReader(context: context, row: row)
-                guard next < order.count, let (_, identity) = judge(&reader) else { return }
+                var outcome = RuleOutcome()
+                guard next < order.count, let identity = judge(&reader, into: &outcome) else { return }
                 var key: [UInt8] = []
                 Self.appendKey(of: identity, to: &key)
                 keys[order[next]] = key
@@ -164,7 +174,8 @@ struct RowBatch {
         for f in found { problems.replace(row: f.ordinal) }
         try reread(lines) { row in
             var reader = RowReader(context: context, row: row)
-            guard let (outcome, identity) = judge(&reader) else { return }  // it was valid when first read
+            var outcome = RuleOutcome()
+            guard let identity = judge(&reader, into: &outcome) else { return }  // it was valid when first read
             for r in outcome.results { collector.takeBack(r, ordinal: ordinal(line: row.line)) }
             reject(identity, &reader)
             for p in reader.problems { try problems.append(p, fileNumber: fileNumber, replacement: true) }
