@@ -153,9 +153,9 @@ struct CaseCollector {
         }
     }
 
-    private static let measureNames = MeasureID.allCases.map { Array($0.rawValue.utf8) }
-    private static let statusNames = CaseStatus.allCases.map { Array($0.rawValue.utf8) }
-    private static let exceptionNames = ExceptionCode.allCases.map { Array($0.rawValue.utf8) }
+    private static let measureNames = NameBytes(MeasureID.allCases.map(\.rawValue))
+    private static let statusNames = NameBytes(CaseStatus.allCases.map(\.rawValue))
+    private static let exceptionNames = NameBytes(ExceptionCode.allCases.map(\.rawValue))
 
     private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> [UInt8] {
         let n = Int(cohort)
@@ -313,4 +313,21 @@ enum ActionEntry {
                            exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)], dimensions: dimensions,
                            team: team, caseworker: caseworker), ordinal)
     }
+}
+
+/// Codes as UTF-8 bytes in memory made once and never freed: reading one for every row
+/// then costs no reference counting, as reading an array of arrays would.
+struct NameBytes: @unchecked Sendable {
+    private let names: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
+
+    init(_ texts: [String]) {
+        names = .allocate(capacity: texts.count)
+        for (i, text) in texts.enumerated() {
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+            _ = bytes.initialize(from: text.utf8)
+            (names + i).initialize(to: UnsafeBufferPointer(bytes))
+        }
+    }
+
+    subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[i] }
 }
