@@ -123,6 +123,9 @@ struct CaseCollector {
     /// row, which `appendCaseRow` formats through `CSVWriter`.
     private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to spill: SpillFile) throws -> Bool {
         guard summary.unit == .month else { return false }
+        // Plain values for the closures below, which would otherwise copy the whole result.
+        let measure = c.measure.order, line = c.line, start = c.start, due = c.due, completed = c.completed
+        let status = c.status.order, exception = c.exception?.order, period = c.periodDate, end = c.completed ?? asAt
         var caseID = c.caseID
         return try caseID.withUTF8 { id in
             guard CSVWriter.isPlainCell(id) else { return false }
@@ -130,20 +133,19 @@ struct CaseCollector {
             let maximum = 12 + 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
             return try spill.append(reserving: maximum) { memory in
                 var w = RawCSVWriter(memory + 12, capacity: maximum - 12)
-                let end = c.completed ?? asAt
-                w.bytes(Self.measureNames[c.measure.order]); w.comma()
+                w.bytes(Self.measureNames[measure]); w.comma()
                 w.bytes(id); w.comma()
-                w.int(c.line); w.comma()
-                w.day(c.start); w.comma()
-                w.day(c.due); w.comma()
-                w.day(c.completed); w.comma()
-                w.bytes(Self.statusNames[c.status.order]); w.comma()
-                if let e = c.exception { w.bytes(Self.exceptionNames[e.order]) }
+                w.int(line); w.comma()
+                w.day(start); w.comma()
+                w.day(due); w.comma()
+                w.day(completed); w.comma()
+                w.bytes(Self.statusNames[status]); w.comma()
+                if let exception { w.bytes(Self.exceptionNames[exception]) }
                 w.comma()
-                if let start = c.start { w.int(end - start) }
+                if let start { w.int(end - start) }
                 w.comma()
-                w.int(end - c.due); w.comma()
-                w.month(of: c.periodDate)
+                w.int(end - due); w.comma()
+                w.month(of: period)
                 if !cells.isEmpty { w.comma(); w.bytes(cells) }
                 w.byte(10)
                 memory.storeBytes(of: UInt32(w.count), as: UInt32.self)
