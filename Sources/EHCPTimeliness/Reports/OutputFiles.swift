@@ -36,8 +36,9 @@ public enum OutputFiles {
     static func writeExceptions(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
+        let asAt = result.options.asAt
         try result.collector.forEachAction { c in
-            w.appendRow(layout.cells(c, asAt: result.options.asAt))
+            layout.append(c, asAt: asAt, to: &w)
             if w.bytes.count >= 1 << 20 {
                 try emit(w.bytes)
                 w.bytes.removeAll(keepingCapacity: true)
@@ -70,6 +71,16 @@ public enum OutputFiles {
             self.extra = extra.map(\.index)
             hasTeam = result.hasTeam
             hasCaseworker = result.hasCaseworker
+        }
+
+        /// The row of `c`, written cell by cell (as `cells` gives them, without the arrays).
+        func append(_ c: CaseResult, asAt: Day, to w: inout CSVWriter) {
+            w.append(c.measure.rawValue); w.append(c.caseID); w.append(c.due as Day?); w.append(c.status.rawValue)
+            w.append((c.completed ?? asAt) - c.due); w.append(c.exception?.rawValue ?? "")
+            if hasTeam { w.append(c.team ?? "") }
+            if hasCaseworker { w.append(c.caseworker ?? "") }
+            for i in extra { w.append(c.dimensions[i]) }
+            w.endRow()
         }
 
         func cells(_ c: CaseResult, asAt: Day) -> [String] {
