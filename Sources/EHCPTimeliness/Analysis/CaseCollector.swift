@@ -171,8 +171,15 @@ struct CaseCollector {
     }
 
     /// cases.csv, header first, in pieces of about 1 MiB.
-    func writeCases(emit: ([UInt8]) throws -> Void) throws {
-        var out = CSVWriter(header: Self.casesHeader(byColumns: byColumns))
+    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
+        try header.withUnsafeBytes { try emit($0) }
+        // Rows are copied into one plain buffer: appending them to an array one by one
+        // cost more than the copying itself (millions of rows).
+        let capacity = 1 << 20
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { out.deallocate() }
+        var used = 0
         // A spill's rows are in ordinal order: walk the sorted skipped ordinals beside them
         // rather than look each row up in a set.
         let skippedInOrder = skipped.sorted()
@@ -187,15 +194,20 @@ struct CaseCollector {
                         while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
                         if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
                     }
-                    out.bytes.append(contentsOf: bytes)
-                    if out.bytes.count >= 1 << 20 {
-                        try emit(out.bytes)
-                        out.bytes.removeAll(keepingCapacity: true)
+                    if used + bytes.count > capacity {
+                        try emit(UnsafeRawBufferPointer(rebasing: out[..<used]))
+                        used = 0
+                    }
+                    if bytes.count > capacity {
+                        try emit(bytes)  // a row longer than the buffer (a huge cell)
+                    } else if let source = bytes.baseAddress, let target = out.baseAddress {
+                        (target + used).copyMemory(from: source, byteCount: bytes.count)
+                        used += bytes.count
                     }
                 }
             }
         }
-        try emit(out.bytes)
+        try emit(UnsafeRawBufferPointer(rebasing: out[..<used]))
     }
 
     /// The index of the first element of `sorted` not below `value`.

@@ -39,8 +39,13 @@ public final class FileSink {
 
     // Untyped `throws`: typed-throws closures crash Swift 6.3's IR generation here.
     public func write(_ bytes: [UInt8]) throws {
-        let failure = bytes.withUnsafeBytes { WriteAll.bytes(fd, $0.baseAddress, $0.count) }
-        if let failure { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if let failure = WriteAll.bytes(fd, bytes.baseAddress, bytes.count) {
+            throw OutputError(path: path, reason: String(cString: strerror(failure)))
+        }
     }
 
     func close() {
