@@ -30,8 +30,8 @@ struct CaseCollector {
     let byColumns: [String]
     private(set) var summary: SummaryAccumulator
     private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
-    /// cases.csv rows per measure, each framed as `FramedRecord`, in input order.
-    private var rows: [[SpillFile]]
+    /// cases.csv rows per measure, this collector's then those of collectors absorbed, in input order.
+    private var rows: [[CaseRows]]
     private var actions: ExternalSorter
     private(set) var actionCount = 0
     /// Ordinals of rows taken back.
@@ -48,7 +48,7 @@ struct CaseCollector {
         self.byColumns = byColumns
         summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count)
         let scratch = options.scratchDirectory
-        rows = try MeasureID.allCases.map { _ in [try SpillFile(directory: scratch, bufferSize: 256 << 10)] }
+        rows = try MeasureID.allCases.map { _ in [try CaseRows(directory: scratch)] }
         actions = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
     }
 
@@ -115,13 +115,13 @@ struct CaseCollector {
         row.append(periodOf: c.periodDate, in: summary.unit)
         if !byColumns.isEmpty { row.appendEscaped(cells) }
         row.endRow()
-        try FramedRecord.append(row.bytes, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
+        try rows[c.measure.order][rows[c.measure.order].count - 1].append(row.bytes, ordinal: ordinal)
     }
 
     /// The usual row, formatted straight into its temporary file's buffer as a framed
     /// record: a case id that needs no quoting, and a month period. False for any other
     /// row, which `appendCaseRow` formats through `CSVWriter`.
-    private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to spill: SpillFile) throws -> Bool {
+    private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to target: CaseRows) throws -> Bool {
         guard summary.unit == .month else { return false }
         // Plain values for the closures below, which would otherwise copy the whole result.
         let measure = c.measure.order, line = c.line, start = c.start, due = c.due, completed = c.completed
@@ -130,9 +130,9 @@ struct CaseCollector {
         return try caseID.withUTF8 { id in
             guard CSVWriter.isPlainCell(id) else { return false }
             // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
-            let maximum = 12 + 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
-            return try spill.append(reserving: maximum) { memory in
-                var w = RawCSVWriter(memory + 12, capacity: maximum - 12)
+            let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
+            let written = try target.data.append(reserving: maximum) { memory in
+                var w = RawCSVWriter(memory, capacity: maximum)
                 w.bytes(Self.measureNames[measure]); w.comma()
                 w.bytes(id); w.comma()
                 w.int(line); w.comma()
@@ -148,10 +148,11 @@ struct CaseCollector {
                 w.month(of: period)
                 if !cells.isEmpty { w.comma(); w.bytes(cells) }
                 w.byte(10)
-                memory.storeBytes(of: UInt32(w.count), as: UInt32.self)
-                memory.storeBytes(of: ordinal, toByteOffset: 4, as: Int64.self)
-                return 12 + w.count
+                return w.count
             }
+            guard let written else { return false }
+            try target.note(ordinal: ordinal, length: written)
+            return true
         }
     }
 
@@ -170,44 +171,50 @@ struct CaseCollector {
         return cohortCells[n]
     }
 
-    /// cases.csv, header first, in pieces of about 1 MiB.
-    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// cases.csv: the header through `emit`, then the rows' bytes, range by range, through
+    /// `copy` (a copy inside the kernel, from the temporary file to the output) or, when it
+    /// returns false, read back and given to `emit`. Rows taken back are left out.
+    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void,
+                    copy: (SpillFile, Range<Int>) throws -> Bool = { _, _ in false }) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
-        // Rows are copied into one plain buffer: appending them to an array one by one
-        // cost more than the copying itself (millions of rows).
-        let capacity = 1 << 20
-        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { out.deallocate() }
-        var used = 0
-        // A spill's rows are in ordinal order: walk the sorted skipped ordinals beside them
-        // rather than look each row up in a set.
-        let skippedInOrder = skipped.sorted()
-        for spills in rows {
-            for spill in spills {
-                var next = 0  // the first skipped ordinal not below the last row's
-                try FramedRecord.forEach(in: spill) { ordinal, bytes in
-                    if !skippedInOrder.isEmpty {
-                        if next > 0, skippedInOrder[next - 1] >= ordinal {
-                            next = Self.lowerBound(of: ordinal, in: skippedInOrder)  // out of order (review rows)
-                        }
-                        while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
-                        if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
-                    }
-                    if used + bytes.count > capacity {
-                        try emit(UnsafeRawBufferPointer(rebasing: out[..<used]))
-                        used = 0
-                    }
-                    if bytes.count > capacity {
-                        try emit(bytes)  // a row longer than the buffer (a huge cell)
-                    } else if let source = bytes.baseAddress, let target = out.baseAddress {
-                        (target + used).copyMemory(from: source, byteCount: bytes.count)
-                        used += bytes.count
-                    }
-                }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        func out(_ spill: SpillFile, _ range: Range<Int>) throws {
+            guard !range.isEmpty, try !copy(spill, range) else { return }
+            var at = range.lowerBound
+            while at < range.upperBound {
+                let n = try spill.read(at: at, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, range.upperBound - at)]))
+                guard n > 0 else { throw StorageError.cannotRead(directory: spill.directory, reason: "the file ended early") }
+                try emit(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+                at += n
             }
         }
-        try emit(UnsafeRawBufferPointer(rebasing: out[..<used]))
+        let skippedInOrder = skipped.sorted()
+        for list in rows {
+            for part in list {
+                try part.data.flush()
+                guard !skippedInOrder.isEmpty else {
+                    try out(part.data, 0..<part.data.byteCount)
+                    continue
+                }
+                // The rows between those taken back go out whole. A part's rows are in
+                // ordinal order (review rows apart): the sorted skipped ordinals are walked beside them.
+                var start = 0, offset = 0, next = 0
+                try part.forEachRow { ordinal, length in
+                    if next > 0, skippedInOrder[next - 1] >= ordinal {
+                        next = Self.lowerBound(of: ordinal, in: skippedInOrder)
+                    }
+                    while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
+                    if next < skippedInOrder.count, skippedInOrder[next] == ordinal {
+                        try out(part.data, start..<offset)
+                        start = offset + length
+                    }
+                    offset += length
+                }
+                try out(part.data, start..<offset)
+            }
+        }
     }
 
     /// The index of the first element of `sorted` not below `value`.
@@ -242,6 +249,45 @@ struct CaseCollector {
             let (entry, ordinal) = ActionEntry.decode(payload)
             if !skipped.isEmpty, skipped.contains(ordinal) { return }
             try body(entry)
+        }
+    }
+}
+
+/// cases.csv rows of one measure from one collector: their bytes back to back, so that
+/// they can be copied to the output whole, and beside them each row's ordinal and length
+/// (12 bytes), to find the rows taken back.
+struct CaseRows {
+    let data: SpillFile
+    private let index: SpillFile
+
+    init(directory: String) throws {
+        data = try SpillFile(directory: directory, bufferSize: 256 << 10)
+        index = try SpillFile(directory: directory, bufferSize: 64 << 10)
+    }
+
+    func append(_ row: [UInt8], ordinal: Int64) throws {
+        try data.append(row)
+        try note(ordinal: ordinal, length: row.count)
+    }
+
+    /// Records a row just written to `data`.
+    func note(ordinal: Int64, length: Int) throws {
+        _ = try index.append(reserving: 12) { memory in
+            memory.storeBytes(of: ordinal, as: Int64.self)
+            memory.storeBytes(of: UInt32(length), toByteOffset: 8, as: UInt32.self)
+            return 12
+        }
+    }
+
+    /// Every row's ordinal and length, in order.
+    func forEachRow(_ body: (Int64, Int) throws -> Void) throws {
+        try index.forEachBlock(blockSize: 12 << 16) { block in
+            var at = 0
+            while at + 12 <= block.count {
+                try body(block.loadUnaligned(fromByteOffset: at, as: Int64.self),
+                         Int(block.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                at += 12
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -77,15 +78,15 @@ final class SpillFile: @unchecked Sendable {
     }
 
     /// Lets `write` put up to `maximum` bytes straight into the buffer (no copy on the
-    /// way) and keeps as many as it says it wrote. False, with nothing written, when
-    /// `maximum` is more than the buffer holds.
-    func append(reserving maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
-        guard maximum <= bufferSize else { return false }
+    /// way) and keeps as many as it says it wrote, which it returns. Nil, with nothing
+    /// written, when `maximum` is more than the buffer holds.
+    func append(reserving maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Int? {
+        guard maximum <= bufferSize else { return nil }
         if buffered + maximum > bufferSize { try flush() }
         let written = try write(buffer + buffered)
         precondition(written >= 0 && written <= maximum, "wrote more than reserved")
         buffered += written
-        return true
+        return written
     }
 
     func append(_ bytes: [UInt8]) throws {
@@ -136,6 +137,23 @@ final class SpillFile: @unchecked Sendable {
             let reason = n == 0 ? "the file ended early" : StorageError.reason(errno)
             throw StorageError.cannotRead(directory: directory, reason: reason)
         }
+    }
+
+    /// Copies `range` of what was appended to the file `out` at its offset, inside the
+    /// kernel. False, having copied nothing, when the system cannot (then read and write).
+    func copy(_ range: Range<Int>, toFileDescriptor out: Int32) throws -> Bool {
+        try flush()
+        var offset = Int64(range.lowerBound)
+        var left = range.count
+        while left > 0 {
+            let n = ehcp_copy_file_range(fd, &offset, out, UInt(left))
+            if n > 0 { left -= n; continue }
+            if n < 0, errno == EINTR { continue }
+            if left == range.count, n < 0, [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP].contains(errno) { return false }
+            let reason = n == 0 ? "the file ended early" : StorageError.reason(errno)
+            throw StorageError.cannotRead(directory: directory, reason: reason)
+        }
+        return true
     }
 
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.
