@@ -171,17 +171,15 @@ struct CaseCollector {
         return cohortCells[n]
     }
 
-    /// cases.csv: the header through `emit`, then the rows' bytes, range by range, through
-    /// `copy` (a copy inside the kernel, from the temporary file to the output) or, when it
-    /// returns false, read back and given to `emit`. Rows taken back are left out.
-    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void,
-                    copy: (SpillFile, Range<Int>) throws -> Bool = { _, _ in false }) throws {
+    /// cases.csv, header first, then the rows' bytes read back range by range (the rows
+    /// between those taken back go out whole), in pieces of at most 1 MiB.
+    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         func out(_ spill: SpillFile, _ range: Range<Int>) throws {
-            guard !range.isEmpty, try !copy(spill, range) else { return }
+            guard !range.isEmpty else { return }
             var at = range.lowerBound
             while at < range.upperBound {
                 let n = try spill.read(at: at, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, range.upperBound - at)]))

@@ -193,9 +193,7 @@ public enum OutputFiles {
     public static func all(_ result: AnalysisResult) -> [OutputEntry] {
         let model = ReportModel(result)
         return [
-            OutputEntry(name: "cases.csv") { sink in
-                try result.collector.writeCases(emit: { try sink.write($0) }, copy: { try sink.copy($1, from: $0) })
-            },
+            OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases { try sink.write($0) } },
             OutputEntry(name: "summary.csv") { sink in try sink.write(Array(summary(result).utf8)) },
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },

@@ -48,11 +48,6 @@ public final class FileSink {
         }
     }
 
-    /// Appends `range` of a temporary file, copied inside the kernel; false if it cannot be.
-    func copy(_ range: Range<Int>, from spill: SpillFile) throws -> Bool {
-        try spill.copy(range, toFileDescriptor: fd)
-    }
-
     func close() {
         if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
     }

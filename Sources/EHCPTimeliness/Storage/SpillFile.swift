@@ -1,4 +1,3 @@
-import CShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -137,23 +136,6 @@ final class SpillFile: @unchecked Sendable {
             let reason = n == 0 ? "the file ended early" : StorageError.reason(errno)
             throw StorageError.cannotRead(directory: directory, reason: reason)
         }
-    }
-
-    /// Copies `range` of what was appended to the file `out` at its offset, inside the
-    /// kernel. False, having copied nothing, when the system cannot (then read and write).
-    func copy(_ range: Range<Int>, toFileDescriptor out: Int32) throws -> Bool {
-        try flush()
-        var offset = Int64(range.lowerBound)
-        var left = range.count
-        while left > 0 {
-            let n = ehcp_copy_file_range(fd, &offset, out, UInt(left))
-            if n > 0 { left -= n; continue }
-            if n < 0, errno == EINTR { continue }
-            if left == range.count, n < 0, [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP].contains(errno) { return false }
-            let reason = n == 0 ? "the file ended early" : StorageError.reason(errno)
-            throw StorageError.cannotRead(directory: directory, reason: reason)
-        }
-        return true
     }
 
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.
