@@ -164,7 +164,7 @@ struct Analyse: ParsableCommand {
         options.showProgress = isatty(2) != 0
         do {
             let result = try Analysis.run(options)
-            try OutputFolder.write(OutputFiles.all(result), to: out)
+            try OutputFolder.write(OutputFiles.all(result, once: true), to: out)
             FileHandleOut.stderr(ConsoleSummary.rejections(result))
             print(ConsoleSummary.text(result, outputFolder: out), terminator: "")
         } catch {

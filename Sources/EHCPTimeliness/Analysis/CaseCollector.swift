@@ -173,7 +173,10 @@ struct CaseCollector {
 
     /// cases.csv, header first, then the rows' bytes read back range by range (the rows
     /// between those taken back go out whole), in pieces of at most 1 MiB.
-    func writeCases(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// With `discarding`, each temporary file is emptied once copied (the rows cannot be
+    /// written again): the command line writes once, and a 10-million-row run's gigabytes
+    /// of temporary rows then leave the page cache as the output fills it.
+    func writeCases(discarding: Bool = false, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -192,6 +195,7 @@ struct CaseCollector {
         for list in rows {
             for part in list {
                 try part.data.flush()
+                defer { if discarding { try? part.discard() } }
                 guard !skippedInOrder.isEmpty else {
                     try out(part.data, 0..<part.data.byteCount)
                     continue
@@ -266,6 +270,12 @@ struct CaseRows {
     func append(_ row: [UInt8], ordinal: Int64) throws {
         try data.append(row)
         try note(ordinal: ordinal, length: row.count)
+    }
+
+    /// Empties both files (see `SpillFile.discard`).
+    func discard() throws {
+        try data.discard()
+        try index.discard()
     }
 
     /// Records a row just written to `data`.

@@ -189,11 +189,13 @@ public enum OutputFiles {
 
     private static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
-    /// Every file of the contract, by name.
-    public static func all(_ result: AnalysisResult) -> [OutputEntry] {
+    /// Every file of the contract, by name. With `once`, the cases' temporary files are
+    /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
+    /// then be written only once, as the command line does.
+    public static func all(_ result: AnalysisResult, once: Bool = false) -> [OutputEntry] {
         let model = ReportModel(result)
         return [
-            OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases { try sink.write($0) } },
+            OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases(discarding: once) { try sink.write($0) } },
             OutputEntry(name: "summary.csv") { sink in try sink.write(Array(summary(result).utf8)) },
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },

@@ -138,6 +138,14 @@ final class SpillFile: @unchecked Sendable {
         }
     }
 
+    /// Empties the file: its pages go back to the system at once (a file of gigabytes,
+    /// read for the last time, need not wait for the process to end, nor be written to disk).
+    func discard() throws {
+        buffered = 0
+        bytesOnDisk = 0
+        guard ftruncate(fd, 0) == 0 else { throw StorageError.cannotWrite(directory: directory, reason: StorageError.reason(errno)) }
+    }
+
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.
     func flush() throws {
         try writeOut(buffer, buffered)
