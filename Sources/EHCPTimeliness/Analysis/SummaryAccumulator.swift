@@ -213,12 +213,17 @@ struct DayHistogram: Sendable, Equatable {
 struct CohortTable: Sendable, Equatable {
     private(set) var values: [[String]] = []
     private var numbers: [[String]: Int32] = [:]
-    /// The cohort asked for last: a row's results share one, and neighbouring rows often
-    /// do, so comparing with it usually saves hashing every value.
-    private var last: (values: [String], number: Int32)?
+    /// The cohorts asked for lately, most recent first: a row's results share one, and
+    /// extracts mostly have a handful of teams, so comparing with these usually saves
+    /// hashing every value.
+    private var recent: [(values: [String], number: Int32)] = []
+    private static let recentLimit = 8
 
     mutating func number(of cohort: [String]) -> Int32 {
-        if let last, last.values == cohort { return last.number }
+        for i in recent.indices where recent[i].values == cohort {
+            if i > 0 { recent.swapAt(i, i - 1) }  // the often asked move forward
+            return recent[i > 0 ? i - 1 : 0].number
+        }
         let n: Int32
         if let known = numbers[cohort] {
             n = known
@@ -227,7 +232,8 @@ struct CohortTable: Sendable, Equatable {
             numbers[cohort] = n
             values.append(cohort)
         }
-        last = (cohort, n)
+        if recent.count == Self.recentLimit { recent.removeLast() }
+        recent.insert((cohort, n), at: 0)
         return n
     }
 
