@@ -24,6 +24,9 @@ VENV = DATA / "venv"
 AS_AT = "2025-10-31"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALE_ROWS = int(os.environ.get("BENCH_SCALE_ROWS", "10000000"))
+REVIEW_PLANS = 390_000          # about 1,000,000 review rows
+REVIEW_PLANS_LARGE = 1_000_000  # about 2,600,000 review rows
+REVIEW_BOUND_MB = 64
 
 
 def sh(args, **kw):
@@ -88,7 +91,7 @@ def main():
 
     print("generating extracts with the tool's own generator …")
     one = DATA / "1m"
-    generate(one, 1_000_000, plans=390_000)  # about 1,000,000 review rows
+    generate(one, 1_000_000, plans=REVIEW_PLANS)  # about 1,000,000 review rows
     tmp = DATA / "tmp"
     tmp.mkdir(exist_ok=True)
     requests = one / "requests.csv"
@@ -103,6 +106,12 @@ def main():
                                          requests, AS_AT, tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"])
     results["tool_reviews"] = measure("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews,
                                       "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"])
+    # The same with 2.5 times the plans: the bound is a total, whatever the number of plans.
+    more = DATA / "reviews-1m-plans"
+    generate(more, 0, plans=REVIEW_PLANS_LARGE)
+    results["tool_reviews_large"] = measure(f"ehcp-timeliness reviews {REVIEW_PLANS_LARGE // 1000:,}k plans",
+                                            [TOOL, "analyse", "--reviews", more / "reviews.csv", "--as-at", AS_AT,
+                                             "--by", "team", "--out", tmp / "tool-reviews-large"], runs=min(RUNS, 3))
     if SCALE_ROWS:
         big = DATA / "10m"
         generate(big, SCALE_ROWS)
@@ -127,13 +136,22 @@ def main():
         targets.append((f"{SCALE_ROWS // 1_000_000}M rows ≤ 11 × the 1M time", scale <= 11, f"{scale:.2f}×"))
         targets.append(("memory does not grow 1M → 10M", b["peak_mb"] <= t["peak_mb"] * 1.1 + 4, f"{t['peak_mb']:.1f} → {b['peak_mb']:.1f} MB"))
 
-    # Reviews are held per plan until the file is read: the figure to state.
-    plans = 390_000
-    ratios["reviews_peak_bytes_per_plan"] = results["tool_reviews"]["peak_mb"] * 1024 * 1024 / plans
-    targets.append(("reviews: peak bytes per plan (390,000 plans), stated not judged", True,
-                    f"{ratios['reviews_peak_bytes_per_plan']:.0f} B"))
+    # Reviews: plans are gathered through external sorts, so the stated bound is a total,
+    # REVIEW_BOUND_MB whatever the number of plans (168 bytes a plan at 390,000 plans, less
+    # per plan as plans grow), judged at 390,000 and at 1,000,000 plans.
+    small, large = results["tool_reviews"], results["tool_reviews_large"]
+    ratios["reviews_peak_bytes_per_plan"] = small["peak_mb"] * 1024 * 1024 / REVIEW_PLANS
+    ratios["reviews_peak_bytes_per_plan_large"] = large["peak_mb"] * 1024 * 1024 / REVIEW_PLANS_LARGE
+    bound = REVIEW_BOUND_MB * 1024 * 1024 / REVIEW_PLANS
+    targets.append((f"reviews: peak ≤ {REVIEW_BOUND_MB} MB whatever the plans (≤ {bound:.0f} B a plan at 390,000)",
+                    small["peak_mb"] <= REVIEW_BOUND_MB and large["peak_mb"] <= REVIEW_BOUND_MB,
+                    f"{small['peak_mb']:.1f} MB ({ratios['reviews_peak_bytes_per_plan']:.0f} B a plan); "
+                    f"{large['peak_mb']:.1f} MB at {REVIEW_PLANS_LARGE:,} plans "
+                    f"({ratios['reviews_peak_bytes_per_plan_large']:.0f} B a plan)"))
 
-    report = {"machine": machine(), "as_at": AS_AT, "rows": {"requests_1m": rows(requests), "reviews_1m": rows(reviews)},
+    report = {"machine": machine(), "as_at": AS_AT,
+              "rows": {"requests_1m": rows(requests), "reviews_1m": rows(reviews),
+                       "reviews_large": rows(more / "reviews.csv")},
               "results": results, "ratios": ratios, "targets": [{"target": n, "met": m, "value": v} for n, m, v in targets]}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
