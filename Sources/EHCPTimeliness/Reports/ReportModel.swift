@@ -395,7 +395,7 @@ struct ProblemCounts: Sendable {
     private(set) var kinds: [DataQualityReport.Kind] = []
     /// Severity, column and text as bytes: hashing a String with "…" in it would
     /// normalise it to NFC first.
-    private var index: [[UInt8]: Int] = [:]
+    private var index: [ByteKey: Int] = [:]
 
     mutating func add(_ p: DataQualityProblem) {
         let isError = p.severity == .error
@@ -405,8 +405,8 @@ struct ProblemCounts: Sendable {
         let text = DataQualityReport.generalise(p)
         var key = Array(p.severity.rawValue.utf8)
         key.append(0x1F); key.append(contentsOf: p.column.utf8); key.append(0x1F); key.append(contentsOf: text.utf8)
-        if let i = index[key] { kinds[i].count += 1; return }
-        index[key] = kinds.count
+        if let i = index[ByteKey(key)] { kinds[i].count += 1; return }
+        index[ByteKey(key)] = kinds.count
         kinds.append(DataQualityReport.Kind(severity: p.severity, column: p.column, description: text, count: 1,
                                             exampleFile: p.file, exampleLine: p.line))
     }

@@ -43,3 +43,15 @@ struct ByteReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
     }
 }
+
+/// Bytes as a dictionary key, hashed in one pass over the buffer (an array of bytes as
+/// `Hashable` would feed the hasher one byte at a time).
+struct ByteKey: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
