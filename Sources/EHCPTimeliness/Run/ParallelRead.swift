@@ -108,7 +108,7 @@ enum ParallelRead {
         }
         for (line, offset) in rows {
             var source = FileRangeSource(fileDescriptor: reader.fileDescriptor, path: reader.path, start: offset, end: size,
-                                         checkUTF8: false, chunkSize: 16 << 10)
+                                         checkUTF8: false, chunkSize: 2 << 10)  // a row or two: rows read again are few and scattered
             var scanner = CSVScanner(path: reader.path, delimiter: reader.delimiter)
             defer { scanner.release(); source.release() }
             do {
