@@ -102,8 +102,7 @@ struct CaseCollector {
         if try appendPlainCaseRow(c, cells: cells, ordinal: ordinal, to: spills[spills.count - 1]) { return }
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
-        row.append(c.measure.rawValue)
-        row.append(c.caseID)
+        row.append(c.caseID)  // the measure, the first cell, is put back when written
         row.append(c.line)
         row.append(c.start)
         row.append(c.due)
@@ -124,7 +123,7 @@ struct CaseCollector {
     private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to target: CaseRows) throws -> Bool {
         guard summary.unit == .month else { return false }
         // Plain values for the closures below, which would otherwise copy the whole result.
-        let measure = c.measure.order, line = c.line, start = c.start, due = c.due, completed = c.completed
+        let line = c.line, start = c.start, due = c.due, completed = c.completed
         let status = c.status.order, exception = c.exception?.order, period = c.periodDate, end = c.completed ?? asAt
         var caseID = c.caseID
         return try caseID.withUTF8 { id in
@@ -133,7 +132,6 @@ struct CaseCollector {
             let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
             let written = try target.data.append(reserving: maximum) { memory in
                 var w = RawCSVWriter(memory, capacity: maximum)
-                w.bytes(Self.measureNames[measure]); w.comma()
                 w.bytes(id); w.comma()
                 w.int(line); w.comma()
                 w.day(start); w.comma()
@@ -156,7 +154,6 @@ struct CaseCollector {
         }
     }
 
-    private static let measureNames = NameBytes(MeasureID.allCases.map(\.rawValue))
     private static let statusNames = NameBytes(CaseStatus.allCases.map(\.rawValue))
     private static let exceptionNames = NameBytes(ExceptionCode.allCases.map(\.rawValue))
 
@@ -176,47 +173,38 @@ struct CaseCollector {
     /// With `discarding`, each temporary file is emptied once copied (the rows cannot be
     /// written again): the command line writes once, and a 10-million-row run's gigabytes
     /// of temporary rows then leave the page cache as the output fills it.
-    func writeCases(discarding: Bool = false, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func writeCases(discarding: Bool = false, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        func out(_ spill: SpillFile, _ range: Range<Int>) throws {
-            guard !range.isEmpty else { return }
-            var at = range.lowerBound
-            while at < range.upperBound {
-                let n = try spill.read(at: at, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, range.upperBound - at)]))
-                guard n > 0 else { throw StorageError.cannotRead(directory: spill.directory, reason: "the file ended early") }
-                try emit(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-                at += n
-            }
-        }
+        var out = OutputBuffer(capacity: 1 << 20, emit: emit)
+        defer { out.deallocate() }
         let skippedInOrder = skipped.sorted()
-        for list in rows {
+        for (measure, list) in rows.enumerated() {
+            // The rows were kept without their first cell, the measure, which goes back here.
+            var prefix = Array(MeasureID.allCases[measure].rawValue.utf8)
+            prefix.append(UInt8(ascii: ","))
             for part in list {
-                try part.data.flush()
                 defer { if discarding { try? part.discard() } }
-                guard !skippedInOrder.isEmpty else {
-                    try out(part.data, 0..<part.data.byteCount)
-                    continue
-                }
-                // The rows between those taken back go out whole. A part's rows are in
-                // ordinal order (review rows apart): the sorted skipped ordinals are walked beside them.
-                var start = 0, offset = 0, next = 0
+                var data = try SpillReader(part.data)
+                defer { data.deallocate() }
+                // A part's rows are in ordinal order (review rows apart): the sorted skipped
+                // ordinals are walked beside them rather than looked up.
+                var next = 0
                 try part.forEachRow { ordinal, length in
-                    if next > 0, skippedInOrder[next - 1] >= ordinal {
-                        next = Self.lowerBound(of: ordinal, in: skippedInOrder)
+                    let row = try data.next(length)
+                    if !skippedInOrder.isEmpty {
+                        if next > 0, skippedInOrder[next - 1] >= ordinal {
+                            next = Self.lowerBound(of: ordinal, in: skippedInOrder)
+                        }
+                        while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
+                        if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
                     }
-                    while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
-                    if next < skippedInOrder.count, skippedInOrder[next] == ordinal {
-                        try out(part.data, start..<offset)
-                        start = offset + length
-                    }
-                    offset += length
+                    try prefix.withUnsafeBytes { try out.append($0) }
+                    try out.append(row)
                 }
-                try out(part.data, start..<offset)
             }
         }
+        try out.flush()
     }
 
     /// The index of the first element of `sorted` not below `value`.
@@ -255,9 +243,9 @@ struct CaseCollector {
     }
 }
 
-/// cases.csv rows of one measure from one collector: their bytes back to back, so that
-/// they can be copied to the output whole, and beside them each row's ordinal and length
-/// (12 bytes), to find the rows taken back.
+/// cases.csv rows of one measure from one collector: their bytes back to back, without
+/// the first cell (the measure, the same for all: a fifth of a row's bytes that need not
+/// go to disk and back), and beside them each row's ordinal and length (12 bytes).
 struct CaseRows {
     let data: SpillFile
     private let index: SpillFile
@@ -298,6 +286,76 @@ struct CaseRows {
             }
         }
     }
+}
+
+/// Bytes gathered into one plain buffer and handed on when it is full: rows copied one
+/// by one into an array cost more than the copying itself.
+struct OutputBuffer {
+    private let memory: UnsafeMutableRawBufferPointer
+    private var used = 0
+    private let emit: (UnsafeRawBufferPointer) throws -> Void
+
+    init(capacity: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        memory = .allocate(byteCount: capacity, alignment: 16)
+        self.emit = emit
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
+        if used + bytes.count > memory.count { try flush() }
+        guard bytes.count <= memory.count else { return try emit(bytes) }  // a huge row
+        if let source = bytes.baseAddress, let target = memory.baseAddress {
+            (target + used).copyMemory(from: source, byteCount: bytes.count)
+            used += bytes.count
+        }
+    }
+
+    mutating func flush() throws {
+        if used > 0 { try emit(UnsafeRawBufferPointer(rebasing: memory[..<used])) }
+        used = 0
+    }
+
+    func deallocate() { memory.deallocate() }
+}
+
+/// Reads a temporary file from its start, a given number of bytes at a time.
+struct SpillReader {
+    private let spill: SpillFile
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var start = 0, end = 0  // the unread bytes in `buffer`
+    private var position = 0         // the file offset of `buffer[end]`
+
+    init(_ spill: SpillFile) throws {
+        try spill.flush()
+        self.spill = spill
+        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    /// The next `count` bytes, valid until the next call.
+    mutating func next(_ count: Int) throws -> UnsafeRawBufferPointer {
+        if end - start < count {
+            // Keep what is unread at the front, make room, and read more.
+            if count > buffer.count {
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+                buffer.deallocate()
+                buffer = grown
+            } else if start > 0 {
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+            }
+            end -= start
+            start = 0
+            while end < count {
+                let n = try spill.read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+                guard n > 0 else { throw StorageError.cannotRead(directory: spill.directory, reason: "the file ended early") }
+                end += n
+                position += n
+            }
+        }
+        defer { start += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
+    }
+
+    func deallocate() { buffer.deallocate() }
 }
 
 /// A record in a temporary file (a cases.csv row, a data-quality problem): its length
