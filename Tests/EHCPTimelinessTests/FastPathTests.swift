@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import EHCPTimeliness
+
+/// The shortcuts taken for speed give exactly what the general code gives.
+@Suite struct FastPathTests {
+    static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    @Test("a yyyy-mm-dd cell read through the month table is the day the general scan reads, or left to it")
+    func isoShortcutAgreesWithTheGeneralScan() {
+        var rng = SplitMix64(seed: 5)
+        var cells = ["1950-01-01", "2099-12-31", "1949-12-31", "2100-01-01", "2024-02-29", "2025-02-29", "2025-02-31",
+                     "2025-13-01", "2025-00-10", "2025-01-00", "2025-1-06", "2025-01-6", "20250-1-06", "2025/01/06",
+                     "2025-01-06T00:00", "0000-01-01", "2025-0a-01"]
+        for _ in 0..<5000 {
+            let y = 1940 + rng.below(170), m = rng.below(14), d = rng.below(33)
+            cells.append(String(format: "%04d-%02d-%02d", y, m, d))
+        }
+        for cell in cells {
+            Self.withBytes(cell) { bytes in
+                let general: Day? = if case .day(let day) = Scan.automatic(bytes) { day } else { nil }
+                if let fast = DateParser.isoDay(bytes) {
+                    #expect(fast == general, "\(cell)")
+                } else if cell.utf8.count == 10, let y = Int(cell.prefix(4)), (1950..<2100).contains(y) {
+                    // Left to the scan only when the shortcut cannot be sure: then the scan rejects it too.
+                    #expect(general == nil, "\(cell)")
+                }
+                // And the parser as a whole answers as the scan does.
+                if case .success(let day) = DateParser.automatic.parse(bytes) { #expect(day == general, "\(cell)") }
+                else { #expect(general == nil, "\(cell)") }
+            }
+        }
+    }
+
+    @Test("line feeds counted eight bytes at a time match a byte-by-byte count")
+    func lineFeedCountMatchesNaiveCount() {
+        var rng = SplitMix64(seed: 9)
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
+            // Bytes near 10 (and 10 with the high bit, 0x8A) are where a word trick would slip.
+            let bytes = (0..<length).map { _ in [10, 10, 0x8A, 11, 9, 0, 255, 0x0B][rng.below(8)] as UInt8 }
+            let fast = bytes.withUnsafeBufferPointer { LineEnds.lineFeeds($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+            #expect(fast == bytes.filter { $0 == 10 }.count, "length \(length)")
+        }
+    }
+
+    @Test("summary cells found through the index are found again after it grows")
+    func cellIndexFindsEveryKeyAfterGrowing() {
+        var index = CellIndex()
+        let keys = (0..<5000).map { UInt64($0) << 32 | UInt64($0 % 7) }  // alike in their low bits
+        for (i, key) in keys.enumerated() {
+            #expect(index[key] == nil)
+            index.insert(key, position: i)
+        }
+        #expect(index.count == keys.count)
+        for (i, key) in keys.enumerated() { #expect(index[key] == i) }
+        #expect(index[UInt64.max] == nil)
+        var other = CellIndex()
+        for (i, key) in keys.enumerated().reversed() { other.insert(key, position: i) }
+        #expect(index == other)  // the same keys and positions, whatever the order they came in
+    }
+
+    @Test("positions by switch are the positions in allCases")
+    func orderSwitchesMatchAllCases() {
+        for (i, m) in MeasureID.allCases.enumerated() { #expect(m.order == i) }
+        for (i, s) in CaseStatus.allCases.enumerated() { #expect(s.order == i) }
+        for (i, e) in ExceptionCode.allCases.enumerated() { #expect(e.order == i) }
+    }
+
+    @Test("a problem's own values give way to … only where they stand as words, in any script")
+    func generalisingReplacesWholeWordsOnly() {
+        func kind(_ value: String, _ caseID: String, _ text: String) -> String {
+            DataQualityReport.generalise(DataQualityProblem(file: "f", line: 2, caseID: caseID, column: "c", value: value,
+                                                            severity: .warning, problem: text))
+        }
+        #expect(kind("12", "R1", "12 is not 120 nor R12; R1 is 12") == "… is not 120 nor R12; … is …")
+        #expect(kind("été", "", "été and étés and étéx") == "… and étés and étéx")
+        #expect(kind("x", "", "\"x\" and x") == "\"…\" and x")  // quoted somewhere: only where quoted
+        #expect(kind("", "", "due 2025-01-06, not 12025-01-066") == "due …, not 12025-01-066")
+    }
+
+    @Test("a byte that is not UTF-8 is placed at its line and column however far eight-byte steps took the check")
+    func encodingCheckCountsLinesAndColumnsInWords() {
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<200 {
+            let length = rng.below(90)
+            var bytes = (0..<length).map { _ in rng.below(5) == 0 ? UInt8(10) : UInt8(ascii: "a") + UInt8(rng.below(26)) }
+            bytes.append(0xFF)
+            let line = 1 + bytes.filter { $0 == 10 }.count
+            let column = bytes.count - (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0)
+            var filter = EncodingFilter(path: "f.csv", encoding: .utf8)
+            let output = UnsafeMutablePointer<UInt8>.allocate(capacity: EncodingFilter.maxExpansion * (bytes.count + 3))
+            defer { output.deallocate() }
+            do {
+                _ = try bytes.withUnsafeBytes { try filter.filter($0, into: output) }
+                Issue.record("no error for \(bytes)")
+            } catch {
+                #expect("\(error)".contains("line \(line), column \(column)"), "\(error)")
+            }
+        }
+    }
+}
