@@ -33,8 +33,20 @@ def sh(args, **kw):
     return subprocess.run(args, check=True, **kw)
 
 
-def timed(args):
-    """One run under /usr/bin/time: (wall s, cpu s, peak MB)."""
+def timed(args, outputs=()):
+    """One run under /usr/bin/time: (wall s, cpu s, peak MB).
+
+    Untimed first: the run's outputs from the run before are removed and dirty pages
+    are flushed, so every run starts from the same state and no run pays for deleting
+    or writing back the last one's gigabytes.
+    """
+    for path in outputs:
+        path = pathlib.Path(path)
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    os.sync()
     p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + [str(a) for a in args],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
@@ -43,9 +55,9 @@ def timed(args):
     return float(wall), float(user) + float(system), int(kb) / 1024
 
 
-def measure(name, args, runs=RUNS):
-    timed(args)  # warm-up: page cache, first-run effects
-    samples = [timed(args) for _ in range(runs)]
+def measure(name, args, outputs=(), runs=RUNS):
+    timed(args, outputs)  # warm-up: page cache, first-run effects
+    samples = [timed(args, outputs) for _ in range(runs)]
     result = {
         "name": name,
         "runs": runs,
@@ -101,23 +113,26 @@ def main():
     print(f"timing (median of {RUNS} runs after a warm-up) …")
     results = {}
     results["tool_requests"] = measure("ehcp-timeliness requests 1M", [TOOL, "analyse", "--requests", requests,
-                                       "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool"])
+                                       "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool"], [tmp / "tool"])
     results["duckdb_requests"] = measure("duckdb requests 1M", [VENV / "bin/python", ROOT / "Benchmarks/run_duckdb.py",
-                                         requests, AS_AT, tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"])
+                                         requests, AS_AT, tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"],
+                                         [tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"])
     results["tool_reviews"] = measure("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews,
-                                      "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"])
+                                      "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"], [tmp / "tool-reviews"])
     # The same with 2.5 times the plans: the bound is a total, whatever the number of plans.
     more = DATA / "reviews-1m-plans"
     generate(more, 0, plans=REVIEW_PLANS_LARGE)
     results["tool_reviews_large"] = measure(f"ehcp-timeliness reviews {REVIEW_PLANS_LARGE // 1000:,}k plans",
                                             [TOOL, "analyse", "--reviews", more / "reviews.csv", "--as-at", AS_AT,
-                                             "--by", "team", "--out", tmp / "tool-reviews-large"], runs=min(RUNS, 3))
+                                             "--by", "team", "--out", tmp / "tool-reviews-large"],
+                                            [tmp / "tool-reviews-large"], runs=min(RUNS, 3))
     if SCALE_ROWS:
         big = DATA / "10m"
         generate(big, SCALE_ROWS)
         results["tool_requests_10m"] = measure(f"ehcp-timeliness requests {SCALE_ROWS // 1_000_000}M",
                                                [TOOL, "analyse", "--requests", big / "requests.csv", "--as-at", AS_AT,
-                                                "--by", "team", "--out", tmp / "tool-10m"], runs=min(RUNS, 3))
+                                                "--by", "team", "--out", tmp / "tool-10m"],
+                                               [tmp / "tool-10m"], runs=min(RUNS, 3))
 
     t, d = results["tool_requests"], results["duckdb_requests"]
     ratios = {
