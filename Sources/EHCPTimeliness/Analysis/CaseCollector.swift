@@ -15,8 +15,9 @@ enum ScratchSpace {
 /// Everything the outputs need from the case results, gathered as the results stream
 /// past so that memory does not grow with the number of cases:
 /// - summary.csv's counts (`SummaryAccumulator`) and the report's (`MeasureTallies`);
-/// - cases.csv's rows, formatted at once and kept per measure in temporary files, so
-///   that concatenated in catalogue order they are the file's order with no sort;
+/// - cases.csv's rows, formatted at once (all but the measure cell) and kept per measure
+///   in temporary files, so that concatenated in catalogue order they are the file's
+///   order with no sort;
 /// - the action list, kept in an external sort by due date, measure and case id.
 ///
 /// Each result carries an ordinal (file and line of its row). A row found to be a
@@ -117,9 +118,9 @@ struct CaseCollector {
         try rows[c.measure.order][rows[c.measure.order].count - 1].append(row.bytes, ordinal: ordinal)
     }
 
-    /// The usual row, formatted straight into its temporary file's buffer as a framed
-    /// record: a case id that needs no quoting, and a month period. False for any other
-    /// row, which `appendCaseRow` formats through `CSVWriter`.
+    /// The usual row, formatted straight into its temporary file's buffer: a case id
+    /// that needs no quoting, and a month period. False for any other row, which
+    /// `appendCaseRow` formats through `CSVWriter`.
     private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to target: CaseRows) throws -> Bool {
         guard summary.unit == .month else { return false }
         // Plain values for the closures below, which would otherwise copy the whole result.
@@ -285,120 +286,6 @@ struct CaseRows {
                 at += 12
             }
         }
-    }
-}
-
-/// Bytes gathered into one plain buffer and handed on when it is full: rows copied one
-/// by one into an array cost more than the copying itself.
-struct OutputBuffer {
-    private let memory: UnsafeMutableRawBufferPointer
-    private var used = 0
-    private let emit: (UnsafeRawBufferPointer) throws -> Void
-
-    init(capacity: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
-        memory = .allocate(byteCount: capacity, alignment: 16)
-        self.emit = emit
-    }
-
-    mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
-        if used + bytes.count > memory.count { try flush() }
-        guard bytes.count <= memory.count else { return try emit(bytes) }  // a huge row
-        if let source = bytes.baseAddress, let target = memory.baseAddress {
-            (target + used).copyMemory(from: source, byteCount: bytes.count)
-            used += bytes.count
-        }
-    }
-
-    mutating func flush() throws {
-        if used > 0 { try emit(UnsafeRawBufferPointer(rebasing: memory[..<used])) }
-        used = 0
-    }
-
-    func deallocate() { memory.deallocate() }
-}
-
-/// Reads a temporary file from its start, a given number of bytes at a time.
-struct SpillReader {
-    private let spill: SpillFile
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var start = 0, end = 0  // the unread bytes in `buffer`
-    private var position = 0         // the file offset of `buffer[end]`
-
-    init(_ spill: SpillFile) throws {
-        try spill.flush()
-        self.spill = spill
-        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
-    }
-
-    /// The next `count` bytes, valid until the next call.
-    mutating func next(_ count: Int) throws -> UnsafeRawBufferPointer {
-        if end - start < count {
-            // Keep what is unread at the front, make room, and read more.
-            if count > buffer.count {
-                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
-                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-                buffer.deallocate()
-                buffer = grown
-            } else if start > 0 {
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-            }
-            end -= start
-            start = 0
-            while end < count {
-                let n = try spill.read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-                guard n > 0 else { throw StorageError.cannotRead(directory: spill.directory, reason: "the file ended early") }
-                end += n
-                position += n
-            }
-        }
-        defer { start += count }
-        return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
-    }
-
-    func deallocate() { buffer.deallocate() }
-}
-
-/// A record in a temporary file (a cases.csv row, a data-quality problem): its length
-/// (4 bytes), the ordinal of its input row (8 bytes), then its bytes.
-enum FramedRecord {
-    static func append(_ row: [UInt8], ordinal: Int64, to spill: SpillFile) throws {
-        try row.withUnsafeBytes { try append($0, ordinal: ordinal, to: spill) }
-    }
-
-    static func append(_ row: UnsafeRawBufferPointer, ordinal: Int64, to spill: SpillFile) throws {
-        var header: (UInt32, Int64) = (UInt32(row.count), ordinal)
-        try withUnsafeBytes(of: &header.0) { try spill.append($0) }
-        try withUnsafeBytes(of: &header.1) { try spill.append($0) }
-        try spill.append(row)
-    }
-
-    /// Visits every framed row of `spill` in order.
-    static func forEach(in spill: SpillFile, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
-        var carry: [UInt8] = []
-        try spill.forEachBlock { block in
-            // A frame may straddle two blocks: its start waits in `carry`.
-            if carry.isEmpty {
-                let used = try frames(in: block, body)
-                carry = Array(block[used...])
-            } else {
-                carry.append(contentsOf: block)
-                let used = try carry.withUnsafeBytes { try frames(in: $0, body) }
-                carry.removeFirst(used)
-            }
-        }
-    }
-
-    /// Visits the whole frames at the start of `bytes`; returns how many bytes they take.
-    private static func frames(in bytes: UnsafeRawBufferPointer, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        var at = 0
-        while bytes.count - at >= 12 {
-            let length = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-            guard bytes.count - at - 12 >= length else { break }
-            let ordinal = bytes.loadUnaligned(fromByteOffset: at + 4, as: Int64.self)
-            try body(ordinal, UnsafeRawBufferPointer(rebasing: bytes[(at + 12)..<(at + 12 + length)]))
-            at += 12 + length
-        }
-        return at
     }
 }
 
