@@ -36,38 +36,41 @@ enum ParallelRead {
         }
         nonisolated(unsafe) let progress = progress
         let path = reader.path, delimiter = reader.delimiter
-        // Each chunk's first line number: the line ends of every chunk are counted side by
-        // side first (a fast pass), so no chunk waits for another to be parsed.
-        let lineEnds = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
-        _ = lineEnds.initialize(from: repeatElement(0, count: count))
-        defer { lineEnds.deallocate() }
-        nonisolated(unsafe) let counted = lineEnds
-        let nextToCount = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while case let k = nextToCount.add(1, ordering: .relaxed).oldValue, k < count - 1 {
-                outcomes[k] = Result {
-                    counted[k] = try LineEnds.count(fileDescriptor: fd, path: path, range: starts[k]..<ends[k])
-                    return true
+        // Each chunk's first line number. The first chunk starts on line 1 and is parsed at
+        // once; meanwhile another thread counts the line ends of the chunks before the
+        // others (a fast pass, eight bytes at a time). Whichever thread first needs the
+        // counts makes them, under a lock the others wait on, so however the threads are
+        // scheduled (even one after the other) no chunk waits for a count nobody makes.
+        let lineStarts = Mutex<Result<[Int], any Error>?>(nil)
+        @Sendable func firstLine(_ k: Int) throws -> Int {
+            guard k > 0 else { return 1 }
+            return try lineStarts.withLock { made in
+                let result = made ?? Result {
+                    var lines = [1]
+                    for j in 1..<count {
+                        lines.append(lines[j - 1] + (try LineEnds.count(fileDescriptor: fd, path: path, range: starts[j - 1]..<ends[j - 1])))
+                    }
+                    return lines
                 }
+                made = result
+                return try result.get()[k]
             }
         }
-        for k in 0..<(count - 1) {
-            if case .failure(let error) = outcomes[k] { throw error }
-        }
-        let firstLines = (0..<count).map { k in 1 + lineEnds[0..<k].reduce(0, +) }
         // Each thread takes the next chunk not yet taken; rows and bytes read are added up
         // for the progress line, which the first thread draws.
         let nextToRead = Atomic<Int>(0)
         let rowsRead = Atomic<Int>(0), bytesRead = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            if thread == 1 { _ = try? firstLine(1) }  // count while the first chunk is parsed
             while case let k = nextToRead.add(1, ordering: .relaxed).oldValue, k < count {
                 outcomes[k] = Result {
+                    let first = try firstLine(k)
                     var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
                     var scanner = CSVScanner(path: path, delimiter: delimiter)
                     defer { scanner.release(); source.release() }
                     var atHeader = k == 0  // the header was read already
                     var counted = (rows: 0, offset: starts[k])
-                    try scanner.scan(&source, from: (starts[k], firstLines[k]), isLast: k == count - 1, onRow: { row in
+                    try scanner.scan(&source, from: (starts[k], first), isLast: k == count - 1, onRow: { row in
                         if atHeader { atHeader = false; return }
                         try batches[k].add(row)
                         if batches[k].rowsRead & 4095 == 0 {
