@@ -1,7 +1,7 @@
 import Dispatch
 
-/// Work started on another thread now and waited for later: hashing an input file while
-/// the main thread settles its duplicates uses the core that would otherwise sit idle.
+/// Work started on another thread now and waited for later: an input file's SHA-256 is
+/// worked out while the file is read, instead of after it on the run's critical path.
 final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting.
     private var outcome: Result<Value, any Error> = .failure(CancellationError())
