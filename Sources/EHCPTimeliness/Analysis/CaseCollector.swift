@@ -182,8 +182,9 @@ struct CaseCollector {
         let skippedInOrder = skipped.sorted()
         for (measure, list) in rows.enumerated() {
             // The rows were kept without their first cell, the measure, which goes back here.
-            var prefix = Array(MeasureID.allCases[measure].rawValue.utf8)
-            prefix.append(UInt8(ascii: ","))
+            var prefixBytes = Array(MeasureID.allCases[measure].rawValue.utf8)
+            prefixBytes.append(UInt8(ascii: ","))
+            try prefixBytes.withUnsafeBytes { prefix in
             for part in list {
                 defer { if discarding { try? part.discard() } }
                 var data = try SpillReader(part.data)
@@ -200,9 +201,9 @@ struct CaseCollector {
                         while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
                         if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
                     }
-                    try prefix.withUnsafeBytes { try out.append($0) }
-                    try out.append(row)
+                    try out.append(prefix, row)
                 }
+            }
             }
         }
         try out.flush()

@@ -60,6 +60,19 @@ struct OutputBuffer {
         }
     }
 
+    /// Two pieces one after the other (a cell put back before a row).
+    mutating func append(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws {
+        let count = first.count + second.count
+        guard count <= memory.count, let target = memory.baseAddress else {
+            try append(first)
+            return try append(second)
+        }
+        if used + count > memory.count { try flush() }
+        if let a = first.baseAddress { (target + used).copyMemory(from: a, byteCount: first.count) }
+        if let b = second.baseAddress { (target + used + first.count).copyMemory(from: b, byteCount: second.count) }
+        used += count
+    }
+
     mutating func flush() throws {
         if used > 0 { try emit(UnsafeRawBufferPointer(rebasing: memory[..<used])) }
         used = 0
