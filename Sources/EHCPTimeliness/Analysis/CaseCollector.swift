@@ -185,25 +185,25 @@ struct CaseCollector {
             var prefixBytes = Array(MeasureID.allCases[measure].rawValue.utf8)
             prefixBytes.append(UInt8(ascii: ","))
             try prefixBytes.withUnsafeBytes { prefix in
-            for part in list {
-                defer { if discarding { try? part.discard() } }
-                var data = try SpillReader(part.data)
-                defer { data.deallocate() }
-                // A part's rows are in ordinal order (review rows apart): the sorted skipped
-                // ordinals are walked beside them rather than looked up.
-                var next = 0
-                try part.forEachRow { ordinal, length in
-                    let row = try data.next(length)
-                    if !skippedInOrder.isEmpty {
-                        if next > 0, skippedInOrder[next - 1] >= ordinal {
-                            next = Self.lowerBound(of: ordinal, in: skippedInOrder)
+                for part in list {
+                    defer { if discarding { try? part.discard() } }
+                    var data = try SpillReader(part.data)
+                    defer { data.deallocate() }
+                    // A part's rows are in ordinal order (review rows apart): the sorted skipped
+                    // ordinals are walked beside them rather than looked up.
+                    var next = 0
+                    try part.forEachRow { ordinal, length in
+                        let row = try data.next(length)
+                        if !skippedInOrder.isEmpty {
+                            if next > 0, skippedInOrder[next - 1] >= ordinal {
+                                next = Self.lowerBound(of: ordinal, in: skippedInOrder)
+                            }
+                            while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
+                            if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
                         }
-                        while next < skippedInOrder.count, skippedInOrder[next] < ordinal { next += 1 }
-                        if next < skippedInOrder.count, skippedInOrder[next] == ordinal { return }
+                        try out.append(prefix, row)
                     }
-                    try out.append(prefix, row)
                 }
-            }
             }
         }
         try out.flush()
@@ -233,6 +233,15 @@ struct CaseCollector {
         payload.bytes.removeAll(keepingCapacity: true)
         ActionEntry.encode(c, ordinal: ordinal, into: &payload)
         try actions.add(key: key.bytes, payload: payload.bytes)
+    }
+
+    /// The action list's entries as stored (see `ActionEntry`), in order, without those
+    /// taken back: for writers that read the bytes without making a `CaseResult`.
+    func forEachActionEntry(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try actions.forEachSorted { _, payload in
+            if !skipped.isEmpty, skipped.contains(payload.loadUnaligned(as: Int64.self)) { return }
+            try body(payload)
+        }
     }
 
     /// The action list in its order (due date, measure, case id, input order).
@@ -309,6 +318,34 @@ enum ActionEntry {
         w.put(c.caseworker)
         w.put(UInt32(c.dimensions.count))
         for d in c.dimensions { w.put(d) }
+    }
+
+    /// Appends exceptions.csv's row for an entry, reading its texts in place: measure,
+    /// case id, due date, status, days from due, exception, then `team` and `caseworker`
+    /// if asked, then the `--by` values at `extra`.
+    static func appendExceptionsRow(_ bytes: UnsafeRawBufferPointer, asAt: Day, team: Bool, caseworker: Bool,
+                                    extra: [Int], to w: inout CSVWriter) {
+        var r = ByteReader(bytes)
+        func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
+        _ = r.take(Int64.self)
+        let measure = MeasureID.allCases[Int(r.take(UInt8.self))]
+        let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
+        let e = r.take(UInt8.self)
+        _ = r.take(Int64.self); _ = r.take(Int64.self)
+        _ = r.take(Int32.self)
+        let due = Day(number: r.take(Int32.self)), completed = day(r.take(Int32.self))
+        let caseID = r.textBytes(), teamBytes = r.textBytes(), caseworkerBytes = r.textBytes()
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        w.append(measure.rawValue); w.append(cell: caseID ?? empty); w.append(due as Day?); w.append(status.rawValue)
+        w.append((completed ?? asAt) - due)
+        w.append(e == 0xFF ? "" : ExceptionCode.allCases[Int(e)].rawValue)
+        if team { w.append(cell: teamBytes ?? empty) }
+        if caseworker { w.append(cell: caseworkerBytes ?? empty) }
+        if !extra.isEmpty {
+            let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.textBytes() ?? empty }
+            for i in extra { w.append(cell: i < dimensions.count ? dimensions[i] : empty) }
+        }
+        w.endRow()
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {

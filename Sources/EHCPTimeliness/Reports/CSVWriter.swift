@@ -37,6 +37,12 @@ public struct CSVWriter: Sendable {
         cell.withUTF8 { appendCell($0) }
     }
 
+    /// Appends one text cell given as UTF-8 bytes, neutralised and quoted as needed.
+    mutating func append(cell utf8: UnsafeBufferPointer<UInt8>) {
+        separate()
+        appendCell(utf8)
+    }
+
     /// Appends one cell given as UTF-8, neutralised and quoted as needed.
     mutating func appendCell(_ utf8: UnsafeBufferPointer<UInt8>) {
         if Self.isPlainCell(utf8) {

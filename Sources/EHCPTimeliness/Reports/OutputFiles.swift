@@ -37,8 +37,9 @@ public enum OutputFiles {
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
-        try result.collector.forEachAction { c in
-            layout.append(c, asAt: asAt, to: &w)
+        try result.collector.forEachActionEntry { entry in
+            ActionEntry.appendExceptionsRow(entry, asAt: asAt, team: layout.hasTeam, caseworker: layout.hasCaseworker,
+                                            extra: layout.extra, to: &w)
             if w.bytes.count >= 1 << 20 {
                 try emit(w.bytes)
                 w.bytes.removeAll(keepingCapacity: true)
@@ -71,16 +72,6 @@ public enum OutputFiles {
             self.extra = extra.map(\.index)
             hasTeam = result.hasTeam
             hasCaseworker = result.hasCaseworker
-        }
-
-        /// The row of `c`, written cell by cell (as `cells` gives them, without the arrays).
-        func append(_ c: CaseResult, asAt: Day, to w: inout CSVWriter) {
-            w.append(c.measure.rawValue); w.append(c.caseID); w.append(c.due as Day?); w.append(c.status.rawValue)
-            w.append((c.completed ?? asAt) - c.due); w.append(c.exception?.rawValue ?? "")
-            if hasTeam { w.append(c.team ?? "") }
-            if hasCaseworker { w.append(c.caseworker ?? "") }
-            for i in extra { w.append(c.dimensions[i]) }
-            w.endRow()
         }
 
         func cells(_ c: CaseResult, asAt: Day) -> [String] {

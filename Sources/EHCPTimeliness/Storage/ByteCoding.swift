@@ -36,6 +36,15 @@ struct ByteReader {
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
     }
 
+    /// The bytes of a text written by `put(_: String?)`, nil for nil, without making a String.
+    mutating func textBytes() -> UnsafeBufferPointer<UInt8>? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        defer { at += Int(n) }
+        // Bytes are bytes: viewing them as UInt8 needs no binding of typed memory.
+        return UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]).assumingMemoryBound(to: UInt8.self)
+    }
+
     mutating func text() -> String? {
         let n = take(UInt32.self)
         if n == .max { return nil }
