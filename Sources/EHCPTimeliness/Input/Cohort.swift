@@ -80,9 +80,8 @@ extension RowReader {
                 switch context.dates.parse(bytes) {
                 case .success(let d): dob = d
                 case .failure(let f):
-                    problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID,
-                                                       column: context.layout.header[i], value: String(decoding: bytes, as: UTF8.self),
-                                                       severity: .warning, problem: f.description + "; the age band is unknown"))
+                    warning(column: context.layout.header[i], value: String(decoding: bytes, as: UTF8.self),
+                            f.description + "; the age band is unknown")
                 }
             }
         }

@@ -148,16 +148,17 @@ struct RowReader {
     }
 
     mutating func warning(_ field: Field, _ value: String, _ problem: String) {
-        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID,
-                                           column: context.columnNames[field.rawValue], value: value,
-                                           severity: .warning, problem: problem))
+        warning(column: context.columnNames[field.rawValue], value: value, problem)
     }
 
     /// A rule's warning, which names its field as text.
     mutating func warning(_ field: String, _ value: String, _ problem: String) {
-        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID,
-                                           column: context.layout.columnName(field), value: value,
-                                           severity: .warning, problem: problem))
+        warning(column: context.layout.columnName(field), value: value, problem)
+    }
+
+    mutating func warning(column: String, value: String, _ problem: String) {
+        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID, column: column,
+                                           value: value, severity: .warning, problem: problem))
     }
 
     /// Requires `later` to be on or after `earlier` (both known); otherwise an error on `laterField`.
