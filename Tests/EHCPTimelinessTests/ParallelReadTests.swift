@@ -83,7 +83,7 @@ import Testing
         let path = try folder.write("mixed.csv", "a\nb\r\nc\rd\n\re")
         let reader = try CSVReader(path: path)
         let size = try #require(reader.regularFileSize)
-        #expect(try LineEnds.count(fileDescriptor: reader.fileDescriptor, path: path, end: size) == 5)
+        #expect(try LineEnds.count(fileDescriptor: reader.fileDescriptor, path: path, range: 0..<size) == 5)
         var lines: [Int] = []
         try reader.read(onRow: { lines.append($0.line) }, onProblem: { _ in })
         #expect(lines == [1, 2, 3, 4, 6])

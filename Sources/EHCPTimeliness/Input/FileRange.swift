@@ -61,11 +61,6 @@ struct FileRangeSource: CSVBytes {
 /// Counting and finding line ends the way the scanner does (LF, CRLF, lone CR), so a
 /// chunk that starts inside the file knows the line number of its first byte.
 enum LineEnds {
-    /// Line ends in `0..<end` of the file.
-    static func count(fileDescriptor fd: Int32, path: String, end: Int) throws -> Int {
-        try count(fileDescriptor: fd, path: path, range: 0..<end)
-    }
-
     /// Line ends in `range` of the file. A CR at the range's last byte counts as a line
     /// end even if an LF follows it beyond the range: counts of consecutive ranges add up
     /// only when no cut falls between a CR and its LF (cuts are made just after an LF).

@@ -1,10 +1,6 @@
 /// A record in a temporary file (a data-quality problem): its length
 /// (4 bytes), the ordinal of its input row (8 bytes), then its bytes.
 enum FramedRecord {
-    static func append(_ row: [UInt8], ordinal: Int64, to spill: SpillFile) throws {
-        try row.withUnsafeBytes { try append($0, ordinal: ordinal, to: spill) }
-    }
-
     static func append(_ row: UnsafeRawBufferPointer, ordinal: Int64, to spill: SpillFile) throws {
         var header: (UInt32, Int64) = (UInt32(row.count), ordinal)
         try withUnsafeBytes(of: &header.0) { try spill.append($0) }
