@@ -320,32 +320,36 @@ enum ActionEntry {
         for d in c.dimensions { w.put(d) }
     }
 
-    /// Appends exceptions.csv's row for an entry, reading its texts in place: measure,
-    /// case id, due date, status, days from due, exception, then `team` and `caseworker`
-    /// if asked, then the `--by` values at `extra`.
-    static func appendExceptionsRow(_ bytes: UnsafeRawBufferPointer, asAt: Day, team: Bool, caseworker: Bool,
-                                    extra: [Int], to w: inout CSVWriter) {
+    /// What exceptions.csv shows of an entry, its texts read in place: valid only while
+    /// the entry's bytes are (the action list's callback).
+    struct Fields {
+        static var none: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+        var measure: MeasureID
+        var status: CaseStatus
+        var exception: ExceptionCode?
+        var due: Day
+        var completed: Day?
+        var caseID: UnsafeBufferPointer<UInt8>
+        var team: UnsafeBufferPointer<UInt8>
+        var caseworker: UnsafeBufferPointer<UInt8>
+        var dimensions: [UnsafeBufferPointer<UInt8>]
+    }
+
+    static func fields(_ bytes: UnsafeRawBufferPointer) -> Fields {
         var r = ByteReader(bytes)
-        func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
-        _ = r.take(Int64.self)
+        _ = r.take(Int64.self)  // ordinal
         let measure = MeasureID.allCases[Int(r.take(UInt8.self))]
         let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
         let e = r.take(UInt8.self)
-        _ = r.take(Int64.self); _ = r.take(Int64.self)
-        _ = r.take(Int32.self)
-        let due = Day(number: r.take(Int32.self)), completed = day(r.take(Int32.self))
-        let caseID = r.textBytes(), teamBytes = r.textBytes(), caseworkerBytes = r.textBytes()
-        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        w.append(measure.rawValue); w.append(cell: caseID ?? empty); w.append(due as Day?); w.append(status.rawValue)
-        w.append((completed ?? asAt) - due)
-        w.append(e == 0xFF ? "" : ExceptionCode.allCases[Int(e)].rawValue)
-        if team { w.append(cell: teamBytes ?? empty) }
-        if caseworker { w.append(cell: caseworkerBytes ?? empty) }
-        if !extra.isEmpty {
-            let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.textBytes() ?? empty }
-            for i in extra { w.append(cell: i < dimensions.count ? dimensions[i] : empty) }
-        }
-        w.endRow()
+        _ = r.take(Int64.self); _ = r.take(Int64.self); _ = r.take(Int32.self)  // line, sequence, start
+        let due = Day(number: r.take(Int32.self))
+        let completed = r.take(Int32.self)
+        let caseID = r.textBytes() ?? Fields.none, team = r.textBytes() ?? Fields.none
+        let caseworker = r.textBytes() ?? Fields.none
+        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.textBytes() ?? Fields.none }
+        return Fields(measure: measure, status: status, exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)],
+                      due: due, completed: completed == none ? nil : Day(number: completed),
+                      caseID: caseID, team: team, caseworker: caseworker, dimensions: dimensions)
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {

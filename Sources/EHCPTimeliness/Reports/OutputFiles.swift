@@ -38,8 +38,7 @@ public enum OutputFiles {
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
         try result.collector.forEachActionEntry { entry in
-            ActionEntry.appendExceptionsRow(entry, asAt: asAt, team: layout.hasTeam, caseworker: layout.hasCaseworker,
-                                            extra: layout.extra, to: &w)
+            layout.append(ActionEntry.fields(entry), asAt: asAt, to: &w)
             if w.bytes.count >= 1 << 20 {
                 try emit(w.bytes)
                 w.bytes.removeAll(keepingCapacity: true)
@@ -56,30 +55,60 @@ public enum OutputFiles {
     }
 
     /// exceptions.csv's columns: team and caseworker when an input has them, then the
-    /// `--by` columns not already among them.
+    /// `--by` columns not already among them. The one list both renderings follow: the
+    /// table of `CaseResult`s and the file written from the action list's stored entries.
     struct ActionTableLayout {
+        enum Column {
+            case measure, caseID, dueDate, status, daysFromDue, exception, team, caseworker
+            /// A `--by` value, by its place among the result's dimensions.
+            case dimension(Int)
+        }
+
+        let columns: [Column]
         let header: [String]
-        let hasTeam: Bool
-        let hasCaseworker: Bool
-        let extra: [Int]
 
         init(_ result: AnalysisResult) {
             let extra = actionByColumns(result)
+            var columns: [Column] = [.measure, .caseID, .dueDate, .status, .daysFromDue, .exception]
             var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
-            if result.hasTeam { header.append("team") }
-            if result.hasCaseworker { header.append("caseworker") }
+            if result.hasTeam { columns.append(.team); header.append("team") }
+            if result.hasCaseworker { columns.append(.caseworker); header.append("caseworker") }
+            self.columns = columns + extra.map { .dimension($0.index) }
             self.header = header + extra.map(\.name)
-            self.extra = extra.map(\.index)
-            hasTeam = result.hasTeam
-            hasCaseworker = result.hasCaseworker
         }
 
         func cells(_ c: CaseResult, asAt: Day) -> [String] {
-            var row = [c.measure.rawValue, c.caseID, c.due.iso, c.status.rawValue,
-                       String((c.completed ?? asAt) - c.due), c.exception?.rawValue ?? ""]
-            if hasTeam { row.append(c.team ?? "") }
-            if hasCaseworker { row.append(c.caseworker ?? "") }
-            return row + extra.map { c.dimensions[$0] }
+            columns.map { column in
+                switch column {
+                case .measure: return c.measure.rawValue
+                case .caseID: return c.caseID
+                case .dueDate: return c.due.iso
+                case .status: return c.status.rawValue
+                case .daysFromDue: return String((c.completed ?? asAt) - c.due)
+                case .exception: return c.exception?.rawValue ?? ""
+                case .team: return c.team ?? ""
+                case .caseworker: return c.caseworker ?? ""
+                case .dimension(let i): return c.dimensions[i]
+                }
+            }
+        }
+
+        /// The same row, from an entry's fields read in place (no strings made).
+        func append(_ e: ActionEntry.Fields, asAt: Day, to w: inout CSVWriter) {
+            for column in columns {
+                switch column {
+                case .measure: w.append(e.measure.rawValue)
+                case .caseID: w.append(cell: e.caseID)
+                case .dueDate: w.append(e.due as Day?)
+                case .status: w.append(e.status.rawValue)
+                case .daysFromDue: w.append((e.completed ?? asAt) - e.due)
+                case .exception: w.append(e.exception?.rawValue ?? "")
+                case .team: w.append(cell: e.team)
+                case .caseworker: w.append(cell: e.caseworker)
+                case .dimension(let i): w.append(cell: i < e.dimensions.count ? e.dimensions[i] : ActionEntry.Fields.none)
+                }
+            }
+            w.endRow()
         }
     }
 
