@@ -54,26 +54,33 @@ struct CaseCollector {
     }
 
     /// Whether an open case needs action on the as-at date.
-    func isAction(_ r: CaseResult) -> Bool {
-        r.status == .openOverdue || (r.status == .openInTime && r.due <= horizon)
+    func isAction(_ t: CaseTiming) -> Bool {
+        t.status == .openOverdue || (t.status == .openInTime && t.due <= horizon)
     }
 
     mutating func add(_ r: CaseResult, ordinal: Int64) throws {
-        let cohort = summary.cohortNumber(r.dimensions)
-        summary.add(r, cohort: cohort, weight: 1)
-        tallies[r.measure.order].add(r, asAt: asAt)
-        try appendCaseRow(r, cohort: cohort, ordinal: ordinal)
-        if isAction(r) {
+        try add(r.timing, of: r.facts, cohort: cohortNumber(r.dimensions), ordinal: ordinal)
+    }
+
+    /// The number of a cohort, found once for all the timings of a row that share it.
+    mutating func cohortNumber(_ dimensions: [String]) -> Int32 { summary.cohortNumber(dimensions) }
+
+    /// Adds one timing of the case `facts` describes; `cohort` is the number of its dimensions.
+    mutating func add(_ t: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+        summary.add(t, cohort: cohort, weight: 1)
+        tallies[t.measure.order].add(t, asAt: asAt)
+        try appendCaseRow(t, of: facts, cohort: cohort, ordinal: ordinal)
+        if isAction(t) {
             actionCount += 1
-            try appendAction(r, ordinal: ordinal)
+            try appendAction(t, of: facts, ordinal: ordinal)
         }
     }
 
-    /// Takes back a result added before under `ordinal`.
-    mutating func takeBack(_ r: CaseResult, ordinal: Int64) {
-        summary.add(r, cohort: summary.cohortNumber(r.dimensions), weight: -1)
-        tallies[r.measure.order].add(r, asAt: asAt, weight: -1)
-        if isAction(r) { actionCount -= 1 }
+    /// Takes back a timing added before under `ordinal`.
+    mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
+        summary.add(t, cohort: cohortNumber(dimensions), weight: -1)
+        tallies[t.measure.order].add(t, asAt: asAt, weight: -1)
+        if isAction(t) { actionCount -= 1 }
         skipped.insert(ordinal)
     }
 
@@ -97,14 +104,14 @@ struct CaseCollector {
          "exception", "days_elapsed", "days_from_due", "period"] + byColumns
     }
 
-    private mutating func appendCaseRow(_ c: CaseResult, cohort: Int32, ordinal: Int64) throws {
-        let cells = byColumns.isEmpty ? [] : cells(ofCohort: cohort, c.dimensions)
+    private mutating func appendCaseRow(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+        let cells = byColumns.isEmpty ? [] : cells(ofCohort: cohort, facts.dimensions)
         let spills = rows[c.measure.order]
-        if try appendPlainCaseRow(c, cells: cells, ordinal: ordinal, to: spills[spills.count - 1]) { return }
+        if try appendPlainCaseRow(c, of: facts, cells: cells, ordinal: ordinal, to: spills[spills.count - 1]) { return }
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
-        row.append(c.caseID)  // the measure, the first cell, is put back when written
-        row.append(c.line)
+        row.append(facts.caseID)  // the measure, the first cell, is put back when written
+        row.append(facts.line)
         row.append(c.start)
         row.append(c.due)
         row.append(c.completed)
@@ -121,12 +128,13 @@ struct CaseCollector {
     /// The usual row, formatted straight into its temporary file's buffer: a case id
     /// that needs no quoting, and a month period. False for any other row, which
     /// `appendCaseRow` formats through `CSVWriter`.
-    private func appendPlainCaseRow(_ c: CaseResult, cells: [UInt8], ordinal: Int64, to target: CaseRows) throws -> Bool {
+    private func appendPlainCaseRow(_ c: CaseTiming, of facts: CaseFacts, cells: [UInt8], ordinal: Int64,
+                                    to target: CaseRows) throws -> Bool {
         guard summary.unit == .month else { return false }
-        // Plain values for the closures below, which would otherwise copy the whole result.
-        let line = c.line, start = c.start, due = c.due, completed = c.completed
+        // Plain values for the closures below.
+        let line = facts.line, start = c.start, due = c.due, completed = c.completed
         let status = c.status.order, exception = c.exception?.order, period = c.periodDate, end = c.completed ?? asAt
-        var caseID = c.caseID
+        var caseID = facts.caseID
         return try caseID.withUTF8 { id in
             guard CSVWriter.isPlainCell(id) else { return false }
             // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
@@ -221,17 +229,17 @@ struct CaseCollector {
 
     // MARK: - The action list
 
-    private mutating func appendAction(_ c: CaseResult, ordinal: Int64) throws {
+    private mutating func appendAction(_ c: CaseTiming, of facts: CaseFacts, ordinal: Int64) throws {
         // Due date, measure, case id (NUL-terminated: no field holds a NUL byte, and a
         // shorter id sorts first), then the result's input order.
         key.bytes.removeAll(keepingCapacity: true)
         key.putBigEndian(UInt32(bitPattern: c.due.number) ^ 0x8000_0000)
         key.put(UInt8(c.measure.order))
-        key.bytes.append(contentsOf: c.caseID.utf8)
+        key.bytes.append(contentsOf: facts.caseID.utf8)
         key.put(UInt8(0))
-        key.putBigEndian(UInt64(bitPattern: Int64(c.sequence)) ^ (1 << 63))
+        key.putBigEndian(UInt64(bitPattern: Int64(facts.sequence)) ^ (1 << 63))
         payload.bytes.removeAll(keepingCapacity: true)
-        ActionEntry.encode(c, ordinal: ordinal, into: &payload)
+        ActionEntry.encode(c, of: facts, ordinal: ordinal, into: &payload)
         try actions.add(key: key.bytes, payload: payload.bytes)
     }
 
@@ -303,21 +311,21 @@ struct CaseRows {
 enum ActionEntry {
     private static let none: Int32 = .min
 
-    static func encode(_ c: CaseResult, ordinal: Int64, into w: inout ByteWriter) {
+    static func encode(_ c: CaseTiming, of f: CaseFacts, ordinal: Int64, into w: inout ByteWriter) {
         w.put(ordinal)
         w.put(UInt8(c.measure.order))
         w.put(UInt8(c.status.order))
         w.put(c.exception.map { UInt8($0.order) } ?? 0xFF)
-        w.put(Int64(c.line))
-        w.put(Int64(c.sequence))
+        w.put(Int64(f.line))
+        w.put(Int64(f.sequence))
         w.put(c.start?.number ?? none)
         w.put(c.due.number)
         w.put(c.completed?.number ?? none)
-        w.put(c.caseID)
-        w.put(c.team)
-        w.put(c.caseworker)
-        w.put(UInt32(c.dimensions.count))
-        for d in c.dimensions { w.put(d) }
+        w.put(f.caseID)
+        w.put(f.team)
+        w.put(f.caseworker)
+        w.put(UInt32(f.dimensions.count))
+        for d in f.dimensions { w.put(d) }
     }
 
     /// What exceptions.csv shows of an entry, its texts read in place: valid only while

@@ -18,9 +18,29 @@ struct MeasureTallies: Sendable, Equatable {
     var over20To52Weeks = 0
     var over52Weeks = 0
     /// Calendar year of completion → (completed without an exception, of which on time).
-    var completedByYear: [Int: (plans: Int, onTime: Int)] = [:]
+    var completedByYear: [Int: (plans: Int, onTime: Int)] {
+        var byYear: [Int: (plans: Int, onTime: Int)] = [:]
+        for (i, n) in yearCounts.enumerated() where n != (0, 0) { byYear[firstYear + i] = n }
+        return byYear
+    }
+    /// The same counts from `firstYear` on, one per year: an array, not a dictionary,
+    /// because every completed case of millions adds to it.
+    private var yearCounts: [(plans: Int, onTime: Int)] = []
+    private var firstYear = 0
 
-    mutating func add(_ c: CaseResult, asAt: Day, weight: Int = 1) {
+    private mutating func countCompletion(year: Int, onTime: Bool, weight: Int) {
+        if yearCounts.isEmpty { firstYear = year }
+        if year < firstYear {
+            yearCounts.insert(contentsOf: repeatElement((plans: 0, onTime: 0), count: firstYear - year), at: 0)
+            firstYear = year
+        }
+        let i = year - firstYear
+        if i >= yearCounts.count { yearCounts.append(contentsOf: repeatElement((plans: 0, onTime: 0), count: i + 1 - yearCounts.count)) }
+        yearCounts[i].plans += weight
+        if onTime { yearCounts[i].onTime += weight }
+    }
+
+    mutating func add(_ c: CaseTiming, asAt: Day, weight: Int = 1) {
         if let e = c.exception { reasons[e.order] += weight }
         if c.status == .openOverdue {
             let b = Backlog.band(daysOverdue: asAt - c.due)
@@ -34,10 +54,7 @@ struct MeasureTallies: Sendable, Equatable {
             else if days <= IssueBands.upTo52WeeksDays { over20To52Weeks += weight }
             else { over52Weeks += weight }
         }
-        if c.status.isCompleted {
-            completedByYear[completed.year, default: (0, 0)].plans += weight
-            if c.status == .onTime { completedByYear[completed.year, default: (0, 0)].onTime += weight }
-        }
+        if c.status.isCompleted { countCompletion(year: completed.year, onTime: c.status == .onTime, weight: weight) }
     }
 
     mutating func merge(_ o: MeasureTallies) {
@@ -45,10 +62,9 @@ struct MeasureTallies: Sendable, Equatable {
         for i in backlogWith.indices { backlogWith[i] += o.backlogWith[i]; backlogWithout[i] += o.backlogWithout[i] }
         completedOnDueDate += o.completedOnDueDate
         within20Weeks += o.within20Weeks; over20To52Weeks += o.over20To52Weeks; over52Weeks += o.over52Weeks
-        for (year, f) in o.completedByYear {
-            var mine = completedByYear[year] ?? (0, 0)
-            mine.plans += f.plans; mine.onTime += f.onTime
-            completedByYear[year] = mine
+        for (i, f) in o.yearCounts.enumerated() {
+            countCompletion(year: o.firstYear + i, onTime: false, weight: f.plans)
+            yearCounts[o.firstYear + i - firstYear].onTime += f.onTime
         }
     }
 

@@ -38,20 +38,20 @@ public struct SummaryAccumulator: Sendable, Equatable {
     public mutating func add(_ result: CaseResult) {
         precondition(result.dimensions.count == dimensionCount,
                      "case result has \(result.dimensions.count) dimensions, summary expects \(dimensionCount)")
-        add(result, cohort: cohorts.number(of: result.dimensions), weight: 1)
+        add(result.timing, cohort: cohorts.number(of: result.dimensions), weight: 1)
     }
 
-    /// Counts `result` in its cell; `weight` −1 takes back a result counted before (a
-    /// row found to be a duplicate only after it was analysed).
-    mutating func add(_ result: CaseResult, cohort: Int32, weight: Int) {
-        let key = Self.cellKey(measure: result.measure, period: unit.index(for: result.periodDate), cohort: cohort)
+    /// Counts `timing` in its cell; `weight` −1 takes back one counted before (a row
+    /// found to be a duplicate only after it was analysed).
+    mutating func add(_ timing: CaseTiming, cohort: Int32, weight: Int) {
+        let key = Self.cellKey(measure: timing.measure, period: unit.index(for: timing.periodDate), cohort: cohort)
         if let i = cellIndex[key] {
-            cells[i].add(result, weight: weight)
+            cells[i].add(timing, weight: weight)
         } else {
             cellIndex.insert(key, position: cells.count)
             cellKeys.append(key)
             var t = Tally()
-            t.add(result, weight: weight)
+            t.add(timing, weight: weight)
             cells.append(t)
         }
     }
@@ -147,7 +147,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
                 && exceptedOnTime == 0 && exceptedLate == 0 && exceptedOpen == 0
         }
 
-        mutating func add(_ r: CaseResult, weight: Int = 1) {
+        mutating func add(_ r: CaseTiming, weight: Int = 1) {
             if r.exception != nil {
                 switch r.status {
                 case .onTime: exceptedOnTime += weight

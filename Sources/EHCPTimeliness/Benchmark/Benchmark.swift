@@ -24,7 +24,7 @@ public enum Benchmark {
     /// many within 20 weeks, counted by the same tallies as a run's.
     static func ownFigures(_ cases: [CaseResult]) -> [Int: (plans: Int, within: Int)] {
         var tallies = MeasureTallies()
-        for c in cases where c.measure == .finalPlan20w { tallies.add(c, asAt: c.completed ?? c.due) }
+        for c in cases where c.measure == .finalPlan20w { tallies.add(c.timing, asAt: c.completed ?? c.due) }
         return tallies.completedByYear.mapValues { ($0.plans, $0.onTime) }
     }
 

@@ -56,6 +56,47 @@ public enum ExceptionCode: String, Sendable, CaseIterable {
     case unspecified = "unspecified"
 }
 
+/// What a rule decides about one case on one measure: its dates, status and applied
+/// exception. Numbers only, so that a run of millions of rows hands these on without
+/// reference counting; the case's id and cohort are the row's, shared by its timings.
+public struct CaseTiming: Sendable, Equatable {
+    public var measure: MeasureID
+    public var start: Day?
+    public var due: Day
+    public var completed: Day?
+    public var status: CaseStatus
+    /// The applied statutory exception, nil if none.
+    public var exception: ExceptionCode?
+
+    /// Dates the status on `asAt` (see `Deadline.status`).
+    init(measure: MeasureID, start: Day?, due: Day, completed: Day?, exception: ExceptionCode?, asAt: Day) {
+        self.measure = measure; self.start = start; self.due = due; self.completed = completed
+        self.status = Deadline.status(due: due, completed: completed, asAt: asAt); self.exception = exception
+    }
+
+    init(measure: MeasureID, start: Day?, due: Day, completed: Day?, status: CaseStatus, exception: ExceptionCode?) {
+        self.measure = measure; self.start = start; self.due = due; self.completed = completed
+        self.status = status; self.exception = exception
+    }
+
+    /// The date that places the case in a period: completed date, or due date while open.
+    public var periodDate: Day { completed ?? due }
+}
+
+/// What a case result says of the case itself, the same for all its measures (its row,
+/// for requests and transfers).
+struct CaseFacts {
+    var caseID: String
+    /// Line of the source row in its file (header = 1).
+    var line: Int
+    /// Position among the analysed rows, for input-order sorting.
+    var sequence: Int
+    /// Values of the `--by` columns, in the order given.
+    var dimensions: [String]
+    var team: String?
+    var caseworker: String?
+}
+
 /// One case evaluated against one measure: a row of cases.csv.
 public struct CaseResult: Sendable, Equatable {
     public var measure: MeasureID
@@ -82,6 +123,23 @@ public struct CaseResult: Sendable, Equatable {
         self.measure = measure; self.caseID = caseID; self.line = line; self.sequence = sequence
         self.start = start; self.due = due; self.completed = completed; self.status = status
         self.exception = exception; self.dimensions = dimensions; self.team = team; self.caseworker = caseworker
+    }
+
+    /// A timing with the facts of its case.
+    init(_ t: CaseTiming, _ f: CaseFacts) {
+        self.init(measure: t.measure, caseID: f.caseID, line: f.line, sequence: f.sequence, start: t.start, due: t.due,
+                  completed: t.completed, status: t.status, exception: t.exception, dimensions: f.dimensions,
+                  team: f.team, caseworker: f.caseworker)
+    }
+
+    /// What the rule decided, without the case's facts.
+    var timing: CaseTiming {
+        CaseTiming(measure: measure, start: start, due: due, completed: completed, status: status, exception: exception)
+    }
+
+    /// The case's facts, without the rule's timing.
+    var facts: CaseFacts {
+        CaseFacts(caseID: caseID, line: line, sequence: sequence, dimensions: dimensions, team: team, caseworker: caseworker)
     }
 
     /// The date that places the case in a period: completed date, or due date while open.

@@ -26,19 +26,22 @@ public enum TransferRules {
     }
 
     public static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day) -> RuleOutcome {
-        var out = RuleOutcome()
-        evaluate(t, reading: reading, sequence: sequence, asAt: asAt, into: &out)
-        return out
+        var out = RuleTimings()
+        evaluate(t, reading: reading, asAt: asAt, into: &out)
+        return RuleOutcome(results: out.timings.map {
+            CaseResult($0, CaseFacts(caseID: t.caseID, line: t.line, sequence: sequence, dimensions: t.cohort.values(on: ageReference($0)),
+                                     team: t.cohort.team, caseworker: t.cohort.caseworker))
+        }, warnings: out.warnings)
     }
 
-    /// The same, into `out` (emptied first).
-    static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day, into out: inout RuleOutcome) {
-        out.results.removeAll(keepingCapacity: true)
-        out.warnings.removeAll(keepingCapacity: true)
+    /// The day a transfer's age band is reckoned on: its due date.
+    static func ageReference(_ timing: CaseTiming) -> Day { timing.due }
+
+    /// The same, as timings into `out` (emptied first).
+    static func evaluate(_ t: TransferRecord, reading: TransferDeadline, asAt: Day, into out: inout RuleTimings) {
+        out.removeAll()
         let due = due(t.type, transferDate: t.transferDate, reading: reading)
-        out.results.append(CaseResult(
-            measure: .phaseTransfer, caseID: t.caseID, line: t.line, sequence: sequence, start: nil, due: due,
-            completed: t.amendedPlanDate, status: Deadline.status(due: due, completed: t.amendedPlanDate, asAt: asAt),
-            exception: nil, dimensions: t.cohort.values(on: due), team: t.cohort.team, caseworker: t.cohort.caseworker))
+        out.timings.append(CaseTiming(measure: .phaseTransfer, start: nil, due: due, completed: t.amendedPlanDate,
+                                      exception: nil, asAt: asAt))
     }
 }

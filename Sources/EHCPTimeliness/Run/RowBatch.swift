@@ -23,8 +23,8 @@ struct RowBatch {
     var analysed = 0
     var rejected = 0
     private var key: [UInt8] = []
-    /// The last row's rule outcome, kept for its buffers.
-    private var outcome = RuleOutcome()
+    /// The last row's rule timings, kept for their buffers.
+    private var outcome = RuleTimings()
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
     init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
@@ -43,15 +43,17 @@ struct RowBatch {
         rowsRead += 1
         var reader = RowReader(context: context, row: row)
         // The reused outcome is taken out of `self` while `judge` and the collector run.
-        var outcome = RuleOutcome()
+        var outcome = RuleTimings()
         swap(&outcome, &self.outcome)
         defer { swap(&outcome, &self.outcome) }
-        if let identity = judge(&reader, into: &outcome), try note(identity, row: row, reader: &reader) {
+        if let (identity, facts) = judge(&reader, into: &outcome), try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
-            // By index: the results are lent to the collector, not copied out one by one.
             let rowOrdinal = ordinal(line: row.line)
-            for i in outcome.results.indices { try collector.add(outcome.results[i], ordinal: rowOrdinal) }
+            if !outcome.timings.isEmpty {
+                let cohort = collector.cohortNumber(facts.dimensions)
+                for t in outcome.timings { try collector.add(t, of: facts, cohort: cohort, ordinal: rowOrdinal) }
+            }
         } else {
             rejected += 1
         }
@@ -72,18 +74,28 @@ struct RowBatch {
     }
 
     /// Maps and evaluates one row; nil when the row is rejected (its problems say why).
-    /// The outcome goes into `outcome`, reused from row to row.
-    private func judge(_ reader: inout RowReader, into outcome: inout RuleOutcome) -> Identity? {
+    /// The timings go into `outcome`, reused from row to row; the facts returned are what
+    /// they share.
+    private func judge(_ reader: inout RowReader, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
+        let line = reader.row.line
         switch kind {
         case .requests:
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
-            RequestRules.evaluate(record, sequence: reader.row.line, asAt: options.asAt, into: &outcome)
-            return Identity(caseID: record.caseID)
+            RequestRules.evaluate(record, asAt: options.asAt, into: &outcome)
+            let cohort = record.cohort
+            return (Identity(caseID: record.caseID),
+                    CaseFacts(caseID: record.caseID, line: line, sequence: line,
+                              dimensions: cohort.values(on: RequestRules.ageReference(record)),
+                              team: cohort.team, caseworker: cohort.caseworker))
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
-            TransferRules.evaluate(record, reading: options.transferDeadline, sequence: reader.row.line, asAt: options.asAt,
-                                   into: &outcome)
-            return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
+            TransferRules.evaluate(record, reading: options.transferDeadline, asAt: options.asAt, into: &outcome)
+            // One timing per transfer: its due date is the age band's day.
+            let cohort = record.cohort
+            return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),
+                    CaseFacts(caseID: record.caseID, line: line, sequence: line,
+                              dimensions: cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
+                              team: cohort.team, caseworker: cohort.caseworker))
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         }
@@ -160,8 +172,8 @@ struct RowBatch {
             try reread(order.map { (line: rowLine(ordinal: candidates[$0].ordinal), offset: Int(candidates[$0].extra)) }) { row in
                 defer { next += 1 }
                 var reader = RowReader(context: context, row: row)
-                var outcome = RuleOutcome()
-                guard next < order.count, let identity = judge(&reader, into: &outcome) else { return }
+                var outcome = RuleTimings()
+                guard next < order.count, let (identity, _) = judge(&reader, into: &outcome) else { return }
                 var key: [UInt8] = []
                 Self.appendKey(of: identity, to: &key)
                 keys[order[next]] = key
@@ -174,9 +186,9 @@ struct RowBatch {
         for f in found { problems.replace(row: f.ordinal) }
         try reread(lines) { row in
             var reader = RowReader(context: context, row: row)
-            var outcome = RuleOutcome()
-            guard let identity = judge(&reader, into: &outcome) else { return }  // it was valid when first read
-            for r in outcome.results { collector.takeBack(r, ordinal: ordinal(line: row.line)) }
+            var outcome = RuleTimings()
+            guard let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
+            for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: ordinal(line: row.line)) }
             reject(identity, &reader)
             for p in reader.problems { try problems.append(p, fileNumber: fileNumber, replacement: true) }
             analysed -= 1
