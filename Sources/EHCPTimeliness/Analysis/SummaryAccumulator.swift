@@ -213,17 +213,16 @@ struct DayHistogram: Sendable, Equatable {
 struct CohortTable: Sendable, Equatable {
     private(set) var values: [[String]] = []
     private var numbers: [[String]: Int32] = [:]
-    /// The cohorts asked for lately, most recent first: a row's results share one, and
-    /// extracts mostly have a handful of teams, so comparing with these usually saves
-    /// hashing every value.
+    /// Cohorts asked for lately: extracts mostly have a handful of teams, so comparing
+    /// with these usually saves hashing every value. Left in place when found (moving
+    /// them cost more reference counting than it saved comparisons); a new one takes
+    /// the slots in turn.
     private var recent: [(values: [String], number: Int32)] = []
+    private var nextSlot = 0
     private static let recentLimit = 8
 
     mutating func number(of cohort: [String]) -> Int32 {
-        for i in recent.indices where recent[i].values == cohort {
-            if i > 0 { recent.swapAt(i, i - 1) }  // the often asked move forward
-            return recent[i > 0 ? i - 1 : 0].number
-        }
+        for i in recent.indices where recent[i].values == cohort { return recent[i].number }
         let n: Int32
         if let known = numbers[cohort] {
             n = known
@@ -232,8 +231,12 @@ struct CohortTable: Sendable, Equatable {
             numbers[cohort] = n
             values.append(cohort)
         }
-        if recent.count == Self.recentLimit { recent.removeLast() }
-        recent.insert((cohort, n), at: 0)
+        if recent.count < Self.recentLimit {
+            recent.append((cohort, n))
+        } else {
+            recent[nextSlot] = (cohort, n)
+            nextSlot = (nextSlot + 1) % Self.recentLimit
+        }
         return n
     }
 

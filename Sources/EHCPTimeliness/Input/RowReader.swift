@@ -36,13 +36,21 @@ public final class ExtractContext: Sendable {
 /// mapper yields either a record or the reasons it could not (never both silently).
 struct RowReader {
     let context: ExtractContext
-    let row: CSVRow
+    private(set) var row: CSVRow
     private(set) var caseID: String = ""
     var problems: [DataQualityProblem] = []
 
     init(context: ExtractContext, row: CSVRow) {
         self.context = context
         self.row = row
+    }
+
+    /// Goes on to read `next` as a new reader would, keeping the buffers (a reader of
+    /// millions of rows reuses one).
+    mutating func read(_ next: CSVRow) {
+        row = next
+        caseID = ""
+        problems.removeAll(keepingCapacity: true)
     }
 
     /// True when an error was recorded: the row must be rejected.

@@ -23,7 +23,8 @@ struct RowBatch {
     var analysed = 0
     var rejected = 0
     private var key: [UInt8] = []
-    /// The last row's rule timings, kept for their buffers.
+    /// The last row's reader and rule timings, kept for their buffers.
+    private var reader: RowReader?
     private var outcome = RuleTimings()
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
@@ -41,8 +42,9 @@ struct RowBatch {
 
     mutating func add(_ row: CSVRow) throws {
         rowsRead += 1
-        var reader = RowReader(context: context, row: row)
-        // The reused outcome is taken out of `self` while `judge` and the collector run.
+        // The reused reader and outcome are taken out of `self` while `judge` and the collector run.
+        var reader = self.reader.take() ?? RowReader(context: context, row: row)
+        reader.read(row)
         var outcome = RuleTimings()
         swap(&outcome, &self.outcome)
         defer { swap(&outcome, &self.outcome) }
@@ -58,6 +60,7 @@ struct RowBatch {
             rejected += 1
         }
         if !reader.problems.isEmpty { try problems.append(contentsOf: reader.problems, fileNumber: fileNumber) }
+        self.reader = consume reader  // (after an error the next row makes a new one)
     }
 
     /// A record that is not valid CSV: rejected, with where and why.
