@@ -106,8 +106,11 @@ struct CaseCollector {
 
     private mutating func appendCaseRow(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         let cells = byColumns.isEmpty ? [] : cells(ofCohort: cohort, facts.dimensions)
-        let spills = rows[c.measure.order]
-        if try appendPlainCaseRow(c, of: facts, cells: cells, ordinal: ordinal, to: spills[spills.count - 1]) { return }
+        let order = c.measure.order, part = rows[order].count - 1
+        if summary.unit == .month,
+           try Self.appendPlainCaseRow(c, of: facts, cells: cells, asAt: asAt, ordinal: ordinal, to: rows[order][part]) {
+            return
+        }
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
         row.append(facts.caseID)  // the measure, the first cell, is put back when written
@@ -126,11 +129,10 @@ struct CaseCollector {
     }
 
     /// The usual row, formatted straight into its temporary file's buffer: a case id
-    /// that needs no quoting, and a month period. False for any other row, which
+    /// that needs no quoting, and (checked by the caller) a month period. False for any other row, which
     /// `appendCaseRow` formats through `CSVWriter`.
-    private func appendPlainCaseRow(_ c: CaseTiming, of facts: CaseFacts, cells: [UInt8], ordinal: Int64,
-                                    to target: CaseRows) throws -> Bool {
-        guard summary.unit == .month else { return false }
+    private static func appendPlainCaseRow(_ c: CaseTiming, of facts: CaseFacts, cells: [UInt8], asAt: Day, ordinal: Int64,
+                                           to target: CaseRows) throws -> Bool {
         // Plain values for the closures below.
         let line = facts.line, start = c.start, due = c.due, completed = c.completed
         let status = c.status.order, exception = c.exception?.order, period = c.periodDate, end = c.completed ?? asAt
