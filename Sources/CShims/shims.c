@@ -13,3 +13,12 @@ int ehcp_rename_exchange(const char *a, const char *b) {
 #endif
 }
 
+
+int ehcp_punch_hole(int fd, long long offset, long long length) {
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+    return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)length);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

@@ -180,14 +180,17 @@ struct CaseCollector {
     }
 
     /// cases.csv, header first, then the rows' bytes read back range by range (the rows
-    /// between those taken back go out whole), in pieces of at most 1 MiB.
+    /// between those taken back go out whole), in pieces of at most 256 KiB.
     /// With `discarding`, each temporary file is emptied once copied (the rows cannot be
     /// written again): the command line writes once, and a 10-million-row run's gigabytes
     /// of temporary rows then leave the page cache as the output fills it.
     func writeCases(discarding: Bool = false, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
-        var out = OutputBuffer(capacity: 1 << 20, emit: emit)
+        // Written in pieces the size the rows went to their temporary files in: the kernel
+        // keeps a file's pages in blocks the size of each write, and blocks of one size
+        // freed by `discarding` are what a write of the same size takes next.
+        var out = OutputBuffer(capacity: CaseRows.writeSize, emit: emit)
         defer { out.deallocate() }
         let skippedInOrder = skipped.sorted()
         for (measure, list) in rows.enumerated() {
@@ -197,12 +200,12 @@ struct CaseCollector {
             try prefixBytes.withUnsafeBytes { prefix in
                 for part in list {
                     defer { if discarding { try? part.discard() } }
-                    var data = try SpillReader(part.data)
+                    var data = try SpillReader(part.data, releasing: discarding)
                     defer { data.deallocate() }
                     // A part's rows are in ordinal order (review rows apart): the sorted skipped
                     // ordinals are walked beside them rather than looked up.
                     var next = 0
-                    try part.forEachRow { ordinal, length in
+                    try part.forEachRow(releasing: discarding) { ordinal, length in
                         let row = try data.next(length)
                         if !skippedInOrder.isEmpty {
                             if next > 0, skippedInOrder[next - 1] >= ordinal {
@@ -270,9 +273,11 @@ struct CaseCollector {
 struct CaseRows {
     let data: SpillFile
     private let index: SpillFile
+    /// How many bytes of rows go to the temporary file at a time.
+    static let writeSize = 256 << 10
 
     init(directory: String) throws {
-        data = try SpillFile(directory: directory, bufferSize: 256 << 10)
+        data = try SpillFile(directory: directory, bufferSize: Self.writeSize)
         index = try SpillFile(directory: directory, bufferSize: 64 << 10)
     }
 
@@ -296,9 +301,10 @@ struct CaseRows {
         }
     }
 
-    /// Every row's ordinal and length, in order.
-    func forEachRow(_ body: (Int64, Int) throws -> Void) throws {
-        try index.forEachBlock(blockSize: 12 << 16) { block in
+    /// Every row's ordinal and length, in order; with `releasing`, the index gives back its
+    /// storage as it is read.
+    func forEachRow(releasing: Bool = false, _ body: (Int64, Int) throws -> Void) throws {
+        try index.forEachBlock(blockSize: 12 << 16, releasing: releasing) { block in
             var at = 0
             while at + 12 <= block.count {
                 try body(block.loadUnaligned(fromByteOffset: at, as: Int64.self),

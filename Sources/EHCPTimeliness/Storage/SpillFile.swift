@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,6 +46,8 @@ final class SpillFile: @unchecked Sendable {
     private var buffered = 0
     /// Bytes already on disk; they come before the buffered ones.
     private(set) var bytesOnDisk = 0
+    /// Bytes at the start whose storage was given back (see `release`).
+    private var released = 0
 
     /// Everything appended so far.
     var byteCount: Int { bytesOnDisk + buffered }
@@ -94,7 +98,9 @@ final class SpillFile: @unchecked Sendable {
 
     /// Calls `body` with every byte appended so far, from the start, in order, in blocks of
     /// `blockSize` (the last may be shorter). Do not append from inside `body`.
-    func forEachBlock(blockSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// With `releasing`, each block's storage is given back once `body` returns (see `release`).
+    func forEachBlock(blockSize: Int = 1 << 20, releasing: Bool = false,
+                      _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(blockSize > 0, "blockSize must be positive")
         if bytesOnDisk == 0 {  // never spilled: hand out the buffer itself
             var offset = 0
@@ -116,6 +122,7 @@ final class SpillFile: @unchecked Sendable {
             }
             try body(UnsafeRawBufferPointer(rebasing: block[..<filled]))
             offset += filled
+            if releasing { release(before: offset) }
         }
     }
 
@@ -143,7 +150,20 @@ final class SpillFile: @unchecked Sendable {
     func discard() throws {
         buffered = 0
         bytesOnDisk = 0
+        released = 0
         guard ftruncate(fd, 0) == 0 else { throw StorageError.cannotWrite(directory: directory, reason: StorageError.reason(errno)) }
+    }
+
+    /// Gives back the storage of the bytes before `offset` (whole pages of them), which
+    /// will not be read again. On this machine's virtual memory, pages freed seconds ago
+    /// cost ten times more to fill than pages freed just now: the output written while its
+    /// temporary rows are released reuses their pages. Best effort: where holes cannot be
+    /// punched, `discard` frees everything later.
+    func release(before offset: Int) {
+        let end = min(offset, bytesOnDisk) & ~4095
+        guard end > released else { return }
+        _ = ehcp_punch_hole(fd, Int64(released), Int64(end - released))
+        released = end
     }
 
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.

@@ -1,13 +1,16 @@
 /// Reads a temporary file from its start, a given number of bytes at a time.
 struct SpillReader {
     private let spill: SpillFile
+    /// Give back the file's storage as it is read (see `SpillFile.release`).
+    private let releasing: Bool
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0, end = 0  // the unread bytes in `buffer`
     private var position = 0         // the file offset of `buffer[end]`
 
-    init(_ spill: SpillFile) throws {
+    init(_ spill: SpillFile, releasing: Bool = false) throws {
         try spill.flush()
         self.spill = spill
+        self.releasing = releasing
         buffer = .allocate(byteCount: 1 << 20, alignment: 16)
     }
 
@@ -31,6 +34,7 @@ struct SpillReader {
                 end += n
                 position += n
             }
+            if releasing { spill.release(before: position) }
         }
         defer { start += count }
         return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
