@@ -103,6 +103,75 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    /// A spill of 3 MiB of varied bytes, flushed to its file.
+    static func writtenSpill(in folder: TemporaryFolder) throws -> (SpillFile, [UInt8]) {
+        let spill = try SpillFile(directory: folder.path, bufferSize: 256 << 10)
+        var rng = SplitMix64(seed: 11)
+        let written = (0..<(3 << 20) + 123).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        try spill.append(written)
+        try spill.flush()
+        return (spill, written)
+    }
+
+    /// Whether files in `folder` can have holes punched (ext4, xfs, tmpfs can). Where they
+    /// cannot, releasing gives nothing back, and only the bytes read can be checked.
+    static func canPunchHoles(in folder: TemporaryFolder) throws -> Bool {
+        let probe = try SpillFile(directory: folder.path)
+        try probe.append(Array(repeating: 1, count: 64 << 10))
+        try probe.flush()
+        return probe.release(before: 64 << 10)
+    }
+
+    @Test func blocksReadWhileReleasingAreTheBytesWrittenAndTheirStorageIsGivenBack() throws {
+        let folder = try TemporaryFolder()
+        let (spill, written) = try Self.writtenSpill(in: folder)
+        let stored = spill.storedBytes
+        #expect(stored >= written.count & ~4095)
+        var read: [UInt8] = []
+        var storedAfterFirstBlock = stored
+        try spill.forEachBlock(blockSize: 1 << 20, releasing: true) { block in
+            if !read.isEmpty && storedAfterFirstBlock == stored { storedAfterFirstBlock = spill.storedBytes }
+            read += block
+        }
+        #expect(read == written)
+        if try Self.canPunchHoles(in: folder) {
+            // Given back block by block, not only at the end; at the end, all but the last page.
+            #expect(storedAfterFirstBlock <= stored - (1 << 20))
+            #expect(spill.storedBytes <= 4096)
+        }
+    }
+
+    @Test func releasingReaderReturnsEveryByteAndFreesWhatItHasRead() throws {
+        let folder = try TemporaryFolder()
+        let (spill, written) = try Self.writtenSpill(in: folder)
+        let stored = spill.storedBytes
+        var reader = try SpillReader(spill, releasing: true)
+        defer { reader.deallocate() }
+        var read: [UInt8] = []
+        var rng = SplitMix64(seed: 3)
+        while read.count < written.count {
+            let n = min(rng.int(in: 1...70_000), written.count - read.count)
+            read += try reader.next(n)
+        }
+        #expect(read == written)
+        if try Self.canPunchHoles(in: folder) {
+            // Everything read into the reader's buffer has been given back.
+            #expect(spill.storedBytes <= stored - (2 << 20))
+        }
+    }
+
+    @Test func releaseGivesBackOnlyWholePagesAlreadyOnDisk() throws {
+        let folder = try TemporaryFolder()
+        let spill = try SpillFile(directory: folder.path, bufferSize: 64 << 10)
+        try spill.append(Array(repeating: 7, count: 10_000))
+        #expect(!spill.release(before: 10_000))  // still in the buffer: nothing on disk
+        try spill.flush()
+        #expect(!spill.release(before: 4095))     // less than a page
+        var all: [UInt8] = []
+        try spill.forEachBlock { all += $0 }
+        #expect(all == Array(repeating: 7, count: 10_000))
+    }
+
     @Test func missingTemporaryFolderIsAStorageErrorNamingIt() throws {
         let folder = try TemporaryFolder()
         let missing = folder.path + "/not-there"

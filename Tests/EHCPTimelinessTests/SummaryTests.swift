@@ -465,3 +465,44 @@ struct SummaryMergeTests {
         #expect(empty == before)
     }
 }
+
+/// Plans issued per calendar year (the 20-week benchmark's own figures), counted in an
+/// array from the first year seen.
+struct MeasureTalliesYearTests {
+    /// A completed final plan, `onTime` or late, finished in `year`.
+    static func completion(year: Int, onTime: Bool) -> CaseTiming {
+        let completed = Day(year: year, month: 6, day: 1)!
+        let start = completed - (onTime ? 100 : 200)
+        return CaseTiming(measure: .finalPlan20w, start: start, due: start + 140, completed: completed,
+                          status: onTime ? .onTime : .late, exception: nil)
+    }
+
+    @Test func yearsBeforeBetweenAndAfterTheFirstAreCountedAndMergeLikeOneTally() {
+        var rng = SplitMix64(state: 5)
+        let years = (0..<400).map { _ in (year: Int.random(in: 2015...2025, using: &rng), onTime: Bool.random(using: &rng)) }
+        var expected: [Int: (plans: Int, onTime: Int)] = [:]
+        for y in years {
+            expected[y.year, default: (0, 0)].plans += 1
+            if y.onTime { expected[y.year, default: (0, 0)].onTime += 1 }
+        }
+        var whole = MeasureTallies(), first = MeasureTallies(), second = MeasureTallies()
+        for (i, y) in years.enumerated() {
+            let t = Self.completion(year: y.year, onTime: y.onTime)
+            whole.add(t, asAt: t.due + 400)
+            if i < 150 { first.add(t, asAt: t.due + 400) } else { second.add(t, asAt: t.due + 400) }
+        }
+        let asDictionary = { (t: MeasureTallies) in t.completedByYear.mapValues { [$0.plans, $0.onTime] } }
+        #expect(asDictionary(whole) == expected.mapValues { [$0.plans, $0.onTime] })
+        second.merge(first)  // the later chunk absorbing an earlier one, starting years apart
+        #expect(second == whole)
+    }
+
+    @Test func aYearWhoseOnlyPlanIsTakenBackIsNotListed() {
+        var tallies = MeasureTallies()
+        tallies.add(Self.completion(year: 2021, onTime: true), asAt: Day(year: 2025, month: 1, day: 1)!)
+        tallies.add(Self.completion(year: 2023, onTime: false), asAt: Day(year: 2025, month: 1, day: 1)!)
+        tallies.add(Self.completion(year: 2023, onTime: false), asAt: Day(year: 2025, month: 1, day: 1)!, weight: -1)
+        #expect(tallies.completedByYear.keys.sorted() == [2021])
+        #expect(tallies.completedByYear[2021].map { [$0.plans, $0.onTime] } == [1, 1])
+    }
+}

@@ -158,12 +158,21 @@ final class SpillFile: @unchecked Sendable {
     /// will not be read again. On this machine's virtual memory, pages freed seconds ago
     /// cost ten times more to fill than pages freed just now: the output written while its
     /// temporary rows are released reuses their pages. Best effort: where holes cannot be
-    /// punched, `discard` frees everything later.
-    func release(before offset: Int) {
+    /// punched, `discard` frees everything later. True when storage was given back.
+    @discardableResult
+    func release(before offset: Int) -> Bool {
         let end = min(offset, bytesOnDisk) & ~4095
-        guard end > released else { return }
-        _ = ehcp_punch_hole(fd, Int64(released), Int64(end - released))
+        guard end > released else { return false }
+        guard ehcp_punch_hole(fd, Int64(released), Int64(end - released)) == 0 else { return false }
         released = end
+        return true
+    }
+
+    /// The storage the file holds on disk or in the page cache (what `release` gives back).
+    var storedBytes: Int {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return 0 }
+        return Int(info.st_blocks) * 512
     }
 
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.
