@@ -48,7 +48,11 @@ struct RowBatch {
         var outcome = RuleTimings()
         swap(&outcome, &self.outcome)
         defer { swap(&outcome, &self.outcome) }
-        if let (identity, facts) = judge(&reader, into: &outcome), try note(identity, row: row, reader: &reader) {
+        // Static, with the parts it needs: a method on `self` here made the compiler copy
+        // the whole batch for every row.
+        if let (identity, facts) = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, asAt: options.asAt,
+                                              transferDeadline: options.transferDeadline, into: &outcome),
+           try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
             let rowOrdinal = ordinal(line: row.line)
@@ -80,11 +84,17 @@ struct RowBatch {
     /// The timings go into `outcome`, reused from row to row; the facts returned are what
     /// they share.
     private func judge(_ reader: inout RowReader, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
+        Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, asAt: options.asAt,
+                   transferDeadline: options.transferDeadline, into: &outcome)
+    }
+
+    private static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, asAt: Day,
+                              transferDeadline: TransferDeadline, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
         let line = reader.row.line
         switch kind {
         case .requests:
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
-            RequestRules.evaluate(record, asAt: options.asAt, into: &outcome)
+            RequestRules.evaluate(record, asAt: asAt, into: &outcome)
             let cohort = record.cohort
             return (Identity(caseID: record.caseID),
                     CaseFacts(caseID: record.caseID, line: line, sequence: line,
@@ -92,7 +102,7 @@ struct RowBatch {
                               team: cohort.team, caseworker: cohort.caseworker))
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
-            TransferRules.evaluate(record, reading: options.transferDeadline, asAt: options.asAt, into: &outcome)
+            TransferRules.evaluate(record, reading: transferDeadline, asAt: asAt, into: &outcome)
             // One timing per transfer: its due date is the age band's day.
             let cohort = record.cohort
             return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),
