@@ -58,10 +58,13 @@ extension RowReader {
     mutating func cohort(_ columns: CohortColumns) -> Cohort {
         var values: [String] = []
         var slots: [Int] = []
+        // `team` and `caseworker` as read for `--by`, so as not to read them twice.
+        var team: String?, caseworker: String?
         for (n, source) in columns.sources.enumerated() {
             switch source {
             case .column(let i):
                 let v = text(column: i)
+                if i == columns.team { team = v } else if i == columns.caseworker { caseworker = v }
                 values.append(v.isEmpty ? Cohort.unknown : v)
             case .identifier(let i, let field):
                 let v = text(column: i)
@@ -85,8 +88,8 @@ extension RowReader {
                 }
             }
         }
-        let team = columns.team.map { text(column: $0) }
-        let caseworker = columns.caseworker.map { text(column: $0) }
+        if team == nil { team = columns.team.map { text(column: $0) } }
+        if caseworker == nil { caseworker = columns.caseworker.map { text(column: $0) } }
         return Cohort(values: values, ageBandSlots: slots, dateOfBirth: dob, team: team, caseworker: caseworker)
     }
 }
