@@ -172,6 +172,36 @@ import Testing
         #expect(all == Array(repeating: 7, count: 10_000))
     }
 
+    @Test(arguments: [false, true])
+    func caseRowsComeBackFramedInOrderWhateverTheirSizeAndPath(releasing: Bool) throws {
+        let folder = try TemporaryFolder()
+        let rows = try CaseRows(directory: folder.path)
+        var rng = SplitMix64(seed: 21)
+        var written: [(Int64, [UInt8])] = []
+        for i in 0..<3000 {
+            // Mostly short rows formatted in place; some through the general path, a few
+            // longer than the file's buffer (a huge id), and some empty.
+            let size = i % 997 == 5 ? rng.int(in: 300_000...600_000) : rng.int(in: 0...200)
+            let row = (0..<size).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let ordinal = Int64(i) * 7 + 3
+            if i % 3 == 0 || size > 1000 {
+                try rows.append(row, ordinal: ordinal)
+            } else {
+                let done = try rows.append(ordinal: ordinal, maximum: row.count + 10) { memory in
+                    row.withUnsafeBytes { memory.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                    return row.count
+                }
+                #expect(done)
+            }
+            written.append((ordinal, row))
+        }
+        #expect(try !rows.append(ordinal: 1, maximum: CaseRows.writeSize) { _ in 0 })  // never fits: nothing written
+        var read: [(Int64, [UInt8])] = []
+        try rows.forEachRow(releasing: releasing) { ordinal, row in read.append((ordinal, Array(row))) }
+        #expect(read.map(\.0) == written.map(\.0))
+        #expect(read.map(\.1) == written.map(\.1))
+    }
+
     @Test func missingTemporaryFolderIsAStorageErrorNamingIt() throws {
         let folder = try TemporaryFolder()
         let missing = folder.path + "/not-there"

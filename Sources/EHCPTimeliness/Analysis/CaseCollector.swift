@@ -37,8 +37,10 @@ struct CaseCollector {
     private(set) var actionCount = 0
     /// Ordinals of rows taken back.
     private(set) var skipped = Set<Int64>()
-    /// cases.csv cells of each cohort (by its number in `summary`), escaped and joined.
-    private var cohortCells: [[UInt8]] = []
+    /// cases.csv cells of each cohort, escaped and joined, back to back, and where each
+    /// cohort's are (by its number in `summary`; nil until first needed).
+    private var cohortCellBytes: [UInt8] = []
+    private var cohortCells: [Range<Int>?] = []
     private var row = CSVWriter()
     private var key = ByteWriter()
     private var payload = ByteWriter()
@@ -105,11 +107,15 @@ struct CaseCollector {
     }
 
     private mutating func appendCaseRow(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        let cells = byColumns.isEmpty ? [] : cells(ofCohort: cohort, facts.dimensions)
-        let order = c.measure.order, part = rows[order].count - 1
-        if summary.unit == .month,
-           try Self.appendPlainCaseRow(c, of: facts, cells: cells, asAt: asAt, ordinal: ordinal, to: rows[order][part]) {
-            return
+        let cells = byColumns.isEmpty ? 0..<0 : cells(ofCohort: cohort, facts.dimensions)
+        let target = rows[c.measure.order][rows[c.measure.order].count - 1]
+        if summary.unit == .month {
+            let asAt = asAt
+            let written = try cohortCellBytes.withUnsafeBufferPointer { all in
+                try Self.appendPlainCaseRow(c, of: facts, cells: UnsafeBufferPointer(rebasing: all[cells]), asAt: asAt,
+                                            ordinal: ordinal, to: target)
+            }
+            if written { return }
         }
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
@@ -123,16 +129,16 @@ struct CaseCollector {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: summary.unit)
-        if !byColumns.isEmpty { row.appendEscaped(cells) }
+        if !byColumns.isEmpty { row.appendEscaped(Array(cohortCellBytes[cells])) }
         row.endRow()
-        try rows[c.measure.order][rows[c.measure.order].count - 1].append(row.bytes, ordinal: ordinal)
+        try target.append(row.bytes, ordinal: ordinal)
     }
 
     /// The usual row, formatted straight into its temporary file's buffer: a case id
     /// that needs no quoting, and (checked by the caller) a month period. False for any other row, which
     /// `appendCaseRow` formats through `CSVWriter`.
-    private static func appendPlainCaseRow(_ c: CaseTiming, of facts: CaseFacts, cells: [UInt8], asAt: Day, ordinal: Int64,
-                                           to target: CaseRows) throws -> Bool {
+    private static func appendPlainCaseRow(_ c: CaseTiming, of facts: CaseFacts, cells: UnsafeBufferPointer<UInt8>,
+                                           asAt: Day, ordinal: Int64, to target: CaseRows) throws -> Bool {
         // Plain values for the closures below.
         let line = facts.line, start = c.start, due = c.due, completed = c.completed
         let status = c.status.order, exception = c.exception?.order, period = c.periodDate, end = c.completed ?? asAt
@@ -141,7 +147,7 @@ struct CaseCollector {
             guard CSVWriter.isPlainCell(id) else { return false }
             // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
             let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
-            let written = try target.data.append(reserving: maximum) { memory in
+            return try target.append(ordinal: ordinal, maximum: maximum) { memory in
                 var w = RawCSVWriter(memory, capacity: maximum)
                 w.bytes(id); w.comma()
                 w.int(line); w.comma()
@@ -159,24 +165,23 @@ struct CaseCollector {
                 w.byte(10)
                 return w.count
             }
-            guard let written else { return false }
-            try target.note(ordinal: ordinal, length: written)
-            return true
         }
     }
 
     private static let statusNames = NameBytes(CaseStatus.allCases.map(\.rawValue))
     private static let exceptionNames = NameBytes(ExceptionCode.allCases.map(\.rawValue))
 
-    private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> [UInt8] {
+    /// Where the cells of `cohort`, whose values are `values`, are in `cohortCellBytes`.
+    private mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
         let n = Int(cohort)
-        while cohortCells.count <= n { cohortCells.append([]) }
-        if cohortCells[n].isEmpty {
-            var w = CSVWriter()
-            for v in values { w.append(v) }
-            cohortCells[n] = w.bytes
-        }
-        return cohortCells[n]
+        if n < cohortCells.count, let known = cohortCells[n] { return known }
+        while cohortCells.count <= n { cohortCells.append(nil) }
+        var w = CSVWriter()
+        for v in values { w.append(v) }
+        let range = cohortCellBytes.count..<(cohortCellBytes.count + w.bytes.count)
+        cohortCellBytes += w.bytes
+        cohortCells[n] = range
+        return range
     }
 
     /// cases.csv, header first, then the rows' bytes read back range by range (the rows
@@ -200,13 +205,10 @@ struct CaseCollector {
             try prefixBytes.withUnsafeBytes { prefix in
                 for part in list {
                     defer { if discarding { try? part.discard() } }
-                    var data = try SpillReader(part.data, releasing: discarding)
-                    defer { data.deallocate() }
                     // A part's rows are in ordinal order (review rows apart): the sorted skipped
                     // ordinals are walked beside them rather than looked up.
                     var next = 0
-                    try part.forEachRow(releasing: discarding) { ordinal, length in
-                        let row = try data.next(length)
+                    try part.forEachRow(releasing: discarding) { ordinal, row in
                         if !skippedInOrder.isEmpty {
                             if next > 0, skippedInOrder[next - 1] >= ordinal {
                                 next = Self.lowerBound(of: ordinal, in: skippedInOrder)
@@ -267,52 +269,57 @@ struct CaseCollector {
     }
 }
 
-/// cases.csv rows of one measure from one collector: their bytes back to back, without
-/// the first cell (the measure, the same for all: a fifth of a row's bytes that need not
-/// go to disk and back), and beside them each row's ordinal and length (12 bytes).
+/// cases.csv rows of one measure from one collector, in one temporary file: each row
+/// framed by its ordinal (8 bytes) and length (4), and kept without its first cell (the
+/// measure, the same for all: a fifth of a row's bytes that need not go to disk and back).
 struct CaseRows {
-    let data: SpillFile
-    private let index: SpillFile
+    let file: SpillFile
     /// How many bytes of rows go to the temporary file at a time.
     static let writeSize = 256 << 10
+    private static let frameSize = 12
 
     init(directory: String) throws {
-        data = try SpillFile(directory: directory, bufferSize: Self.writeSize)
-        index = try SpillFile(directory: directory, bufferSize: 64 << 10)
+        file = try SpillFile(directory: directory, bufferSize: Self.writeSize)
     }
 
-    func append(_ row: [UInt8], ordinal: Int64) throws {
-        try data.append(row)
-        try note(ordinal: ordinal, length: row.count)
-    }
-
-    /// Empties both files (see `SpillFile.discard`).
-    func discard() throws {
-        try data.discard()
-        try index.discard()
-    }
-
-    /// Records a row just written to `data`.
-    func note(ordinal: Int64, length: Int) throws {
-        _ = try index.append(reserving: 12) { memory in
+    /// Appends a row that `write` formats into at most `maximum` bytes of the file's
+    /// buffer (returning how many it wrote); false, with nothing written, when `maximum`
+    /// is more than the buffer holds.
+    func append(ordinal: Int64, maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
+        try file.append(reserving: Self.frameSize + maximum) { memory in
+            let length = try write(memory + Self.frameSize)
             memory.storeBytes(of: ordinal, as: Int64.self)
             memory.storeBytes(of: UInt32(length), toByteOffset: 8, as: UInt32.self)
-            return 12
+            return Self.frameSize + length
+        } != nil
+    }
+
+    /// Appends a row already formatted, of any length.
+    func append(_ row: [UInt8], ordinal: Int64) throws {
+        var frame = ByteWriter()
+        frame.put(ordinal)
+        frame.put(UInt32(row.count))
+        try file.append(frame.bytes)
+        try file.append(row)
+    }
+
+    /// Every row's ordinal and bytes (valid during the call), in order; with `releasing`,
+    /// the file gives back its storage as it is read (see `SpillFile.release`).
+    func forEachRow(releasing: Bool = false, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+        var reader = try SpillReader(file, releasing: releasing)
+        defer { reader.deallocate() }
+        var left = file.byteCount
+        while left > 0 {
+            let frame = try reader.next(Self.frameSize)
+            let ordinal = frame.loadUnaligned(as: Int64.self)
+            let length = Int(frame.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            try body(ordinal, try reader.next(length))
+            left -= Self.frameSize + length
         }
     }
 
-    /// Every row's ordinal and length, in order; with `releasing`, the index gives back its
-    /// storage as it is read.
-    func forEachRow(releasing: Bool = false, _ body: (Int64, Int) throws -> Void) throws {
-        try index.forEachBlock(blockSize: 12 << 16, releasing: releasing) { block in
-            var at = 0
-            while at + 12 <= block.count {
-                try body(block.loadUnaligned(fromByteOffset: at, as: Int64.self),
-                         Int(block.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-                at += 12
-            }
-        }
-    }
+    /// Empties the file (see `SpillFile.discard`).
+    func discard() throws { try file.discard() }
 }
 
 /// An action-list case encoded for the external sort, and back.
