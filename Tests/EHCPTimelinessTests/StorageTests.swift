@@ -122,25 +122,6 @@ import Testing
         return probe.release(before: 64 << 10)
     }
 
-    @Test func blocksReadWhileReleasingAreTheBytesWrittenAndTheirStorageIsGivenBack() throws {
-        let folder = try TemporaryFolder()
-        let (spill, written) = try Self.writtenSpill(in: folder)
-        let stored = spill.storedBytes
-        #expect(stored >= written.count & ~4095)
-        var read: [UInt8] = []
-        var storedAfterFirstBlock = stored
-        try spill.forEachBlock(blockSize: 1 << 20, releasing: true) { block in
-            if !read.isEmpty && storedAfterFirstBlock == stored { storedAfterFirstBlock = spill.storedBytes }
-            read += block
-        }
-        #expect(read == written)
-        if try Self.canPunchHoles(in: folder) {
-            // Given back block by block, not only at the end; at the end, all but the last page.
-            #expect(storedAfterFirstBlock <= stored - (1 << 20))
-            #expect(spill.storedBytes <= 4096)
-        }
-    }
-
     @Test func releasingReaderReturnsEveryByteAndFreesWhatItHasRead() throws {
         let folder = try TemporaryFolder()
         let (spill, written) = try Self.writtenSpill(in: folder)

@@ -184,11 +184,12 @@ struct CaseCollector {
         return range
     }
 
-    /// cases.csv, header first, then the rows' bytes read back range by range (the rows
-    /// between those taken back go out whole), in pieces of at most 256 KiB.
-    /// With `discarding`, each temporary file is emptied once copied (the rows cannot be
-    /// written again): the command line writes once, and a 10-million-row run's gigabytes
-    /// of temporary rows then leave the page cache as the output fills it.
+    /// cases.csv, header first, then each measure's rows read back from its temporary
+    /// files (without those taken back), in pieces of at most 256 KiB.
+    /// With `discarding`, each temporary file gives back its pages as it is read and is
+    /// emptied once copied (the rows cannot be written again): the command line writes
+    /// once, and a 10-million-row run's gigabytes of temporary rows then make room for
+    /// the output as it fills.
     func writeCases(discarding: Bool = false, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }

@@ -98,9 +98,7 @@ final class SpillFile: @unchecked Sendable {
 
     /// Calls `body` with every byte appended so far, from the start, in order, in blocks of
     /// `blockSize` (the last may be shorter). Do not append from inside `body`.
-    /// With `releasing`, each block's storage is given back once `body` returns (see `release`).
-    func forEachBlock(blockSize: Int = 1 << 20, releasing: Bool = false,
-                      _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func forEachBlock(blockSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(blockSize > 0, "blockSize must be positive")
         if bytesOnDisk == 0 {  // never spilled: hand out the buffer itself
             var offset = 0
@@ -122,7 +120,6 @@ final class SpillFile: @unchecked Sendable {
             }
             try body(UnsafeRawBufferPointer(rebasing: block[..<filled]))
             offset += filled
-            if releasing { release(before: offset) }
         }
     }
 
