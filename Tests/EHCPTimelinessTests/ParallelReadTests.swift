@@ -46,7 +46,9 @@ import Testing
         options.jobs = 3
         let context = ExtractContext(file: path, layout: try ColumnLayout(kind: .requests, header: Self.header(path), profile: MappingProfile(), file: path),
                                      profile: MappingProfile(), dates: .automatic, asAt: options.asAt)
-        let batch = try ParallelRead.rows(of: reader, size: size, jobs: 3, progress: Progress(enabled: false)) {
+        let prepass = InputPrepass(path: path, cuts: ParallelRead.cuts(fileDescriptor: reader.fileDescriptor, size: size, jobs: 3))
+        #expect(try prepass.sha256() == Analysis.sha256(of: path))
+        let batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: 3, progress: Progress(enabled: false)) {
             try RowBatch(kind: .requests, context: context, cohortColumns: CohortColumns(by: [], layout: context.layout),
                          options: options, fileNumber: 0, canReread: true)
         }
@@ -87,6 +89,48 @@ import Testing
         var lines: [Int] = []
         try reader.read(onRow: { lines.append($0.line) }, onProblem: { _ in })
         #expect(lines == [1, 2, 3, 4, 6])
+    }
+
+    @Test("the prepass counts the line ends before each cut as a count of the range does, across its blocks")
+    func prepassCountsLineEndsBeforeEachCut() throws {
+        let folder = try TemporaryFolder()
+        // Over three blocks of 1 MiB: lines ending in LF, CRLF or a lone CR, with a CRLF
+        // and a lone CR placed across the first block boundaries.
+        var rng = SplitMix64(seed: 17)
+        var bytes: [UInt8] = []
+        while bytes.count < (3 << 20) + 5000 {
+            bytes += (0..<rng.int(in: 0...90)).map { _ in UInt8(ascii: "a") + UInt8(rng.int(in: 0...25)) }
+            switch rng.int(in: 0...9) {
+            case 0: bytes += [13, 10]
+            case 1: bytes += [13]
+            default: bytes += [10]
+            }
+        }
+        bytes.replaceSubrange(((1 << 20) - 1)...(1 << 20), with: [13, 10])
+        bytes.replaceSubrange(((2 << 20) - 1)...((2 << 20) - 1), with: [13])
+        let path = folder.path + "/lines.csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        // Cuts just after line feeds, one of them exactly at a block boundary.
+        let feeds = bytes.indices.filter { bytes[$0] == 10 }.map { $0 + 1 }
+        let cuts = [feeds[3], 1 << 20 + 1, feeds[feeds.count / 2], feeds[feeds.count - 2]].sorted()
+        #expect(bytes[(1 << 20)] == 10)  // the cut at 1 MiB + 1 follows a line feed
+        let prepass = InputPrepass(path: path, cuts: cuts)
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        for (k, cut) in cuts.enumerated() {
+            #expect(try prepass.lineEnds(beforeCut: k) == LineEnds.count(fileDescriptor: fd, path: path, range: 0..<cut))
+        }
+        #expect(try prepass.sha256() == Analysis.sha256(of: path))
+    }
+
+    @Test("a cut past the end of the file is an error for whoever waits for it, not a wait forever")
+    func prepassCutPastTheEndThrows() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("short.csv", "a\nb\n")
+        let prepass = InputPrepass(path: path, cuts: [2, 100])
+        #expect(try prepass.lineEnds(beforeCut: 0) == 1)
+        #expect(throws: (any Error).self) { try prepass.lineEnds(beforeCut: 1) }
+        #expect(throws: (any Error).self) { try prepass.sha256() }
     }
 
     static func header(_ path: String) throws -> [String] {

@@ -66,35 +66,47 @@ enum LineEnds {
     /// only when no cut falls between a CR and its LF (cuts are made just after an LF).
     static func count(fileDescriptor fd: Int32, path: String, range: Range<Int>) throws -> Int {
         let size = 1 << 20
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size + 1)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         defer { buffer.deallocate() }
-        var position = range.lowerBound, ends = 0
-        var previousWasCR = false
+        var position = range.lowerBound
+        var counter = Counter()
         while position < range.upperBound {
             let n = pread(fd, buffer, min(size, range.upperBound - position), off_t(position))
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { throw CSVError.readFailed(path: path, reason: n < 0 ? CSVReader.systemMessage(errno) : "the file is shorter than expected") }
-            if memchr(buffer, 13, n) == nil {
+            counter.add(buffer, n)
+            position += n
+        }
+        return counter.ends
+    }
+
+    /// Counts the line ends of bytes given piece after piece, a CRLF split between two
+    /// pieces counting once.
+    struct Counter {
+        private(set) var ends = 0
+        private var previousWasCR = false
+
+        mutating func add(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+            guard n > 0 else { return }
+            if memchr(bytes, 13, n) == nil {
                 // The usual file: LF only, counted eight bytes at a time.
-                ends += lineFeeds(buffer, n)
-                if previousWasCR, buffer[0] == 10 { ends -= 1 }
+                ends += lineFeeds(bytes, n)
+                if previousWasCR, bytes[0] == 10 { ends -= 1 }
             } else {
                 var lf = 0, cr = 0
                 for i in 0..<n {
-                    let b = buffer[i]
+                    let b = bytes[i]
                     lf &+= b == 10 ? 1 : 0
                     cr &+= b == 13 ? 1 : 0
                 }
                 // A CR followed by LF ends one line, not two.
                 var crlf = 0
-                if previousWasCR, buffer[0] == 10 { crlf += 1 }
-                for i in 0..<(n - 1) where buffer[i] == 13 && buffer[i + 1] == 10 { crlf += 1 }
+                if previousWasCR, bytes[0] == 10 { crlf += 1 }
+                for i in 0..<(n - 1) where bytes[i] == 13 && bytes[i + 1] == 10 { crlf += 1 }
                 ends += lf + cr - crlf
             }
-            previousWasCR = buffer[n - 1] == 13
-            position += n
+            previousWasCR = bytes[n - 1] == 13
         }
-        return ends
     }
 
     /// The number of LF bytes in `bytes[0..<count]`.

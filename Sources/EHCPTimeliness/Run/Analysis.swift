@@ -203,9 +203,16 @@ struct FileRun {
             .malformedHeader(file: input.path, line: problem.line, column: problem.column, problem: problem.message)
         }
 
-        // A regular file is hashed on another thread from the start; a pipe only once read
-        // (reading it twice at once would split its bytes between the two).
-        let hash = reader.regularFileSize != nil ? hashInBackground() : nil
+        // A regular file is hashed on another thread from the start, and when it is to be
+        // read in chunks the same pass counts the line ends before each cut; a pipe is
+        // hashed only once read (reading it twice at once would split its bytes).
+        var prepass: InputPrepass?
+        if let size = reader.regularFileSize {
+            let inChunks = input.kind != .reviews && options.jobs > 1 && reader.encoding != .windows1252
+                && size >= options.parallelThreshold
+            let cuts = inChunks ? ParallelRead.cuts(fileDescriptor: reader.fileDescriptor, size: size, jobs: options.jobs) : []
+            prepass = InputPrepass(path: input.path, cuts: cuts)
+        }
         if input.kind == .reviews {
             do {
                 try reader.read(onRow: { row in try readHeader(row); throw StopReading() }, onProblem: { throw malformedHeader($0) })
@@ -213,12 +220,12 @@ struct FileRun {
             guard let header else { throw InputError.noHeader(file: input.path) }
             try adopt(header, run: &run)
             try readReviews(reader, header: header, progress: progress, run: &run)
-            summary.sha256 = try (hash ?? hashInBackground()).wait()
+            summary.sha256 = try prepass?.sha256() ?? Analysis.sha256(of: input.path)
             return
         }
 
         var batch: RowBatch?
-        if options.jobs > 1, reader.encoding != .windows1252, let size = reader.regularFileSize, size >= options.parallelThreshold {
+        if let prepass, !prepass.cuts.isEmpty, let size = reader.regularFileSize {
             // The header alone, then the rest in chunks on their own threads.
             do {
                 try reader.read(onRow: { row in try readHeader(row); throw StopReading() },
@@ -228,7 +235,7 @@ struct FileRun {
             try adopt(header, run: &run)
             let (context, columns) = (header.context, header.columns)
             let fileNumber = run.fileNumber
-            batch = try ParallelRead.rows(of: reader, size: size, jobs: options.jobs, progress: progress) {
+            batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: options.jobs, progress: progress) {
                 try RowBatch(kind: input.kind, context: context, cohortColumns: columns, options: options,
                              fileNumber: fileNumber, canReread: true)
             }
@@ -260,18 +267,12 @@ struct FileRun {
         // Ahead of the row's own problems on its line, as it always was.
         try noteEncoding(reader, fileLevel: true)
         try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
-        summary.sha256 = try (hash ?? hashInBackground()).wait()
+        summary.sha256 = try prepass?.sha256() ?? Analysis.sha256(of: input.path)
         summary.rowsRead = rows.rowsRead
         summary.analysed = rows.analysed
         summary.rejected = rows.rejected
         try problems.absorb(rows.problems)
         try run.collector.absorb(rows.collector)
-    }
-
-    /// The file's SHA-256, worked out on another thread while this one reads the file.
-    private func hashInBackground() -> BackgroundWork<String> {
-        let path = input.path
-        return BackgroundWork { try Analysis.sha256(of: path) }
     }
 
     private mutating func noteEncoding(_ reader: CSVReader, fileLevel: Bool) throws {

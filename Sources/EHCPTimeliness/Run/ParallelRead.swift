@@ -17,11 +17,19 @@ enum ParallelRead {
     /// No chunk smaller than this: each has its own parser, collector and temporary files.
     static let minimumChunk = 4 << 20
 
-    static func rows(of reader: CSVReader, size: Int, jobs: Int, progress: Progress,
+    /// Where to cut a file of `size` bytes for `jobs` threads: just after line feeds near
+    /// evenly spaced points. Empty when the file has too few line feeds to cut.
+    static func cuts(fileDescriptor fd: Int32, size: Int, jobs: Int) -> [Int] {
+        let parts = max(jobs, min(jobs * chunksPerThread, size / minimumChunk))
+        return LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: parts)
+    }
+
+    /// Reads the file in the chunks `prepass.cuts` make, each numbering its lines from the
+    /// line ends the prepass counts before its cut.
+    static func rows(of reader: CSVReader, size: Int, prepass: InputPrepass, jobs: Int, progress: Progress,
                      make: () throws -> RowBatch) throws -> RowBatch? {
         let fd = reader.fileDescriptor
-        let parts = max(jobs, min(jobs * chunksPerThread, size / minimumChunk))
-        let points = LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: parts)
+        let points = prepass.cuts
         guard !points.isEmpty else { return nil }
         let starts = [0] + points, ends = points + [size]
         let count = starts.count
@@ -37,31 +45,17 @@ enum ParallelRead {
         nonisolated(unsafe) let progress = progress
         let path = reader.path, delimiter = reader.delimiter
         // Each chunk's first line number. The first chunk starts on line 1 and is parsed at
-        // once; meanwhile another thread counts the line ends of the chunks before the
-        // others (a fast pass, eight bytes at a time). Whichever thread first needs the
-        // counts makes them, under a lock the others wait on, so however the threads are
-        // scheduled (even one after the other) no chunk waits for a count nobody makes.
-        let lineStarts = Mutex<Result<[Int], any Error>?>(nil)
+        // once; the others wait for the prepass, which hashes the file on its own thread,
+        // to count the line ends before their cut. It is never waiting for the readers, so
+        // however the threads are scheduled no chunk waits for a count nobody makes.
         @Sendable func firstLine(_ k: Int) throws -> Int {
-            guard k > 0 else { return 1 }
-            return try lineStarts.withLock { made in
-                let result = made ?? Result {
-                    var lines = [1]
-                    for j in 1..<count {
-                        lines.append(lines[j - 1] + (try LineEnds.count(fileDescriptor: fd, path: path, range: starts[j - 1]..<ends[j - 1])))
-                    }
-                    return lines
-                }
-                made = result
-                return try result.get()[k]
-            }
+            k == 0 ? 1 : 1 + (try prepass.lineEnds(beforeCut: k - 1))
         }
         // Each thread takes the next chunk not yet taken; rows and bytes read are added up
         // for the progress line, which the first thread draws.
         let nextToRead = Atomic<Int>(0)
         let rowsRead = Atomic<Int>(0), bytesRead = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            if thread == 1 { _ = try? firstLine(1) }  // count while the first chunk is parsed
             while case let k = nextToRead.add(1, ordering: .relaxed).oldValue, k < count {
                 outcomes[k] = Result {
                     let first = try firstLine(k)
