@@ -104,7 +104,8 @@ struct DuplicateFinder: Sendable {
         _ = found.initialize(from: repeatElement(.success([]), count: Self.bucketCount))
         defer { found.deinitialize().deallocate() }
         for file in files { try file.flush() }  // afterwards only read, from several threads
-        nonisolated(unsafe) let (shared, me) = (found, self)
+        nonisolated(unsafe) let shared = found
+        let me = self
         DispatchQueue.concurrentPerform(iterations: Self.bucketCount) { b in
             shared[b] = Result { try me.candidates(inBucket: b) }
         }
