@@ -1,17 +1,24 @@
 import Dispatch
+import Foundation
 
-/// Work started on another thread now and waited for later: an input file's SHA-256 is
-/// worked out while the file is read, instead of after it on the run's critical path.
+/// Work started now on a thread of its own and waited for later: an input file's
+/// SHA-256 and line counts (`InputPrepass`) are worked out while the file is read,
+/// instead of after it on the run's critical path.
+///
+/// A thread of its own rather than one of the dispatch pool's: the readers, which run
+/// in the pool, wait for this work, and a pool whose threads were all waiting could not
+/// start it.
 final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting.
     private var outcome: Result<Value, any Error> = .failure(CancellationError())
     private let done = DispatchSemaphore(value: 0)
 
     init(_ work: @escaping @Sendable () throws -> Value) {
-        DispatchQueue.global().async {
+        let thread = Thread {
             self.outcome = Result { try work() }
             self.done.signal()
         }
+        thread.start()
     }
 
     /// The value, once the work has finished; rethrows its error.
