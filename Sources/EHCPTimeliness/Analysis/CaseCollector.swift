@@ -270,53 +270,33 @@ struct CaseCollector {
     }
 }
 
-/// cases.csv rows of one measure from one collector, in one temporary file: each row
-/// framed by its ordinal (8 bytes) and length (4), and kept without its first cell (the
-/// measure, the same for all: a fifth of a row's bytes that need not go to disk and back).
+/// cases.csv rows of one measure from one collector, in one temporary file, each framed
+/// (`FramedRecord`) with its ordinal, and kept without its first cell (the measure, the
+/// same for all: a fifth of a row's bytes that need not go to disk and back).
 struct CaseRows {
     let file: SpillFile
     /// How many bytes of rows go to the temporary file at a time.
     static let writeSize = 256 << 10
-    private static let frameSize = 12
 
     init(directory: String) throws {
         file = try SpillFile(directory: directory, bufferSize: Self.writeSize)
     }
 
     /// Appends a row that `write` formats into at most `maximum` bytes of the file's
-    /// buffer (returning how many it wrote); false, with nothing written, when `maximum`
-    /// is more than the buffer holds.
+    /// buffer; false, with nothing written, when it would not fit (see `FramedRecord`).
     func append(ordinal: Int64, maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
-        try file.append(reserving: Self.frameSize + maximum) { memory in
-            let length = try write(memory + Self.frameSize)
-            memory.storeBytes(of: ordinal, as: Int64.self)
-            memory.storeBytes(of: UInt32(length), toByteOffset: 8, as: UInt32.self)
-            return Self.frameSize + length
-        } != nil
+        try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: file, write)
     }
 
     /// Appends a row already formatted, of any length.
     func append(_ row: [UInt8], ordinal: Int64) throws {
-        var frame = ByteWriter()
-        frame.put(ordinal)
-        frame.put(UInt32(row.count))
-        try file.append(frame.bytes)
-        try file.append(row)
+        try row.withUnsafeBytes { try FramedRecord.append($0, ordinal: ordinal, to: file) }
     }
 
     /// Every row's ordinal and bytes (valid during the call), in order; with `releasing`,
-    /// the file gives back its storage as it is read (see `SpillFile.release`).
+    /// the file gives back its storage as it is read.
     func forEachRow(releasing: Bool = false, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
-        var reader = try SpillReader(file, releasing: releasing)
-        defer { reader.deallocate() }
-        var left = file.byteCount
-        while left > 0 {
-            let frame = try reader.next(Self.frameSize)
-            let ordinal = frame.loadUnaligned(as: Int64.self)
-            let length = Int(frame.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-            try body(ordinal, try reader.next(length))
-            left -= Self.frameSize + length
-        }
+        try FramedRecord.forEach(in: file, releasing: releasing, body)
     }
 
     /// Empties the file (see `SpillFile.discard`).

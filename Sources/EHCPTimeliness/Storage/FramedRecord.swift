@@ -1,39 +1,41 @@
-/// A record in a temporary file (a data-quality problem): its length
-/// (4 bytes), the ordinal of its input row (8 bytes), then its bytes.
+/// Records in a temporary file, each framed by its length (4 bytes) and the ordinal of
+/// its input row (8 bytes): cases.csv's rows and data-quality problems.
 enum FramedRecord {
-    static func append(_ row: UnsafeRawBufferPointer, ordinal: Int64, to spill: SpillFile) throws {
-        var header: (UInt32, Int64) = (UInt32(row.count), ordinal)
-        try withUnsafeBytes(of: &header.0) { try spill.append($0) }
-        try withUnsafeBytes(of: &header.1) { try spill.append($0) }
-        try spill.append(row)
+    static let frameSize = 12
+
+    static func append(_ record: UnsafeRawBufferPointer, ordinal: Int64, to spill: SpillFile) throws {
+        var frame: (UInt32, Int64) = (UInt32(record.count), ordinal)
+        try withUnsafeBytes(of: &frame.0) { try spill.append($0) }
+        try withUnsafeBytes(of: &frame.1) { try spill.append($0) }
+        try spill.append(record)
     }
 
-    /// Visits every framed row of `spill` in order.
-    static func forEach(in spill: SpillFile, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
-        var carry: [UInt8] = []
-        try spill.forEachBlock { block in
-            // A frame may straddle two blocks: its start waits in `carry`.
-            if carry.isEmpty {
-                let used = try frames(in: block, body)
-                carry = Array(block[used...])
-            } else {
-                carry.append(contentsOf: block)
-                let used = try carry.withUnsafeBytes { try frames(in: $0, body) }
-                carry.removeFirst(used)
-            }
-        }
+    /// Appends a record that `write` makes in at most `maximum` bytes of the file's buffer
+    /// (returning how many it wrote), with no copy on the way; false, with nothing
+    /// written, when `maximum` is more than the buffer holds.
+    static func append(ordinal: Int64, maximum: Int, to spill: SpillFile,
+                       _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
+        try spill.append(reserving: frameSize + maximum) { memory in
+            let length = try write(memory + frameSize)
+            memory.storeBytes(of: UInt32(length), as: UInt32.self)
+            memory.storeBytes(of: ordinal, toByteOffset: 4, as: Int64.self)
+            return frameSize + length
+        } != nil
     }
 
-    /// Visits the whole frames at the start of `bytes`; returns how many bytes they take.
-    private static func frames(in bytes: UnsafeRawBufferPointer, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        var at = 0
-        while bytes.count - at >= 12 {
-            let length = Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-            guard bytes.count - at - 12 >= length else { break }
-            let ordinal = bytes.loadUnaligned(fromByteOffset: at + 4, as: Int64.self)
-            try body(ordinal, UnsafeRawBufferPointer(rebasing: bytes[(at + 12)..<(at + 12 + length)]))
-            at += 12 + length
+    /// Visits every record of `spill` in order, its bytes valid during the call; with
+    /// `releasing`, the file gives back its storage as it is read (see `SpillFile.release`).
+    static func forEach(in spill: SpillFile, releasing: Bool = false,
+                        _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+        var reader = try SpillReader(spill, releasing: releasing)
+        defer { reader.deallocate() }
+        var left = spill.byteCount
+        while left > 0 {
+            let frame = try reader.next(frameSize)
+            let length = Int(frame.loadUnaligned(as: UInt32.self))
+            let ordinal = frame.loadUnaligned(fromByteOffset: 4, as: Int64.self)
+            try body(ordinal, try reader.next(length))
+            left -= frameSize + length
         }
-        return at
     }
 }
