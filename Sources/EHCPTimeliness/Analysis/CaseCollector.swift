@@ -324,39 +324,27 @@ enum ActionEntry {
         for d in f.dimensions { w.put(d) }
     }
 
-    /// What exceptions.csv shows of an entry, its texts read in place: valid only while
-    /// the entry's bytes are (the action list's callback).
+    /// An entry's fields, its texts read in place: valid only while the entry's bytes
+    /// are (the action list's callback). exceptions.csv is written from these without
+    /// making strings; `decode` makes a `CaseResult` of them.
     struct Fields {
         static var none: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+        var ordinal: Int64
         var measure: MeasureID
         var status: CaseStatus
         var exception: ExceptionCode?
+        var line: Int
+        var sequence: Int
+        var start: Day?
         var due: Day
         var completed: Day?
         var caseID: UnsafeBufferPointer<UInt8>
-        var team: UnsafeBufferPointer<UInt8>
-        var caseworker: UnsafeBufferPointer<UInt8>
+        var team: UnsafeBufferPointer<UInt8>?
+        var caseworker: UnsafeBufferPointer<UInt8>?
         var dimensions: [UnsafeBufferPointer<UInt8>]
     }
 
     static func fields(_ bytes: UnsafeRawBufferPointer) -> Fields {
-        var r = ByteReader(bytes)
-        _ = r.take(Int64.self)  // ordinal
-        let measure = MeasureID.allCases[Int(r.take(UInt8.self))]
-        let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
-        let e = r.take(UInt8.self)
-        _ = r.take(Int64.self); _ = r.take(Int64.self); _ = r.take(Int32.self)  // line, sequence, start
-        let due = Day(number: r.take(Int32.self))
-        let completed = r.take(Int32.self)
-        let caseID = r.textBytes() ?? Fields.none, team = r.textBytes() ?? Fields.none
-        let caseworker = r.textBytes() ?? Fields.none
-        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.textBytes() ?? Fields.none }
-        return Fields(measure: measure, status: status, exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)],
-                      due: due, completed: completed == none ? nil : Day(number: completed),
-                      caseID: caseID, team: team, caseworker: caseworker, dimensions: dimensions)
-    }
-
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
         var r = ByteReader(bytes)
         func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
         let ordinal = r.take(Int64.self)
@@ -365,12 +353,21 @@ enum ActionEntry {
         let e = r.take(UInt8.self)
         let line = Int(r.take(Int64.self)), sequence = Int(r.take(Int64.self))
         let start = day(r.take(Int32.self)), due = Day(number: r.take(Int32.self)), completed = day(r.take(Int32.self))
-        let caseID = r.text() ?? "", team = r.text(), caseworker = r.text()
-        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.text() ?? "" }
-        return (CaseResult(measure: measure, caseID: caseID, line: line, sequence: sequence, start: start, due: due,
-                           completed: completed, status: status,
-                           exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)], dimensions: dimensions,
-                           team: team, caseworker: caseworker), ordinal)
+        let caseID = r.textBytes() ?? Fields.none, team = r.textBytes(), caseworker = r.textBytes()
+        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.textBytes() ?? Fields.none }
+        return Fields(ordinal: ordinal, measure: measure, status: status,
+                      exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)], line: line, sequence: sequence,
+                      start: start, due: due, completed: completed, caseID: caseID, team: team, caseworker: caseworker,
+                      dimensions: dimensions)
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
+        let f = fields(bytes)
+        func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String { String(decoding: utf8, as: UTF8.self) }
+        return (CaseResult(measure: f.measure, caseID: text(f.caseID), line: f.line, sequence: f.sequence, start: f.start,
+                           due: f.due, completed: f.completed, status: f.status, exception: f.exception,
+                           dimensions: f.dimensions.map(text), team: f.team.map(text), caseworker: f.caseworker.map(text)),
+                f.ordinal)
     }
 }
 

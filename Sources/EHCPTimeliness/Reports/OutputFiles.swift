@@ -103,8 +103,8 @@ public enum OutputFiles {
                 case .status: w.append(e.status.rawValue)
                 case .daysFromDue: w.append((e.completed ?? asAt) - e.due)
                 case .exception: w.append(e.exception?.rawValue ?? "")
-                case .team: w.append(cell: e.team)
-                case .caseworker: w.append(cell: e.caseworker)
+                case .team: w.append(cell: e.team ?? ActionEntry.Fields.none)
+                case .caseworker: w.append(cell: e.caseworker ?? ActionEntry.Fields.none)
                 case .dimension(let i): w.append(cell: i < e.dimensions.count ? e.dimensions[i] : ActionEntry.Fields.none)
                 }
             }
