@@ -129,7 +129,7 @@ struct CaseCollector {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: summary.unit)
-        if !byColumns.isEmpty { row.appendEscaped(Array(cohortCellBytes[cells])) }
+        if !byColumns.isEmpty { row.appendEscaped(cohortCellBytes[cells]) }
         row.endRow()
         try target.append(row.bytes, ordinal: ordinal)
     }

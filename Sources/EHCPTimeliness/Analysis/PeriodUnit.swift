@@ -23,11 +23,10 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
 
     /// Appends the label's bytes (no String on the way: cases.csv writes one per row).
     func appendLabel(for day: Day, to bytes: inout [UInt8]) {
-        if self == .month { return day.appendISO(to: &bytes, length: 7) }  // `yyyy-mm`
-        let (y, m, _) = day.civil
+        let (y, m, _) = self == .month ? (0, 0, 0) : day.civil  // a month is read whole from the ISO table
         switch self {
         case .month:
-            Self.digits(y, 4, &bytes); bytes.append(UInt8(ascii: "-")); Self.digits(m, 2, &bytes)
+            day.appendISO(to: &bytes, length: 7)  // `yyyy-mm`
         case .quarter:
             Self.digits(y, 4, &bytes); bytes.append(UInt8(ascii: "-")); bytes.append(UInt8(ascii: "Q"))
             Self.digits((m - 1) / 3 + 1, 1, &bytes)

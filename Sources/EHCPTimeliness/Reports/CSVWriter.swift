@@ -14,8 +14,16 @@ public struct CSVWriter: Sendable {
     /// A writer without a header row, for rows formatted one at a time.
     public init() {}
 
+    /// Hands the rows so far to `emit` once they reach `limit` bytes and starts again
+    /// empty: how a file of millions of rows is written in pieces, never whole in memory.
+    mutating func emitIfFull(_ emit: ([UInt8]) throws -> Void, limit: Int = 1 << 20) rethrows {
+        guard bytes.count >= limit else { return }
+        try emit(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Appends cells already escaped and joined with commas (a cached piece of a row).
-    mutating func appendEscaped(_ cells: [UInt8]) {
+    mutating func appendEscaped(_ cells: ArraySlice<UInt8>) {
         separate()
         bytes.append(contentsOf: cells)
     }
@@ -196,8 +204,6 @@ struct RawCSVWriter {
         end.update(from: base, count: b.count)
         end += b.count
     }
-
-    mutating func bytes(_ b: [UInt8]) { b.withUnsafeBufferPointer { bytes($0) } }
 
     /// A whole number, at most 20 bytes.
     mutating func int(_ value: Int) {

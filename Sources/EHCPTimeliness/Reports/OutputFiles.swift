@@ -39,10 +39,7 @@ public enum OutputFiles {
         let asAt = result.options.asAt
         try result.collector.forEachActionEntry { entry in
             layout.append(ActionEntry.fields(entry), asAt: asAt, to: &w)
-            if w.bytes.count >= 1 << 20 {
-                try emit(w.bytes)
-                w.bytes.removeAll(keepingCapacity: true)
-            }
+            try w.emitIfFull(emit)
         }
         try emit(w.bytes)
     }
@@ -127,10 +124,7 @@ public enum OutputFiles {
             if p.line == 0 { w.appendEmpty() } else { w.append(p.line) }
             w.append(p.caseID); w.append(p.column); w.append(p.value); w.append(p.severity.rawValue); w.append(p.problem)
             w.endRow()
-            if w.bytes.count >= 1 << 20 {
-                try emit(w.bytes)
-                w.bytes.removeAll(keepingCapacity: true)
-            }
+            try w.emitIfFull(emit)
         }
         try emit(w.bytes)
     }
@@ -216,12 +210,12 @@ public enum OutputFiles {
         let model = ReportModel(result)
         return [
             OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases(discarding: once) { try sink.write($0) } },
-            OutputEntry(name: "summary.csv") { sink in try sink.write(Array(summary(result).utf8)) },
+            OutputEntry(name: "summary.csv", text: { summary(result) }),
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
-            OutputEntry(name: "summary.json") { sink in try sink.write(Array(summaryJSON(result).utf8)) },
-            OutputEntry(name: "report.html") { sink in try sink.write(Array(HTMLReport.render(model).utf8)) },
-            OutputEntry(name: "report.md") { sink in try sink.write(Array(MarkdownReport.render(model).utf8)) },
+            OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
+            OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),
+            OutputEntry(name: "report.md", text: { MarkdownReport.render(model) }),
         ]
     }
 }

@@ -13,10 +13,11 @@ public struct OutputEntry {
     public let name: String
     let produce: (FileSink) throws -> Void
 
-    /// A file whose whole text is already built.
-    public init(name: String, text: String) {
+    /// A file whose whole text `text` makes, when the file is written (so that the files
+    /// of a set are made side by side, each on the thread that writes it).
+    public init(name: String, text: @escaping () throws -> String) {
         self.name = name
-        produce = { sink in try sink.write(Array(text.utf8)) }
+        produce = { sink in try sink.write(Array(try text().utf8)) }
     }
 
     /// A file written in pieces (large CSVs), so it is never held whole in memory.
