@@ -94,9 +94,7 @@ struct EncodingFilter {
                     UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
                     // Line and column as `track` would leave them, for the word at once: the
                     // high bit of each LF byte, then the count and the last one.
-                    let x = UInt64(littleEndian: word) ^ 0x0A0A_0A0A_0A0A_0A0A
-                    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-                    let feeds = ~(((x & low7) &+ low7) | x | low7)
+                    let feeds = LineEnds.lineFeedBits(UInt64(littleEndian: word))
                     if feeds == 0 {
                         column += 8
                     } else {

@@ -61,27 +61,10 @@ struct FileRangeSource: CSVBytes {
 /// Counting and finding line ends the way the scanner does (LF, CRLF, lone CR), so a
 /// chunk that starts inside the file knows the line number of its first byte.
 enum LineEnds {
-    /// Line ends in `range` of the file. A CR at the range's last byte counts as a line
-    /// end even if an LF follows it beyond the range: counts of consecutive ranges add up
-    /// only when no cut falls between a CR and its LF (cuts are made just after an LF).
-    static func count(fileDescriptor fd: Int32, path: String, range: Range<Int>) throws -> Int {
-        let size = 1 << 20
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        defer { buffer.deallocate() }
-        var position = range.lowerBound
-        var counter = Counter()
-        while position < range.upperBound {
-            let n = pread(fd, buffer, min(size, range.upperBound - position), off_t(position))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw CSVError.readFailed(path: path, reason: n < 0 ? CSVReader.systemMessage(errno) : "the file is shorter than expected") }
-            counter.add(buffer, n)
-            position += n
-        }
-        return counter.ends
-    }
-
     /// Counts the line ends of bytes given piece after piece, a CRLF split between two
-    /// pieces counting once.
+    /// pieces counting once. A CR that ends the bytes given so far counts as a line end:
+    /// counts up to a point add up only when no cut falls between a CR and its LF (cuts
+    /// are made just after an LF).
     struct Counter {
         private(set) var ends = 0
         private var previousWasCR = false
@@ -111,18 +94,23 @@ enum LineEnds {
 
     /// The number of LF bytes in `bytes[0..<count]`.
     static func lineFeeds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         var total = 0, i = 0
         let raw = UnsafeRawPointer(bytes)
         while i + 8 <= count {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (ones &* 10)
-            // High bit set exactly in the bytes of x that are zero (the LFs).
-            let zero = ~(((x & low7) &+ low7) | x | low7)
-            total += zero.nonzeroBitCount
+            total += lineFeedBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))).nonzeroBitCount
             i += 8
         }
         while i < count { total += bytes[i] == 10 ? 1 : 0; i += 1 }
         return total
+    }
+
+    /// Eight bytes at once (the first in the lowest byte of `word`): the high bit of each
+    /// byte that is an LF, every other bit clear.
+    @inline(__always)
+    static func lineFeedBits(_ word: UInt64) -> UInt64 {
+        let x = word ^ 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // High bit set exactly in the bytes of x that are zero (the LFs).
+        return ~(((x & low7) &+ low7) | x | low7)
     }
 
     /// Offsets just after a line feed near each of `parts − 1` evenly spaced points,
