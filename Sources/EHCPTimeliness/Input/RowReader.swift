@@ -122,8 +122,7 @@ struct RowReader {
             for c in C.allCases where Self.equals(bytes, c.rawValue) { return c }
         }
         let raw = String(decoding: bytes, as: UTF8.self)
-        let mapped = map.flatMap { $0[NameMatching.key(raw)] } ?? raw
-        if let value = CodeLists.match(mapped, as: type) { return value }
+        if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
         error(field, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
         return nil
     }
@@ -135,7 +134,7 @@ struct RowReader {
         // The canonical codes themselves need no string.
         if context.valueMaps[field.rawValue] == nil, let code = ExceptionReading.canonical(bytes) { return code }
         let raw = String(decoding: bytes, as: UTF8.self)
-        let reading = ExceptionReading(context.valueMaps[field.rawValue].flatMap { $0[NameMatching.key(raw)] } ?? raw)
+        let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
             let key = NameMatching.key(raw)
             let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
@@ -144,6 +143,11 @@ struct RowReader {
             warning(field, raw, "exception reason \"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return reading
+    }
+
+    /// `raw` through the profile's value map for `field`, or as it is when none maps it.
+    private func mapped(_ raw: String, _ field: Field) -> String {
+        context.valueMaps[field.rawValue].flatMap { $0[NameMatching.key(raw)] } ?? raw
     }
 
     mutating func error(_ field: Field, _ value: String, _ problem: String) {
