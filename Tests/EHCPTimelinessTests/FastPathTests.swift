@@ -34,6 +34,39 @@ import Testing
         }
     }
 
+    /// The fast path trapped on a byte below "0" in a digit place (`99+9-52-31`: `+` is
+    /// digit −5). Every byte value in every place of a valid cell, and random 10-byte
+    /// cells, must give what the general scan gives, and never trap.
+    @Test("the yyyy-mm-dd shortcut agrees with the general scan on any bytes, and never traps")
+    func isoShortcutAgreesOnArbitraryBytes() {
+        func agree(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { p in
+                let general: Day? = if case .day(let day) = Scan.automatic(p) { day } else { nil }
+                if let fast = DateParser.isoDay(p) { #expect(fast == general, "\(bytes)") }
+                let whole: Day? = if case .success(let day) = DateParser.automatic.parse(p) { day } else { nil }
+                #expect(whole == general, "\(bytes)")
+            }
+        }
+        for text in ["99+9-52-31", "+025-01-06", "2025-+1-06", "-025-01-06", "2025-01-+6", "0x7E-01-01", "2025-01-0/"] {
+            agree(Array(text.utf8))
+        }
+        let valid = Array("2024-02-29".utf8)
+        for place in valid.indices {
+            for byte in UInt8.min...UInt8.max {
+                var cell = valid
+                cell[place] = byte
+                agree(cell)
+            }
+        }
+        var rng = SplitMix64(seed: 12)
+        let alphabet = Array("0123456789-+/.: T".utf8) + [0x00, 0x1B, 0x7F, 0x80, 0xD9, 0xFF]
+        for _ in 0..<20_000 {
+            var cell = valid
+            for _ in 0..<(1 + rng.below(3)) { cell[rng.below(10)] = alphabet[rng.below(alphabet.count)] }
+            agree(cell)
+        }
+    }
+
     @Test("line feeds counted eight bytes at a time match a byte-by-byte count")
     func lineFeedCountMatchesNaiveCount() {
         var rng = SplitMix64(seed: 9)

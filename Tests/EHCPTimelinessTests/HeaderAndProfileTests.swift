@@ -47,12 +47,55 @@ import Testing
         #expect(layout.columnName("request_date") == "Received Date")
     }
 
-    @Test func profileColumnAbsentFromTheFileIsAWarningWhenOptional() throws {
+    /// A profile field whose header is not in the file would be read as blank: every
+    /// final plan then counts as open. It stops the run instead (issue 12).
+    @Test func profileFieldAbsentFromTheFileStopsTheRunNamingTheHeaderAndTheClosestFirst() throws {
         var profile = MappingProfile()
-        profile.columns = ["final_plan_date": "Date Final Issued"]
+        profile.path = "system.toml"
+        profile.columns = ["final_plan_date": "Final EHC Plan Issued"]
+        let header = ["case_id", "request_date", "Team", "Final EHCP Issued"]
+        #expect(throws: InputError.profileHeaderMissing(
+            file: "r.csv", profile: "system.toml", entry: "[columns] final_plan_date", header: "Final EHC Plan Issued",
+            found: ["Final EHCP Issued", "case_id", "request_date", "Team"])) {
+            try ColumnLayout(kind: .requests, header: header, profile: profile, file: "r.csv")
+        }
+        let message = InputError.profileHeaderMissing(file: "r.csv", profile: "system.toml", entry: "[columns] final_plan_date",
+                                                      header: "Final EHC Plan Issued", found: ["Final EHCP Issued"]).description
+        #expect(message.hasPrefix("r.csv: the profile system.toml maps [columns] final_plan_date to \"Final EHC Plan Issued\""))
+        #expect(message.contains("closest first: Final EHCP Issued"))
+    }
+
+    @Test func aRequiredFieldMappedToAMissingHeaderNamesTheProfileEntry() {
+        var profile = MappingProfile()
+        profile.kindColumns[.reviews] = ["case_id": "Plan ID"]
+        #expect(throws: InputError.profileHeaderMissing(file: "v.csv", profile: "the profile", entry: "[reviews.columns] case_id",
+                                                        header: "Plan ID", found: ["Plan Ref", "plan_date"])) {
+            try ColumnLayout(kind: .reviews, header: ["plan_date", "Plan Ref"], profile: profile, file: "v.csv")
+        }
+    }
+
+    @Test func fieldsOfOtherKindsInASharedProfileAreIgnored() throws {
+        var profile = MappingProfile()
+        profile.columns = ["final_plan_date": "Date Final Issued", "plan_date": "EHCP Start", "transfer_type": "Move"]
+        let layout = try ColumnLayout(kind: .requests, header: ["case_id", "request_date", "Date Final Issued"], profile: profile, file: "r.csv")
+        #expect(layout.fieldIndex["final_plan_date"] == 2)
+        #expect(layout.warnings.isEmpty)
+    }
+
+    @Test func aMappedDimensionThisFileLacksIsRecordedForTheRunToJudge() throws {
+        var profile = MappingProfile()
+        profile.columns = ["team": "Locality"]
         let layout = try ColumnLayout(kind: .requests, header: Self.minimal, profile: profile, file: "r.csv")
-        #expect(layout.fieldIndex["final_plan_date"] == nil)
-        #expect(layout.warnings.count == 1)
+        #expect(layout.unmatchedDimensions.map(\.name) == ["team"])
+        #expect(layout.unmatchedDimensions.map(\.entry) == ["[columns] team"])
+    }
+
+    @Test func closestHeadersComeFirstAndTiesKeepTheFileOrder() {
+        #expect(NameMatching.closestFirst(["Team", "Final EHCP Issued", "Final Plan", "case_id"], to: "Final EHC Plan Issued")
+                == ["Final EHCP Issued", "Final Plan", "case_id", "Team"])
+        #expect(NameMatching.closestFirst(["b", "a"], to: "x") == ["b", "a"])
+        #expect(NameMatching.distance(Array("kitten"), Array("sitting")) == 3)
+        #expect(NameMatching.distance([Character](), Array("abc")) == 3)
     }
 }
 

@@ -7,8 +7,12 @@ public struct ColumnLayout: Sendable {
     public let fieldIndex: [String: Int]
     /// Dimension name (a profile's name, or the header text) → column index.
     public let dimensions: [(name: String, index: Int)]
-    /// Problems worth a warning (a profile column not found in the file).
+    /// Problems worth a warning (a profile dimension not found in this file, though
+    /// perhaps in another).
     public let warnings: [String]
+    /// Dimensions the profile maps (name, header text) that this file does not have; the
+    /// run stops when no file given has one (`InputError.profileDimensionMissing`).
+    public let unmatchedDimensions: [(name: String, header: String, entry: String)]
 
     /// Matches a header against the canonical fields of `kind`, with the profile's renames.
     public init(kind: ExtractKind, header rawHeader: [String], profile: MappingProfile, file: String) throws(InputError) {
@@ -33,10 +37,13 @@ public struct ColumnLayout: Sendable {
             if let i = matches.first {
                 fieldIndex[field.name] = i
                 used.insert(i)
+            } else if let mapped = columns[field.name], let entry = profile.entry(for: field.name, kind: kind) {
+                // A mapping that cannot apply is a set-up mistake: reading the field as
+                // blank would count every final plan as open.
+                throw .profileHeaderMissing(file: file, profile: profile.path, entry: entry, header: mapped,
+                                            found: NameMatching.closestFirst(header, to: mapped))
             } else if field.required {
-                missing.append(columns[field.name].map { "\(field.name) (mapped by the profile to \"\($0)\")" } ?? field.name)
-            } else if let mapped = columns[field.name] {
-                warnings.append("the profile maps \(field.name) to \"\(mapped)\", which this file does not have; \(field.name) is read as blank")
+                missing.append(field.name)
             }
         }
         if !missing.isEmpty {
@@ -45,12 +52,14 @@ public struct ColumnLayout: Sendable {
 
         // Profile renames of non-canonical columns become named dimensions.
         var dimensions: [(name: String, index: Int)] = []
+        var unmatched: [(name: String, header: String, entry: String)] = []
         for name in columns.keys.sorted() where !canonical.contains(name) && !Self.isCanonicalElsewhere(name) {
             let target = NameMatching.key(columns[name] ?? "")
             if let i = keys.indices.first(where: { keys[$0] == target && !used.contains($0) }) {
                 dimensions.append((name, i))
                 used.insert(i)
             } else {
+                unmatched.append((name, columns[name] ?? "", profile.entry(for: name, kind: kind) ?? "[columns] \(name)"))
                 warnings.append("the profile maps \(name) to \"\(columns[name] ?? "")\", which this file does not have")
             }
         }
@@ -60,6 +69,7 @@ public struct ColumnLayout: Sendable {
         self.fieldIndex = fieldIndex
         self.dimensions = dimensions
         self.warnings = warnings
+        self.unmatchedDimensions = unmatched
     }
 
     /// A field of another extract kind in a shared profile is not a dimension here.

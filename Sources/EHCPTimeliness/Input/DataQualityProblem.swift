@@ -60,6 +60,12 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case profileUnreadable(file: String, reason: String)
     case profileInvalid(file: String, reason: String)
     case unknownByColumn(name: String, available: [String])
+    /// A profile entry names a header that the extract it applies to does not have: a
+    /// mistake in the set-up, so the run stops rather than read the field as blank.
+    /// `found` is the file's header, closest to `header` first.
+    case profileHeaderMissing(file: String, profile: String, entry: String, header: String, found: [String])
+    /// A profile maps a dimension (`team = "Locality"`) to a header that no extract given has.
+    case profileDimensionMissing(profile: String, entry: String, header: String, found: [String])
 
     public var description: String {
         switch self {
@@ -87,6 +93,15 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read the profile \(file): \(reason). Check the path given to --profile."
         case let .profileInvalid(file, reason):
             return "the profile \(file) is not valid: \(reason)"
+        case let .profileHeaderMissing(file, profile, entry, header, found):
+            return "\(file): the profile \(profile) maps \(entry) to \"\(header)\", but this file has no such header. "
+                + "Its headers, closest first: " + Self.list(found)
+                + ". Correct the entry in the profile; if this export names the column differently from the others, "
+                + "map it for this kind of extract alone (see the README, \"Mapping profiles\")."
+        case let .profileDimensionMissing(profile, entry, header, found):
+            return "the profile \(profile) maps \(entry) to \"\(header)\", but no input has such a header. "
+                + "Their headers, closest first: " + Self.list(found)
+                + ". Correct the entry in the profile, or remove it."
         case let .unknownByColumn(name, available):
             return "--by \(name): no input has a column of that name. Available: "
                 + Self.list(available)

@@ -64,6 +64,28 @@ public enum NameMatching {
         return t.withUTF8 { key($0) }
     }
 
+    /// `headers` ordered by how close their matching keys are to `wanted`'s (edit
+    /// distance), closest first; ties keep the file's order. For messages only.
+    public static func closestFirst(_ headers: [String], to wanted: String) -> [String] {
+        let target = Array(key(wanted).unicodeScalars)
+        let ranked = headers.enumerated().map { (i, h) in (distance(Array(key(h).unicodeScalars), target), i, h) }
+        return ranked.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+    }
+
+    /// Levenshtein distance, one row at a time.
+    static func distance<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count), current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
     /// The key of text that is not all ASCII: letters of any script, lower-cased.
     private static func unicodeKey(_ text: String) -> String {
         var out = ""

@@ -35,7 +35,16 @@ public struct MappingProfile: Sendable, Equatable {
     /// Text encoding pinned by the profile.
     public var encoding: TextEncoding?
 
+    /// The profile's file, for messages that name one of its entries ("profile.toml").
+    public var path = "the profile"
+
     public init() {}
+
+    /// Where `field` is mapped for `kind`: the kind's own table wins over `[columns]`.
+    public func entry(for field: String, kind: ExtractKind) -> String? {
+        if kindColumns[kind]?[field] != nil { return "[\(kind.rawValue).columns] \(field)" }
+        return columns[field] != nil ? "[columns] \(field)" : nil
+    }
 
     /// Reads a profile file; every problem is an `InputError` naming the file.
     public static func load(path: String) throws(InputError) -> MappingProfile {
@@ -48,6 +57,7 @@ public struct MappingProfile: Sendable, Equatable {
 
     /// Parses profile text; `file` names it in messages.
     public init(toml: String, file: String) throws(InputError) {
+        path = file
         if let (line, column, reason) = Self.unsafeForTOMLKit(toml) {
             throw .profileInvalid(file: file, reason: "TOML syntax error at line \(line), column \(column): \(reason)")
         }

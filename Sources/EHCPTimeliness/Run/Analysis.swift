@@ -107,6 +107,7 @@ public enum Analysis {
             try run.finish(file)
             run.fileNumber += 1
         }
+        try run.checkProfileDimensions(profile)
         let available = run.availableDimensions
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
@@ -141,6 +142,11 @@ struct Run {
     var dimensionNames: [String] = []
     /// The number of the file being read (part of each result's ordinal).
     var fileNumber: Int64 = 0
+    /// Profile dimensions some file lacked (name → header), and those some file had.
+    var unmatchedDimensions: [String: (header: String, entry: String)] = [:]
+    var matchedDimensions = Set<String>()
+    /// Every file's header cells, for messages.
+    var headers: [String] = []
 
     init(options: AnalysisOptions) throws {
         self.options = options
@@ -158,6 +164,18 @@ struct Run {
     mutating func finish(_ file: FileRun) throws {
         inputs.append(file.summary)
         try problems.absorb(file.problems)
+    }
+
+    /// A dimension the profile maps must be in at least one input (extract-format.md,
+    /// "Mapping profiles"): otherwise the profile is wrong, and the run stops.
+    func checkProfileDimensions(_ profile: MappingProfile) throws {
+        for name in unmatchedDimensions.keys.sorted() where !matchedDimensions.contains(name) {
+            let (header, entry) = unmatchedDimensions[name] ?? ("", name)
+            var seen = Set<String>()
+            let distinct = headers.filter { seen.insert($0).inserted }
+            throw InputError.profileDimensionMissing(profile: profile.path, entry: entry, header: header,
+                                                     found: NameMatching.closestFirst(distinct, to: header))
+        }
     }
 
     /// Distinct by matching key, in first-seen order. Linear: a header of 100,000 columns
@@ -314,6 +332,9 @@ struct FileRun {
     private mutating func adopt(_ header: Header, run: inout Run) throws {
         let layout = header.context.layout
         run.dimensionNames.append(contentsOf: layout.dimensions.map(\.name))
+        run.headers.append(contentsOf: layout.header)
+        for (name, header, entry) in layout.unmatchedDimensions { run.unmatchedDimensions[name] = (header, entry) }
+        for (name, _) in layout.dimensions { run.matchedDimensions.insert(name) }
         run.dimensionNames.append(contentsOf: input.kind.fields.map(\.name).filter { layout.fieldIndex[$0] != nil })
         run.hasTeam = run.hasTeam || layout.dimensionIndex(named: "team") != nil
         run.hasCaseworker = run.hasCaseworker || layout.dimensionIndex(named: "caseworker") != nil
