@@ -31,6 +31,11 @@ let package = Package(
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
         .executableTarget(
+            name: "fuzz-extract",
+            dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
+            swiftSettings: fuzzTarget, linkerSettings: fuzzLink
+        ),
+        .executableTarget(
             name: "fuzz-profile",
             dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink

@@ -115,7 +115,36 @@ delimiter = "tab"
     write("profile", "two-fields-one-header", b'[columns]\ncase_id = "ID"\nperson_id = "id"\n')
 
 
+def extract():
+    # Byte 0: mode (kind = mode % 3: requests, reviews, transfers; 0x04 pinned date
+    # formats; 0x08 --by age_band,team; 0x10 two jobs in chunks). The rest are rows under
+    # the fixed header of ExtractFuzz.swift: every canonical field, team, caseworker,
+    # date_of_birth.
+    fields = {
+        "requests": ["case_id", "person_id", "request_date", "assessment_decision_date", "assessment_decision",
+                     "plan_decision_date", "plan_decision", "draft_plan_date", "final_plan_date", "withdrawn_date",
+                     "exception_reason", "decision_exception_reason"],
+        "reviews": ["case_id", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
+                    "amendment_notice_date", "amended_plan_date", "ceased_date"],
+        "transfers": ["case_id", "transfer_type", "transfer_date", "amended_plan_date"],
+    }
+    import csv, io
+    for number, kind in enumerate(["requests", "reviews", "transfers"]):
+        with open(os.path.join(ROOT, "SampleData", kind + ".csv"), newline="") as f:
+            rows = list(csv.DictReader(f))[:15]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in rows:
+            writer.writerow([row.get(name, "") for name in fields[kind] + ["team", "caseworker", "date_of_birth"]])
+        body = out.getvalue().encode()
+        write("extract", f"{kind}-sample", bytes([number]) + body)
+        write("extract", f"{kind}-by-chunks", bytes([number | 0x08 | 0x10]) + body)
+        write("extract", f"{kind}-pinned", bytes([number | 0x04]) + body.replace(b"-", b"/"))
+    write("extract", "requests-bad-dates", b"\x00" + b"A1,,99+9-52-31\nA2,,2025-01-06,2025-+1-06\nA3,,+025-01-06\n")
+
+
 os.makedirs(os.path.join(CORPUS, "profile"), exist_ok=True)
 csv_reader()
 date_parser()
 profile()
+extract()

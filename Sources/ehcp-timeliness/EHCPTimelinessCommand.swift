@@ -102,7 +102,10 @@ struct AnalysisArguments: ParsableArguments {
             throw ValidationError("--transfer-deadline \(transferDeadline) is not a reading; use literal or inclusive")
         }
         options.transferDeadline = reading
-        guard dueWithin >= 0 else { throw ValidationError("--due-within must be 0 or more days") }
+        guard AnalysisOptions.dueWithinRange.contains(dueWithin) else {
+            throw ValidationError("--due-within must be from \(AnalysisOptions.dueWithinRange.lowerBound) to "
+                + "\(AnalysisOptions.dueWithinRange.upperBound) days, e.g. --due-within 28")
+        }
         options.dueWithin = dueWithin
         options.pseudonymiseKeyPath = pseudonymise
         if let encoding {

@@ -172,4 +172,20 @@ import Testing
                 "\(run.stderr)")
         #expect(!folder.exists("out"))
     }
+
+    /// Found by fuzz-date-parser (issue 12) after the `yyyy-mm-dd` fast path came in: a
+    /// byte below "0" in a digit place made a negative digit, and `UInt(digit)` trapped.
+    /// Input: selector 0 (automatic), then `99+9-52-31`. Run as the target runs it: the
+    /// parse fails with a message, and the fast path and the general scan agree.
+    @Test func aSignWhereADigitGoesIsAnUnrecognisedDateNotATrap() throws {
+        let input = try Self.fixture("date-parser-fast-path-sign")
+        #expect(input.first == 0)
+        let field = Array(input.dropFirst())
+        field.withUnsafeBufferPointer { p in
+            #expect(DateParser.isoDay(p) == nil)
+            guard case .unrecognised = Scan.automatic(p) else { Issue.record("the scan read \(field)"); return }
+            #expect(DateParser.automatic.parse(p) == .failure(.unrecognised("99+9-52-31")))
+        }
+        #expect(DateParseError.unrecognised("99+9-52-31").description.contains("is not a recognised date"))
+    }
 }

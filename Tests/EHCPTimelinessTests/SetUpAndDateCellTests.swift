@@ -155,3 +155,24 @@ import Testing
         #expect(stopped.stderr.contains("maps [columns] case_id to \"Plan ID\""), "\(stopped.stderr)")
     }
 }
+
+@Suite struct CommandLineNumberTests {
+    /// `--due-within 99999999999` trapped (as-at + days overflowed a day number); it is a
+    /// command-line mistake (64) with the range in the message.
+    @Test(arguments: ["analyse", "exceptions"])
+    func aDueWithinBeyondTenYearsIsACommandLineMistake(command: String) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("r.csv", "case_id,request_date\nA1,2025-01-06\n")
+        for days in ["99999999999", "3661", "-1"] {
+            var arguments = [command, "--requests", "r.csv", "--as-at", "2025-10-31", "--due-within=\(days)"]
+            if command == "analyse" { arguments += ["--out", "out"] }
+            let run = try CLI.run(arguments, in: folder.path)
+            #expect(run.status == 64, "\(days): \(run.status) \(run.stderr.prefix(300))")
+            #expect(run.stderr.contains("--due-within must be from 0 to 3660 days"), "\(run.stderr.prefix(300))")
+            #expect(!folder.exists("out"))
+        }
+        var arguments = [command, "--requests", "r.csv", "--as-at", "2025-10-31", "--due-within", "3660"]
+        if command == "analyse" { arguments += ["--out", "out"] }
+        #expect(try CLI.run(arguments, in: folder.path).status == 0)
+    }
+}

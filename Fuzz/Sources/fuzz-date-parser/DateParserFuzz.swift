@@ -6,9 +6,11 @@
 //                      newline is the format list (one per line), the rest the field.
 //
 // Oracles besides "does not crash": a date read is in 1900...2999 and its ISO form reads
-// back to the same day; the String and byte entry points agree; every error has a message.
+// back to the same day; the String and byte entry points agree; every error has a message;
+// the `yyyy-mm-dd` fast path reads nothing differently from the general scan (issue 12:
+// it once trapped on `99+9-52-31`).
 
-import EHCPTimeliness
+@testable import EHCPTimeliness
 
 /// Parsers for the first selector values: automatic, then format lists a profile might pin.
 let parsers: [DateParser] = [
@@ -27,6 +29,11 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 
 func exercise(_ parser: DateParser, _ field: UnsafeBufferPointer<UInt8>) {
     let text = String(decoding: field, as: UTF8.self)
+    if let fast = DateParser.isoDay(field) {
+        guard case .day(let general) = Scan.automatic(field), general == fast else {
+            fatalError("FUZZ INVARIANT: the fast path reads \(text) as \(fast.iso), the general scan does not")
+        }
+    }
     let fromBytes = parser.parse(field)
     switch fromBytes {
     case .success(let day):

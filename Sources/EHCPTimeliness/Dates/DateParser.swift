@@ -451,6 +451,8 @@ enum Scan {
         return number(p, &i).count == 2 && i == p.count
     }
 
+    /// The callers read each part with a bounded count of digits (the year checked
+    /// here before any arithmetic), so nothing below can overflow.
     @inline(__always)
     static func date(_ year: Int, _ month: Int, _ day: Int) -> Outcome {
         guard year >= 1900, year <= 2999, let d = Day(year: year, month: month, day: day) else { return .impossible }
@@ -556,6 +558,7 @@ enum Scan {
         if serial.value < 61 { return .serialTooSmall }
         let number = excelEpoch + serial.value
         guard number <= lastDay else { return .impossible }
+        // 61 <= serial < 10^7 and number <= lastDay: Int32 holds it.
         return .day(Day(number: Int32(number)))
     }
 

@@ -16,6 +16,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
+    // These trap on overflow, and may: every day read from input lies in 1900...2999
+    // (DateParser), and what is added is a rule's limit or --due-within (0...3660), so
+    // the sum stays far inside Int32's ±5.8 million years.
     public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + Int32(rhs)) }
     public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - Int32(rhs)) }
     /// The number of days from `rhs` to `lhs`.

@@ -197,6 +197,7 @@ struct EncodingFilter {
         } else if b >= 0xA0 {
             scalar = UInt32(b)
         } else {
+            // 0x80 <= b < 0xA0 here: the subtraction cannot wrap and the index is 0..<32.
             scalar = high[Int(b - 0x80)]
         }
         if scalar < 0x800 {

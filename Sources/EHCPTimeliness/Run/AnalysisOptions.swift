@@ -15,6 +15,9 @@ public struct AnalysisOptions: Sendable {
     public var period: PeriodUnit = .month
     /// Open cases due within this many days of the as-at date join the action list.
     public var dueWithin: Int = 28
+    /// The `--due-within` values accepted: ten years ahead is more than any clock needs,
+    /// and keeps as-at + due-within a day that `Day` can hold (a huge value trapped).
+    public static let dueWithinRange = 0...3660
     /// When an annual review counts as complete.
     public var reviewClock: ReviewClock = .decision
     /// How "before 15 February" is read for phase transfers.
