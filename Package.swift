@@ -6,7 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ehcp-timeliness", targets: ["ehcp-timeliness"]),
+        .library(name: "EHCPRules", targets: ["EHCPRules"]),
+        .library(name: "EHCPIngest", targets: ["EHCPIngest"]),
         .library(name: "EHCPTimeliness", targets: ["EHCPTimeliness"]),
+        .library(name: "Generator", targets: ["Generator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,27 +27,45 @@ let package = Package(
         ),
         // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not expose.
         .target(name: "CShims"),
+        // The statutory measures: dates as day numbers, records, the measure table and
+        // the rules. Pure Swift: no I/O, no unsafe code, no other module of the package.
+        .target(name: "EHCPRules"),
+        // Temporary storage: spill files, the external sorter, framed records. With the
+        // C bindings, the only home of unsafe code.
+        .target(name: "EHCPStore", dependencies: ["CShims"]),
+        // Bytes to records: CSV (libcsv), encodings, dates, profiles, header matching,
+        // row reading and data-quality problems.
+        .target(
+            name: "EHCPIngest",
+            dependencies: [
+                "EHCPRules", "EHCPStore", "CLibCSV",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The run (reading files in parallel, tallies, the action list) and the outputs.
         .target(
             name: "EHCPTimeliness",
             dependencies: [
-                "CLibCSV",
-                "CShims",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "EHCPRules", "EHCPStore", "EHCPIngest", "CShims",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Resources")]
         ),
+        // Synthetic extracts for the sample, the tests and the benchmarks; never linked
+        // into the library.
+        .target(name: "Generator", dependencies: ["EHCPRules", "EHCPTimeliness"]),
         .executableTarget(
             name: "ehcp-timeliness",
             dependencies: [
-                "EHCPTimeliness",
+                "EHCPRules", "EHCPIngest", "EHCPTimeliness", "Generator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "EHCPTimelinessTests",
-            dependencies: ["EHCPTimeliness"],
+            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "Generator"],
             resources: [.copy("Fixtures")]
         ),
     ],

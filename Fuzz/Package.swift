@@ -16,28 +16,33 @@ import PackageDescription
 let fuzzTarget: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])]
 let fuzzLink: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
 
+/// The modules a target may test (each is a product of the main package).
+let library: [Target.Dependency] = ["EHCPRules", "EHCPIngest", "EHCPTimeliness"].map {
+    .product(name: $0, package: "ehcp-timeliness")
+}
+
 let package = Package(
     name: "ehcp-timeliness-fuzz",
     dependencies: [.package(name: "ehcp-timeliness", path: "..")],
     targets: [
         .executableTarget(
             name: "fuzz-csv-reader",
-            dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
+            dependencies: library,
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
         .executableTarget(
             name: "fuzz-date-parser",
-            dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
+            dependencies: library,
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
         .executableTarget(
             name: "fuzz-extract",
-            dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
+            dependencies: library,
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
         .executableTarget(
             name: "fuzz-profile",
-            dependencies: [.product(name: "EHCPTimeliness", package: "ehcp-timeliness")],
+            dependencies: library,
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
     ]

@@ -1,5 +1,8 @@
 import ArgumentParser
+import EHCPIngest
+import EHCPRules
 import EHCPTimeliness
+import Generator
 
 #if canImport(Glibc)
 import Glibc

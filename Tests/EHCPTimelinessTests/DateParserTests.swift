@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 private let jan6 = Day(year: 2025, month: 1, day: 6)!
 

@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 private func day(_ year: Int, _ month: Int, _ dayOfMonth: Int) -> Day {
     Day(year: year, month: month, day: dayOfMonth)!

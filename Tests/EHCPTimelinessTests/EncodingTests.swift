@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Extracts saved from Excel are often Windows-1252 (issue 6, "Encodings").
 @Suite struct EncodingTests {

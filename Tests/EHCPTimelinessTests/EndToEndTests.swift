@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// The real tool on real files: bytes in, files out.
 @Suite struct EndToEndTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// The `exceptions` command through the real tool, and its formatter on hand-made results.
 @Suite struct ExceptionsCommandTests {

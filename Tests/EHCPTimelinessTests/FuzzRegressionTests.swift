@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Every input with which `make fuzz` found a problem, kept in Fixtures/fuzz/ exactly as
 /// libFuzzer wrote it (minimised), and run the way its target runs it.

@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 @Suite struct HeaderMatchingTests {
     static let minimal = ["case_id", "request_date"]

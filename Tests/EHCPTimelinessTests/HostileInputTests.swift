@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Hostile and broken input through the real tool: each case says its exit status and
 /// message. A run that stops (status 2) leaves no output folder, nor a temporary one

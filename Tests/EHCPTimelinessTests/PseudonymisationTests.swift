@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Children's data handled with care (issue 6): pseudonyms, and no column nobody asked for.
 @Suite struct PseudonymisationTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 private func day(_ iso: String) -> Day {
     guard let d = Day(iso: iso) else { fatalError("bad test date \(iso)") }

@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// The request-stage measures at their boundaries (statutory-timescales.md).
 @Suite struct RequestRulesTests {

@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Review rows gathered into plans in bounded memory: the compact row encoding, and the two
 /// external sorts that must give the plans exactly as holding every row in a dictionary did.

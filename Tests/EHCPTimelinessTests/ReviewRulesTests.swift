@@ -1,5 +1,9 @@
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// The annual review chain and post-review measures (statutory-timescales.md).
 @Suite struct ReviewRulesTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Reviews and transfers through the real tool: chains from scattered rows, and every
 /// data-quality rule of issue 3.

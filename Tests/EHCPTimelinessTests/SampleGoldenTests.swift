@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// SampleData/ and Reports/sample/ are committed; these tests keep them honest.
 @Suite struct SampleGoldenTests {

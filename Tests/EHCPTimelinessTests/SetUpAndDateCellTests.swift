@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Issue 12 through the real tool: a mistyped date cell is a data-quality row, never a
 /// dead run; a profile entry that cannot apply stops the run before any output.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// Bounded-memory building blocks: spill files, the external sorter and the duplicate finder.
 @Suite struct StorageTests {

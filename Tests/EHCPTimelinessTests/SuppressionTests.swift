@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import Generator
 
 /// `--suppress-below N`: small cohorts are blanked in the published summaries only.
 @Suite struct SuppressionTests {

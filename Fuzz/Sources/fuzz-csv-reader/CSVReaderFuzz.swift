@@ -10,6 +10,8 @@
 // problems and errors (see `agree`); line numbers only grow; every field is valid UTF-8
 // and free of NUL bytes.
 
+@testable import EHCPIngest
+@testable import EHCPRules
 @testable import EHCPTimeliness
 import Foundation
 

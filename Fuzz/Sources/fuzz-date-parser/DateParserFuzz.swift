@@ -10,6 +10,8 @@
 // the `yyyy-mm-dd` fast path reads nothing differently from the general scan (issue 12:
 // it once trapped on `99+9-52-31`).
 
+@testable import EHCPIngest
+@testable import EHCPRules
 @testable import EHCPTimeliness
 
 /// Parsers for the first selector values: automatic, then format lists a profile might pin.

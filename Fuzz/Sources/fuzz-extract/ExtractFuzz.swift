@@ -11,6 +11,8 @@
 // Oracles besides "does not crash": every row read is analysed or rejected, no more and
 // no fewer; every problem has a message and a line; the action list reads back.
 
+@testable import EHCPIngest
+@testable import EHCPRules
 @testable import EHCPTimeliness
 import Foundation
 

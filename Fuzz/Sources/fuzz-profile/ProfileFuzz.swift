@@ -5,6 +5,8 @@
 // loads has date formats that compile and no two fields on one header; it can match a
 // header made of its own column names; every error has a message naming the file.
 
+import EHCPIngest
+import EHCPRules
 import EHCPTimeliness
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {

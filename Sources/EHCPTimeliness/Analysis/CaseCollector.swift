@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,8 +9,8 @@ import Darwin
 #endif
 
 /// Where temporary files go: `$TMPDIR`, else /tmp.
-enum ScratchSpace {
-    static var directory: String {
+package enum ScratchSpace {
+    package static var directory: String {
         if let dir = getenv("TMPDIR"), dir.pointee != 0 { return String(cString: dir) }
         return "/tmp"
     }
@@ -24,19 +28,19 @@ enum ScratchSpace {
 /// duplicate only after it was analysed is taken back with `takeBack`: its counts are
 /// subtracted and its cases.csv rows and action-list entry are skipped when written.
 /// Collectors of consecutive chunks of input combine with `absorb`, in chunk order.
-struct CaseCollector {
-    let asAt: Day
+package struct CaseCollector {
+    package let asAt: Day
     /// Open cases due on or before this day join the action list.
-    let horizon: Day
-    let byColumns: [String]
-    private(set) var summary: SummaryAccumulator
-    private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
+    package let horizon: Day
+    package let byColumns: [String]
+    package private(set) var summary: SummaryAccumulator
+    package private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
     /// cases.csv rows per measure, this collector's then those of collectors absorbed, in input order.
     private var rows: [[CaseRows]]
     private var actions: ExternalSorter
-    private(set) var actionCount = 0
+    package private(set) var actionCount = 0
     /// Ordinals of rows taken back.
-    private(set) var skipped = Set<Int64>()
+    package private(set) var skipped = Set<Int64>()
     /// cases.csv cells of each cohort, escaped and joined, back to back, and where each
     /// cohort's are (by its number in `summary`; nil until first needed).
     private var cohortCellBytes: [UInt8] = []
@@ -45,7 +49,7 @@ struct CaseCollector {
     private var key = ByteWriter()
     private var payload = ByteWriter()
 
-    init(options: AnalysisOptions, byColumns: [String]) throws {
+    package init(options: AnalysisOptions, byColumns: [String]) throws {
         asAt = options.asAt
         horizon = options.asAt + options.dueWithin
         self.byColumns = byColumns
@@ -56,19 +60,19 @@ struct CaseCollector {
     }
 
     /// Whether an open case needs action on the as-at date.
-    func isAction(_ t: CaseTiming) -> Bool {
+    package func isAction(_ t: CaseTiming) -> Bool {
         t.status == .openOverdue || (t.status == .openInTime && t.due <= horizon)
     }
 
-    mutating func add(_ r: CaseResult, ordinal: Int64) throws {
+    package mutating func add(_ r: CaseResult, ordinal: Int64) throws {
         try add(r.timing, of: r.facts, cohort: cohortNumber(r.dimensions), ordinal: ordinal)
     }
 
     /// The number of a cohort, found once for all the timings of a row that share it.
-    mutating func cohortNumber(_ dimensions: [String]) -> Int32 { summary.cohortNumber(dimensions) }
+    package mutating func cohortNumber(_ dimensions: [String]) -> Int32 { summary.cohortNumber(dimensions) }
 
     /// Adds one timing of the case `facts` describes; `cohort` is the number of its dimensions.
-    mutating func add(_ t: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+    package mutating func add(_ t: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         summary.add(t, cohort: cohort, weight: 1)
         tallies[t.measure.order].add(t, asAt: asAt)
         try appendCaseRow(t, of: facts, cohort: cohort, ordinal: ordinal)
@@ -79,7 +83,7 @@ struct CaseCollector {
     }
 
     /// Takes back a timing added before under `ordinal`.
-    mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
+    package mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
         summary.add(t, cohort: cohortNumber(dimensions), weight: -1)
         tallies[t.measure.order].add(t, asAt: asAt, weight: -1)
         if isAction(t) { actionCount -= 1 }
@@ -87,10 +91,10 @@ struct CaseCollector {
     }
 
     /// Moves the action list's records from memory to disk.
-    mutating func releaseMemory() throws { try actions.releaseMemory() }
+    package mutating func releaseMemory() throws { try actions.releaseMemory() }
 
     /// Adds what `other` collected from the input that follows this collector's.
-    mutating func absorb(_ other: CaseCollector) throws {
+    package mutating func absorb(_ other: CaseCollector) throws {
         summary.merge(other.summary)
         for i in tallies.indices { tallies[i].merge(other.tallies[i]) }
         for i in rows.indices { rows[i].append(contentsOf: other.rows[i]) }
@@ -101,7 +105,7 @@ struct CaseCollector {
 
     // MARK: - cases.csv
 
-    static func casesHeader(byColumns: [String]) -> [String] {
+    package static func casesHeader(byColumns: [String]) -> [String] {
         ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
          "exception", "days_elapsed", "days_from_due", "period"] + byColumns
     }
@@ -190,7 +194,7 @@ struct CaseCollector {
     /// emptied once copied (the rows cannot be written again): the command line writes
     /// once, and a 10-million-row run's gigabytes of temporary rows then make room for
     /// the output as it fills.
-    func writeCases(discarding: Bool = false, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func writeCases(discarding: Bool = false, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         let header = CSVWriter(header: Self.casesHeader(byColumns: byColumns)).bytes
         try header.withUnsafeBytes { try emit($0) }
         // Written in pieces the size the rows went to their temporary files in: the kernel
@@ -253,7 +257,7 @@ struct CaseCollector {
 
     /// The action list's entries as stored (see `ActionEntry`), in order, without those
     /// taken back: for writers that read the bytes without making a `CaseResult`.
-    func forEachActionEntry(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func forEachActionEntry(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try actions.forEachSorted { _, payload in
             if !skipped.isEmpty, skipped.contains(payload.loadUnaligned(as: Int64.self)) { return }
             try body(payload)
@@ -261,7 +265,7 @@ struct CaseCollector {
     }
 
     /// The action list in its order (due date, measure, case id, input order).
-    func forEachAction(_ body: (CaseResult) throws -> Void) throws {
+    package func forEachAction(_ body: (CaseResult) throws -> Void) throws {
         try actions.forEachSorted { _, payload in
             let (entry, ordinal) = ActionEntry.decode(payload)
             if !skipped.isEmpty, skipped.contains(ordinal) { return }
@@ -273,41 +277,41 @@ struct CaseCollector {
 /// cases.csv rows of one measure from one collector, in one temporary file, each framed
 /// (`FramedRecord`) with its ordinal, and kept without its first cell (the measure, the
 /// same for all: a fifth of a row's bytes that need not go to disk and back).
-struct CaseRows {
-    let file: SpillFile
+package struct CaseRows {
+    package let file: SpillFile
     /// How many bytes of rows go to the temporary file at a time.
-    static let writeSize = 256 << 10
+    package static let writeSize = 256 << 10
 
-    init(directory: String) throws {
+    package init(directory: String) throws {
         file = try SpillFile(directory: directory, bufferSize: Self.writeSize)
     }
 
     /// Appends a row that `write` formats into at most `maximum` bytes of the file's
     /// buffer; false, with nothing written, when it would not fit (see `FramedRecord`).
-    func append(ordinal: Int64, maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
+    package func append(ordinal: Int64, maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
         try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: file, write)
     }
 
     /// Appends a row already formatted, of any length.
-    func append(_ row: [UInt8], ordinal: Int64) throws {
+    package func append(_ row: [UInt8], ordinal: Int64) throws {
         try row.withUnsafeBytes { try FramedRecord.append($0, ordinal: ordinal, to: file) }
     }
 
     /// Every row's ordinal and bytes (valid during the call), in order; with `releasing`,
     /// the file gives back its storage as it is read.
-    func forEachRow(releasing: Bool = false, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+    package func forEachRow(releasing: Bool = false, _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
         try FramedRecord.forEach(in: file, releasing: releasing, body)
     }
 
     /// Empties the file (see `SpillFile.discard`).
-    func discard() throws { try file.discard() }
+    package func discard() throws { try file.discard() }
 }
 
 /// An action-list case encoded for the external sort, and back.
-enum ActionEntry {
+package enum ActionEntry {
     private static let none: Int32 = .min
 
-    static func encode(_ c: CaseTiming, of f: CaseFacts, ordinal: Int64, into w: inout ByteWriter) {
+    package static func encode(_ c: CaseTiming, of f: CaseFacts, ordinal: Int64, into w: inout ByteWriter) {
         w.put(ordinal)
         w.put(UInt8(c.measure.order))
         w.put(UInt8(c.status.order))
@@ -327,24 +331,24 @@ enum ActionEntry {
     /// An entry's fields, its texts read in place: valid only while the entry's bytes
     /// are (the action list's callback). exceptions.csv is written from these without
     /// making strings; `decode` makes a `CaseResult` of them.
-    struct Fields {
-        static var none: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
-        var ordinal: Int64
-        var measure: MeasureID
-        var status: CaseStatus
-        var exception: ExceptionCode?
-        var line: Int
-        var sequence: Int
-        var start: Day?
-        var due: Day
-        var completed: Day?
-        var caseID: UnsafeBufferPointer<UInt8>
-        var team: UnsafeBufferPointer<UInt8>?
-        var caseworker: UnsafeBufferPointer<UInt8>?
-        var dimensions: [UnsafeBufferPointer<UInt8>]
+    package struct Fields {
+        package static var none: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+        package var ordinal: Int64
+        package var measure: MeasureID
+        package var status: CaseStatus
+        package var exception: ExceptionCode?
+        package var line: Int
+        package var sequence: Int
+        package var start: Day?
+        package var due: Day
+        package var completed: Day?
+        package var caseID: UnsafeBufferPointer<UInt8>
+        package var team: UnsafeBufferPointer<UInt8>?
+        package var caseworker: UnsafeBufferPointer<UInt8>?
+        package var dimensions: [UnsafeBufferPointer<UInt8>]
     }
 
-    static func fields(_ bytes: UnsafeRawBufferPointer) -> Fields {
+    package static func fields(_ bytes: UnsafeRawBufferPointer) -> Fields {
         var r = ByteReader(bytes)
         func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
         let ordinal = r.take(Int64.self)
@@ -361,7 +365,7 @@ enum ActionEntry {
                       dimensions: dimensions)
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) -> (CaseResult, ordinal: Int64) {
         let f = fields(bytes)
         func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String { String(decoding: utf8, as: UTF8.self) }
         return (CaseResult(measure: f.measure, caseID: text(f.caseID), line: f.line, sequence: f.sequence, start: f.start,
@@ -373,10 +377,10 @@ enum ActionEntry {
 
 /// Codes as UTF-8 bytes in memory made once and never freed: reading one for every row
 /// then costs no reference counting, as reading an array of arrays would.
-struct NameBytes: @unchecked Sendable {
+package struct NameBytes: @unchecked Sendable {
     private let names: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
 
-    init(_ texts: [String]) {
+    package init(_ texts: [String]) {
         names = .allocate(capacity: texts.count)
         for (i, text) in texts.enumerated() {
             let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
@@ -385,5 +389,5 @@ struct NameBytes: @unchecked Sendable {
         }
     }
 
-    subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[i] }
+    package subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[i] }
 }

@@ -1,13 +1,17 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Positions by 64-bit key, for the summary's cells: open addressing with linear
 /// probing and a multiplicative hash. Every case looks up its cell, and the standard
 /// dictionary's seeded SipHash cost more than the counting itself.
-struct CellIndex: Sendable, Equatable {
+package struct CellIndex: Sendable, Equatable {
     private var keys: [UInt64] = Array(repeating: 0, count: 16)
     /// 1 + the position, 0 for an empty slot.
     private var slots: [Int32] = Array(repeating: 0, count: 16)
-    private(set) var count = 0
+    package private(set) var count = 0
 
-    subscript(key: UInt64) -> Int? {
+    package subscript(key: UInt64) -> Int? {
         var s = Self.slot(key, mask: slots.count - 1)
         while slots[s] != 0 {
             if keys[s] == key { return Int(slots[s]) - 1 }
@@ -17,7 +21,7 @@ struct CellIndex: Sendable, Equatable {
     }
 
     /// Records `position` for a key not yet present.
-    mutating func insert(_ key: UInt64, position: Int) {
+    package mutating func insert(_ key: UInt64, position: Int) {
         if 2 * (count + 1) > slots.count { grow() }
         var s = Self.slot(key, mask: slots.count - 1)
         while slots[s] != 0 { s = (s + 1) & (slots.count - 1) }
@@ -39,7 +43,7 @@ struct CellIndex: Sendable, Equatable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    static func == (a: CellIndex, b: CellIndex) -> Bool {
+    package static func == (a: CellIndex, b: CellIndex) -> Bool {
         a.count == b.count && zip(a.keys, a.slots).allSatisfy { k, s in s == 0 || b[k] == Int(s) - 1 }
     }
 }

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// What the evidence pack says about one measure beyond summary.csv's rows, counted
 /// as the cases stream past so that no case has to be kept: exception use by ground,
 /// the backlog by time overdue, completions on the due date, DfE's weeks-to-issue
@@ -5,20 +9,20 @@
 ///
 /// Like `SummaryAccumulator`, tallies of chunks merge to the tallies of the whole, and
 /// a result added with weight −1 is taken back.
-struct MeasureTallies: Sendable, Equatable {
+package struct MeasureTallies: Sendable, Equatable {
     /// Cases with each exception ground, in `ExceptionCode.allCases` order.
-    var reasons = Array(repeating: 0, count: ExceptionCode.allCases.count)
+    package var reasons = Array(repeating: 0, count: ExceptionCode.allCases.count)
     /// Open overdue cases per `Backlog` band: without, with an exception.
-    var backlogWithout = Array(repeating: 0, count: Backlog.labels.count)
-    var backlogWith = Array(repeating: 0, count: Backlog.labels.count)
+    package var backlogWithout = Array(repeating: 0, count: Backlog.labels.count)
+    package var backlogWith = Array(repeating: 0, count: Backlog.labels.count)
     /// Completed cases without an exception finished exactly on their due date.
-    var completedOnDueDate = 0
+    package var completedOnDueDate = 0
     /// Completed cases without an exception by days from start to completion.
-    var within20Weeks = 0
-    var over20To52Weeks = 0
-    var over52Weeks = 0
+    package var within20Weeks = 0
+    package var over20To52Weeks = 0
+    package var over52Weeks = 0
     /// Calendar year of completion → (completed without an exception, of which on time).
-    var completedByYear: [Int: (plans: Int, onTime: Int)] {
+    package var completedByYear: [Int: (plans: Int, onTime: Int)] {
         var byYear: [Int: (plans: Int, onTime: Int)] = [:]
         for (i, n) in yearCounts.enumerated() where n != (0, 0) { byYear[firstYear + i] = n }
         return byYear
@@ -40,7 +44,7 @@ struct MeasureTallies: Sendable, Equatable {
         if onTime { yearCounts[i].onTime += weight }
     }
 
-    mutating func add(_ c: CaseTiming, asAt: Day, weight: Int = 1) {
+    package mutating func add(_ c: CaseTiming, asAt: Day, weight: Int = 1) {
         if let e = c.exception { reasons[e.order] += weight }
         if c.status == .openOverdue {
             let b = Backlog.band(daysOverdue: asAt - c.due)
@@ -57,7 +61,7 @@ struct MeasureTallies: Sendable, Equatable {
         if c.status.isCompleted { countCompletion(year: completed.year, onTime: c.status == .onTime, weight: weight) }
     }
 
-    mutating func merge(_ o: MeasureTallies) {
+    package mutating func merge(_ o: MeasureTallies) {
         for i in reasons.indices { reasons[i] += o.reasons[i] }
         for i in backlogWith.indices { backlogWith[i] += o.backlogWith[i]; backlogWithout[i] += o.backlogWithout[i] }
         completedOnDueDate += o.completedOnDueDate
@@ -68,7 +72,7 @@ struct MeasureTallies: Sendable, Equatable {
         }
     }
 
-    static func == (a: MeasureTallies, b: MeasureTallies) -> Bool {
+    package static func == (a: MeasureTallies, b: MeasureTallies) -> Bool {
         a.reasons == b.reasons && a.backlogWith == b.backlogWith && a.backlogWithout == b.backlogWithout
             && a.completedOnDueDate == b.completedOnDueDate && a.within20Weeks == b.within20Weeks
             && a.over20To52Weeks == b.over20To52Weeks && a.over52Weeks == b.over52Weeks
@@ -78,7 +82,7 @@ struct MeasureTallies: Sendable, Equatable {
 
 extension ExceptionCode {
     /// Position in the catalogue.
-    var order: Int {
+    package var order: Int {
         switch self {
         case .schoolClosure: return 0
         case .earlyYearsClosure: return 1

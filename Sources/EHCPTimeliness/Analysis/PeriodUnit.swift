@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The reporting period a case falls in (outputs.md, "Period of a case").
 ///
 /// Labels sort chronologically as plain strings within one unit, for years 0–9999
@@ -22,7 +26,7 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     }
 
     /// Appends the label's bytes (no String on the way: cases.csv writes one per row).
-    func appendLabel(for day: Day, to bytes: inout [UInt8]) {
+    package func appendLabel(for day: Day, to bytes: inout [UInt8]) {
         let (y, m, _) = self == .month ? (0, 0, 0) : day.civil  // a month is read whole from the ISO table
         switch self {
         case .month:

@@ -1,16 +1,20 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Rates, Wilson intervals and medians as outputs.md fixes them.
 ///
 /// Rounded values are carried as whole tenths (`Int`) so that CSV, JSON and reports
 /// print the same figure, and rates from counts are exact: no binary floating point
 /// is involved, so 23/80 = 28.75 % rounds to 28.8 (a Double computation gives
 /// 28.7499… and 28.7).
-enum Rates {
+package enum Rates {
     /// The label written for "all periods" and for the total across cohorts.
-    static let allLabel = "all"
+    package static let allLabel = "all"
 
     /// 100·part/whole in tenths of a percent, rounded half away from zero;
     /// nil when `whole` is 0.
-    static func percentTenths(_ part: Int, of whole: Int) -> Int? {
+    package static func percentTenths(_ part: Int, of whole: Int) -> Int? {
         guard whole > 0 else { return nil }
         precondition(part >= 0 && part <= whole, "a rate needs 0 ≤ part ≤ whole")
         // round(1000·a/b) half up for a, b ≥ 0 = floor((2000·a + b) / (2·b)).
@@ -18,7 +22,7 @@ enum Rates {
     }
 
     /// A percentage in Double rounded half away from zero to tenths, clamped to 0…100 %.
-    static func tenths(ofPercent percent: Double) -> Int {
+    package static func tenths(ofPercent percent: Double) -> Int {
         let t = (percent * 10).rounded(.toNearestOrAwayFromZero)
         return Int(min(1000, max(0, t)))
     }
@@ -26,7 +30,7 @@ enum Rates {
     /// Wilson score interval (z = 1.96) of `successes` out of `trials`, in tenths of a
     /// percent; nil when `trials` is 0. The bound is exactly 0 with no successes and
     /// exactly 100 % with no failures (floating point would give -0.0000000000003).
-    static func wilsonTenths(_ successes: Int, of trials: Int, z: Double = 1.96) -> (low: Int, high: Int)? {
+    package static func wilsonTenths(_ successes: Int, of trials: Int, z: Double = 1.96) -> (low: Int, high: Int)? {
         guard trials > 0 else { return nil }
         precondition(successes >= 0 && successes <= trials, "Wilson needs 0 ≤ successes ≤ trials")
         let n = Double(trials)
@@ -41,14 +45,14 @@ enum Rates {
     }
 
     /// `50.0`, `66.7`, `100.0`: always one decimal.
-    static func formatTenths(_ t: Int) -> String {
+    package static func formatTenths(_ t: Int) -> String {
         let sign = t < 0 ? "-" : ""
         let a = t.magnitude
         return sign + String(a / 10) + "." + String(a % 10)
     }
 
     /// A median held as twice its value: `42` for 84, `42.5` for 85.
-    static func formatHalves(_ h: Int) -> String {
+    package static func formatHalves(_ h: Int) -> String {
         if h % 2 == 0 { return String(h / 2) }
         let sign = h < 0 ? "-" : ""
         return sign + String(h.magnitude / 2) + ".5"
@@ -56,7 +60,7 @@ enum Rates {
 
     /// The exact median of a histogram (value → count) as twice its value (the sum of
     /// the two middle values; twice the middle value for an odd count); nil when empty.
-    static func medianHalves(_ histogram: [Int: Int]) -> Int? {
+    package static func medianHalves(_ histogram: [Int: Int]) -> Int? {
         let n = histogram.values.reduce(0, +)
         guard n > 0 else { return nil }
         let lowRank = (n - 1) / 2, highRank = n / 2   // 0-based ranks of the middle values

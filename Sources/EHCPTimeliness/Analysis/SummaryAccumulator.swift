@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Tallies case results into summary rows (outputs.md, "summary.csv").
 ///
 /// Each case counts in four rows: (measure, its period, its cohort) and (measure, all
@@ -15,10 +19,10 @@ public struct SummaryAccumulator: Sendable, Equatable {
     /// The number of `--by` columns; every added result has this many dimensions.
     public let dimensionCount: Int
     /// The distinct cohorts seen, numbered in first-seen order.
-    private(set) var cohorts = CohortTable()
+    package private(set) var cohorts = CohortTable()
     /// Cell key (see `cellKey`) → index in `cells`.
     private var cellIndex = CellIndex()
-    private(set) var cells: [Tally] = []
+    package private(set) var cells: [Tally] = []
     private var cellKeys: [UInt64] = []
 
     public init(unit: PeriodUnit, dimensionCount: Int) {
@@ -43,7 +47,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
 
     /// Counts `timing` in its cell; `weight` −1 takes back one counted before (a row
     /// found to be a duplicate only after it was analysed).
-    mutating func add(_ timing: CaseTiming, cohort: Int32, weight: Int) {
+    package mutating func add(_ timing: CaseTiming, cohort: Int32, weight: Int) {
         let key = Self.cellKey(measure: timing.measure, period: unit.index(for: timing.periodDate), cohort: cohort)
         if let i = cellIndex[key] {
             cells[i].add(timing, weight: weight)
@@ -58,7 +62,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
 
     /// The number of a cohort in this accumulator's table (for callers that add many
     /// results of one row).
-    mutating func cohortNumber(_ values: [String]) -> Int32 { cohorts.number(of: values) }
+    package mutating func cohortNumber(_ values: [String]) -> Int32 { cohorts.number(of: values) }
 
     /// Adds everything `other` has counted. Both must use the same unit and columns.
     public mutating func merge(_ other: SummaryAccumulator) {
@@ -123,7 +127,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
     }
 
     /// measure order (8 bits) | period index (24 bits) | cohort number (32 bits).
-    static func cellKey(measure: MeasureID, period: Int, cohort: Int32) -> UInt64 {
+    package static func cellKey(measure: MeasureID, period: Int, cohort: Int32) -> UInt64 {
         cellKey(measureOrder: measure.order, period: period, cohort: cohort)
     }
 
@@ -136,18 +140,18 @@ public struct SummaryAccumulator: Sendable, Equatable {
     }
 
     /// Counts for one cell or row, plus the histogram of days elapsed for its median.
-    struct Tally: Sendable, Equatable {
-        var onTime = 0, late = 0, openInTime = 0, openOverdue = 0
-        var exceptedOnTime = 0, exceptedLate = 0, exceptedOpen = 0
+    package struct Tally: Sendable, Equatable {
+        package var onTime = 0, late = 0, openInTime = 0, openOverdue = 0
+        package var exceptedOnTime = 0, exceptedLate = 0, exceptedOpen = 0
         /// Days elapsed (completed − start) of completed cases without an exception.
-        var days = DayHistogram()
+        package var days = DayHistogram()
 
-        var isEmpty: Bool {
+        package var isEmpty: Bool {
             onTime == 0 && late == 0 && openInTime == 0 && openOverdue == 0
                 && exceptedOnTime == 0 && exceptedLate == 0 && exceptedOpen == 0
         }
 
-        mutating func add(_ r: CaseTiming, weight: Int = 1) {
+        package mutating func add(_ r: CaseTiming, weight: Int = 1) {
             if r.exception != nil {
                 switch r.status {
                 case .onTime: exceptedOnTime += weight
@@ -167,7 +171,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
             }
         }
 
-        mutating func merge(_ o: Tally) {
+        package mutating func merge(_ o: Tally) {
             onTime += o.onTime; late += o.late; openInTime += o.openInTime; openOverdue += o.openOverdue
             exceptedOnTime += o.exceptedOnTime; exceptedLate += o.exceptedLate; exceptedOpen += o.exceptedOpen
             days.merge(o.days)
@@ -177,15 +181,15 @@ public struct SummaryAccumulator: Sendable, Equatable {
 
 /// Counts of whole-day values, dense for the usual range (a few years) and sparse
 /// beyond it, so counting a case is an array increment rather than a hash lookup.
-struct DayHistogram: Sendable, Equatable {
-    static let denseLimit = 2048
-    private(set) var dense: [Int] = []
-    private(set) var sparse: [Int: Int] = [:]
+package struct DayHistogram: Sendable, Equatable {
+    package static let denseLimit = 2048
+    package private(set) var dense: [Int] = []
+    package private(set) var sparse: [Int: Int] = [:]
 
     /// The number of distinct values counted.
-    var distinctValues: Int { dense.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } + sparse.values.filter { $0 != 0 }.count }
+    package var distinctValues: Int { dense.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } + sparse.values.filter { $0 != 0 }.count }
 
-    mutating func add(_ value: Int, weight: Int = 1) {
+    package mutating func add(_ value: Int, weight: Int = 1) {
         if value >= 0, value < Self.denseLimit {
             if value >= dense.count { dense.append(contentsOf: repeatElement(0, count: max(value + 1, min(Self.denseLimit, dense.count * 2)) - dense.count)) }
             dense[value] += weight
@@ -194,14 +198,14 @@ struct DayHistogram: Sendable, Equatable {
         }
     }
 
-    mutating func merge(_ other: DayHistogram) {
+    package mutating func merge(_ other: DayHistogram) {
         if other.dense.count > dense.count { dense.append(contentsOf: repeatElement(0, count: other.dense.count - dense.count)) }
         for (i, n) in other.dense.enumerated() where n != 0 { dense[i] += n }
         for (value, n) in other.sparse { sparse[value, default: 0] += n }
     }
 
     /// Twice the median (so a half day is exact); nil when empty.
-    func medianHalves() -> Int? {
+    package func medianHalves() -> Int? {
         var histogram: [Int: Int] = [:]
         for (value, n) in sparse where n != 0 { histogram[value] = n }
         for (value, n) in dense.enumerated() where n != 0 { histogram[value] = n }
@@ -210,8 +214,8 @@ struct DayHistogram: Sendable, Equatable {
 }
 
 /// The distinct `--by` value lists seen, each numbered once.
-struct CohortTable: Sendable, Equatable {
-    private(set) var values: [[String]] = []
+package struct CohortTable: Sendable, Equatable {
+    package private(set) var values: [[String]] = []
     private var numbers: [[String]: Int32] = [:]
     /// Cohorts asked for lately: extracts mostly have a handful of teams, so comparing
     /// with these usually saves hashing every value. Left in place when found (moving
@@ -221,7 +225,7 @@ struct CohortTable: Sendable, Equatable {
     private var nextSlot = 0
     private static let recentLimit = 8
 
-    mutating func number(of cohort: [String]) -> Int32 {
+    package mutating func number(of cohort: [String]) -> Int32 {
         for i in recent.indices where recent[i].values == cohort { return recent[i].number }
         let n: Int32
         if let known = numbers[cohort] {
@@ -240,10 +244,10 @@ struct CohortTable: Sendable, Equatable {
         return n
     }
 
-    static func == (a: CohortTable, b: CohortTable) -> Bool { a.values == b.values }
+    package static func == (a: CohortTable, b: CohortTable) -> Bool { a.values == b.values }
 
     /// Each cohort's place when the cohorts are sorted column by column in byte order.
-    func ranks() -> [Int] {
+    package func ranks() -> [Int] {
         let order = values.indices.sorted { a, b in
             for (x, y) in zip(values[a], values[b]) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
             return false

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// One row of summary.csv: a measure, a period and a cohort with its counts, rates,
 /// Wilson interval and median (outputs.md, "summary.csv").
 ///
@@ -26,9 +30,9 @@ public struct SummaryRow: Sendable, Equatable {
     public var exceptedOpen: Int
     /// Twice the median of days elapsed over completed cases without an exception
     /// (so a half day is exact); nil when there are none.
-    var medianHalfDays: Int?
+    package var medianHalfDays: Int?
     /// The period's number (`PeriodUnit.index(for:)`); nil for `all`.
-    var periodIndex: Int? = nil
+    package var periodIndex: Int? = nil
 
     /// True when this row covers all periods together.
     public var isAllPeriods: Bool { period == Rates.allLabel }
@@ -51,14 +55,14 @@ public struct SummaryRow: Sendable, Equatable {
     /// exception has a start date.
     public var medianDays: Double? { medianHalfDays.map { Double($0) / 2 } }
 
-    var rateExclExceptionsTenths: Int? { Rates.percentTenths(onTime, of: onTime + late) }
-    var rateInclExceptionsTenths: Int? {
+    package var rateExclExceptionsTenths: Int? { Rates.percentTenths(onTime, of: onTime + late) }
+    package var rateInclExceptionsTenths: Int? {
         Rates.percentTenths(onTime + exceptedOnTime, of: onTime + late + exceptedOnTime + exceptedLate)
     }
-    var rateInclOverdueTenths: Int? { Rates.percentTenths(onTime, of: onTime + late + openOverdue) }
-    var wilsonTenths: (low: Int, high: Int)? { Rates.wilsonTenths(onTime, of: onTime + late) }
+    package var rateInclOverdueTenths: Int? { Rates.percentTenths(onTime, of: onTime + late + openOverdue) }
+    package var wilsonTenths: (low: Int, high: Int)? { Rates.wilsonTenths(onTime, of: onTime + late) }
 
-    init(measure: MeasureID, period: String, cohort: [String], isCohortTotal: Bool,
+    package init(measure: MeasureID, period: String, cohort: [String], isCohortTotal: Bool,
          onTime: Int = 0, late: Int = 0, openInTime: Int = 0, openOverdue: Int = 0,
          exceptedOnTime: Int = 0, exceptedLate: Int = 0, exceptedOpen: Int = 0,
          medianHalfDays: Int? = nil, periodIndex: Int? = nil) {

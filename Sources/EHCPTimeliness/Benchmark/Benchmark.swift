@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The 20-week benchmark: the council's own rate, computed from this run's cases the way
 /// DfE counts (plans by calendar year of issue, excluding exceptions), beside the rates
 /// DfE published for the council, its region and England.
@@ -22,13 +26,13 @@ public enum Benchmark {
 
     /// Final plans issued in each calendar year without an applied exception, and how
     /// many within 20 weeks, counted by the same tallies as a run's.
-    static func ownFigures(_ cases: [CaseResult]) -> [Int: (plans: Int, within: Int)] {
+    package static func ownFigures(_ cases: [CaseResult]) -> [Int: (plans: Int, within: Int)] {
         var tallies = MeasureTallies()
         for c in cases where c.measure == .finalPlan20w { tallies.add(c.timing, asAt: c.completed ?? c.due) }
         return tallies.completedByYear.mapValues { ($0.plans, $0.onTime) }
     }
 
-    static func table(code: String, published: PublishedTimeliness,
+    package static func table(code: String, published: PublishedTimeliness,
                       ownByYear own: [Int: (plans: Int, onTime: Int)]) throws -> BenchmarkTable {
         let rows = try published.authorityRows(code: code)
         let latest = rows.max { $0.year < $1.year }!
@@ -56,7 +60,7 @@ extension PublishedTimeliness {
     /// Every row of the council with `code`, across years. A new code finds the council's
     /// old code, so a council whose new code changed between years (Buckinghamshire,
     /// E10000002 and E06000060, both 825) keeps all its years.
-    func authorityRows(code: String) throws -> [Authority] {
+    package func authorityRows(code: String) throws -> [Authority] {
         let given = Self.key(code).uppercased()
         let matched = authorities.filter { $0.oldCode == given || $0.newCode == given }
         let oldCodes = Set(matched.map(\.oldCode).filter { !$0.isEmpty })
@@ -72,7 +76,7 @@ extension PublishedTimeliness {
 
     /// A few councils the user may have meant: codes one character away, or names
     /// containing what was typed; "351 Bury (E08000002)".
-    func suggestions(for given: String, limit: Int = 5) -> [String] {
+    package func suggestions(for given: String, limit: Int = 5) -> [String] {
         var latest: [String: Authority] = [:]
         for a in authorities where latest[a.oldCode].map({ $0.year <= a.year }) ?? true { latest[a.oldCode] = a }
         let typedName = given.filter(\.isLetter).count >= 2   // a name, not a code like E08000002
@@ -87,7 +91,7 @@ extension PublishedTimeliness {
     }
 
     /// Levenshtein distance between two short codes.
-    static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var previous = Array(0...b.count)

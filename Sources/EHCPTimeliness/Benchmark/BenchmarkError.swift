@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// A problem with `--benchmark-la` or the benchmark file: it stops the run before any
 /// output is written, like an unreadable extract.
 public enum BenchmarkError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -14,9 +18,9 @@ public enum BenchmarkError: Error, Sendable, Equatable, CustomStringConvertible 
     /// No local authority in the file has this code.
     case unknownAuthority(code: String, file: String, suggestions: [String])
 
-    static let howToFindCodes = "LA codes are in the old_la_code (three digits, e.g. 351 for Bury) and new_la_code "
+    package static let howToFindCodes = "LA codes are in the old_la_code (three digits, e.g. 351 for Bury) and new_la_code "
         + "(nine characters, e.g. E08000002) columns of the DfE file."
-    static let whereToGetTheFile = "Download timeliness_20_week.csv from the \"Education, health and care plans\" release "
+    package static let whereToGetTheFile = "Download timeliness_20_week.csv from the \"Education, health and care plans\" release "
         + "on explore-education-statistics.service.gov.uk and pass it with --benchmark-file FILE."
 
     public var description: String {

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The rows of DfE's `timeliness_20_week.csv` that the benchmark uses: calendar years,
 /// breakdown "All EHC plans issued", the rate excluding exceptions
 /// (`PC_plans_issued_20_weeks_ex`) for England, each region and each local authority.
@@ -6,37 +10,37 @@
 /// an odd value in another council's row does not stop a run.
 public struct PublishedTimeliness: Sendable {
     /// A published percentage as read: a number, blank, or a DfE code (x, z, c).
-    struct Value: Sendable, Equatable {
-        var text: String
-        var line: Int
+    package struct Value: Sendable, Equatable {
+        package var text: String
+        package var line: Int
     }
 
     /// One local authority's row for one year.
-    struct Authority: Sendable, Equatable {
-        var year: Int
-        var oldCode: String
-        var newCode: String
-        var name: String
-        var regionCode: String
-        var regionName: String
-        var rate: Value
+    package struct Authority: Sendable, Equatable {
+        package var year: Int
+        package var oldCode: String
+        package var newCode: String
+        package var name: String
+        package var regionCode: String
+        package var regionName: String
+        package var rate: Value
     }
 
     /// The file as named in messages and outputs.
     public let file: String
     /// Calendar years the file covers, ascending.
     public private(set) var years: [Int] = []
-    var england: [Int: Value] = [:]
+    package var england: [Int: Value] = [:]
     /// Region code → year → rate.
-    var regions: [String: [Int: Value]] = [:]
+    package var regions: [String: [Int: Value]] = [:]
     /// Local authority rows in file order.
-    var authorities: [Authority] = []
+    package var authorities: [Authority] = []
 
     /// The column holding the rate excluding exceptions.
-    static let rateColumn = "PC_plans_issued_20_weeks_ex"
-    static let columns = ["time_period", "time_identifier", "geographic_level", "region_code", "region_name",
+    package static let rateColumn = "PC_plans_issued_20_weeks_ex"
+    package static let columns = ["time_period", "time_identifier", "geographic_level", "region_code", "region_name",
                           "new_la_code", "old_la_code", "la_name", "breakdown_topic", "breakdown", rateColumn]
-    static let allPlans = "All EHC plans issued"
+    package static let allPlans = "All EHC plans issued"
 
     /// Reads `path` (named `file` in messages) with the libcsv reader.
     public init(path: String, file: String) throws {
@@ -95,7 +99,7 @@ public struct PublishedTimeliness: Sendable {
     }
 
     /// Header names match ignoring case and surrounding spaces (DfE mixes `pc_` and `PC_`).
-    static func key(_ name: String) -> String {
+    package static func key(_ name: String) -> String {
         var s = Substring(name.lowercased())
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
@@ -105,7 +109,7 @@ public struct PublishedTimeliness: Sendable {
     /// A published percentage: nil for blank and for DfE's codes x (not available),
     /// z (not applicable) and c (suppressed); an error for anything else that is not
     /// a percentage.
-    func rate(_ value: Value?) throws -> Double? {
+    package func rate(_ value: Value?) throws -> Double? {
         guard let value else { return nil }
         let text = Self.key(value.text)
         if text.isEmpty || text == "x" || text == "z" || text == "c" { return nil }

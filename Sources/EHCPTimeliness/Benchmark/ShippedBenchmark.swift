@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,21 +15,21 @@ import Darwin
 /// Not `Bundle.module`: it stops the process with a fatal error when the bundle is
 /// missing (a binary copied elsewhere), where the tool must instead say to pass
 /// `--benchmark-file`.
-enum ShippedBenchmark {
+package enum ShippedBenchmark {
     /// SwiftPM's name for the target's resources: `<package>_<target>.resources` on Linux,
     /// `.bundle` (with or without `Contents/Resources`) on macOS.
-    static let bundleNames = ["ehcp-timeliness_EHCPTimeliness.resources", "ehcp-timeliness_EHCPTimeliness.bundle",
+    package static let bundleNames = ["ehcp-timeliness_EHCPTimeliness.resources", "ehcp-timeliness_EHCPTimeliness.bundle",
                               "ehcp-timeliness_EHCPTimeliness.bundle/Contents/Resources"]
     /// `.copy("Resources")` keeps the folder itself inside the bundle.
-    static let relativePath = "Resources/BenchmarkData/timeliness_20_week.csv"
+    package static let relativePath = "Resources/BenchmarkData/timeliness_20_week.csv"
 
     /// The first candidate that is a readable file, nil when none is.
-    static func locate() -> String? {
+    package static func locate() -> String? {
         candidates().first { access($0, R_OK) == 0 }
     }
 
     /// Where the shipped copy may be, for each folder the running executable may be in.
-    static func candidates() -> [String] {
+    package static func candidates() -> [String] {
         var paths: [String] = []
         for folder in executableFolders() {
             for bundle in bundleNames {
@@ -38,7 +42,7 @@ enum ShippedBenchmark {
 
     /// The running executable's folder: from `/proc/self/exe` (symbolic links resolved),
     /// then from the program name as invoked, with links resolved and as typed.
-    static func executableFolders() -> [String] {
+    package static func executableFolders() -> [String] {
         var executables: [String] = []
         if let exe = realPath("/proc/self/exe") { executables.append(exe) }
         if let invoked = CommandLine.arguments.first, invoked.contains("/") {

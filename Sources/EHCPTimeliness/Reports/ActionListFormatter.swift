@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The `exceptions` command: the action list (the rows of exceptions.csv) printed for
 /// people and scripts, grouped and optionally filtered, with nothing at all when it is empty.
 
@@ -32,7 +36,7 @@ public struct ActionListFilter: Sendable, Equatable {
         self.init(column: column, value: String(text[text.index(after: eq)...]).trimmingEndSpaces())
     }
 
-    func matches(_ cell: String) -> Bool {
+    package func matches(_ cell: String) -> Bool {
         cell.trimmingEndSpaces().lowercased() == value.lowercased()
     }
 }
@@ -87,9 +91,9 @@ public struct ActionList {
     }
 
     /// The analysis as `analyse` sees it (the user's `--by` columns only).
-    let result: AnalysisResult
+    package let result: AnalysisResult
     /// The listed cases in exceptions.csv's order, with the user's `--by` values only.
-    let items: [CaseResult]
+    package let items: [CaseResult]
     /// The listed cases in the list's order (due date, measure, case id).
     public let entries: [Entry]
     /// The grouping column, nil for one list.
@@ -130,7 +134,7 @@ public struct ActionList {
 
     /// Builds the list from a finished analysis whose `byColumns` are the user's `--by`
     /// (the first `byCount`) followed by any grouping and filter columns.
-    init(result full: AnalysisResult, byCount: Int, query: ActionListQuery) throws {
+    package init(result full: AnalysisResult, byCount: Int, query: ActionListQuery) throws {
         func index(_ name: String, option: String) throws -> Int {
             guard let i = full.byColumns.firstIndex(where: { NameMatching.key($0) == NameMatching.key(name) }) else {
                 throw ActionListError.unknownColumn(option: option, name: name, available: full.byColumns)
@@ -185,10 +189,10 @@ public struct ActionList {
         filters = query.filters
     }
 
-    static func isNone(_ name: String) -> Bool { NameMatching.key(name) == "none" }
+    package static func isNone(_ name: String) -> Bool { NameMatching.key(name) == "none" }
 
     /// Group labels in byte order, `unknown` last.
-    static func labelOrder(_ a: String, _ b: String) -> Bool {
+    package static func labelOrder(_ a: String, _ b: String) -> Bool {
         if (a == Cohort.unknown) != (b == Cohort.unknown) { return b == Cohort.unknown }
         return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
@@ -232,18 +236,18 @@ public struct ActionList {
 
     // MARK: - Shared wording
 
-    var asAt: Day { result.options.asAt }
-    var dueWithin: Int { result.options.dueWithin }
+    package var asAt: Day { result.options.asAt }
+    package var dueWithin: Int { result.options.dueWithin }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    package static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     /// "12 cases: 9 overdue, 3 due within 28 days"
-    func counts(total: Int, overdue: Int) -> String {
+    package func counts(total: Int, overdue: Int) -> String {
         "\(Self.count(total, "case")): \(overdue) overdue, \(total - overdue) due within \(Self.count(dueWithin, "day"))"
     }
 
     /// The settings line: the horizon, the filters and the grouping.
-    var scope: String {
+    package var scope: String {
         var parts = ["open cases overdue or due by \((asAt + dueWithin).iso) (due within \(Self.count(dueWithin, "day")))"]
         var columns: [String] = []
         for f in filters where !columns.contains(f.column) { columns.append(f.column) }
@@ -256,7 +260,7 @@ public struct ActionList {
     }
 
     /// "overdue by 3 days", "due today", "due in 5 days"
-    static func status(_ c: CaseResult, asAt: Day) -> String {
+    package static func status(_ c: CaseResult, asAt: Day) -> String {
         let days = asAt - c.due
         if c.status == .openOverdue { return "overdue by \(count(days, "day"))" }
         return days == 0 ? "due today" : "due in \(count(-days, "day"))"
@@ -264,7 +268,7 @@ public struct ActionList {
 
     /// Keys of the columns every listed case has the same value in: the grouping column, and a
     /// `--where` column given one value.
-    var settledColumns: Set<String> {
+    package var settledColumns: Set<String> {
         var keys = Set(groupColumn.map { [NameMatching.key($0)] } ?? [])
         for f in filters where filters.allSatisfy({ NameMatching.key($0.column) != NameMatching.key(f.column) || $0.value.lowercased() == f.value.lowercased() }) {
             keys.insert(NameMatching.key(f.column))
@@ -275,7 +279,7 @@ public struct ActionList {
     /// The columns a group's table shows: due, measure, case, status, the exception when a case
     /// in the group has one, then team, caseworker and the `--by` columns, less those that
     /// grouping or a filter settles.
-    func table(_ group: Group) -> (header: [String], rows: [[String]]) {
+    package func table(_ group: Group) -> (header: [String], rows: [[String]]) {
         let settled = settledColumns
         var header = ["due", "measure", "case", "status"]
         let showException = group.entries.contains { $0.item.exception != nil }
@@ -299,7 +303,7 @@ public struct ActionList {
 
     // MARK: - Formats
 
-    func text() -> String {
+    package func text() -> String {
         var lines = ["EHCP action list as at \(asAt.iso) — " + counts(total: entries.count, overdue: overdue), scope + "."]
         for group in groups {
             lines.append("")
@@ -317,7 +321,7 @@ public struct ActionList {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func markdown() -> String {
+    package func markdown() -> String {
         var lines = ["# EHCP action list as at \(asAt.iso)", "",
                      counts(total: entries.count, overdue: overdue) + ". " + scope + "."]
         for group in groups {
@@ -336,7 +340,7 @@ public struct ActionList {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func json() -> String {
+    package func json() -> String {
         let (header, rows) = OutputFiles.actionTable(result, items: items)
         let cases: [JSONValue] = rows.map { row in
             var object: [String: JSONValue] = [:]
@@ -361,7 +365,7 @@ public struct ActionList {
     }
 
     /// A cell from an extract made safe for a terminal or an e-mail: control characters become spaces.
-    static func plain(_ cell: String) -> String {
+    package static func plain(_ cell: String) -> String {
         var out = ""
         for scalar in cell.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { out.append(" ") } else { out.unicodeScalars.append(scalar) }
@@ -372,7 +376,7 @@ public struct ActionList {
     /// A cell for a Markdown table: plain, with the characters that could break the table or
     /// make a link, HTML or code escaped (`_` is left alone: codes such as `school_closure` are
     /// common and intraword underscores do not emphasise).
-    static func markdownCell(_ cell: String) -> String {
+    package static func markdownCell(_ cell: String) -> String {
         var out = ""
         for c in plain(cell) {
             if "\\`*[]<>|&".contains(c) { out.append("\\") }
@@ -384,7 +388,7 @@ public struct ActionList {
 
 extension String {
     /// Without spaces and tabs at either end.
-    func trimmingEndSpaces() -> String {
+    package func trimmingEndSpaces() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
@@ -392,7 +396,7 @@ extension String {
     }
 
     /// Without spaces at the end.
-    func trimmingTrailingSpaces() -> String {
+    package func trimmingTrailingSpaces() -> String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }
         return String(s)

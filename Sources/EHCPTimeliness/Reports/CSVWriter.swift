@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Builds RFC 4180 CSV text the way outputs.md fixes it: comma-separated, `\n` line
 /// ends, fields quoted only when needed, and text that a spreadsheet would run as a
 /// formula prefixed with `'`.
@@ -16,14 +20,14 @@ public struct CSVWriter: Sendable {
 
     /// Hands the rows so far to `emit` once they reach `limit` bytes and starts again
     /// empty: how a file of millions of rows is written in pieces, never whole in memory.
-    mutating func emitIfFull(_ emit: ([UInt8]) throws -> Void, limit: Int = 1 << 20) rethrows {
+    package mutating func emitIfFull(_ emit: ([UInt8]) throws -> Void, limit: Int = 1 << 20) rethrows {
         guard bytes.count >= limit else { return }
         try emit(bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 
     /// Appends cells already escaped and joined with commas (a cached piece of a row).
-    mutating func appendEscaped(_ cells: ArraySlice<UInt8>) {
+    package mutating func appendEscaped(_ cells: ArraySlice<UInt8>) {
         separate()
         bytes.append(contentsOf: cells)
     }
@@ -46,13 +50,13 @@ public struct CSVWriter: Sendable {
     }
 
     /// Appends one text cell given as UTF-8 bytes, neutralised and quoted as needed.
-    mutating func append(cell utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func append(cell utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         appendCell(utf8)
     }
 
     /// Appends one cell given as UTF-8, neutralised and quoted as needed.
-    mutating func appendCell(_ utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func appendCell(_ utf8: UnsafeBufferPointer<UInt8>) {
         if Self.isPlainCell(utf8) {
             bytes.append(contentsOf: utf8)
             return
@@ -72,14 +76,14 @@ public struct CSVWriter: Sendable {
     }
 
     /// Appends the label of the period of `unit` that contains `day`.
-    mutating func append(periodOf day: Day, in unit: PeriodUnit) {
+    package mutating func append(periodOf day: Day, in unit: PeriodUnit) {
         separate()
         unit.appendLabel(for: day, to: &bytes)
     }
 
     /// True when the text goes into a cell as it is: no formula-like start, nothing to quote.
     @inline(__always)
-    static func isPlainCell(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isPlainCell(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
             || first == UInt8(ascii: "@") || first == 9 || first == 13 {
             return false
@@ -143,7 +147,7 @@ public struct CSVWriter: Sendable {
 
     /// True when a spreadsheet would run the text as a formula: it starts with `=`, `@`,
     /// tab or CR, or with a sign that does not begin a plain number.
-    static func startsLikeFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func startsLikeFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = utf8.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13:
@@ -156,7 +160,7 @@ public struct CSVWriter: Sendable {
     }
 
     /// A sign followed by digits with at most one decimal point.
-    static func isPlainNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isPlainNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var sawDigit = false, sawPoint = false
         for (i, u) in utf8.enumerated() {
             if i == 0, u == UInt8(ascii: "-") || u == UInt8(ascii: "+") { continue }
@@ -170,7 +174,7 @@ public struct CSVWriter: Sendable {
 
 extension String {
     /// Replaces every occurrence of `target` (no Foundation needed).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    package func replacingAll(_ target: Character, with replacement: String) -> String {
         var out = ""
         out.reserveCapacity(utf8.count)
         for c in self { if c == target { out += replacement } else { out.append(c) } }
@@ -181,32 +185,32 @@ extension String {
 /// Writes the cells of a row that need no quoting straight into memory reserved for them
 /// (a temporary file's buffer): cases.csv has a row per case and measure, millions in a
 /// large run, and this is where their bytes are made.
-struct RawCSVWriter {
+package struct RawCSVWriter {
     private let start: UnsafeMutablePointer<UInt8>
     private var end: UnsafeMutablePointer<UInt8>
     /// Bytes written.
-    var count: Int { end - start }
+    package var count: Int { end - start }
 
-    init(_ memory: UnsafeMutableRawPointer, capacity: Int) {
+    package init(_ memory: UnsafeMutableRawPointer, capacity: Int) {
         start = memory.bindMemory(to: UInt8.self, capacity: capacity)
         end = start
     }
 
-    mutating func byte(_ b: UInt8) {
+    package mutating func byte(_ b: UInt8) {
         end.initialize(to: b)
         end += 1
     }
 
-    mutating func comma() { byte(UInt8(ascii: ",")) }
+    package mutating func comma() { byte(UInt8(ascii: ",")) }
 
-    mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
+    package mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
         guard let base = b.baseAddress else { return }
         end.update(from: base, count: b.count)
         end += b.count
     }
 
     /// A whole number, at most 20 bytes.
-    mutating func int(_ value: Int) {
+    package mutating func int(_ value: Int) {
         if value < 0 { byte(UInt8(ascii: "-")) }
         var v = value.magnitude
         var digits = 1
@@ -226,14 +230,14 @@ struct RawCSVWriter {
     }
 
     /// `yyyy-mm-dd`, or nothing for nil.
-    mutating func day(_ d: Day?) {
+    package mutating func day(_ d: Day?) {
         guard let d else { return }
         d.writeISO(to: end)
         end += 10
     }
 
     /// A period label: `yyyy-mm` for a month.
-    mutating func month(of d: Day) {
+    package mutating func month(of d: Day) {
         d.writeISO(to: end, length: 7)
         end += 7
     }

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The short summary a person reads at the end of a run.
 public enum ConsoleSummary {
     public static func text(_ result: AnalysisResult, outputFolder: String?) -> String {
@@ -41,7 +45,7 @@ public enum ConsoleSummary {
     }
 
     /// The benchmark as a short table: year, the tool's own figure, the published ones.
-    static func benchmarkLines(_ table: BenchmarkTable) -> [String] {
+    package static func benchmarkLines(_ table: BenchmarkTable) -> [String] {
         var lines = ["  20-week benchmark, excluding exceptions: \(table.laName) (\(table.laCode)), \(table.regionName); source \(table.source)"]
         let header = ["year", "own plans", "own rate", "published", "region", "England"]
         var rows: [[String]] = [header]
@@ -71,11 +75,11 @@ public enum ConsoleSummary {
 
 extension SummaryRow {
     /// True for the row that totals all cohorts (or the only cohort when there is no `--by`).
-    func isCohortTotal(in dimensionCount: Int) -> Bool { dimensionCount == 0 || isCohortTotal }
+    package func isCohortTotal(in dimensionCount: Int) -> Bool { dimensionCount == 0 || isCohortTotal }
 }
 
 extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    package func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
 
 extension OutputFiles {

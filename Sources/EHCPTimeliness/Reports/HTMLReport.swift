@@ -1,9 +1,12 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Mustache
 
 /// report.html: one self-contained page (inline CSS and SVG, no script, no fetch of any
 /// kind, and a Content-Security-Policy that blocks one made by mistake).
 public enum HTMLReport {
-    static let library: MustacheLibrary = {
+    package static let library: MustacheLibrary = {
         do {
             return MustacheLibrary(templates: [
                 "page": try MustacheTemplate(string: ReportTemplates.html),

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// A minimal JSON value whose rendering is deterministic: object keys sorted by bytes,
 /// two-space indentation, numbers as given.
 public indirect enum JSONValue: Sendable, Equatable {

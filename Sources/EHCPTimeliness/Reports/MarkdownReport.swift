@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Mustache
 
 /// report.md: the evidence pack's tables and words for board papers (no charts).
@@ -22,11 +25,11 @@ public enum MarkdownReport {
         return out
     }
 
-    struct ContentType: MustacheContentType {
-        func escapeText(_ text: String) -> String { MarkdownReport.escape(text) }
+    package struct ContentType: MustacheContentType {
+        package func escapeText(_ text: String) -> String { MarkdownReport.escape(text) }
     }
 
-    static let library: MustacheLibrary = {
+    package static let library: MustacheLibrary = {
         MustacheContentTypes.register(ContentType(), named: "MARKDOWN")
         do {
             return MustacheLibrary(templates: [

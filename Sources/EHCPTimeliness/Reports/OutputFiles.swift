@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The files of outputs.md, built from a finished analysis.
 public enum OutputFiles {
     /// cases.csv: one row per case and measure.
@@ -17,7 +21,7 @@ public enum OutputFiles {
     }
 
     /// The `--by` columns that the action list adds after team and caseworker.
-    static func actionByColumns(_ result: AnalysisResult) -> [(name: String, index: Int)] {
+    package static func actionByColumns(_ result: AnalysisResult) -> [(name: String, index: Int)] {
         result.byColumns.enumerated().compactMap { i, name in
             let key = NameMatching.key(name)
             if result.hasTeam && key == "team" || result.hasCaseworker && key == "caseworker" { return nil }
@@ -33,7 +37,7 @@ public enum OutputFiles {
     }
 
     /// exceptions.csv in pieces of about 1 MiB, read back from the action list's sort.
-    static func writeExceptions(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
+    package static func writeExceptions(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
@@ -54,17 +58,17 @@ public enum OutputFiles {
     /// exceptions.csv's columns: team and caseworker when an input has them, then the
     /// `--by` columns not already among them. The one list both renderings follow: the
     /// table of `CaseResult`s and the file written from the action list's stored entries.
-    struct ActionTableLayout {
-        enum Column {
+    package struct ActionTableLayout {
+        package enum Column {
             case measure, caseID, dueDate, status, daysFromDue, exception, team, caseworker
             /// A `--by` value, by its place among the result's dimensions.
             case dimension(Int)
         }
 
-        let columns: [Column]
-        let header: [String]
+        package let columns: [Column]
+        package let header: [String]
 
-        init(_ result: AnalysisResult) {
+        package init(_ result: AnalysisResult) {
             let extra = actionByColumns(result)
             var columns: [Column] = [.measure, .caseID, .dueDate, .status, .daysFromDue, .exception]
             var header = ["measure", "case_id", "due_date", "status", "days_from_due", "exception"]
@@ -74,7 +78,7 @@ public enum OutputFiles {
             self.header = header + extra.map(\.name)
         }
 
-        func cells(_ c: CaseResult, asAt: Day) -> [String] {
+        package func cells(_ c: CaseResult, asAt: Day) -> [String] {
             columns.map { column in
                 switch column {
                 case .measure: return c.measure.rawValue
@@ -91,7 +95,7 @@ public enum OutputFiles {
         }
 
         /// The same row, from an entry's fields read in place (no strings made).
-        func append(_ e: ActionEntry.Fields, asAt: Day, to w: inout CSVWriter) {
+        package func append(_ e: ActionEntry.Fields, asAt: Day, to w: inout CSVWriter) {
             for column in columns {
                 switch column {
                 case .measure: w.append(e.measure.rawValue)
@@ -117,7 +121,7 @@ public enum OutputFiles {
     }
 
     /// data-quality.csv in pieces of about 1 MiB, straight from the run's problem list.
-    static func writeDataQuality(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
+    package static func writeDataQuality(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
         var w = CSVWriter(header: ["file", "line", "case_id", "column", "value", "severity", "problem"])
         try result.problems.forEach { p in
             w.append(p.file)
@@ -181,7 +185,7 @@ public enum OutputFiles {
 
     /// The benchmark table: published rates (null for DfE's x, z, c) beside the tool's own;
     /// with `--suppress-below N`, own counts of a year with fewer than N plans are null.
-    static func benchmarkJSON(_ table: BenchmarkTable, options: AnalysisOptions) -> JSONValue {
+    package static func benchmarkJSON(_ table: BenchmarkTable, options: AnalysisOptions) -> JSONValue {
         .object([
             "la_code": .string(table.laCode), "la_name": .string(table.laName), "region": .string(table.regionName),
             "source": .string(table.source),

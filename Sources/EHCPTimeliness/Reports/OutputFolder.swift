@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import CShims
 import Dispatch
 import Foundation
@@ -11,7 +14,7 @@ import Darwin
 /// One file of an output set: its name and how its bytes are produced.
 public struct OutputEntry {
     public let name: String
-    let produce: (FileSink) throws -> Void
+    package let produce: (FileSink) throws -> Void
 
     /// A file whose whole text `text` makes, when the file is written (so that the files
     /// of a set are made side by side, each on the thread that writes it).
@@ -29,10 +32,10 @@ public struct OutputEntry {
 
 /// A new file opened 0600 for writing; bytes go straight to it.
 public final class FileSink {
-    let path: String
+    package let path: String
     private var fd: Int32
 
-    init(path: String) throws(OutputError) {
+    package init(path: String) throws(OutputError) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
@@ -49,7 +52,7 @@ public final class FileSink {
         }
     }
 
-    func close() {
+    package func close() {
         if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
     }
 
@@ -127,7 +130,7 @@ public enum OutputFolder {
     }
 
     /// Replaces files one by one (each complete or not at all) when `--out` names no swappable folder.
-    static func writeInPlace(_ files: [OutputEntry], to folder: String) throws {
+    package static func writeInPlace(_ files: [OutputEntry], to folder: String) throws {
         try makeFolders(folder)
         var temporary = files.map { (folder + "/." + $0.name + ".tmp-" + String(getpid()), folder + "/" + $0.name) }
         defer { for (tmp, _) in temporary { unlink(tmp) } }
@@ -139,19 +142,19 @@ public enum OutputFolder {
     }
 
     /// Temporary folders of runs that were killed (their process is gone).
-    static func removeStaleTemporaries(parent: String, prefix: String) {
+    package static func removeStaleTemporaries(parent: String, prefix: String) {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
             guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { removeTree(parent + "/" + entry) }
         }
     }
 
-    static func removeTree(_ path: String) {
+    package static func removeTree(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }
 
     /// `mkdir -p` with mode 0700 for the folders it creates (outputs hold children's data).
-    static func makeFolders(_ path: String) throws(OutputError) {
+    package static func makeFolders(_ path: String) throws(OutputError) {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
@@ -167,7 +170,7 @@ public enum OutputFolder {
     }
 
     /// Writes one file with mode 0600.
-    static func writeFile(_ path: String, _ contents: String) throws {
+    package static func writeFile(_ path: String, _ contents: String) throws {
         let sink = try FileSink(path: path)
         defer { sink.close() }
         try sink.write(Array(contents.utf8))
@@ -176,7 +179,7 @@ public enum OutputFolder {
     /// Writes each file to its path, several at once: a large run's cases.csv is copied
     /// out on one core while the other writes the rest. The first failure, in list
     /// order, is thrown once all have stopped.
-    static func writeConcurrently(_ files: [(path: String, entry: OutputEntry)]) throws {
+    package static func writeConcurrently(_ files: [(path: String, entry: OutputEntry)]) throws {
         let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: files.count)
         _ = failures.initialize(from: repeatElement(nil, count: files.count))
         defer { failures.deinitialize().deallocate() }
@@ -187,7 +190,7 @@ public enum OutputFolder {
         if let first = failures.lazy.compactMap({ $0 }).first { throw first }
     }
 
-    static func writeFile(_ path: String, _ file: OutputEntry) throws {
+    package static func writeFile(_ path: String, _ file: OutputEntry) throws {
         let sink = try FileSink(path: path)
         defer { sink.close() }
         try file.produce(sink)

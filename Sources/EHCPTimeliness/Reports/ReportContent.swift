@@ -1,12 +1,16 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The words and tables of the evidence pack, built from a `ReportModel`. Both
 /// renderers take their text from here, so report.html and report.md say the same.
 extension ReportModel {
     /// Who the total across cohorts covers: "all teams", or "all cases" without `--by`.
-    var everyone: String {
+    package var everyone: String {
         byColumns.isEmpty ? "all cases" : "total across every " + byColumns.joined(separator: " and ")
     }
 
-    var suppressionNote: String {
+    package var suppressionNote: String {
         guard let n = suppressBelow else { return "" }
         return "\(ReportFormat.suppressed) = suppressed: fewer than \(n) cases."
     }
@@ -14,7 +18,7 @@ extension ReportModel {
     // MARK: Read this first
 
     /// The caveats a reader needs before the figures: a short lead and its explanation.
-    var caveats: [(lead: String, text: String)] {
+    package var caveats: [(lead: String, text: String)] {
         let unit = period.noun
         var list: [(String, String)] = [
             ("What the rates mean.",
@@ -54,7 +58,7 @@ extension ReportModel {
         return list
     }
 
-    var terms: ReportTable {
+    package var terms: ReportTable {
         ReportTable(caption: "Terms used in this report", columns: [.init("Term", numeric: false), .init("Meaning", numeric: false)], rows: [
             ["On time", "Completed on or before the statutory due date."],
             ["Late", "Completed after the due date."],
@@ -71,7 +75,7 @@ extension ReportModel {
 
     // MARK: Key figures
 
-    var keyFigures: ReportTable {
+    package var keyFigures: ReportTable {
         ReportTable(
             caption: "Key figures: every measure, all \(period.nounPlural), \(everyone)",
             columns: [.init("Measure", numeric: false), .init("Cases"), .init("On time"), .init("Late"), .init("Open in time"),
@@ -83,7 +87,7 @@ extension ReportModel {
     }
 
     /// Cases, statuses, excepted, rates, interval, and optionally the median.
-    static func figureCells(_ f: ReportFigures, median: Bool) -> [String] {
+    package static func figureCells(_ f: ReportFigures, median: Bool) -> [String] {
         let s = f.suppressed
         var cells = [f.cases, f.onTime, f.late, f.openInTime, f.openOverdue, f.excepted].map { ReportFormat.count($0, suppressed: s) }
         cells += [ReportFormat.tenths(f.rateExclTenths, suppressed: s), ReportFormat.interval(f.ciLowTenths, f.ciHighTenths, suppressed: s),
@@ -92,21 +96,21 @@ extension ReportModel {
         return cells
     }
 
-    static let figureColumns: [ReportTable.Column] = [
+    package static let figureColumns: [ReportTable.Column] = [
         .init("Cases"), .init("On time"), .init("Late"), .init("Open in time"), .init("Open overdue"), .init("Excepted"),
         .init("On time %"), .init("95 % interval"), .init("On time % incl. overdue"),
     ]
 
     // MARK: Per measure
 
-    func periodTable(_ m: MeasureReport) -> ReportTable {
+    package func periodTable(_ m: MeasureReport) -> ReportTable {
         ReportTable(caption: "\(m.title): each \(period.noun), \(everyone)",
                     columns: [.init(period.heading, numeric: false)] + Self.figureColumns,
                     rows: m.periods.map { [$0.label] + Self.figureCells($0.figures, median: false) },
                     note: suppressionNote)
     }
 
-    func cohortTable(_ m: MeasureReport) -> ReportTable? {
+    package func cohortTable(_ m: MeasureReport) -> ReportTable? {
         guard !byColumns.isEmpty, !m.cohorts.isEmpty else { return nil }
         return ReportTable(caption: "\(m.title): by \(byColumns.joined(separator: " and ")), all \(period.nounPlural)",
                            columns: byColumns.map { .init($0, numeric: false) } + Self.figureColumns + [.init("Median days")],
@@ -116,7 +120,7 @@ extension ReportModel {
     }
 
     /// What the rate chart shows, in words (the SVG's description and the figure's caption).
-    func chartDescription(_ m: MeasureReport) -> String {
+    package func chartDescription(_ m: MeasureReport) -> String {
         let pts = m.series.points
         guard let first = pts.first, let last = pts.last else { return "" }
         var text = "Line chart of “On time %” for each \(period.noun) from \(first.label) to \(last.label), "
@@ -140,13 +144,13 @@ extension ReportModel {
     }
 
     /// DfE's bands: label, days from request, plans.
-    static func issueBandRows(_ b: IssueBands) -> [(label: String, days: String, plans: Int)] {
+    package static func issueBandRows(_ b: IssueBands) -> [(label: String, days: String, plans: Int)] {
         [("Within 20 weeks", "up to 140", b.within20Weeks),
          ("Over 20 weeks, up to 52 weeks", "141 to 364", b.over20To52Weeks),
          ("Over 52 weeks", "365 or more", b.over52Weeks)]
     }
 
-    func issueTable(_ m: MeasureReport) -> ReportTable? {
+    package func issueTable(_ m: MeasureReport) -> ReportTable? {
         guard let b = m.issueBands else { return nil }
         let s = b.suppressed
         let rows: [[String]] = Self.issueBandRows(b).map { label, days, n in
@@ -157,7 +161,7 @@ extension ReportModel {
                            rows: rows, note: suppressionNote)
     }
 
-    func issueSummary(_ m: MeasureReport) -> String {
+    package func issueSummary(_ m: MeasureReport) -> String {
         guard let b = m.issueBands else { return "" }
         if b.suppressed { return "Suppressed: fewer than \(suppressBelow ?? 0) cases." }
         guard b.completed > 0 else { return "No final plan has been issued without an exception yet." }
@@ -168,7 +172,7 @@ extension ReportModel {
         return text
     }
 
-    func backlogTable(_ m: MeasureReport) -> ReportTable {
+    package func backlogTable(_ m: MeasureReport) -> ReportTable {
         let s = m.backlog.suppressed
         return ReportTable(
             caption: "\(m.title): cases open past their deadline on \(asAt.iso), by time overdue",
@@ -181,7 +185,7 @@ extension ReportModel {
             note: "Exactly 4 weeks (28 days) overdue counts in “4 to under 12 weeks”; 12 and 26 weeks likewise start the next band. " + suppressionNote)
     }
 
-    func backlogSummary(_ m: MeasureReport) -> String {
+    package func backlogSummary(_ m: MeasureReport) -> String {
         let b = m.backlog
         if b.suppressed { return "Suppressed: fewer than \(suppressBelow ?? 0) cases." }
         guard b.total > 0 else { return "No case is open past its deadline on \(ReportFormat.longDate(asAt))." }
@@ -195,7 +199,7 @@ extension ReportModel {
         return text + " The named cases are in exceptions.csv (the action list)."
     }
 
-    func exceptionSummary(_ m: MeasureReport) -> String {
+    package func exceptionSummary(_ m: MeasureReport) -> String {
         let e = m.exceptions
         if e.suppressed { return "Suppressed: fewer than \(suppressBelow ?? 0) cases." }
         guard e.total.excepted > 0 else { return "No case of this measure has a statutory exception." }
@@ -204,7 +208,7 @@ extension ReportModel {
     }
 
     /// Plain warnings about heavy use of exceptions, for the top of the measure's section.
-    func exceptionWarnings(_ m: MeasureReport) -> [String] {
+    package func exceptionWarnings(_ m: MeasureReport) -> [String] {
         let limit = ReportModel.exceptionShareWarningPercent
         let why = "Check that each one is a genuine statutory ground with its reason recorded: "
             + "DfE has had to set aside the figures of councils that flagged every plan as an exception."
@@ -230,7 +234,7 @@ extension ReportModel {
         return out
     }
 
-    func exceptionReasonTable(_ m: MeasureReport) -> ReportTable {
+    package func exceptionReasonTable(_ m: MeasureReport) -> ReportTable {
         let s = m.exceptions.suppressed
         return ReportTable(caption: "\(m.title): cases with a statutory exception, by ground",
                            columns: [.init("Ground", numeric: false), .init("Code", numeric: false), .init("Cases")],
@@ -239,7 +243,7 @@ extension ReportModel {
                            note: suppressionNote)
     }
 
-    func exceptionShareTable(_ m: MeasureReport, cohorts: Bool) -> ReportTable? {
+    package func exceptionShareTable(_ m: MeasureReport, cohorts: Bool) -> ReportTable? {
         let shares = cohorts ? m.exceptions.byCohort : m.exceptions.byPeriod
         guard !shares.isEmpty, !m.exceptions.suppressed else { return nil }
         let labelColumns: [ReportTable.Column] = cohorts ? byColumns.map { .init($0, numeric: false) } : [.init(period.heading, numeric: false)]
@@ -257,7 +261,7 @@ extension ReportModel {
 
     // MARK: Benchmark
 
-    var benchmarkTable: ReportTable? {
+    package var benchmarkTable: ReportTable? {
         guard let b = benchmark else { return nil }
         return ReportTable(
             caption: "Final plans within 20 weeks, excluding exceptions, by calendar year: \(b.laName) (\(b.laCode)) beside published figures",
@@ -272,17 +276,17 @@ extension ReportModel {
             note: "Source of published figures: \(b.source) (DfE, Education, health and care plans). " + suppressionNote)
     }
 
-    var benchmarkCaveat: String {
+    package var benchmarkCaveat: String {
         "The tool's figures come from this extract and count plans issued in each calendar year. They will differ from the published "
             + "figures (the council's SEN2 return) for a year the extract covers only in part, for cases corrected or closed since the return, "
             + "and where exceptions were recorded differently. A published figure shown as \(ReportFormat.none) is not available, not applicable or suppressed by DfE."
     }
 
-    static func percent(_ v: Double?) -> String { v.map { Rates.formatTenths(Rates.tenths(ofPercent: $0)) } ?? ReportFormat.none }
+    package static func percent(_ v: Double?) -> String { v.map { Rates.formatTenths(Rates.tenths(ofPercent: $0)) } ?? ReportFormat.none }
 
     // MARK: Data quality
 
-    var dataQualitySummary: String {
+    package var dataQualitySummary: String {
         let q = dataQuality
         if q.errors + q.warnings == 0 { return "No row was rejected and there are no warnings." }
         let rejected = q.files.reduce(0) { $0 + $1.rejected }
@@ -292,7 +296,7 @@ extension ReportModel {
             + "Every problem, with its file, line and value, is in data-quality.csv."
     }
 
-    var reconciliationTable: ReportTable {
+    package var reconciliationTable: ReportTable {
         ReportTable(caption: "Reconciliation: every row read is analysed or rejected",
                     columns: [.init("File", numeric: false), .init("Rows read"), .init("Analysed"), .init("Rejected"),
                               .init("Reconciliation", numeric: false), .init("Problems (rejecting)"), .init("Warnings")],
@@ -303,7 +307,7 @@ extension ReportModel {
                     })
     }
 
-    var problemsTable: ReportTable? {
+    package var problemsTable: ReportTable? {
         guard !dataQuality.topKinds.isEmpty else { return nil }
         return ReportTable(
             caption: "The most frequent problems" + (dataQuality.kindCount > dataQuality.topKinds.count
@@ -319,14 +323,14 @@ extension ReportModel {
 
     // MARK: Method
 
-    var methodMeasures: ReportTable {
+    package var methodMeasures: ReportTable {
         ReportTable(caption: "Measures and the law",
                     columns: [.init("Measure", numeric: false), .init("Id", numeric: false), .init("Rule", numeric: false), .init("Citation", numeric: false)],
                     rows: measures.map { [$0.title, $0.id.rawValue, $0.rule, $0.citation] },
                     note: "reg = the SEND Regulations 2014 (SI 2014/1530); CoP = SEND Code of Practice 0 to 25 (2015); CFA = Children and Families Act 2014.")
     }
 
-    var settingsTable: ReportTable {
+    package var settingsTable: ReportTable {
         let literal = transferDeadline == .literal
         let rows: [[String]] = [
             ["As-at date", asAt.iso, "Open cases are judged on this date; it is the date the extract was taken."],
@@ -346,14 +350,14 @@ extension ReportModel {
                            columns: [.init("Setting", numeric: false), .init("Value", numeric: false), .init("Meaning", numeric: false)], rows: rows)
     }
 
-    var inputsTable: ReportTable {
+    package var inputsTable: ReportTable {
         ReportTable(caption: "Input files",
                     columns: [.init("File", numeric: false), .init("Rows read"), .init("SHA-256", numeric: false)],
                     rows: dataQuality.files.map { [$0.name, String($0.rowsRead), $0.sha256] },
                     note: "The SHA-256 fingerprint identifies the exact file analysed: recompute it (sha256sum) to check a file is the same.")
     }
 
-    var conventions: [String] {
+    package var conventions: [String] {
         [
             "All arithmetic is on whole calendar dates. “Within N weeks of X” means on or before X + 7N days: the day of X is not counted. "
                 + "A request received on Monday 6 January 2025 is due by Monday 26 May 2025; a plan issued that day is on time, on 27 May it is late.",
@@ -367,7 +371,7 @@ extension ReportModel {
         ]
     }
 
-    var provenance: String {
+    package var provenance: String {
         "Produced by \(toolName) \(toolVersion), rule set version \(ruleSetVersion), from the files above as at \(asAt.iso). "
             + "The same files and settings always give the same report, byte for byte."
     }
@@ -375,7 +379,7 @@ extension ReportModel {
 
 extension MeasureReport {
     /// The day-counting caveat, with the number of plans it concerns.
-    var dayCountingSentence: String {
+    package var dayCountingSentence: String {
         let n = completedOnDueDate
         var text = "The day a request is received is not counted, so a final plan issued on day 140 (the deadline) is on time. "
             + "Some guidance counts the day of receipt as day 1; \(ReportFormat.plural(n, "plan", "plans")) issued on day 140 would be late under that reading"
@@ -387,7 +391,7 @@ extension MeasureReport {
     }
 
     /// For measures other than final plans: completions on the due date.
-    var dueDateSentence: String {
+    package var dueDateSentence: String {
         if total.suppressed { return "" }
         let n = completedOnDueDate
         return "\(ReportFormat.plural(n, "case was", "cases were")) completed exactly on the due date: on time, because the day the clock starts is not counted."

@@ -1,10 +1,14 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The mustache context of both report templates: dictionaries and arrays of strings
 /// and booleans, built from the model in one place. Only report.html asks for charts.
 ///
 /// Every dictionary carries every key its template section reads (false or empty when
 /// unused), because mustache looks a missing key up in the enclosing sections.
-enum ReportContext {
-    static func make(_ model: ReportModel, charts: Bool) -> [String: Any] {
+package enum ReportContext {
+    package static func make(_ model: ReportModel, charts: Bool) -> [String: Any] {
         var toc: [[String: Any]] = [["anchor": "read-first", "title": "Read this first"], ["anchor": "key-figures", "title": "Key figures"]]
         toc += model.measures.map { ["anchor": anchor($0), "title": $0.title] }
         if model.benchmark != nil { toc.append(["anchor": "benchmark", "title": "Comparison with published figures"]) }
@@ -39,9 +43,9 @@ enum ReportContext {
         return context
     }
 
-    static func anchor(_ m: MeasureReport) -> String { "measure-" + m.id.rawValue }
+    package static func anchor(_ m: MeasureReport) -> String { "measure-" + m.id.rawValue }
 
-    static func measure(_ m: MeasureReport, model: ReportModel, charts: Bool) -> [String: Any] {
+    package static func measure(_ m: MeasureReport, model: ReportModel, charts: Bool) -> [String: Any] {
         let id = anchor(m)
         let cohortTable = model.cohortTable(m)
         let issueTable = model.issueTable(m)
@@ -116,7 +120,7 @@ enum ReportContext {
         ]
     }
 
-    static func table(_ t: ReportTable) -> [String: Any] {
+    package static func table(_ t: ReportTable) -> [String: Any] {
         // A column of short labels (periods, codes, names) never wraps; one of sentences does.
         let short = t.columns.indices.map { c in t.rows.allSatisfy { $0[c].count <= 14 } }
         return [

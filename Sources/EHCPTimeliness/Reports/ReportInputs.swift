@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 // INTERFACE — shared by the benchmark, suppression and report work. Keep signatures.
 
 /// One calendar year of the 20-week benchmark: the council's own rate computed by the

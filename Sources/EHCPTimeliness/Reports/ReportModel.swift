@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The evidence pack's figures: plain values computed once from an analysis, which
 /// both report.html and report.md render, so the two always show the same numbers.
 ///
@@ -76,7 +80,7 @@ public struct ReportFigures: Sendable, Equatable {
     /// Twice the median days elapsed (so a half day is exact).
     public var medianHalfDays: Int?
 
-    init(_ row: SummaryRow, suppressed: Bool) {
+    package init(_ row: SummaryRow, suppressed: Bool) {
         self.suppressed = suppressed
         guard !suppressed else { return }
         cases = row.cases; onTime = row.onTime; late = row.late
@@ -227,7 +231,7 @@ public struct MeasureReport: Sendable, Equatable {
     public var backlog: Backlog
     public var exceptions: ExceptionUse
 
-    init(id: MeasureID, rows: [SummaryRow], tallies: MeasureTallies, options: AnalysisOptions, dimensionCount: Int) {
+    package init(id: MeasureID, rows: [SummaryRow], tallies: MeasureTallies, options: AnalysisOptions, dimensionCount: Int) {
         self.id = id
         let def = id.definition
         title = def.title; rule = def.rule; citation = def.citation
@@ -280,7 +284,7 @@ public struct MeasureReport: Sendable, Equatable {
     /// The chart's periods: a continuous run of labels from the first to the last
     /// period with a rate, so a month with no completed case shows as a gap. `indices`
     /// are the periods' numbers (`PeriodUnit.index(for:)`), parallel to `periods`.
-    static func series(periods: [PeriodFigures], indices: [Int?], unit: PeriodUnit) -> RateSeries {
+    package static func series(periods: [PeriodFigures], indices: [Int?], unit: PeriodUnit) -> RateSeries {
         let ratedIndexed = zip(periods, indices).filter { $0.0.figures.rateExclTenths != nil }
         let rated = ratedIndexed.map(\.0)
         guard let first = ratedIndexed.first, let last = ratedIndexed.last else {
@@ -341,13 +345,13 @@ public struct DataQualityReport: Sendable, Equatable {
     public var errors: Int
     public var warnings: Int
 
-    init(inputs: [InputSummary], problems: [DataQualityProblem]) {
+    package init(inputs: [InputSummary], problems: [DataQualityProblem]) {
         var counts = ProblemCounts()
         for p in problems { counts.add(p) }
         self.init(inputs: inputs, counts: counts)
     }
 
-    init(inputs: [InputSummary], problems: ProblemList) {
+    package init(inputs: [InputSummary], problems: ProblemList) {
         self.init(inputs: inputs, counts: problems.counts)
     }
 
@@ -371,7 +375,7 @@ public struct DataQualityReport: Sendable, Equatable {
     /// The problem without the row's own values: its value (where quoted, if it is
     /// quoted anywhere, so wording that happens to match stays), its case id and any date.
     /// Works on UTF-8 bytes: a run can have hundreds of thousands of problems.
-    static func generalise(_ p: DataQualityProblem) -> String {
+    package static func generalise(_ p: DataQualityProblem) -> String {
         var text = Array(p.problem.utf8)
         let ellipsis = Array("…".utf8)
         if !p.value.isEmpty {
@@ -387,17 +391,17 @@ public struct DataQualityReport: Sendable, Equatable {
 
 /// What the data-quality section counts, gathered one problem at a time as the run's
 /// problems pass: totals per file, and the kinds in the order first seen.
-struct ProblemCounts: Sendable {
-    private(set) var errors = 0
-    private(set) var warnings = 0
+package struct ProblemCounts: Sendable {
+    package private(set) var errors = 0
+    package private(set) var warnings = 0
     /// Errors and warnings per file name.
-    private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
-    private(set) var kinds: [DataQualityReport.Kind] = []
+    package private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
+    package private(set) var kinds: [DataQualityReport.Kind] = []
     /// Severity, column and text as bytes: hashing a String with "…" in it would
     /// normalise it to NFC first.
     private var index: [ByteKey: Int] = [:]
 
-    mutating func add(_ p: DataQualityProblem) {
+    package mutating func add(_ p: DataQualityProblem) {
         let isError = p.severity == .error
         if isError { errors += 1 } else { warnings += 1 }
         byFile[p.file, default: (0, 0)].errors += isError ? 1 : 0
@@ -415,9 +419,9 @@ struct ProblemCounts: Sendable {
 /// Replacements in UTF-8 text. A match of whole UTF-8 text always starts and ends on
 /// scalar boundaries, so bytes can be compared directly; only the word test at the
 /// edges of a match decodes a scalar.
-enum TextPattern {
+package enum TextPattern {
     /// The byte offset of the first occurrence of `target` in `text`.
-    static func firstMatch(of target: [UInt8], in text: [UInt8], from start: Int = 0) -> Int? {
+    package static func firstMatch(of target: [UInt8], in text: [UInt8], from start: Int = 0) -> Int? {
         guard let first = target.first, text.count >= target.count else { return nil }
         var i = start
         while i + target.count <= text.count {
@@ -429,7 +433,7 @@ enum TextPattern {
 
     /// Every occurrence of `target` that is not part of a longer word (letters or
     /// digits on either side) replaced, left to right.
-    static func replacingWord(_ target: [UInt8], in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+    package static func replacingWord(_ target: [UInt8], in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
         guard !target.isEmpty, var at = firstMatch(of: target, in: text) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
@@ -453,7 +457,7 @@ enum TextPattern {
     }
 
     /// `yyyy-mm-dd` dates (ASCII digits, not inside a longer run of digits) replaced.
-    static func replacingISODates(in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+    package static func replacingISODates(in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
         func digit(_ i: Int) -> Bool { i < text.count && text[i] >= 0x30 && text[i] <= 0x39 }
         guard text.contains(UInt8(ascii: "-")) else { return text }
         var out: [UInt8] = []

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// A table of the report, already formatted: report.html and report.md render the
 /// same tables cell for cell.
 public struct ReportTable: Sendable, Equatable {
@@ -32,32 +36,32 @@ public enum ReportFormat {
     /// A figure withheld by `--suppress-below`.
     public static let suppressed = "c"
 
-    static func count(_ n: Int, suppressed s: Bool = false) -> String { s ? suppressed : String(n) }
+    package static func count(_ n: Int, suppressed s: Bool = false) -> String { s ? suppressed : String(n) }
 
-    static func tenths(_ t: Int?, suppressed s: Bool = false) -> String {
+    package static func tenths(_ t: Int?, suppressed s: Bool = false) -> String {
         if s { return suppressed }
         return t.map(Rates.formatTenths) ?? none
     }
 
-    static func interval(_ low: Int?, _ high: Int?, suppressed s: Bool = false) -> String {
+    package static func interval(_ low: Int?, _ high: Int?, suppressed s: Bool = false) -> String {
         if s { return suppressed }
         guard let low, let high else { return none }
         return Rates.formatTenths(low) + "–" + Rates.formatTenths(high)
     }
 
-    static func halves(_ h: Int?, suppressed s: Bool = false) -> String {
+    package static func halves(_ h: Int?, suppressed s: Bool = false) -> String {
         if s { return suppressed }
         return h.map(Rates.formatHalves) ?? none
     }
 
     /// Twice a number of days as weeks with one decimal (rounded half up).
-    static func weeks(halfDays h: Int) -> String {
+    package static func weeks(halfDays h: Int) -> String {
         let tenths = h >= 0 ? (h * 10 + 7) / 14 : -((-h * 10 + 7) / 14)
         return Rates.formatTenths(tenths)
     }
 
     /// "31 October 2025".
-    static func longDate(_ d: Day) -> String {
+    package static func longDate(_ d: Day) -> String {
         let names = ["January", "February", "March", "April", "May", "June", "July", "August",
                      "September", "October", "November", "December"]
         let (y, m, day) = d.civil
@@ -65,14 +69,14 @@ public enum ReportFormat {
     }
 
     /// "1 case", "3 cases".
-    static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+    package static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
         "\(n) " + (n == 1 ? one : (many ?? one + "s"))
     }
 }
 
 extension PeriodUnit {
     /// The unit as a word: "month", "academic year".
-    var noun: String {
+    package var noun: String {
         switch self {
         case .month: return "month"
         case .quarter: return "quarter"
@@ -82,15 +86,15 @@ extension PeriodUnit {
         }
     }
 
-    var nounPlural: String { noun + "s" }
+    package var nounPlural: String { noun + "s" }
 
     /// The word with a capital letter, for column heads.
-    var heading: String { noun.prefix(1).uppercased() + noun.dropFirst() }
+    package var heading: String { noun.prefix(1).uppercased() + noun.dropFirst() }
 }
 
 extension ExceptionCode {
     /// The ground in plain words.
-    var plainName: String {
+    package var plainName: String {
         switch self {
         case .schoolClosure: return "School or college closed for 4 weeks or more"
         case .earlyYearsClosure: return "Early years provider closed for 4 weeks or more"

@@ -1,10 +1,14 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The report templates, compiled into the binary (no bundle resource: the tool works
 /// when copied alone). Mustache escapes every `{{value}}` for the template's content
 /// type; only the project's own SVG goes in unescaped, through `{{{…}}}`.
-enum ReportTemplates {
+package enum ReportTemplates {
     // MARK: report.html
 
-    static let htmlStyle = """
+    package static let htmlStyle = """
         *{box-sizing:border-box}
         html{-webkit-text-size-adjust:100%}
         body{margin:0;background:#fff;color:#1a1a1a;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif;font-size:16px;line-height:1.5}
@@ -57,7 +61,7 @@ enum ReportTemplates {
         }
         """
 
-    static let html = """
+    package static let html = """
         <!DOCTYPE html>
         <html lang="en-GB">
         <head>
@@ -230,7 +234,7 @@ enum ReportTemplates {
 
         """
 
-    static let htmlTable = """
+    package static let htmlTable = """
         <div class="table-wrap">
         <table{{#long}} class="long"{{/long}}>
         <caption>{{caption}}</caption>
@@ -252,7 +256,7 @@ enum ReportTemplates {
 
     // MARK: report.md
 
-    static let markdown = """
+    package static let markdown = """
         {{% CONTENT_TYPE: MARKDOWN}}
         # EHC plan timeliness: evidence pack
 
@@ -394,7 +398,7 @@ enum ReportTemplates {
         """
 
     /// A Markdown (GFM) table: its caption in bold above, its note below.
-    static let markdownTable = """
+    package static let markdownTable = """
         {{% CONTENT_TYPE: MARKDOWN}}
         **{{caption}}**
 

@@ -1,20 +1,24 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Inline SVG charts drawn by the project: no library, no script, no external
 /// resource. Every text is escaped; every number is written with one decimal, so the
 /// same figures always give the same bytes.
 ///
 /// Colours are Okabe–Ito (colour-blind safe), and nothing relies on colour alone: the
 /// line is solid, the target dashed, the band shaded, and every bar carries its label.
-enum SVGChart {
-    static let blue = "#0072B2"
-    static let skyBlue = "#56B4E9"
-    static let orange = "#E69F00"
-    static let vermillion = "#D55E00"
-    static let green = "#009E73"
-    static let ink = "#1a1a1a"
-    static let grid = "#d0d0d0"
+package enum SVGChart {
+    package static let blue = "#0072B2"
+    package static let skyBlue = "#56B4E9"
+    package static let orange = "#E69F00"
+    package static let vermillion = "#D55E00"
+    package static let green = "#009E73"
+    package static let ink = "#1a1a1a"
+    package static let grid = "#d0d0d0"
 
     /// Text for an SVG text node or attribute.
-    static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -31,7 +35,7 @@ enum SVGChart {
     }
 
     /// A coordinate with one decimal, the same on every platform.
-    static func n(_ v: Double) -> String { Rates.formatTenths(Int((v * 10).rounded(.toNearestOrAwayFromZero))) }
+    package static func n(_ v: Double) -> String { Rates.formatTenths(Int((v * 10).rounded(.toNearestOrAwayFromZero))) }
 
     /// The opening tag with its accessible name and description.
     private static func open(id: String, width: Int, height: Int, title: String, desc: String) -> String {
@@ -44,7 +48,7 @@ enum SVGChart {
     // MARK: Line chart of a rate with its interval
 
     /// The rate per period (0–100 %), the Wilson band, and an optional target line.
-    static func rateChart(id: String, title: String, desc: String, points: [RatePoint], targetTenths: Int?,
+    package static func rateChart(id: String, title: String, desc: String, points: [RatePoint], targetTenths: Int?,
                           axisTitle: String, seriesName: String) -> String {
         let width = 880, height = 360
         // The target's label sits in the right margin, clear of the data.
@@ -139,13 +143,13 @@ enum SVGChart {
 
     // MARK: Horizontal bar chart of counts
 
-    struct Bar {
-        var label: String
-        var value: Int
+    package struct Bar {
+        package var label: String
+        package var value: Int
     }
 
     /// One labelled bar per row, its count written at its end.
-    static func barChart(id: String, title: String, desc: String, bars: [Bar], colour: String, unit: String) -> String {
+    package static func barChart(id: String, title: String, desc: String, bars: [Bar], colour: String, unit: String) -> String {
         let width = 880
         let rowH = 40.0, top = 12.0
         let height = Int(top * 2 + rowH * Double(bars.count))

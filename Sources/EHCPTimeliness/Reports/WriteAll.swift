@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,18 +30,5 @@ public enum WriteAll {
     public static func text(_ fd: Int32, _ text: String) -> Int32? {
         var t = text
         return t.withUTF8 { bytes(fd, $0.baseAddress, $0.count) }
-    }
-}
-
-/// Lower-case hexadecimal, for digests and pseudonyms.
-enum Hex {
-    static func lowercase<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

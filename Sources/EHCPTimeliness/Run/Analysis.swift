@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Crypto
 
 /// Rows read, analysed and rejected in one input file: the reconciliation line.
@@ -33,9 +36,9 @@ public struct AnalysisResult {
     public var hasCaseworker: Bool
     /// The 20-week benchmark, when `--benchmark-la` was given.
     public var benchmark: BenchmarkTable? = nil
-    let collector: CaseCollector
+    package let collector: CaseCollector
 
-    init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
+    package init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
          inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
         self.options = options; self.byColumns = byColumns; self.collector = collector
         self.summary = collector.summary.rows()
@@ -64,7 +67,7 @@ public struct AnalysisResult {
     }
 
     /// The report's tallies of one measure.
-    func tallies(_ measure: MeasureID) -> MeasureTallies { collector.tallies[measure.order] }
+    package func tallies(_ measure: MeasureID) -> MeasureTallies { collector.tallies[measure.order] }
 }
 
 /// Runs the whole analysis: read each extract, map rows to records, apply the rules, tally.
@@ -123,7 +126,7 @@ public enum Analysis {
     }
 
     /// SHA-256 of a file, streamed in fixed-size blocks.
-    static func sha256(of path: String) throws -> String {
+    package static func sha256(of path: String) throws -> String {
         var hasher = SHA256()
         try FileBytes.forEachBlock(path: path) { hasher.update(bufferPointer: $0) }
         return Hex.lowercase(hasher.finalize())
@@ -131,44 +134,44 @@ public enum Analysis {
 }
 
 /// What the run has gathered so far, across files.
-struct Run {
-    let options: AnalysisOptions
-    var collector: CaseCollector
-    var problems: ProblemLog
-    var inputs: [InputSummary] = []
-    var hasTeam = false
-    var hasCaseworker = false
+package struct Run {
+    package let options: AnalysisOptions
+    package var collector: CaseCollector
+    package var problems: ProblemLog
+    package var inputs: [InputSummary] = []
+    package var hasTeam = false
+    package var hasCaseworker = false
     /// Dimension names that some input has, for `--by` checks and messages.
-    var dimensionNames: [String] = []
+    package var dimensionNames: [String] = []
     /// The number of the file being read (part of each result's ordinal).
-    var fileNumber: Int64 = 0
+    package var fileNumber: Int64 = 0
     /// Profile dimensions some file lacked (name → header), and those some file had.
-    var unmatchedDimensions: [String: (header: String, entry: String)] = [:]
-    var matchedDimensions = Set<String>()
+    package var unmatchedDimensions: [String: (header: String, entry: String)] = [:]
+    package var matchedDimensions = Set<String>()
     /// Every file's header cells, for messages.
-    var headers: [String] = []
+    package var headers: [String] = []
 
-    init(options: AnalysisOptions) throws {
+    package init(options: AnalysisOptions) throws {
         self.options = options
         collector = try CaseCollector(options: options, byColumns: options.by)
         problems = ProblemLog(directory: options.scratchDirectory)
     }
 
     /// The ordinal of a row of the file being read.
-    func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
+    package func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
 
-    mutating func add(_ outcome: RuleOutcome) throws {
+    package mutating func add(_ outcome: RuleOutcome) throws {
         for r in outcome.results { try collector.add(r, ordinal: ordinal(line: r.line)) }
     }
 
-    mutating func finish(_ file: FileRun) throws {
+    package mutating func finish(_ file: FileRun) throws {
         inputs.append(file.summary)
         try problems.absorb(file.problems)
     }
 
     /// A dimension the profile maps must be in at least one input (extract-format.md,
     /// "Mapping profiles"): otherwise the profile is wrong, and the run stops.
-    func checkProfileDimensions(_ profile: MappingProfile) throws {
+    package func checkProfileDimensions(_ profile: MappingProfile) throws {
         for name in unmatchedDimensions.keys.sorted() where !matchedDimensions.contains(name) {
             let (header, entry) = unmatchedDimensions[name] ?? ("", name)
             var seen = Set<String>()
@@ -180,7 +183,7 @@ struct Run {
 
     /// Distinct by matching key, in first-seen order. Linear: a header of 100,000 columns
     /// must not make this quadratic (it once compared every name with every other).
-    var availableDimensions: [String] {
+    package var availableDimensions: [String] {
         var names: [String] = []
         var keys = Set<String>()
         for name in dimensionNames where keys.insert(NameMatching.key(name)).inserted {
@@ -194,21 +197,21 @@ struct Run {
 }
 
 /// Reading one extract file.
-struct FileRun {
-    let input: InputFile
+package struct FileRun {
+    package let input: InputFile
     /// The file's number in the run (part of each row's ordinal).
-    let number: Int64
-    var summary: InputSummary
-    var problems: ProblemLog
+    package let number: Int64
+    package var summary: InputSummary
+    package var problems: ProblemLog
 
-    init(input: InputFile, number: Int64, scratch: String) throws {
+    package init(input: InputFile, number: Int64, scratch: String) throws {
         self.input = input
         self.number = number
         summary = InputSummary(kind: input.kind, file: input.path)
         problems = ProblemLog(directory: scratch)
     }
 
-    mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
+    package mutating func read(_ reader: CSVReader, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
                        progress: Progress, run: inout Run) throws {
         let options = run.options
         let input = self.input
@@ -304,12 +307,12 @@ struct FileRun {
 
     /// Review rows are judged per plan once the whole file is read.
     /// What a file's header row gives the run: the layout, and the names it offers `--by`.
-    struct Header {
-        let context: ExtractContext
-        let columns: CohortColumns
-        let warnings: [String]
+    package struct Header {
+        package let context: ExtractContext
+        package let columns: CohortColumns
+        package let warnings: [String]
 
-        init(_ row: CSVRow, input: InputFile, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
+        package init(_ row: CSVRow, input: InputFile, profile: MappingProfile, dates: DateParser, pseudonymiser: Pseudonymiser?,
              options: AnalysisOptions) throws {
             let names = (0..<row.count).map { row.string($0) }
             let layout = try ColumnLayout(kind: input.kind, header: names, profile: profile, file: input.path)
@@ -391,4 +394,4 @@ struct FileRun {
 }
 
 /// Thrown by a callback to stop reading early (after the header, after one row).
-struct StopReading: Error {}
+package struct StopReading: Error {}

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// One input file and the extract kind it holds.
 public struct InputFile: Sendable, Equatable {
     public var kind: ExtractKind
@@ -43,7 +47,7 @@ public struct AnalysisOptions: Sendable {
     /// The outputs are the same bytes either way.
     public var jobs: Int = AnalysisOptions.defaultJobs
     /// Extracts of at least this many bytes are read in parallel (tests lower it).
-    var parallelThreshold = 8 << 20
+    package var parallelThreshold = 8 << 20
     /// Where temporary files of a run go (cases and the action list wait there until written).
     public var scratchDirectory: String = ScratchSpace.directory
 
@@ -69,7 +73,7 @@ public struct AnalysisOptions: Sendable {
     }
 
     /// `90` for 90, `92.5` for 92.5: a percentage as the user would write it.
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 }
@@ -97,6 +101,6 @@ import Darwin
 #endif
 
 /// The number of processors available to this process.
-enum ProcessorCount {
-    static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+package enum ProcessorCount {
+    package static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Dispatch
 import Foundation
 
@@ -8,12 +11,12 @@ import Foundation
 /// A thread of its own rather than one of the dispatch pool's: the readers, which run
 /// in the pool, wait for this work, and a pool whose threads were all waiting could not
 /// start it.
-final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+package final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting.
     private var outcome: Result<Value, any Error> = .failure(CancellationError())
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    package init(_ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread {
             self.outcome = Result { try work() }
             self.done.signal()
@@ -22,7 +25,7 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The value, once the work has finished; rethrows its error.
-    func wait() throws -> Value {
+    package func wait() throws -> Value {
         done.wait()
         done.signal()  // a second wait returns at once
         return try outcome.get()

@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Crypto
 import Dispatch
 
@@ -6,13 +9,13 @@ import Dispatch
 /// number of line ends before each cut, handed out as soon as the pass is by it. Chunks
 /// read in parallel number their lines from these counts, so the file is not read a
 /// second time just to count its lines.
-final class InputPrepass: Sendable {
+package final class InputPrepass: Sendable {
     /// Offsets where chunks start (just after a line feed), increasing.
-    let cuts: [Int]
+    package let cuts: [Int]
     private let found: CutCounts
     private let hash: BackgroundWork<String>
 
-    init(path: String, cuts: [Int]) {
+    package init(path: String, cuts: [Int]) {
         self.cuts = cuts
         let found = CutCounts(cuts.count)
         self.found = found
@@ -44,11 +47,11 @@ final class InputPrepass: Sendable {
     }
 
     /// The file's SHA-256, once the pass is done; rethrows its error.
-    func sha256() throws -> String { try hash.wait() }
+    package func sha256() throws -> String { try hash.wait() }
 
     /// The line ends before cut `k`, once the pass has reached it; throws the pass's
     /// error if it stopped before.
-    func lineEnds(beforeCut k: Int) throws -> Int {
+    package func lineEnds(beforeCut k: Int) throws -> Int {
         if let n = found.wait(k) { return n }
         _ = try hash.wait()
         throw FileBytes.Failure(reason: "the file became shorter while it was read")
@@ -67,7 +70,7 @@ private final class CutCounts: @unchecked Sendable {
     private var next = 0
     private static let none = -1
 
-    init(_ n: Int) {
+    package init(_ n: Int) {
         counts = .allocate(capacity: n)
         counts.initialize(repeating: Self.none)
         ready = (0..<n).map { _ in DispatchSemaphore(value: 0) }
@@ -76,7 +79,7 @@ private final class CutCounts: @unchecked Sendable {
     deinit { counts.deallocate() }
 
     /// Publishes cut `k`, the next one (called by the pass only).
-    func publish(_ k: Int, _ count: Int) {
+    package func publish(_ k: Int, _ count: Int) {
         precondition(k == next, "cuts are published in order")
         counts[k] = count
         ready[k].signal()
@@ -84,7 +87,7 @@ private final class CutCounts: @unchecked Sendable {
     }
 
     /// Releases every cut not yet published, with no count (called by the pass only).
-    func releaseAll() {
+    package func releaseAll() {
         while next < ready.count {
             ready[next].signal()
             next += 1
@@ -92,7 +95,7 @@ private final class CutCounts: @unchecked Sendable {
     }
 
     /// The count of cut `k`, nil if the pass stopped before it.
-    func wait(_ k: Int) -> Int? {
+    package func wait(_ k: Int) -> Int? {
         ready[k].wait()
         ready[k].signal()  // the next to ask does not wait
         return counts[k] == Self.none ? nil : counts[k]

@@ -1,3 +1,6 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
 import Dispatch
 import Synchronization
 
@@ -10,23 +13,23 @@ import Synchronization
 /// feed); when one does not, or a chunk finds a byte that is not UTF-8 (the whole file's
 /// encoding is then for a one-pass read to settle), the parallel read is given up and
 /// `rows` returns nil.
-enum ParallelRead {
+package enum ParallelRead {
     /// Chunks per thread: more chunks than threads keep every thread busy to the end
     /// (a thread that finishes early takes the next chunk) however the threads are paced.
-    static let chunksPerThread = 2
+    package static let chunksPerThread = 2
     /// No chunk smaller than this: each has its own parser, collector and temporary files.
-    static let minimumChunk = 4 << 20
+    package static let minimumChunk = 4 << 20
 
     /// Where to cut a file of `size` bytes for `jobs` threads: just after line feeds near
     /// evenly spaced points. Empty when the file has too few line feeds to cut.
-    static func cuts(fileDescriptor fd: Int32, size: Int, jobs: Int) -> [Int] {
+    package static func cuts(fileDescriptor fd: Int32, size: Int, jobs: Int) -> [Int] {
         let parts = max(jobs, min(jobs * chunksPerThread, size / minimumChunk))
         return LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: parts)
     }
 
     /// Reads the file in the chunks `prepass.cuts` make, each numbering its lines from the
     /// line ends the prepass counts before its cut.
-    static func rows(of reader: CSVReader, size: Int, prepass: InputPrepass, jobs: Int, progress: Progress,
+    package static func rows(of reader: CSVReader, size: Int, prepass: InputPrepass, jobs: Int, progress: Progress,
                      make: () throws -> RowBatch) throws -> RowBatch? {
         let fd = reader.fileDescriptor
         let points = prepass.cuts
@@ -96,7 +99,7 @@ enum ParallelRead {
     }
 
     /// Reads the rows at `rows` (lines and offsets from a first read, in line order) again.
-    static func reread(_ rows: [(line: Int, offset: Int)], of reader: CSVReader, body: (CSVRow) throws -> Void) throws {
+    package static func reread(_ rows: [(line: Int, offset: Int)], of reader: CSVReader, body: (CSVRow) throws -> Void) throws {
         guard reader.encoding != .windows1252, reader.detectedWindows1252AtLine == nil, let size = reader.regularFileSize else {
             // Offsets are in the transcoded text: read the whole file again instead.
             let wanted = Set(rows.map(\.line))

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// Data-quality problems as a run finds them, kept in an external sort so that memory
 /// does not grow with their number (a tenth of a percent of ten million rows is still
 /// ten thousand problems, each with its sentence).
@@ -5,21 +9,21 @@
 /// They come back in data-quality.csv's order: by file, then line; within a line, the
 /// file's own warnings (header, encoding: `fileLevel`) before the row's problems, each
 /// group in the order found.
-struct ProblemLog {
+package struct ProblemLog {
     private var sorter: ExternalSorter
     private var sequence: UInt64 = 0
     /// Rows found to repeat an earlier one after they were read: their first problems are
     /// dropped, and those recorded as `replacement` stand instead.
-    private(set) var replacedRows = Set<Int64>()
+    package private(set) var replacedRows = Set<Int64>()
 
-    init(directory: String) {
+    package init(directory: String) {
         sorter = ExternalSorter(directory: directory, memoryBudget: 1 << 20)
     }
 
-    var isEmpty: Bool { sorter.count == 0 }
+    package var isEmpty: Bool { sorter.count == 0 }
 
     /// Records a problem of the file numbered `fileNumber`.
-    mutating func append(_ p: DataQualityProblem, fileNumber: Int64, fileLevel: Bool = false,
+    package mutating func append(_ p: DataQualityProblem, fileNumber: Int64, fileLevel: Bool = false,
                          replacement: Bool = false) throws {
         var key = ByteWriter()
         key.putBigEndian(UInt64(rowOrdinal(file: fileNumber, line: p.line)))
@@ -33,25 +37,25 @@ struct ProblemLog {
         try sorter.add(key: key.bytes, payload: payload.bytes)
     }
 
-    mutating func append(contentsOf problems: [DataQualityProblem], fileNumber: Int64) throws {
+    package mutating func append(contentsOf problems: [DataQualityProblem], fileNumber: Int64) throws {
         for p in problems { try append(p, fileNumber: fileNumber) }
     }
 
     /// Writes the problems held in memory to disk and gives the memory back.
-    mutating func releaseMemory() throws { try sorter.releaseMemory() }
+    package mutating func releaseMemory() throws { try sorter.releaseMemory() }
 
     /// Marks the row at `ordinal` as replaced (see `replacedRows`).
-    mutating func replace(row ordinal: Int64) { replacedRows.insert(ordinal) }
+    package mutating func replace(row ordinal: Int64) { replacedRows.insert(ordinal) }
 
     /// Takes over `other`'s problems, found after this log's.
-    mutating func absorb(_ other: ProblemLog) throws {
+    package mutating func absorb(_ other: ProblemLog) throws {
         try sorter.absorb(other.sorter)
         sequence = max(sequence, other.sequence)
         replacedRows.formUnion(other.replacedRows)
     }
 
     /// The problems in order, as a list kept in a temporary file. Call once.
-    func list(directory: String) throws -> ProblemList {
+    package func list(directory: String) throws -> ProblemList {
         var list = try ProblemList(directory: directory)
         try sorter.forEachSorted { key, payload in
             var r = ByteReader(payload)
@@ -72,16 +76,16 @@ struct ProblemLog {
 /// with `forEach` as often as needed; counts are at hand.
 public struct ProblemList {
     /// Totals and kinds for the data-quality section.
-    private(set) var counts = ProblemCounts()
+    package private(set) var counts = ProblemCounts()
     public var count: Int { errors + warnings }
     public var errors: Int { counts.errors }
     public var warnings: Int { counts.warnings }
     /// The first rejected rows, for the console (`ConsoleSummary.rejections`).
     public private(set) var firstErrors: [DataQualityProblem] = []
-    static let firstErrorsKept = 20
+    package static let firstErrorsKept = 20
     private let file: SpillFile
 
-    init(directory: String) throws {
+    package init(directory: String) throws {
         file = try SpillFile(directory: directory, bufferSize: 64 << 10)
     }
 
@@ -119,8 +123,8 @@ public struct ProblemList {
 }
 
 /// A data-quality problem as bytes.
-enum ProblemCoding {
-    static func encode(_ p: DataQualityProblem, into w: inout ByteWriter) {
+package enum ProblemCoding {
+    package static func encode(_ p: DataQualityProblem, into w: inout ByteWriter) {
         w.put(UInt8(p.severity == .error ? 0 : 1))
         w.put(Int64(p.line))
         w.put(p.file)
@@ -130,7 +134,7 @@ enum ProblemCoding {
         w.put(p.problem)
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> DataQualityProblem {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) -> DataQualityProblem {
         var r = ByteReader(bytes)
         let severity: Severity = r.take(UInt8.self) == 0 ? .error : .warning
         let line = Int(r.take(Int64.self))

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,18 +10,18 @@ import Darwin
 
 /// A one-line progress indicator on stderr for long runs. The command line turns it on
 /// only when stderr is a terminal, so cron mails and logs never see it.
-final class Progress {
+package final class Progress {
     private let enabled: Bool
     private var lastUpdate: Double = 0
     private var shown = false
 
-    init(enabled: Bool) {
+    package init(enabled: Bool) {
         self.enabled = enabled
         lastUpdate = Self.now()
     }
 
     /// Called every few thousand rows; draws at most five times a second.
-    func update(file: String, rows: Int, reader: CSVReader) {
+    package func update(file: String, rows: Int, reader: CSVReader) {
         guard enabled, rows & 4095 == 0, due() else { return }
         var st = stat()
         let position = lseek(reader.fileDescriptor, 0, SEEK_CUR)
@@ -26,7 +30,7 @@ final class Progress {
     }
 
     /// For a file read in chunks: the rows and position the reader estimates.
-    func update(file: String, rows: Int, position: Int, total: Int) {
+    package func update(file: String, rows: Int, position: Int, total: Int) {
         guard enabled, rows & 4095 == 0, due() else { return }
         show(file: file, rows: rows, position: position, total: total)
     }
@@ -44,20 +48,20 @@ final class Progress {
     }
 
     /// Clears the line before the summary is printed.
-    func finish() {
+    package func finish() {
         guard shown else { return }
         Self.write("\r\u{1B}[K")
         shown = false
     }
 
     /// "reading requests.csv: 45 % (450,000 rows)"
-    static func line(file: String, rows: Int, position: Int, total: Int) -> String {
+    package static func line(file: String, rows: Int, position: Int, total: Int) -> String {
         let percent = total > 0 && position >= 0 ? " \(min(100, position * 100 / total)) %" : ""
         return "reading \(file):\(percent) (\(grouped(rows)) rows)"
     }
 
     /// 1234567 → "1,234,567"
-    static func grouped(_ n: Int) -> String {
+    package static func grouped(_ n: Int) -> String {
         let digits = Array(String(n))
         var out = ""
         for (i, d) in digits.enumerated() {

@@ -1,3 +1,7 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
 /// The analysis of the rows of a requests or transfers extract, or of one chunk of it
 /// read by its own thread: each row is mapped, judged and handed to a `CaseCollector`
 /// at once, so nothing per row is kept.
@@ -7,28 +11,28 @@
 /// ids go to a `DuplicateFinder`, and `resolveDuplicates` reads each later occurrence
 /// again, takes its results back and rejects it, leaving exactly what a reader that had
 /// known all along would have produced.
-struct RowBatch {
-    let kind: ExtractKind
-    let context: ExtractContext
-    let cohortColumns: CohortColumns
-    let options: AnalysisOptions
+package struct RowBatch {
+    package let kind: ExtractKind
+    package let context: ExtractContext
+    package let cohortColumns: CohortColumns
+    package let options: AnalysisOptions
     /// The input file's number, the high bits of every ordinal.
-    let fileNumber: Int64
-    var collector: CaseCollector
+    package let fileNumber: Int64
+    package var collector: CaseCollector
     /// Ids of a file that can be read again go to disk; those of a pipe stay in a set.
-    var duplicates: DuplicateFinder?
+    package var duplicates: DuplicateFinder?
     private var seen: Set<[UInt8]> = []
-    var problems: ProblemLog
-    var rowsRead = 0
-    var analysed = 0
-    var rejected = 0
+    package var problems: ProblemLog
+    package var rowsRead = 0
+    package var analysed = 0
+    package var rejected = 0
     private var key: [UInt8] = []
     /// The last row's reader and rule timings, kept for their buffers.
     private var reader: RowReader?
     private var outcome = RuleTimings()
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
-    init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
+    package init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
          fileNumber: Int64, canReread: Bool) throws {
         self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
         self.options = options; self.fileNumber = fileNumber
@@ -38,9 +42,9 @@ struct RowBatch {
     }
 
     /// The ordinal of the row on `line`: its file, then its line.
-    func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
+    package func ordinal(line: Int) -> Int64 { rowOrdinal(file: fileNumber, line: line) }
 
-    mutating func add(_ row: CSVRow) throws {
+    package mutating func add(_ row: CSVRow) throws {
         rowsRead += 1
         // The reused reader and outcome are taken out of `self` while `judge` and the collector run.
         var reader = self.reader.take() ?? RowReader(context: context, row: row)
@@ -68,16 +72,16 @@ struct RowBatch {
     }
 
     /// A record that is not valid CSV: rejected, with where and why.
-    mutating func addMalformed(_ problem: CSVProblem) throws {
+    package mutating func addMalformed(_ problem: CSVProblem) throws {
         rowsRead += 1
         rejected += 1
         try problems.append(.malformed(file: context.file, problem), fileNumber: fileNumber)
     }
 
     /// What makes two rows the same case: the case id, and for a transfer its type and date.
-    struct Identity {
-        var caseID: String
-        var transfer: (type: TransferType, date: Day)?
+    package struct Identity {
+        package var caseID: String
+        package var transfer: (type: TransferType, date: Day)?
     }
 
     /// Maps and evaluates one row; nil when the row is rejected (its problems say why).
@@ -151,14 +155,14 @@ struct RowBatch {
 
     /// Moves what the batch holds in memory for later (sorts, duplicate records, problems)
     /// to disk: a chunk read in parallel waits there until the chunks before it are done.
-    mutating func releaseMemory() throws {
+    package mutating func releaseMemory() throws {
         try collector.releaseMemory()
         try duplicates?.releaseMemory()
         try problems.releaseMemory()
     }
 
     /// Adds what `other` found in the chunk that follows this one.
-    mutating func absorb(_ other: RowBatch) throws {
+    package mutating func absorb(_ other: RowBatch) throws {
         try collector.absorb(other.collector)
         if let theirs = other.duplicates { try duplicates?.absorb(theirs) }
         seen.formUnion(other.seen)
@@ -171,7 +175,7 @@ struct RowBatch {
     /// Rejects every later occurrence of a case, reading rows again through `reread`
     /// (given the lines and stream offsets of the rows, in line order): first the few rows
     /// whose key hashes alike, to compare their keys exactly, then the duplicates.
-    mutating func resolveDuplicates(
+    package mutating func resolveDuplicates(
         reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
     ) throws {
         guard let finder = duplicates else { return }

@@ -1,0 +1,62 @@
+import EHCPRules
+import EHCPStore
+
+extension ExceptionReading {
+    /// Reads a cell value (already passed through any profile value map).
+    public init(_ text: String) {
+        let key = NameMatching.key(text)
+        switch key {
+        case "", "0", "no", "n", "false", "none": self = .none
+        case "1", "yes", "y", "true": self = .code(.unspecified)
+        default:
+            if let code = CodeLists.exceptionByKey[key] { self = .code(code) } else { self = .unrecognised(text) }
+        }
+    }
+
+    /// A cell holding exactly a canonical code or `none` (most cells), read without
+    /// building a string; nil for anything else, which `init(_:)` then reads.
+    package static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> ExceptionReading? {
+        if RowReader.equals(bytes, "none") { return ExceptionReading.none }
+        for c in ExceptionCode.allCases where RowReader.equals(bytes, c.rawValue) { return .code(c) }
+        return nil
+    }
+}
+
+/// Code lists and their matching keys, for reading cells and checking profiles.
+public enum CodeLists {
+    package static let exceptionByKey: [String: ExceptionCode] = Dictionary(
+        uniqueKeysWithValues: ExceptionCode.allCases.map { (NameMatching.key($0.rawValue), $0) })
+
+    public static let fieldsWithCodes = [
+        "assessment_decision", "plan_decision", "exception_reason", "decision_exception_reason",
+        "review_decision", "transfer_type",
+    ]
+
+    /// The canonical codes of a field, in display order.
+    public static func codes(forField field: String) -> [String]? {
+        switch field {
+        case "assessment_decision": return AssessmentDecision.allCases.map(\.rawValue)
+        case "plan_decision": return PlanDecision.allCases.map(\.rawValue)
+        case "exception_reason", "decision_exception_reason": return ExceptionCode.allCases.map(\.rawValue) + ["none"]
+        case "review_decision": return ReviewDecision.allCases.map(\.rawValue)
+        case "transfer_type": return TransferType.allCases.map(\.rawValue)
+        default: return nil
+        }
+    }
+
+    /// Matching keys of a field's codes (for profile checks).
+    package static func accepted(forField field: String) -> Set<String>? {
+        codes(forField: field).map { Set($0.map(NameMatching.key)) }
+    }
+
+    /// "assess, refuse" — for messages.
+    package static func display(forField field: String) -> String {
+        (codes(forField: field) ?? []).joined(separator: ", ")
+    }
+
+    /// Reads a coded cell into an enum case, matching keys.
+    package static func match<C: RawRepresentable & CaseIterable>(_ text: String, as _: C.Type) -> C? where C.RawValue == String {
+        let key = NameMatching.key(text)
+        return C.allCases.first { NameMatching.key($0.rawValue) == key }
+    }
+}

@@ -1,0 +1,78 @@
+import EHCPRules
+import EHCPStore
+
+/// How the `--by` columns are found in one extract.
+public struct CohortColumns: Sendable {
+    package enum Source: Sendable { case column(Int), ageBand, absent, identifier(Int, field: String) }
+    package let sources: [Source]
+    package let dateOfBirth: Int?
+    package let team: Int?
+    package let caseworker: Int?
+
+    /// The derived dimension `age_band` (outputs.md).
+    public static let ageBand = "age_band"
+
+    /// Resolves `by` against the layout; a name the file lacks reads as `unknown`.
+    public init(by: [String], layout: ColumnLayout) {
+        dateOfBirth = layout.dimensionIndex(named: "date_of_birth")
+        team = layout.dimensionIndex(named: "team")
+        caseworker = layout.dimensionIndex(named: "caseworker")
+        sources = by.map { name in
+            if NameMatching.key(name) == NameMatching.key(Self.ageBand) { return .ageBand }
+            for field in Pseudonymiser.fields where NameMatching.key(name) == NameMatching.key(field) {
+                if let i = layout.fieldIndex[field] ?? layout.dimensionIndex(named: field) { return .identifier(i, field: field) }
+            }
+            if let i = layout.dimensionIndex(named: name) { return .column(i) }
+            // Any canonical column too (`--by assessment_decision`).
+            if let field = layout.fieldIndex.keys.first(where: { NameMatching.key($0) == NameMatching.key(name) }),
+               let i = layout.fieldIndex[field] {
+                return .column(i)
+            }
+            return .absent
+        }
+    }
+
+    package var needsDateOfBirth: Bool { sources.contains { if case .ageBand = $0 { return true } else { return false } } }
+}
+
+extension RowReader {
+    /// Reads the row's cohort; an unreadable date of birth is a warning (age band unknown).
+    package mutating func cohort(_ columns: CohortColumns) -> Cohort {
+        var values: [String] = []
+        var slots: [Int] = []
+        // `team` and `caseworker` as read for `--by`, so as not to read them twice.
+        var team: String?, caseworker: String?
+        for (n, source) in columns.sources.enumerated() {
+            switch source {
+            case .column(let i):
+                let v = text(column: i)
+                if i == columns.team { team = v } else if i == columns.caseworker { caseworker = v }
+                values.append(v.isEmpty ? Cohort.unknown : v)
+            case .identifier(let i, let field):
+                let v = text(column: i)
+                values.append(v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v)
+            case .ageBand:
+                values.append(Cohort.unknown)
+                slots.append(n)
+            case .absent:
+                values.append(Cohort.unknown)
+            }
+        }
+        var dob: Day?
+        if columns.needsDateOfBirth, let i = columns.dateOfBirth {
+            let bytes = Self.trim(row.field(i))
+            if !bytes.isEmpty {
+                switch context.dates.parse(bytes) {
+                case .success(let d): dob = d
+                case .failure(let f):
+                    warning(column: context.layout.header[i], value: String(decoding: bytes, as: UTF8.self),
+                            f.description + "; the age band is unknown")
+                }
+            }
+        }
+        if team == nil { team = columns.team.map { text(column: $0) } }
+        if caseworker == nil { caseworker = columns.caseworker.map { text(column: $0) } }
+        return Cohort(values: values, ageBandSlots: slots, dateOfBirth: dob, team: team, caseworker: caseworker)
+    }
+}
+

@@ -1,0 +1,61 @@
+import EHCPRules
+import EHCPStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX file helpers, so input errors carry the system's reason.
+package enum FileBytes {
+    package struct Failure: Error {
+        package let reason: String
+        package init(reason: String) { self.reason = reason }
+    }
+
+    /// Reads a whole (small) file as UTF-8 text.
+    package static func readText(path: String) throws(Failure) -> String {
+        var bytes = try readBytes(path: path)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a whole (small) file.
+    package static func readBytes(path: String) throws(Failure) -> [UInt8] {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw Failure(reason: "it is a folder, not a file")
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return bytes
+    }
+}
+
+extension FileBytes {
+    /// Calls `body` with successive blocks of the file (streaming, constant memory).
+    package static func forEachBlock(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+}

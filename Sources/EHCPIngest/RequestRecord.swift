@@ -1,0 +1,43 @@
+import EHCPRules
+import EHCPStore
+
+extension RowReader {
+    /// Maps a requests row; nil when the row is rejected (its problems say why).
+    package mutating func requestRecord(cohortColumns: CohortColumns) -> RequestRecord? {
+        checkShape()
+        readCaseID()
+        let request = date(.requestDate, required: true)
+        let decisionDate = date(.assessmentDecisionDate)
+        let decision = code(.assessmentDecision, as: AssessmentDecision.self)
+        let planDecisionDate = date(.planDecisionDate)
+        let planDecision = code(.planDecision, as: PlanDecision.self)
+        let draft = date(.draftPlanDate)
+        let final = date(.finalPlanDate)
+        let withdrawn = date(.withdrawnDate)
+        let reason = exception(.exceptionReason)
+        let decisionReason = exception(.decisionExceptionReason)
+
+        requireOrder(request, .requestDate, decisionDate, .assessmentDecisionDate)
+        requireOrder(request, .requestDate, planDecisionDate, .planDecisionDate)
+        requireOrder(request, .requestDate, draft, .draftPlanDate)
+        requireOrder(request, .requestDate, final, .finalPlanDate)
+        requireOrder(request, .requestDate, withdrawn, .withdrawnDate)
+        warnOrder(draft, .draftPlanDate, final, .finalPlanDate)
+        warnOrder(decisionDate, .assessmentDecisionDate, final, .finalPlanDate)
+        if let w = withdrawn, let p = planDecisionDate, p > w {
+            warning(.planDecisionDate, p.iso, "plan_decision_date \(p.iso) is after withdrawn_date \(w.iso); the row is kept, but check the dates")
+        }
+        if decision == .refuse, let f = final {
+            warning(.finalPlanDate, f.iso, "the request was refused at the assessment decision but has a final plan date; it is not counted in final-plan-20w")
+        }
+        if planDecision == .noPlan, let f = final {
+            warning(.finalPlanDate, f.iso, "the plan decision is no_plan but the request has a final plan date; it is counted in no-plan-decision-16w only")
+        }
+        let cohort = cohort(cohortColumns)
+        guard let request, !hasErrors else { return nil }
+        return RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
+                             assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
+                             draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
+                             exception: reason, decisionException: decisionReason, cohort: cohort)
+    }
+}

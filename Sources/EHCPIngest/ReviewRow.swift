@@ -1,0 +1,54 @@
+import EHCPRules
+import EHCPStore
+
+extension RowReader {
+    /// Maps a reviews row; nil when the row is rejected. Checks that need the whole plan
+    /// (a meeting before the plan date, conflicting plan dates) happen in `ReviewPlans`.
+    package mutating func reviewRow(cohortColumns: CohortColumns) -> ReviewRow? {
+        checkShape()
+        readCaseID()
+        let planDate = date(.planDate)
+        let meeting = date(.reviewMeetingDate)
+        let decisionDate = date(.reviewDecisionDate)
+        let decision = code(.reviewDecision, as: ReviewDecision.self)
+        let notice = date(.amendmentNoticeDate)
+        let amended = date(.amendedPlanDate)
+        let ceased = date(.ceasedDate)
+
+        requireOrder(planDate, .planDate, meeting, .reviewMeetingDate)
+        requireOrder(meeting, .reviewMeetingDate, decisionDate, .reviewDecisionDate)
+        requireOrder(notice, .amendmentNoticeDate, amended, .amendedPlanDate)
+        if meeting == nil, let d = decisionDate {
+            error(.reviewDecisionDate, d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
+        }
+        if decision != nil, text(.reviewDecisionDate).isEmpty {
+            warning(.reviewDecision, text(.reviewDecision), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
+        }
+        if decision != .amend, notice != nil || amended != nil {
+            warning(notice != nil ? .amendmentNoticeDate : .amendedPlanDate, (notice ?? amended)?.iso ?? "",
+                    "amendment dates are recorded but the review decision is not amend; they are not measured")
+        }
+        warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
+        let cohort = cohort(cohortColumns)
+        guard !hasErrors else { return nil }
+        return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
+                         decisionDate: decisionDate, decision: decision,
+                         amendmentNoticeDate: notice, amendedPlanDate: amended, ceasedDate: ceased, cohort: cohort)
+    }
+
+    /// Maps a transfers row; nil when the row is rejected.
+    package mutating func transferRecord(cohortColumns: CohortColumns) -> TransferRecord? {
+        checkShape()
+        readCaseID()
+        let type = code(.transferType, as: TransferType.self)
+        if type == nil, text(.transferType).isEmpty {
+            error(.transferType, "", "transfer_type is blank; it is required (one of \(CodeLists.display(forField: "transfer_type")))")
+        }
+        let transfer = date(.transferDate, required: true, isEvent: false)
+        let amended = date(.amendedPlanDate)
+        let cohort = cohort(cohortColumns)
+        guard let type, let transfer, !hasErrors else { return nil }
+        return TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,
+                              amendedPlanDate: amended, cohort: cohort)
+    }
+}

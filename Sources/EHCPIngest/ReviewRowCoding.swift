@@ -1,0 +1,140 @@
+import EHCPRules
+import EHCPStore
+
+/// A review row as compact bytes, so that `ReviewPlans` can hand rows to an external sort
+/// instead of keeping a `ReviewRow` (with its Strings and Arrays) per row in memory.
+///
+/// Layout (the bytes never leave this process, so byte order is little-endian throughout
+/// and there is no version): the line (varint); a mask of which dates are present (plan,
+/// meeting, decision, notice, amended plan, ceased, date of birth: bits 0–6); a byte with
+/// the decision (0 none, 1 + its index in `ReviewDecision.allCases`) and whether team (bit 4)
+/// and caseworker (bit 5) are present; each present date as a 4-byte day number; the case id;
+/// the cohort values (count, then each); the age-band slots (count, then each); team and
+/// caseworker if present. Strings are a varint length then UTF-8 bytes. A typical row of the
+/// generator's extract takes about 60 bytes.
+package enum ReviewRowCoding {
+    package static func encode(_ row: ReviewRow, into bytes: inout [UInt8]) {
+        putVarint(UInt64(row.line), into: &bytes)
+        let dates = [row.planDate, row.meetingDate, row.decisionDate, row.amendmentNoticeDate, row.amendedPlanDate,
+                     row.ceasedDate, row.cohort.dateOfBirth]
+        var mask: UInt8 = 0
+        for (bit, date) in dates.enumerated() where date != nil { mask |= 1 << bit }
+        bytes.append(mask)
+        var flags: UInt8 = row.decision.flatMap { d in ReviewDecision.allCases.firstIndex(of: d).map { UInt8($0 + 1) } } ?? 0
+        if row.cohort.team != nil { flags |= 1 << 4 }
+        if row.cohort.caseworker != nil { flags |= 1 << 5 }
+        bytes.append(flags)
+        for date in dates {
+            guard let date else { continue }
+            withUnsafeBytes(of: date.number.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        put(row.caseID, into: &bytes)
+        putVarint(UInt64(row.cohort.values.count), into: &bytes)
+        for value in row.cohort.values { put(value, into: &bytes) }
+        putVarint(UInt64(row.cohort.ageBandSlots.count), into: &bytes)
+        for slot in row.cohort.ageBandSlots { putVarint(UInt64(slot), into: &bytes) }
+        if let team = row.cohort.team { put(team, into: &bytes) }
+        if let caseworker = row.cohort.caseworker { put(caseworker, into: &bytes) }
+    }
+
+    /// The row `encode` wrote; nil if the bytes are not one whole encoded row (a temporary
+    /// file damaged under us: the caller reports it rather than trapping).
+    package static func decode(_ bytes: UnsafeRawBufferPointer) -> ReviewRow? {
+        var r = Reader(bytes: bytes)
+        guard let line = r.varint(), let mask = r.byte(), let flags = r.byte() else { return nil }
+        var dates = [Day?](repeating: nil, count: 7)
+        for bit in 0..<7 where mask & (1 << bit) != 0 {
+            guard let number = r.int32() else { return nil }
+            dates[bit] = Day(number: number)
+        }
+        let decisionCode = Int(flags & 0x0F)
+        guard decisionCode <= ReviewDecision.allCases.count else { return nil }
+        let decision = decisionCode == 0 ? nil : ReviewDecision.allCases[decisionCode - 1]
+        guard let caseID = r.string(), let valueCount = r.varint() else { return nil }
+        var values: [String] = []
+        for _ in 0..<valueCount {
+            guard let v = r.string() else { return nil }
+            values.append(v)
+        }
+        guard let slotCount = r.varint() else { return nil }
+        var slots: [Int] = []
+        for _ in 0..<slotCount {
+            guard let s = r.varint() else { return nil }
+            slots.append(Int(s))
+        }
+        var team: String?, caseworker: String?
+        if flags & (1 << 4) != 0 { guard let t = r.string() else { return nil }; team = t }
+        if flags & (1 << 5) != 0 { guard let c = r.string() else { return nil }; caseworker = c }
+        guard r.atEnd, let lineNumber = Int(exactly: line) else { return nil }
+        return ReviewRow(caseID: caseID, line: lineNumber, planDate: dates[0], meetingDate: dates[1], decisionDate: dates[2],
+                         decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], ceasedDate: dates[5],
+                         cohort: Cohort(values: values, ageBandSlots: slots, dateOfBirth: dates[6], team: team, caseworker: caseworker))
+    }
+
+    /// Bytes that are equal exactly when two case ids are equal as Swift Strings.
+    ///
+    /// Plans used to be gathered in a `[String: Int]`, and String equality is canonical
+    /// equivalence: `e` + combining acute and precomposed `é` are one plan. Sorting by raw
+    /// UTF-8 would split them, so a non-ASCII id is keyed by its NFC form, the form the
+    /// standard library itself compares and hashes (ASCII is already in NFC).
+    package static func groupingKey(_ caseID: String, into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: caseID.utf8)
+        if key.contains(where: { $0 >= 0x80 }) {
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: caseID._nfcCodeUnits)
+        }
+    }
+
+    // MARK: - Bytes
+
+    package static func putVarint(_ value: UInt64, into bytes: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    private static func put(_ text: String, into bytes: inout [UInt8]) {
+        putVarint(UInt64(text.utf8.count), into: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Reads what `encode` wrote, refusing to run past the end.
+    package struct Reader {
+        package let bytes: UnsafeRawBufferPointer
+        package var at = 0
+
+        package var atEnd: Bool { at == bytes.count }
+
+        package mutating func byte() -> UInt8? {
+            guard at < bytes.count else { return nil }
+            defer { at += 1 }
+            return bytes[at]
+        }
+
+        package mutating func varint() -> UInt64? {
+            var value: UInt64 = 0
+            for shift in stride(from: 0, to: 64, by: 7) {
+                guard let b = byte() else { return nil }
+                value |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return value }
+            }
+            return nil
+        }
+
+        package mutating func int32() -> Int32? {
+            guard bytes.count - at >= 4 else { return nil }
+            defer { at += 4 }
+            return Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self))
+        }
+
+        package mutating func string() -> String? {
+            guard let n = varint(), n <= UInt64(bytes.count - at) else { return nil }
+            defer { at += Int(n) }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at ..< at + Int(n)]), as: UTF8.self)
+        }
+    }
+}

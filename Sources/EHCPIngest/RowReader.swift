@@ -1,0 +1,208 @@
+import EHCPRules
+import EHCPStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What every row mapper needs to know about its file. A class: every row's reader
+/// points at the one context rather than copying (and retaining) each of its parts.
+public final class ExtractContext: Sendable {
+    /// The file as the user named it.
+    public let file: String
+    public let layout: ColumnLayout
+    public let profile: MappingProfile
+    public let dates: DateParser
+    public let asAt: Day
+    /// Replaces case and person ids when `--pseudonymise` is given.
+    public let pseudonymiser: Pseudonymiser?
+    /// Per `Field`: its column, or -1 when the file lacks it.
+    package let columns: [Int]
+    /// Per `Field`: the header text to name in messages.
+    package let columnNames: [String]
+    /// Per `Field`: the profile's value map, if it has one.
+    package let valueMaps: [[String: String]?]
+
+    public init(file: String, layout: ColumnLayout, profile: MappingProfile, dates: DateParser, asAt: Day,
+                pseudonymiser: Pseudonymiser? = nil) {
+        self.file = file; self.layout = layout; self.profile = profile; self.dates = dates; self.asAt = asAt
+        self.pseudonymiser = pseudonymiser
+        columns = Field.allCases.map { layout.fieldIndex[$0.name] ?? -1 }
+        columnNames = Field.allCases.map { layout.columnName($0.name) }
+        valueMaps = Field.allCases.map { profile.values[$0.name] }
+    }
+}
+
+/// Reads typed values from one CSV row, collecting the problems it finds, so that a
+/// mapper yields either a record or the reasons it could not (never both silently).
+package struct RowReader {
+    package let context: ExtractContext
+    package private(set) var row: CSVRow
+    package private(set) var caseID: String = ""
+    package var problems: [DataQualityProblem] = []
+
+    package init(context: ExtractContext, row: CSVRow) {
+        self.context = context
+        self.row = row
+    }
+
+    /// Goes on to read `next` as a new reader would, keeping the buffers (a reader of
+    /// millions of rows reuses one).
+    package mutating func read(_ next: CSVRow) {
+        row = next
+        caseID = ""
+        problems.removeAll(keepingCapacity: true)
+    }
+
+    /// True when an error was recorded: the row must be rejected.
+    package var hasErrors: Bool { problems.contains { $0.severity == .error } }
+
+    /// Checks the field count against the header; a short or long row is a shifted row.
+    package mutating func checkShape() {
+        let expected = context.layout.header.count
+        guard row.count != expected else { return }
+        // Trailing empty cells (a common spreadsheet artefact) are harmless.
+        if row.count > expected, (expected..<row.count).allSatisfy({ row.field($0).isEmpty }) { return }
+        error(column: "", value: "", "the row has \(row.count) field\(row.count == 1 ? "" : "s") but the header has \(expected); a delimiter or quote is probably missing or extra")
+    }
+
+    /// Reads `case_id`; a blank one rejects the row.
+    package mutating func readCaseID() {
+        caseID = text(.caseID)
+        if let p = context.pseudonymiser { caseID = p.pseudonym(caseID, field: "case_id") }
+        if caseID.isEmpty { error(.caseID, "", "case_id is blank; every row needs the id of its case") }
+    }
+
+    /// The column of a canonical field, nil when the file lacks it.
+    package func column(_ field: Field) -> Int? {
+        let i = context.columns[field.rawValue]
+        return i < 0 ? nil : i
+    }
+
+    /// The trimmed bytes of a canonical field (empty when the file lacks the column).
+    package func bytes(_ field: Field) -> UnsafeBufferPointer<UInt8> {
+        guard let i = column(field) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return Self.trim(row.field(i))
+    }
+
+    /// The trimmed text of a canonical field ("" when the file lacks the column).
+    package func text(_ field: Field) -> String { String(decoding: bytes(field), as: UTF8.self) }
+
+    /// The trimmed text of any column, by index.
+    package func text(column index: Int) -> String { String(decoding: Self.trim(row.field(index)), as: UTF8.self) }
+
+    /// A date field: nil when blank. Unreadable dates, missing required dates and event
+    /// dates after the as-at date reject the row.
+    package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
+        let bytes = bytes(field)
+        if bytes.isEmpty {
+            if required { error(field, "", "\(field.name) is blank; it is required") }
+            return nil
+        }
+        switch context.dates.parse(bytes) {
+        case .success(let day):
+            if isEvent && day > context.asAt {
+                error(field, day.iso, "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
+                return nil
+            }
+            return day
+        case .failure(let failure):
+            error(field, String(decoding: bytes, as: UTF8.self), failure.description)
+            return nil
+        }
+    }
+
+    /// A coded field, read through the profile's value map: nil when blank; an unknown
+    /// code rejects the row with the accepted values.
+    package mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type) -> C? where C.RawValue == String {
+        let bytes = bytes(field)
+        if bytes.isEmpty { return nil }
+        let map = context.valueMaps[field.rawValue]
+        // Most cells hold the canonical code exactly: no string to build.
+        if map == nil {
+            for c in C.allCases where Self.equals(bytes, c.rawValue) { return c }
+        }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
+        error(field, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
+        return nil
+    }
+
+    /// An exception-reason field; an unrecognised reason is a warning, never an error.
+    package mutating func exception(_ field: Field) -> ExceptionReading {
+        let bytes = bytes(field)
+        if bytes.isEmpty { return .none }
+        // The canonical codes themselves need no string.
+        if context.valueMaps[field.rawValue] == nil, let code = ExceptionReading.canonical(bytes) { return code }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        let reading = ExceptionReading(mapped(raw, field))
+        if case .unrecognised = reading {
+            let key = NameMatching.key(raw)
+            let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
+                ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
+                : "it is not a statutory ground"
+            warning(field, raw, "exception reason \"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return reading
+    }
+
+    /// `raw` through the profile's value map for `field`, or as it is when none maps it.
+    private func mapped(_ raw: String, _ field: Field) -> String {
+        context.valueMaps[field.rawValue].flatMap { $0[NameMatching.key(raw)] } ?? raw
+    }
+
+    package mutating func error(_ field: Field, _ value: String, _ problem: String) {
+        error(column: context.columnNames[field.rawValue], value: value, problem)
+    }
+
+    package mutating func error(column: String, value: String, _ problem: String) {
+        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID, column: column,
+                                           value: value, severity: .error, problem: problem))
+    }
+
+    package mutating func warning(_ field: Field, _ value: String, _ problem: String) {
+        warning(column: context.columnNames[field.rawValue], value: value, problem)
+    }
+
+    /// A rule's warning, which names its field as text.
+    package mutating func warning(_ field: String, _ value: String, _ problem: String) {
+        warning(column: context.layout.columnName(field), value: value, problem)
+    }
+
+    package mutating func warning(column: String, value: String, _ problem: String) {
+        problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID, column: column,
+                                           value: value, severity: .warning, problem: problem))
+    }
+
+    /// Requires `later` to be on or after `earlier` (both known); otherwise an error on `laterField`.
+    package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
+        guard let e = earlier, let l = later, l < e else { return }
+        error(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+    }
+
+    /// Warns when `later` is before `earlier`: an odd order that does not make the row unusable.
+    package mutating func warnOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
+        guard let e = earlier, let l = later, l < e else { return }
+        warning(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso); the row is kept, but check the dates")
+    }
+
+    /// Byte equality with a string, without iterating its UTF-8 view.
+    package static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
+            return memcmp(a, b, bytes.count) == 0
+        }
+    }
+
+    package static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = bytes.count
+        while lo < hi, bytes[lo] == 32 || bytes[lo] == 9 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 32 || bytes[hi - 1] == 9 { hi -= 1 }
+        if lo == 0 && hi == bytes.count { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+    }
+}

@@ -1,0 +1,47 @@
+/// How "before 15 February" (and "before 31 March") is read (reg 18).
+public enum TransferDeadline: String, Sendable, CaseIterable {
+    /// Before 15 February: the last compliant day is 14 February (30 March post-16). The default.
+    case literal
+    /// By 15 February / 31 March, as much local guidance says.
+    case inclusive
+}
+
+/// The phase-transfer measure (reg 18).
+public enum TransferRules {
+    /// The last compliant day for a transfer of `type` on `transferDate`.
+    public static func due(_ type: TransferType, transferDate: Day, reading: TransferDeadline) -> Day {
+        let year = transferDate.year
+        let extra = reading == .inclusive ? 1 : 0
+        switch type {
+        case .eyToSchool, .infantToJunior, .primaryToMiddle, .primaryToSecondary, .middleToSecondary:
+            // "Before 15 February" of the calendar year of transfer.
+            return Day(year: year, month: 2, day: 14 + extra) ?? transferDate
+        case .secondaryToPost16:
+            // "Before 31 March" of that year.
+            return Day(year: year, month: 3, day: 30 + extra) ?? transferDate
+        case .post16ToPost16:
+            // "At least 5 months before" the transfer.
+            return transferDate.addingMonths(-5)
+        }
+    }
+
+    public static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day) -> RuleOutcome {
+        var out = RuleTimings()
+        evaluate(t, reading: reading, asAt: asAt, into: &out)
+        return RuleOutcome(results: out.timings.map {
+            CaseResult($0, CaseFacts(caseID: t.caseID, line: t.line, sequence: sequence, dimensions: t.cohort.values(on: ageReference($0)),
+                                     team: t.cohort.team, caseworker: t.cohort.caseworker))
+        }, warnings: out.warnings)
+    }
+
+    /// The day a transfer's age band is reckoned on: its due date.
+    package static func ageReference(_ timing: CaseTiming) -> Day { timing.due }
+
+    /// The same, as timings into `out` (emptied first).
+    package static func evaluate(_ t: TransferRecord, reading: TransferDeadline, asAt: Day, into out: inout RuleTimings) {
+        out.removeAll()
+        let due = due(t.type, transferDate: t.transferDate, reading: reading)
+        out.timings.append(CaseTiming(measure: .phaseTransfer, start: nil, due: due, completed: t.amendedPlanDate,
+                                      exception: nil, asAt: asAt))
+    }
+}

@@ -1,0 +1,68 @@
+/// Little-endian fields appended to a byte array: how records are laid out in
+/// temporary files (action-list entries, data-quality problems).
+package struct ByteWriter {
+    package init() {}
+
+    package var bytes: [UInt8] = []
+
+    package mutating func put<T: FixedWidthInteger>(_ value: T) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Big-endian, so that byte order is numeric order (sort keys).
+    package mutating func putBigEndian<T: FixedWidthInteger>(_ value: T) {
+        var v = value.bigEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    /// A length (UInt32.max for nil), then the UTF-8 bytes.
+    package mutating func put(_ text: String?) {
+        guard var text else { put(UInt32.max); return }
+        text.withUTF8 { utf8 in
+            put(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+}
+
+/// Reads back what a `ByteWriter` wrote, in the same order.
+package struct ByteReader {
+    package let bytes: UnsafeRawBufferPointer
+    package private(set) var at = 0
+
+    package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    package mutating func take<T: FixedWidthInteger>(_: T.Type) -> T {
+        defer { at += MemoryLayout<T>.size }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
+
+    /// The bytes of a text written by `put(_: String?)`, nil for nil, without making a String.
+    package mutating func textBytes() -> UnsafeBufferPointer<UInt8>? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        defer { at += Int(n) }
+        // Bytes are bytes: viewing them as UInt8 needs no binding of typed memory.
+        return UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]).assumingMemoryBound(to: UInt8.self)
+    }
+
+    package mutating func text() -> String? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        defer { at += Int(n) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
+    }
+}
+
+/// Bytes as a dictionary key, hashed in one pass over the buffer (an array of bytes as
+/// `Hashable` would feed the hasher one byte at a time).
+package struct ByteKey: Hashable, Sendable {
+    package let bytes: [UInt8]
+
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    package func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}

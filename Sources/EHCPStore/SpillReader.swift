@@ -1,0 +1,86 @@
+/// Reads a temporary file from its start, a given number of bytes at a time.
+package struct SpillReader {
+    private let spill: SpillFile
+    /// Give back the file's storage as it is read (see `SpillFile.release`).
+    private let releasing: Bool
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var start = 0, end = 0  // the unread bytes in `buffer`
+    private var position = 0         // the file offset of `buffer[end]`
+
+    package init(_ spill: SpillFile, releasing: Bool = false) throws {
+        try spill.flush()
+        self.spill = spill
+        self.releasing = releasing
+        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    /// The next `count` bytes, valid until the next call.
+    package mutating func next(_ count: Int) throws -> UnsafeRawBufferPointer {
+        if end - start < count {
+            // Keep what is unread at the front, make room, and read more.
+            if count > buffer.count {
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+                buffer.deallocate()
+                buffer = grown
+            } else if start > 0 {
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+            }
+            end -= start
+            start = 0
+            while end < count {
+                let n = try spill.read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+                guard n > 0 else { throw StorageError.cannotRead(directory: spill.directory, reason: "the file ended early") }
+                end += n
+                position += n
+            }
+            if releasing { spill.release(before: position) }
+        }
+        defer { start += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
+    }
+
+    package func deallocate() { buffer.deallocate() }
+}
+
+/// Bytes gathered into one plain buffer and handed on when it is full: rows copied one
+/// by one into an array cost more than the copying itself.
+package struct OutputBuffer {
+    private let memory: UnsafeMutableRawBufferPointer
+    private var used = 0
+    private let emit: (UnsafeRawBufferPointer) throws -> Void
+
+    package init(capacity: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        memory = .allocate(byteCount: capacity, alignment: 16)
+        self.emit = emit
+    }
+
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
+        if used + bytes.count > memory.count { try flush() }
+        guard bytes.count <= memory.count else { return try emit(bytes) }  // a huge row
+        if let source = bytes.baseAddress, let target = memory.baseAddress {
+            (target + used).copyMemory(from: source, byteCount: bytes.count)
+            used += bytes.count
+        }
+    }
+
+    /// Two pieces one after the other (a cell put back before a row).
+    package mutating func append(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws {
+        let count = first.count + second.count
+        guard count <= memory.count, let target = memory.baseAddress else {
+            try append(first)
+            return try append(second)
+        }
+        if used + count > memory.count { try flush() }
+        if let a = first.baseAddress { (target + used).copyMemory(from: a, byteCount: first.count) }
+        if let b = second.baseAddress { (target + used + first.count).copyMemory(from: b, byteCount: second.count) }
+        used += count
+    }
+
+    package mutating func flush() throws {
+        if used > 0 { try emit(UnsafeRawBufferPointer(rebasing: memory[..<used])) }
+        used = 0
+    }
+
+    package func deallocate() { memory.deallocate() }
+}

@@ -1,0 +1,29 @@
+import EHCPTimeliness
+import EHCPRules
+
+/// Writes a complete synthetic sample: the canonical requests extract, the same data as
+/// another system exports it, the profile that reads that export, and canonical reviews
+/// and transfers extracts.
+public enum SampleData {
+    public static let requestsFile = "requests.csv"
+    public static let otherSystemFile = "requests-other-system.csv"
+    public static let otherSystemProfileFile = "other-system-profile.toml"
+    public static let reviewsFile = "reviews.csv"
+    public static let transfersFile = "transfers.csv"
+
+    /// Writes `requests` request rows, the reviews of `reviews` plans and `transfers`
+    /// transfer rows. The reviews and transfers use seeds derived from `seed`
+    /// (`seed &+ 1`, `seed &+ 2`), so the requests files do not depend on them.
+    /// Returns the file names written.
+    public static func write(to folder: String, seed: UInt64, requests: Int, reviews: Int, transfers: Int,
+                             asAt: Day) throws -> [String] {
+        try OutputFolder.makeFolders(folder)
+        let generator = RequestGenerator(seed: seed, count: requests, asAt: asAt)
+        try generator.writeCanonical(to: folder + "/" + requestsFile)
+        try generator.writeOtherSystem(to: folder + "/" + otherSystemFile)
+        try OutputFolder.writeFile(folder + "/" + otherSystemProfileFile, RequestGenerator.otherSystemProfile)
+        try ReviewGenerator(seed: seed &+ 1, plans: reviews, asAt: asAt).write(to: folder + "/" + reviewsFile)
+        try TransferGenerator(seed: seed &+ 2, count: transfers, asAt: asAt).write(to: folder + "/" + transfersFile)
+        return [requestsFile, otherSystemFile, otherSystemProfileFile, reviewsFile, transfersFile]
+    }
+}
