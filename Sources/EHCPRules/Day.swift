@@ -36,26 +36,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends `yyyy-mm-dd` as UTF-8, or its first `length` bytes (7: `yyyy-mm`).
     package func appendISO(to bytes: inout [UInt8], length: Int = 10) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
-            guard let base = buffer.baseAddress else { return }
-            writeISO(to: base, length: length)
-            bytes.append(contentsOf: buffer[..<length])
+        if let offset = isoTableOffset {
+            bytes.append(contentsOf: Day.isoTable[offset ..< offset + length])
+        } else {
+            bytes.append(contentsOf: iso.utf8.prefix(length))
         }
     }
 
-    /// Writes `yyyy-mm-dd` (or its first `length` bytes) at `target`.
-    package func writeISO(to target: UnsafeMutablePointer<UInt8>, length: Int = 10) {
+    /// `yyyy-mm-dd` of every day of 1950–2099, ten bytes a day: writers copy a date's
+    /// text from `isoTableOffset` instead of formatting it.
+    package static var isoTable: [UInt8] { CivilTable.iso }
+
+    /// Where this day's text starts in `isoTable`, or nil outside 1950–2099.
+    @inline(__always)
+    package var isoTableOffset: Int? {
         let i = Int(number) - Int(CivilTable.first)
-        if i >= 0, i < CivilTable.count {
-            CivilTable.iso.withUnsafeBufferPointer { table in
-                if let base = table.baseAddress { target.update(from: base + i * 10, count: length) }
-            }
-            return
-        }
-        var text = iso
-        text.withUTF8 { utf8 in
-            if let base = utf8.baseAddress { target.update(from: base, count: min(length, utf8.count)) }
-        }
+        return i >= 0 && i < CivilTable.count ? i * 10 : nil
     }
 
     /// Hinnant's `civil_from_days`.

@@ -48,25 +48,25 @@ public enum RequestRules {
 
         // 6 weeks: every request, except a withdrawn one that never got a decision (reg 5(1)).
         if !(withdrawn && r.assessmentDecisionDate == nil) {
-            add(.decisionToAssess6w, r, days: 42, completed: r.assessmentDecisionDate,
-                reading: r.decisionException, field: "decision_exception_reason", asAt: asAt, to: &out)
+            add(.decisionToAssess6w, r, completed: r.assessmentDecisionDate,
+                reading: r.decisionException, asAt: asAt, to: &out)
         }
         // Withdrawn requests leave the 16- and 20-week measures.
         guard !withdrawn else { return }
         if r.planDecision == .noPlan {
-            add(.noPlanDecision16w, r, days: 112, completed: r.planDecisionDate,
-                reading: r.exception, field: "exception_reason", asAt: asAt, to: &out)
+            add(.noPlanDecision16w, r, completed: r.planDecisionDate,
+                reading: r.exception, asAt: asAt, to: &out)
         } else if r.assessmentDecision != .refuse {
-            add(.finalPlan20w, r, days: 140, completed: r.finalPlanDate,
-                reading: r.exception, field: "exception_reason", asAt: asAt, to: &out)
+            add(.finalPlan20w, r, completed: r.finalPlanDate,
+                reading: r.exception, asAt: asAt, to: &out)
         }
     }
 
-    private static func add(_ measure: MeasureID, _ r: RequestRecord, days: Int, completed: Day?,
-                            reading: ExceptionReading, field: String, asAt: Day, to out: inout RuleTimings) {
-        let due = r.requestDate + days
+    private static func add(_ measure: MeasureID, _ r: RequestRecord, completed: Day?,
+                            reading: ExceptionReading, asAt: Day, to out: inout RuleTimings) {
+        let due = measure.definition.dueDate.due(from: r.requestDate)
         let (exception, warning) = StatutoryExceptions.applied(reading, due: due)
-        if let warning { out.warnings.append(RuleWarning(line: r.line, field: field, value: "covid_2020", message: "\(measure.rawValue): " + warning)) }
+        if let warning { out.warnings.append(RuleWarning(line: r.line, field: measure.definition.exceptionColumn ?? "", value: "covid_2020", message: "\(measure.rawValue): " + warning)) }
         out.timings.append(CaseTiming(measure: measure, start: r.requestDate, due: due, completed: completed,
                                       exception: exception, asAt: asAt))
     }

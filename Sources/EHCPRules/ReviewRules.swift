@@ -29,7 +29,9 @@ public enum ReviewRules {
             .compactMap { row in row.meetingDate.map { (row, $0) } }
             .sorted { a, b in a.date != b.date ? a.date < b.date : a.row.line < b.row.line }
 
-        func add(_ measure: MeasureID, _ row: ReviewRow, start: Day?, due: Day, completed: Day?, ageOn: Day?) {
+        // Every review measure's due date follows from its start by the measure table.
+        func add(_ measure: MeasureID, _ row: ReviewRow, start: Day, completed: Day?, ageOn: Day?) {
+            let due = measure.definition.dueDate.due(from: start)
             out.results.append(CaseResult(
                 measure: measure, caseID: plan.caseID, line: row.line, sequence: sequence, start: start, due: due,
                 completed: completed, status: Deadline.status(due: due, completed: completed, asAt: asAt),
@@ -55,7 +57,7 @@ public enum ReviewRules {
                 break
             }
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
-            add(.annualReview12m, m, start: start, due: start.endOfTwelveMonthPeriod, completed: completion, ageOn: start)
+            add(.annualReview12m, m, start: start, completed: completion, ageOn: start)
             start = completion
             if m.decision == .cease {
                 ceased = true
@@ -69,7 +71,7 @@ public enum ReviewRules {
         }
         if !ceased {
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
-            add(.annualReview12m, openRow, start: start, due: start.endOfTwelveMonthPeriod, completed: nil, ageOn: start)
+            add(.annualReview12m, openRow, start: start, completed: nil, ageOn: start)
         }
         if let leap = leapDayStart {
             out.warnings.append(RuleWarning(line: first.line, field: "plan_date", value: leap.iso,
@@ -78,12 +80,12 @@ public enum ReviewRules {
 
         // After each meeting: the decision, and for "amend" the notice and the amended plan.
         for (m, meeting) in meetings {
-            add(.reviewDecision4w, m, start: meeting, due: meeting + 28, completed: m.decisionDate, ageOn: meeting)
+            add(.reviewDecision4w, m, start: meeting, completed: m.decisionDate, ageOn: meeting)
         }
         for (m, meeting) in meetings where m.decision == .amend {
-            add(.amendmentNotice4w, m, start: meeting, due: meeting + 28, completed: m.amendmentNoticeDate, ageOn: meeting)
+            add(.amendmentNotice4w, m, start: meeting, completed: m.amendmentNoticeDate, ageOn: meeting)
             if let noticeStart = m.amendmentNoticeDate ?? m.decisionDate {
-                add(.amendedPlan8w, m, start: noticeStart, due: noticeStart + 56, completed: m.amendedPlanDate, ageOn: noticeStart)
+                add(.amendedPlan8w, m, start: noticeStart, completed: m.amendedPlanDate, ageOn: noticeStart)
             }
         }
         return out

@@ -10,18 +10,23 @@ public enum TransferDeadline: String, Sendable, CaseIterable {
 public enum TransferRules {
     /// The last compliant day for a transfer of `type` on `transferDate`.
     public static func due(_ type: TransferType, transferDate: Day, reading: TransferDeadline) -> Day {
+        guard case .phaseTransfer(let deadline) = MeasureID.phaseTransfer.definition.dueDate else {
+            preconditionFailure("the measure table gives phase-transfer a transfer deadline")
+        }
         let year = transferDate.year
-        let extra = reading == .inclusive ? 1 : 0
+        // "Before" a day: the last compliant day is the day before, or that day itself
+        // under the inclusive reading.
+        let extra = reading == .inclusive ? 0 : -1
         switch type {
         case .eyToSchool, .infantToJunior, .primaryToMiddle, .primaryToSecondary, .middleToSecondary:
             // "Before 15 February" of the calendar year of transfer.
-            return Day(year: year, month: 2, day: 14 + extra) ?? transferDate
+            return Day(year: year, month: deadline.schoolMonth, day: deadline.schoolDay + extra) ?? transferDate
         case .secondaryToPost16:
             // "Before 31 March" of that year.
-            return Day(year: year, month: 3, day: 30 + extra) ?? transferDate
+            return Day(year: year, month: deadline.post16Month, day: deadline.post16Day + extra) ?? transferDate
         case .post16ToPost16:
             // "At least 5 months before" the transfer.
-            return transferDate.addingMonths(-5)
+            return transferDate.addingMonths(-deadline.post16MoveMonths)
         }
     }
 

@@ -232,13 +232,32 @@ package struct RawCSVWriter {
     /// `yyyy-mm-dd`, or nothing for nil.
     package mutating func day(_ d: Day?) {
         guard let d else { return }
-        d.writeISO(to: end)
+        Self.writeISO(d, to: end, length: 10)
         end += 10
     }
 
     /// A period label: `yyyy-mm` for a month.
     package mutating func month(of d: Day) {
-        d.writeISO(to: end, length: 7)
+        Self.writeISO(d, to: end, length: 7)
         end += 7
     }
+
+    /// Copies the day's text (or its first `length` bytes) from `Day.isoTable`.
+    @inline(__always)
+    private static func writeISO(_ d: Day, to target: UnsafeMutablePointer<UInt8>, length: Int) {
+        if let offset = d.isoTableOffset {
+            isoTable.withUnsafeBufferPointer { table in
+                if let base = table.baseAddress { target.update(from: base + offset, count: length) }
+            }
+            return
+        }
+        var text = d.iso
+        text.withUTF8 { utf8 in
+            if let base = utf8.baseAddress { target.update(from: base, count: Swift.min(length, utf8.count)) }
+        }
+    }
+
+    /// `Day.isoTable` fetched once: a static of another module is reached through an
+    /// accessor on every use.
+    private static let isoTable = Day.isoTable
 }

@@ -145,9 +145,10 @@ extension ReportModel {
 
     /// DfE's bands: label, days from request, plans.
     package static func issueBandRows(_ b: IssueBands) -> [(label: String, days: String, plans: Int)] {
-        [("Within 20 weeks", "up to 140", b.within20Weeks),
-         ("Over 20 weeks, up to 52 weeks", "141 to 364", b.over20To52Weeks),
-         ("Over 52 weeks", "365 or more", b.over52Weeks)]
+        let (limit, year) = (IssueBands.within20WeeksDays, IssueBands.upTo52WeeksDays)
+        return [("Within \(limit / 7) weeks", "up to \(limit)", b.within20Weeks),
+                ("Over \(limit / 7) weeks, up to \(year / 7) weeks", "\(limit + 1) to \(year)", b.over20To52Weeks),
+                ("Over \(year / 7) weeks", "\(year + 1) or more", b.over52Weeks)]
     }
 
     package func issueTable(_ m: MeasureReport) -> ReportTable? {
@@ -381,8 +382,9 @@ extension MeasureReport {
     /// The day-counting caveat, with the number of plans it concerns.
     package var dayCountingSentence: String {
         let n = completedOnDueDate
-        var text = "The day a request is received is not counted, so a final plan issued on day 140 (the deadline) is on time. "
-            + "Some guidance counts the day of receipt as day 1; \(ReportFormat.plural(n, "plan", "plans")) issued on day 140 would be late under that reading"
+        let limit = IssueBands.within20WeeksDays
+        var text = "The day a request is received is not counted, so a final plan issued on day \(limit) (the deadline) is on time. "
+            + "Some guidance counts the day of receipt as day 1; \(ReportFormat.plural(n, "plan", "plans")) issued on day \(limit) would be late under that reading"
         if total.suppressed { return text + "." }
         if let now = total.rateExclTenths, let then = rateIfDueDayLateTenths, n > 0 {
             text += " (final plans on time: \(Rates.formatTenths(then)) % instead of \(Rates.formatTenths(now)) %)"

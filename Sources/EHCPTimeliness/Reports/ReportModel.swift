@@ -131,9 +131,9 @@ public struct RateSeries: Sendable, Equatable {
 /// DfE's bands of time to issue a final plan, over completed cases without an exception.
 public struct IssueBands: Sendable, Equatable {
     public var suppressed: Bool
-    /// Issued on or before day 140 (within 20 weeks).
+    /// Issued on or before the final-plan limit (within 20 weeks).
     public var within20Weeks = 0
-    /// Day 141 to day 364 (over 20 weeks, up to 52 weeks).
+    /// After the limit, up to day 364 (over 20 weeks, up to 52 weeks).
     public var over20To52Weeks = 0
     /// Day 365 or later (over 52 weeks).
     public var over52Weeks = 0
@@ -142,9 +142,10 @@ public struct IssueBands: Sendable, Equatable {
 
     public var completed: Int { within20Weeks + over20To52Weeks + over52Weeks }
 
-    /// Last day of each band: within 20 weeks, then up to 52 weeks.
-    public static let within20WeeksDays = 140
-    public static let upTo52WeeksDays = 364
+    /// Last day of each band: within 20 weeks (the final-plan limit of the measure
+    /// table), then up to 52 weeks (DfE's band, not a statutory limit).
+    public static let within20WeeksDays = MeasureID.finalPlan20w.definition.dueDate.days ?? 0
+    public static let upTo52WeeksDays = 52 * 7
 }
 
 /// Open overdue cases by how long they are overdue on the as-at date.
