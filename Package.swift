@@ -65,7 +65,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EHCPTimelinessTests",
-            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "Generator"],
+            // The executable too, so that building the tests builds the binary that the
+            // end-to-end tests run.
+            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "Generator", "ehcp-timeliness"],
             resources: [.copy("Fixtures")]
         ),
     ],

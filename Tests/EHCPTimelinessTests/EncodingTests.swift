@@ -67,13 +67,26 @@ import Testing
         #expect(rows[1][1].contains("\u{FFFD}"))  // 0x81 and the other undefined bytes
     }
 
-    @Test func invalidBytesInEveryPositionNeverCrash() throws {
-        // Truncated and overlong sequences, surrogates, stray continuation bytes.
+    /// Bytes that are not UTF-8 (truncated and overlong sequences, surrogates, stray
+    /// continuation bytes): a UTF-8 read stops at the line with the byte; a Windows-1252
+    /// read, asked for or detected, gives each byte's character (U+FFFD for the five
+    /// bytes Windows-1252 leaves undefined).
+    @Test func invalidUTF8StopsAStrictReadAndIsReadAsWindows1252Otherwise() throws {
         for bad: [UInt8] in [[0xC3], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]] {
             let bytes = Array("case_id,team\nA1,x".utf8) + bad + Array("y\n".utf8)
-            for encoding in TextEncoding.allCases {
-                _ = try? Self.rows(bytes, encoding: encoding)
+            let hex = String(format: "0x%02X", bad[0])
+            do {
+                _ = try Self.rows(bytes, encoding: .utf8)
+                Issue.record("\(bad): a UTF-8 read did not stop")
+            } catch {
+                #expect("\(error)".contains(hex) && "\(error)".contains("line 2"), "\(bad): \(error)")
             }
+            let expected = "x" + bad.map { String(bytes: [$0], encoding: .windowsCP1252) ?? "\u{FFFD}" }.joined() + "y"
+            let pinned = try Self.rows(bytes, encoding: .windows1252)
+            #expect(pinned.rows[1] == ["A1", expected], "\(bad)")
+            let detected = try Self.rows(bytes, encoding: .auto)
+            #expect(detected.rows == pinned.rows, "\(bad)")
+            #expect(detected.reader.detectedWindows1252AtLine == 2, "\(bad)")
         }
     }
 

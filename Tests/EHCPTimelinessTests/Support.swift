@@ -15,7 +15,8 @@ enum Repo {
         return url.path
     }()
 
-    /// The debug build of the command-line tool, built by `swift build --build-tests`.
+    /// The debug build of the command-line tool, built with the tests (the test target
+    /// depends on the executable).
     static var binary: String {
         let candidates = [root + "/.build/debug/ehcp-timeliness",
                           root + "/.build/x86_64-unknown-linux-gnu/debug/ehcp-timeliness",
@@ -32,22 +33,43 @@ struct CLIRun {
 }
 
 enum CLI {
-    /// Runs `ehcp-timeliness` with `arguments` in `directory`.
-    static func run(_ arguments: [String], in directory: String = Repo.root) throws -> CLIRun {
+    /// Runs `ehcp-timeliness` (or `executable`) with `arguments` in `directory`.
+    static func run(_ arguments: [String], in directory: String = Repo.root, executable: String = Repo.binary) throws -> CLIRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repo.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting so a full pipe cannot block the child.
+        // Both pipes are drained at once: reading one to its end first could leave the
+        // child blocked on a full other pipe, and the test waiting for ever.
+        let errData = LockedData()
+        let errReader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let stderr = errData.wait()
         return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Data handed from the thread that reads a child's stderr to the test that waits for it.
+final class LockedData: @unchecked Sendable {
+    // Safe: `data` is only touched under `condition`'s lock.
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ value: Data) {
+        condition.lock(); data = value; condition.signal(); condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock(); defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
     }
 }
 
