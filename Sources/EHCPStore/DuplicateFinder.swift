@@ -100,14 +100,9 @@ package struct DuplicateFinder: Sendable {
     /// `keys` gives the keys of the candidate records (those sharing a hash), in the order asked.
     package func duplicates(keys: ([Record]) throws -> [[UInt8]]) throws -> [(ordinal: Int64, extra: Int64)] {
         // Candidates per bucket, found side by side.
-        let found = UnsafeMutableBufferPointer<Result<[Record], any Error>>.allocate(capacity: Self.bucketCount)
-        _ = found.initialize(from: repeatElement(.success([]), count: Self.bucketCount))
-        defer { found.deinitialize().deallocate() }
         for file in files { try file.flush() }  // afterwards only read, from several threads
-        nonisolated(unsafe) let shared = found
-        let me = self
-        DispatchQueue.concurrentPerform(iterations: Self.bucketCount) { b in
-            shared[b] = Result { try me.candidates(inBucket: b) }
+        let found = Concurrent.map(Self.bucketCount, threads: Self.bucketCount) { (b: Int) throws -> [Record] in
+            try self.candidates(inBucket: b)
         }
         var candidates: [Record] = []
         for r in found { candidates += try r.get() }

@@ -180,14 +180,7 @@ public enum OutputFolder {
     /// out on one core while the other writes the rest. The first failure, in list
     /// order, is thrown once all have stopped.
     package static func writeConcurrently(_ files: [(path: String, entry: OutputEntry)]) throws {
-        let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: files.count)
-        _ = failures.initialize(from: repeatElement(nil, count: files.count))
-        defer { failures.deinitialize().deallocate() }
-        nonisolated(unsafe) let (shared, files) = (failures, files)
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            do { try writeFile(files[i].path, files[i].entry) } catch { shared[i] = error }
-        }
-        if let first = failures.lazy.compactMap({ $0 }).first { throw first }
+        try Concurrent.run(files.count, threads: files.count) { i in try writeFile(files[i].path, files[i].entry) }
     }
 
     package static func writeFile(_ path: String, _ file: OutputEntry) throws {

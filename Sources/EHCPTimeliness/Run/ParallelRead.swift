@@ -36,54 +36,40 @@ package enum ParallelRead {
         guard !points.isEmpty else { return nil }
         let starts = [0] + points, ends = points + [size]
         let count = starts.count
-        let threads = min(jobs, count)
-        nonisolated(unsafe) let batches = UnsafeMutableBufferPointer<RowBatch>.allocate(capacity: count)
-        _ = batches.initialize(from: try (0..<count).map { _ in try make() })
-        nonisolated(unsafe) let outcomes = UnsafeMutableBufferPointer<Result<Bool, any Error>>.allocate(capacity: count)
-        _ = outcomes.initialize(from: repeatElement(.success(false), count: count))
-        defer {
-            batches.deinitialize().deallocate()
-            outcomes.deinitialize().deallocate()
-        }
-        nonisolated(unsafe) let progress = progress
+        var batches = try (0..<count).map { _ in try make() }
         let path = reader.path, delimiter = reader.delimiter
         // Each chunk's first line number. The first chunk starts on line 1 and is parsed at
         // once; the others wait for the prepass, which hashes the file on its own thread,
         // to count the line ends before their cut. It is never waiting for the readers, so
         // however the threads are scheduled no chunk waits for a count nobody makes.
-        @Sendable func firstLine(_ k: Int) throws -> Int {
+        func firstLine(_ k: Int) throws -> Int {
             k == 0 ? 1 : 1 + (try prepass.lineEnds(beforeCut: k - 1))
         }
         // Each thread takes the next chunk not yet taken; rows and bytes read are added up
         // for the progress line, which the first thread draws.
-        let nextToRead = Atomic<Int>(0)
         let rowsRead = Atomic<Int>(0), bytesRead = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            while case let k = nextToRead.add(1, ordering: .relaxed).oldValue, k < count {
-                outcomes[k] = Result {
-                    let first = try firstLine(k)
-                    var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
-                    var scanner = CSVScanner(path: path, delimiter: delimiter)
-                    defer { scanner.release(); source.release() }
-                    var atHeader = k == 0  // the header was read already
-                    var counted = (rows: 0, offset: starts[k])
-                    try scanner.scan(&source, from: (starts[k], first), isLast: k == count - 1, onRow: { row in
-                        if atHeader { atHeader = false; return }
-                        try batches[k].add(row)
-                        if batches[k].rowsRead & 4095 == 0 {
-                            let rows = rowsRead.add(batches[k].rowsRead - counted.rows, ordering: .relaxed).newValue
-                            let bytes = bytesRead.add(row.offset - counted.offset, ordering: .relaxed).newValue
-                            counted = (batches[k].rowsRead, row.offset)
-                            if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
-                        }
-                    }, onProblem: { try batches[k].addMalformed($0) })
-                    rowsRead.add(batches[k].rowsRead - counted.rows, ordering: .relaxed)
-                    bytesRead.add(ends[k] - counted.offset, ordering: .relaxed)
-                    // What waits for the chunks before it goes to disk, not memory.
-                    try batches[k].releaseMemory()
-                    return k == count - 1 || scanner.endedBetweenRecords
+        let outcomes = Concurrent.forEach(updating: &batches, threads: jobs) { (thread: Int, k: Int, batch: inout RowBatch) throws -> Bool in
+            let first = try firstLine(k)
+            var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
+            var scanner = CSVScanner(path: path, delimiter: delimiter)
+            defer { scanner.release(); source.release() }
+            var atHeader = k == 0  // the header was read already
+            var counted = (rows: 0, offset: starts[k])
+            try scanner.scan(&source, from: (starts[k], first), isLast: k == count - 1, onRow: { row in
+                if atHeader { atHeader = false; return }
+                try batch.add(row)
+                if batch.rowsRead & 4095 == 0 {
+                    let rows = rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed).newValue
+                    let bytes = bytesRead.add(row.offset - counted.offset, ordering: .relaxed).newValue
+                    counted = (batch.rowsRead, row.offset)
+                    if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
                 }
-            }
+            }, onProblem: { try batch.addMalformed($0) })
+            rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed)
+            bytesRead.add(ends[k] - counted.offset, ordering: .relaxed)
+            // What waits for the chunks before it goes to disk, not memory.
+            try batch.releaseMemory()
+            return k == count - 1 || scanner.endedBetweenRecords
         }
         for outcome in outcomes {
             switch outcome {
