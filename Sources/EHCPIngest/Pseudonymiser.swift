@@ -7,6 +7,7 @@ import Crypto
 /// key; without the key nobody can reverse them.
 public struct Pseudonymiser: Sendable {
     /// The keyed HMAC before any message: copied for each value, never mutated.
+    /// Safe to share for that reason: every thread reads it and takes its own copy.
     private final class Prototype: @unchecked Sendable {
         package let hmac: HMAC<SHA256>
         package init(_ key: SymmetricKey) { hmac = HMAC<SHA256>(key: key) }

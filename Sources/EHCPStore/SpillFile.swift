@@ -36,8 +36,9 @@ package enum StorageError: Error, CustomStringConvertible, Equatable {
 /// unlinked as soon as it is created, so nothing is left behind even if the run is killed,
 /// and spills smaller than the buffer never touch the disk at all.
 ///
-/// `@unchecked Sendable` so a worker can hand its spills over to another thread: a spill
-/// file has one owner at a time and is never used from two threads at once.
+/// `@unchecked Sendable` so a worker can hand its spills over to another thread. Safe,
+/// although it has mutable state: a spill file has one owner at a time and is never used
+/// from two threads at once.
 package final class SpillFile: @unchecked Sendable {
     package let directory: String
     private let fd: Int32

@@ -17,7 +17,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             Reads CSV extracts, works out every statutory deadline for every case, and writes \
             compliance rates per cohort, the action list, a data-quality report and a JSON summary. \
             The rules and their citations are in the README.
-            """,
+            """ + "\n\nExit status: " + ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + ".",
         version: Tool.version,
         subcommands: [Analyse.self, Exceptions.self, Generate.self]
     )
@@ -228,7 +228,7 @@ struct Exceptions: ParsableCommand {
         }
         if verbose { FileHandleOut.stderr(list.diagnostics) }
         FileHandleOut.stdout(list.formatted(format))
-        if failOnOverdue && list.hasOverdue { throw ExitCode(1) }
+        if failOnOverdue && list.hasOverdue { throw ExitCode(ExitStatus.overdue.rawValue) }
     }
 }
 
@@ -274,7 +274,7 @@ enum Diagnostics {
     /// Prints an input or output problem for a person and exits non-zero.
     static func fail(_ error: any Error) -> Never {
         FileHandleOut.stderr("ehcp-timeliness: error: \(error)\n")
-        exit(2)
+        exit(ExitStatus.fatal.rawValue)
     }
 }
 

@@ -377,6 +377,9 @@ package enum ActionEntry {
 
 /// Codes as UTF-8 bytes in memory made once and never freed: reading one for every row
 /// then costs no reference counting, as reading an array of arrays would.
+///
+/// Safe to share: the bytes are written once, when the value is made, and only read
+/// after that.
 package struct NameBytes: @unchecked Sendable {
     private let names: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
 

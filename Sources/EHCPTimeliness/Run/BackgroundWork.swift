@@ -11,6 +11,9 @@ import Foundation
 /// A thread of its own rather than one of the dispatch pool's: the readers, which run
 /// in the pool, wait for this work, and a pool whose threads were all waiting could not
 /// start it.
+///
+/// Safe to share although it has a mutable field: the worker writes `outcome` once, before
+/// it signals `done`, and every reader waits on `done` first (the semaphore orders them).
 package final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting.
     private var outcome: Result<Value, any Error> = .failure(CancellationError())

@@ -60,6 +60,9 @@ package final class InputPrepass: Sendable {
 
 /// The counts of `InputPrepass`, each published once, with a semaphore per cut for
 /// those waiting for it.
+///
+/// Safe to share: each slot is written once, by the pass, before its semaphore is
+/// signalled, and read only after a wait on that semaphore; `next` is the pass's alone.
 private final class CutCounts: @unchecked Sendable {
     // Each count is written by the pass before its semaphore is signalled, and read only
     // after a wait on it. Plain memory, not an array: readers and the writer never share
