@@ -28,7 +28,6 @@ package enum FramedRecord {
     package static func forEach(in spill: SpillFile, releasing: Bool = false,
                         _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
         var reader = try SpillReader(spill, releasing: releasing)
-        defer { reader.deallocate() }
         var left = spill.byteCount
         while left > 0 {
             let frame = try reader.next(frameSize)

@@ -1,5 +1,6 @@
-/// Reads a temporary file from its start, a given number of bytes at a time.
-package struct SpillReader {
+/// Reads a temporary file from its start, a given number of bytes at a time. It owns its
+/// buffer, which goes with it: not copyable, so there is one owner to free it.
+package struct SpillReader: ~Copyable {
     private let spill: SpillFile
     /// Give back the file's storage as it is read (see `SpillFile.release`).
     private let releasing: Bool
@@ -40,12 +41,13 @@ package struct SpillReader {
         return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
     }
 
-    package func deallocate() { buffer.deallocate() }
+    deinit { buffer.deallocate() }
 }
 
 /// Bytes gathered into one plain buffer and handed on when it is full: rows copied one
-/// by one into an array cost more than the copying itself.
-package struct OutputBuffer {
+/// by one into an array cost more than the copying itself. Not copyable: it owns its
+/// memory, freed with it.
+package struct OutputBuffer: ~Copyable {
     private let memory: UnsafeMutableRawBufferPointer
     private var used = 0
     private let emit: (UnsafeRawBufferPointer) throws -> Void
@@ -82,5 +84,5 @@ package struct OutputBuffer {
         used = 0
     }
 
-    package func deallocate() { memory.deallocate() }
+    deinit { memory.deallocate() }
 }

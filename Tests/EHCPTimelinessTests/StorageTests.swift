@@ -131,7 +131,6 @@ import Testing
         let (spill, written) = try Self.writtenSpill(in: folder)
         let stored = spill.storedBytes
         var reader = try SpillReader(spill, releasing: true)
-        defer { reader.deallocate() }
         var read: [UInt8] = []
         var rng = SplitMix64(seed: 3)
         while read.count < written.count {

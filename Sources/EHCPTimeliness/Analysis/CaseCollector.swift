@@ -201,7 +201,6 @@ package struct CaseCollector {
         // keeps a file's pages in blocks the size of each write, and blocks of one size
         // freed by `discarding` are what a write of the same size takes next.
         var out = OutputBuffer(capacity: CaseRows.writeSize, emit: emit)
-        defer { out.deallocate() }
         let skippedInOrder = skipped.sorted()
         for (measure, list) in rows.enumerated() {
             // The rows were kept without their first cell, the measure, which goes back here.
@@ -380,10 +379,12 @@ package enum ActionEntry {
 ///
 /// Safe to share: the bytes are written once, when the value is made, and only read
 /// after that.
-package struct NameBytes: @unchecked Sendable {
+package struct NameBytes: ~Copyable, @unchecked Sendable {
     private let names: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
+    private let count: Int
 
     package init(_ texts: [String]) {
+        count = texts.count
         names = .allocate(capacity: texts.count)
         for (i, text) in texts.enumerated() {
             let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
@@ -393,4 +394,11 @@ package struct NameBytes: @unchecked Sendable {
     }
 
     package subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[i] }
+
+    // Not copyable, so this runs once, when its one owner goes (for the static tables,
+    // never before the process ends).
+    deinit {
+        for i in 0..<count { UnsafeMutableBufferPointer(mutating: names[i]).deallocate() }
+        names.deinitialize(count: count).deallocate()
+    }
 }
