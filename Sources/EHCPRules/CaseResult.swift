@@ -10,7 +10,7 @@ public enum MeasureID: String, Sendable, CaseIterable, Comparable {
     case phaseTransfer = "phase-transfer"
 
     /// Output order: the order of the catalogue.
-    public var order: Int {
+    @inlinable public var order: Int {
         // A switch, not `allCases.firstIndex`: this is asked several times per case.
         switch self {
         case .decisionToAssess6w: return 0
@@ -23,7 +23,7 @@ public enum MeasureID: String, Sendable, CaseIterable, Comparable {
         case .phaseTransfer: return 7
         }
     }
-    public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
+    @inlinable public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
 }
 
 /// Timing status of one case on one measure at the as-at date.
@@ -33,10 +33,10 @@ public enum CaseStatus: String, Sendable, CaseIterable {
     case openInTime = "open_in_time"
     case openOverdue = "open_overdue"
 
-    public var isCompleted: Bool { self == .onTime || self == .late }
+    @inlinable public var isCompleted: Bool { self == .onTime || self == .late }
 
     /// Position in `allCases`.
-    package var order: Int {
+    @inlinable package var order: Int {
         switch self {
         case .onTime: return 0
         case .late: return 1
@@ -69,18 +69,18 @@ public struct CaseTiming: Sendable, Equatable {
     public var exception: ExceptionCode?
 
     /// Dates the status on `asAt` (see `Deadline.status`).
-    package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, exception: ExceptionCode?, asAt: Day) {
+    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, exception: ExceptionCode?, asAt: Day) {
         self.measure = measure; self.start = start; self.due = due; self.completed = completed
         self.status = Deadline.status(due: due, completed: completed, asAt: asAt); self.exception = exception
     }
 
-    package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, status: CaseStatus, exception: ExceptionCode?) {
+    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, status: CaseStatus, exception: ExceptionCode?) {
         self.measure = measure; self.start = start; self.due = due; self.completed = completed
         self.status = status; self.exception = exception
     }
 
     /// The date that places the case in a period: completed date, or due date while open.
-    public var periodDate: Day { completed ?? due }
+    @inlinable public var periodDate: Day { completed ?? due }
 }
 
 /// What a case result says of the case itself, the same for all its measures (its row,
@@ -152,5 +152,5 @@ public struct CaseResult: Sendable, Equatable {
     }
 
     /// The date that places the case in a period: completed date, or due date while open.
-    public var periodDate: Day { completed ?? due }
+    @inlinable public var periodDate: Day { completed ?? due }
 }

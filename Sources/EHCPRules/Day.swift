@@ -6,7 +6,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     public let number: Int32
 
-    public init(number: Int32) { self.number = number }
+    @inlinable public init(number: Int32) { self.number = number }
+
+    // @inlinable: other modules compare and add days in their row loops, and a call for
+    // each would cost more than the arithmetic.
+    @inlinable public static func == (lhs: Day, rhs: Day) -> Bool { lhs.number == rhs.number }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(number) }
 
     /// The day with this civil date, or nil when the date does not exist (31 February).
     public init?(year: Int, month: Int, day: Int) {
@@ -15,17 +20,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.number = Int32(Day.daysFromCivil(year, month, day))
     }
 
-    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
+    @inlinable public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
     // These trap on overflow, and may: every day read from input lies in 1900...2999
     // (DateParser), and what is added is a rule's limit or --due-within (0...3660), so
     // the sum stays far inside Int32's ±5.8 million years.
-    public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + Int32(rhs)) }
-    public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - Int32(rhs)) }
+    @inlinable public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + Int32(rhs)) }
+    @inlinable public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - Int32(rhs)) }
     /// The number of days from `rhs` to `lhs`.
-    public static func - (lhs: Day, rhs: Day) -> Int { Int(lhs.number) - Int(rhs.number) }
+    @inlinable public static func - (lhs: Day, rhs: Day) -> Int { Int(lhs.number) - Int(rhs.number) }
 
     /// Year, month (1–12) and day of month.
-    public var civil: (year: Int, month: Int, day: Int) {
+    @inlinable public var civil: (year: Int, month: Int, day: Int) {
         let i = Int(number) - Int(CivilTable.first)
         if i >= 0, i < CivilTable.count {
             let packed = CivilTable.packed[i]
@@ -48,14 +53,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     package static var isoTable: [UInt8] { CivilTable.iso }
 
     /// Where this day's text starts in `isoTable`, or nil outside 1950–2099.
-    @inline(__always)
+    @inlinable
     package var isoTableOffset: Int? {
         let i = Int(number) - Int(CivilTable.first)
         return i >= 0 && i < CivilTable.count ? i * 10 : nil
     }
 
     /// Hinnant's `civil_from_days`.
-    fileprivate var computedCivil: (year: Int, month: Int, day: Int) {
+    @usableFromInline var computedCivil: (year: Int, month: Int, day: Int) {
         let z = Int(number) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -171,11 +176,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 /// The civil dates and ISO texts of 1950–2099 worked out once: cases.csv writes three or
 /// four dates per case, and every period label needs a year and month.
-private enum CivilTable {
-    package static let first = Int32(Day.daysFromCivil(1950, 1, 1))
-    package static let count = Day.daysFromCivil(2100, 1, 1) - Int(first)
+@usableFromInline enum CivilTable {
+    @usableFromInline package static let first = Int32(Day.daysFromCivil(1950, 1, 1))
+    @usableFromInline package static let count = Day.daysFromCivil(2100, 1, 1) - Int(first)
     /// year << 9 | month << 5 | day.
-    package static let packed: [UInt32] = (0..<count).map { i in
+    @usableFromInline package static let packed: [UInt32] = (0..<count).map { i in
         let (y, m, d) = Day(number: first + Int32(i)).computedCivil
         return UInt32(y) << 9 | UInt32(m) << 5 | UInt32(d)
     }

@@ -173,7 +173,7 @@ public enum RuleSet {
 /// One measure's verdict on a case: how a deadline and a completion date compare on the as-at date.
 public enum Deadline {
     /// on time / late when completed; open in time / overdue otherwise.
-    public static func status(due: Day, completed: Day?, asAt: Day) -> CaseStatus {
+    @inlinable public static func status(due: Day, completed: Day?, asAt: Day) -> CaseStatus {
         if let completed { return completed <= due ? .onTime : .late }
         return asAt <= due ? .openInTime : .openOverdue
     }

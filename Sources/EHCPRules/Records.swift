@@ -19,7 +19,7 @@ public struct RequestRecord: Sendable, Equatable {
     public var decisionException: ExceptionReading
     public var cohort: Cohort
 
-    public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort) {
         self.caseID = caseID
         self.line = line
         self.requestDate = requestDate
@@ -50,7 +50,7 @@ public struct ReviewRow: Sendable, Equatable {
     public var ceasedDate: Day?
     public var cohort: Cohort
 
-    public init(caseID: String, line: Int, planDate: Day? = nil, meetingDate: Day? = nil, decisionDate: Day? = nil, decision: ReviewDecision? = nil, amendmentNoticeDate: Day? = nil, amendedPlanDate: Day? = nil, ceasedDate: Day? = nil, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, planDate: Day? = nil, meetingDate: Day? = nil, decisionDate: Day? = nil, decision: ReviewDecision? = nil, amendmentNoticeDate: Day? = nil, amendedPlanDate: Day? = nil, ceasedDate: Day? = nil, cohort: Cohort) {
         self.caseID = caseID
         self.line = line
         self.planDate = planDate
@@ -75,7 +75,7 @@ public struct TransferRecord: Sendable, Equatable {
     public var amendedPlanDate: Day?
     public var cohort: Cohort
 
-    public init(caseID: String, line: Int, type: TransferType, transferDate: Day, amendedPlanDate: Day? = nil, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, type: TransferType, transferDate: Day, amendedPlanDate: Day? = nil, cohort: Cohort) {
         self.caseID = caseID
         self.line = line
         self.type = type
@@ -125,9 +125,9 @@ public struct Cohort: Sendable, Equatable {
     /// The label of an unknown or blank value.
     public static let unknown = "unknown"
 
-    package var values: [String]
-    package var ageBandSlots: [Int]
-    package var dateOfBirth: Day?
+    @usableFromInline package var values: [String]
+    @usableFromInline package var ageBandSlots: [Int]
+    @usableFromInline package var dateOfBirth: Day?
     public var team: String?
     public var caseworker: String?
 
@@ -140,7 +140,7 @@ public struct Cohort: Sendable, Equatable {
         return v
     }
 
-    public init(values: [String], ageBandSlots: [Int], dateOfBirth: Day? = nil, team: String? = nil, caseworker: String? = nil) {
+    @inlinable public init(values: [String], ageBandSlots: [Int], dateOfBirth: Day? = nil, team: String? = nil, caseworker: String? = nil) {
         self.values = values
         self.ageBandSlots = ageBandSlots
         self.dateOfBirth = dateOfBirth
