@@ -110,12 +110,17 @@ import Testing
         #expect(left.isEmpty, "left behind: \(left)", sourceLocation: sourceLocation)
     }
 
+    /// `analyse` (into out/) or `exceptions` on requests.csv with system.toml.
+    static func runWithProfile(_ command: String, in folder: TemporaryFolder) throws -> CLIRun {
+        var arguments = [command, "--requests", "requests.csv", "--profile", "system.toml", "--as-at", "2025-10-31"]
+        if command == "analyse" { arguments += ["--out", "out"] }
+        return try CLI.run(arguments, in: folder.path)
+    }
+
     @Test(arguments: ["analyse", "exceptions"])
     func aProfileFieldWhoseHeaderTheFileLacksStopsTheRunBeforeAnyOutput(command: String) throws {
         let folder = try Self.folder(profile: "[columns]\nfinal_plan_date = \"Final EHC Plan Issued\"\n")
-        var arguments = [command, "--requests", "requests.csv", "--profile", "system.toml", "--as-at", "2025-10-31"]
-        if command == "analyse" { arguments += ["--out", "out"] }
-        let run = try CLI.run(arguments, in: folder.path)
+        let run = try Self.runWithProfile(command, in: folder)
         try Self.expectStopped(run, in: folder, mentioning: [
             "requests.csv: the profile system.toml maps [columns] final_plan_date to \"Final EHC Plan Issued\"",
             "closest first: Final EHCP Issued, ",
@@ -125,9 +130,7 @@ import Testing
     @Test(arguments: ["analyse", "exceptions"])
     func aDimensionNoInputHasStopsTheRun(command: String) throws {
         let folder = try Self.folder(profile: "[columns]\nteam = \"Localty\"\n")
-        var arguments = [command, "--requests", "requests.csv", "--profile", "system.toml", "--as-at", "2025-10-31"]
-        if command == "analyse" { arguments += ["--out", "out"] }
-        let run = try CLI.run(arguments, in: folder.path)
+        let run = try Self.runWithProfile(command, in: folder)
         try Self.expectStopped(run, in: folder, mentioning: ["maps [columns] team to \"Localty\", but no input has such a header",
                                                               "closest first: Locality"])
     }
