@@ -8,14 +8,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Where temporary files go: `$TMPDIR`, else /tmp.
-package enum ScratchSpace {
-    package static var directory: String {
-        if let dir = getenv("TMPDIR"), dir.pointee != 0 { return String(cString: dir) }
-        return "/tmp"
-    }
-}
-
 /// Everything the outputs need from the case results, gathered as the results stream
 /// past so that memory does not grow with the number of cases:
 /// - summary.csv's counts (`SummaryAccumulator`) and the report's (`MeasureTallies`);

@@ -2,30 +2,14 @@ import EHCPRules
 import EHCPStore
 import EHCPIngest
 
-/// One input file and the extract kind it holds.
-public struct InputFile: Sendable, Equatable {
-    public var kind: ExtractKind
-    /// The path as the user gave it (outputs name files this way, never absolutely).
-    public var path: String
-    public init(kind: ExtractKind, path: String) { self.kind = kind; self.path = path }
-}
-
-/// Everything an analysis run depends on: the same options give the same bytes.
-public struct AnalysisOptions: Sendable {
-    public var inputs: [InputFile]
-    public var asAt: Day
-    public var profilePath: String?
+/// What the outputs show and how: cohorts, periods, the action list's horizon, and the
+/// publication options. The run's third group of settings, beside `RuleSettings` and
+/// `InputSettings`.
+public struct OutputSettings: Sendable {
     public var by: [String] = []
     public var period: PeriodUnit = .month
     /// Open cases due within this many days of the as-at date join the action list.
     public var dueWithin: Int = 28
-    /// The `--due-within` values accepted: ten years ahead is more than any clock needs,
-    /// and keeps as-at + due-within a day that `Day` can hold (a huge value trapped).
-    public static let dueWithinRange = 0...3660
-    /// When an annual review counts as complete.
-    public var reviewClock: ReviewClock = .decision
-    /// How "before 15 February" is read for phase transfers.
-    public var transferDeadline: TransferDeadline = .literal
     /// Cohorts with fewer cases than this have their counts and rates blanked in
     /// summary.csv, summary.json and the reports (never in cases.csv or exceptions.csv).
     public var suppressBelow: Int?
@@ -35,29 +19,49 @@ public struct AnalysisOptions: Sendable {
     public var benchmarkLA: String?
     /// A DfE `timeliness_20_week.csv` to use instead of the shipped copy.
     public var benchmarkFile: String?
-    /// A key file: when given, `case_id` and `person_id` are replaced by keyed hashes in every output.
-    public var pseudonymiseKeyPath: String?
-    /// Text encoding of the extracts; nil takes the profile's, else `.auto`.
-    public var encoding: TextEncoding?
-    /// Show a progress line on stderr (the command line sets this when stderr is a terminal).
-    public var showProgress = false
-    /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
-    public var delimiter: UInt8?
-    /// Threads that read one large extract in parallel; 1 reads every file in one pass.
-    /// The outputs are the same bytes either way.
-    public var jobs: Int = AnalysisOptions.defaultJobs
-    /// Extracts of at least this many bytes are read in parallel (tests lower it).
-    package var parallelThreshold = 8 << 20
-    /// Where temporary files of a run go (cases and the action list wait there until written).
-    public var scratchDirectory: String = ScratchSpace.directory
+
+    public init() {}
+}
+
+/// Everything an analysis run depends on, by layer: the same options give the same bytes.
+/// The rules see only `rules`; reading sees `input`; the outputs see `output`.
+public struct AnalysisOptions: Sendable {
+    public var rules: RuleSettings
+    public var input: InputSettings
+    public var output = OutputSettings()
+
+    /// The `--due-within` values accepted: ten years ahead is more than any clock needs,
+    /// and keeps as-at + due-within a day that `Day` can hold (a huge value trapped).
+    public static let dueWithinRange = 0...3660
 
     /// One thread per core, at most 8.
-    public static var defaultJobs: Int { max(1, min(8, ProcessorCount.online)) }
+    public static var defaultJobs: Int { InputSettings.defaultJobs }
 
     public init(inputs: [InputFile], asAt: Day) {
-        self.inputs = inputs
-        self.asAt = asAt
+        rules = RuleSettings(asAt: asAt)
+        input = InputSettings(inputs: inputs)
     }
+
+    // Each setting by its own name as well, for the code that still takes the whole set.
+    public var inputs: [InputFile] { get { input.inputs } set { input.inputs = newValue } }
+    public var asAt: Day { get { rules.asAt } set { rules.asAt = newValue } }
+    public var reviewClock: ReviewClock { get { rules.reviewClock } set { rules.reviewClock = newValue } }
+    public var transferDeadline: TransferDeadline { get { rules.transferDeadline } set { rules.transferDeadline = newValue } }
+    public var profilePath: String? { get { input.profilePath } set { input.profilePath = newValue } }
+    public var pseudonymiseKeyPath: String? { get { input.pseudonymiseKeyPath } set { input.pseudonymiseKeyPath = newValue } }
+    public var encoding: TextEncoding? { get { input.encoding } set { input.encoding = newValue } }
+    public var delimiter: UInt8? { get { input.delimiter } set { input.delimiter = newValue } }
+    public var jobs: Int { get { input.jobs } set { input.jobs = newValue } }
+    package var parallelThreshold: Int { get { input.parallelThreshold } set { input.parallelThreshold = newValue } }
+    public var scratchDirectory: String { get { input.scratchDirectory } set { input.scratchDirectory = newValue } }
+    public var showProgress: Bool { get { input.showProgress } set { input.showProgress = newValue } }
+    public var by: [String] { get { output.by } set { output.by = newValue } }
+    public var period: PeriodUnit { get { output.period } set { output.period = newValue } }
+    public var dueWithin: Int { get { output.dueWithin } set { output.dueWithin = newValue } }
+    public var suppressBelow: Int? { get { output.suppressBelow } set { output.suppressBelow = newValue } }
+    public var target: Double? { get { output.target } set { output.target = newValue } }
+    public var benchmarkLA: String? { get { output.benchmarkLA } set { output.benchmarkLA = newValue } }
+    public var benchmarkFile: String? { get { output.benchmarkFile } set { output.benchmarkFile = newValue } }
 
     /// The settings stated in every output. The publication options (benchmark,
     /// suppression, target) appear only when given, so outputs without them keep their bytes.
@@ -100,7 +104,3 @@ import Glibc
 import Darwin
 #endif
 
-/// The number of processors available to this process.
-package enum ProcessorCount {
-    package static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-}

@@ -15,7 +15,9 @@ package struct RowBatch {
     package let kind: ExtractKind
     package let context: ExtractContext
     package let cohortColumns: CohortColumns
-    package let options: AnalysisOptions
+    /// All the rules need of the run's settings (the outputs' and the reading's stay out
+    /// of the row loop).
+    package let rules: RuleSettings
     /// The input file's number, the high bits of every ordinal.
     package let fileNumber: Int64
     package var collector: CaseCollector
@@ -35,7 +37,7 @@ package struct RowBatch {
     package init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
          fileNumber: Int64, canReread: Bool) throws {
         self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
-        self.options = options; self.fileNumber = fileNumber
+        self.rules = options.rules; self.fileNumber = fileNumber
         collector = try CaseCollector(options: options, byColumns: options.by)
         problems = ProblemLog(directory: options.scratchDirectory)
         duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory, memoryBudget: 4 << 20) : nil
@@ -54,8 +56,7 @@ package struct RowBatch {
         defer { swap(&outcome, &self.outcome) }
         // Static, with the parts it needs: a method on `self` here made the compiler copy
         // the whole batch for every row.
-        if let (identity, facts) = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, asAt: options.asAt,
-                                              transferDeadline: options.transferDeadline, into: &outcome),
+        if let (identity, facts) = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, into: &outcome),
            try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
@@ -88,12 +89,12 @@ package struct RowBatch {
     /// The timings go into `outcome`, reused from row to row; the facts returned are what
     /// they share.
     private func judge(_ reader: inout RowReader, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
-        Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, asAt: options.asAt,
-                   transferDeadline: options.transferDeadline, into: &outcome)
+        Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, into: &outcome)
     }
 
-    private static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, asAt: Day,
-                              transferDeadline: TransferDeadline, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
+    private static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, rules: RuleSettings,
+                              into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
+        let (asAt, transferDeadline) = (rules.asAt, rules.transferDeadline)
         let line = reader.row.line
         switch kind {
         case .requests:

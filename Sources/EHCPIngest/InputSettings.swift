@@ -1,0 +1,47 @@
+import EHCPStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One input file and the extract kind it holds.
+public struct InputFile: Sendable, Equatable {
+    public var kind: ExtractKind
+    /// The path as the user gave it (outputs name files this way, never absolutely).
+    public var path: String
+    public init(kind: ExtractKind, path: String) { self.kind = kind; self.path = path }
+}
+
+/// What reading the extracts depends on: the files, the profile, how the bytes are
+/// read, how many threads read them and where temporary files go.
+public struct InputSettings: Sendable {
+    public var inputs: [InputFile]
+    public var profilePath: String?
+    /// A key file: when given, `case_id` and `person_id` are replaced by keyed hashes in every output.
+    public var pseudonymiseKeyPath: String?
+    /// Text encoding of the extracts; nil takes the profile's, else `.auto`.
+    public var encoding: TextEncoding?
+    /// Pinned delimiter; nil detects it from each header line (or takes the profile's).
+    public var delimiter: UInt8?
+    /// Threads that read one large extract in parallel; 1 reads every file in one pass.
+    /// The outputs are the same bytes either way.
+    public var jobs: Int = InputSettings.defaultJobs
+    /// Extracts of at least this many bytes are read in parallel (tests lower it).
+    package var parallelThreshold = 8 << 20
+    /// Where temporary files of a run go (cases and the action list wait there until written).
+    public var scratchDirectory: String = ScratchSpace.directory
+    /// Show a progress line on stderr (the command line sets this when stderr is a terminal).
+    public var showProgress = false
+
+    /// One thread per core, at most 8.
+    public static var defaultJobs: Int { max(1, min(8, ProcessorCount.online)) }
+
+    public init(inputs: [InputFile]) { self.inputs = inputs }
+}
+
+/// The number of processors available to this process.
+package enum ProcessorCount {
+    package static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,17 @@
+/// What the rules depend on besides the records: the day the extracts were taken and
+/// the two readings the law leaves to the council. The row loop is given these and
+/// nothing else of the run's settings.
+public struct RuleSettings: Sendable, Equatable {
+    /// The date the extracts were taken: open cases are judged on it.
+    public var asAt: Day
+    /// When an annual review counts as complete.
+    public var reviewClock: ReviewClock = .decision
+    /// How "before 15 February" is read for phase transfers.
+    public var transferDeadline: TransferDeadline = .literal
+
+    public init(asAt: Day, reviewClock: ReviewClock = .decision, transferDeadline: TransferDeadline = .literal) {
+        self.asAt = asAt
+        self.reviewClock = reviewClock
+        self.transferDeadline = transferDeadline
+    }
+}
