@@ -16,6 +16,29 @@ package struct ByteWriter {
         withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
     }
 
+    // Concrete overloads, which callers pick over the generic ones: a generic method
+    // called from another module runs unspecialised and looks up type metadata on every
+    // call (writing and reading the action list cost three times as much after the
+    // split into modules).
+    package mutating func put(_ value: UInt8) { put(value, specialised: ()) }
+    package mutating func put(_ value: UInt32) { put(value, specialised: ()) }
+    package mutating func put(_ value: Int32) { put(value, specialised: ()) }
+    package mutating func put(_ value: Int64) { put(value, specialised: ()) }
+    package mutating func putBigEndian(_ value: UInt32) { putBigEndian(value, specialised: ()) }
+    package mutating func putBigEndian(_ value: UInt64) { putBigEndian(value, specialised: ()) }
+
+    @inline(__always)
+    private mutating func put<T: FixedWidthInteger>(_ value: T, specialised: Void) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    private mutating func putBigEndian<T: FixedWidthInteger>(_ value: T, specialised: Void) {
+        var v = value.bigEndian
+        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
+    }
+
     /// A length (UInt32.max for nil), then the UTF-8 bytes.
     package mutating func put(_ text: String?) {
         guard var text else { put(UInt32.max); return }
@@ -32,6 +55,18 @@ package struct ByteReader {
     package private(set) var at = 0
 
     package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    // Concrete overloads, for the reason given at `ByteWriter.put(_: UInt8)`.
+    package mutating func take(_: UInt8.Type) -> UInt8 { take(UInt8.self, specialised: ()) }
+    package mutating func take(_: UInt32.Type) -> UInt32 { take(UInt32.self, specialised: ()) }
+    package mutating func take(_: Int32.Type) -> Int32 { take(Int32.self, specialised: ()) }
+    package mutating func take(_: Int64.Type) -> Int64 { take(Int64.self, specialised: ()) }
+
+    @inline(__always)
+    private mutating func take<T: FixedWidthInteger>(_: T.Type, specialised: Void) -> T {
+        defer { at += MemoryLayout<T>.size }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
 
     package mutating func take<T: FixedWidthInteger>(_: T.Type) -> T {
         defer { at += MemoryLayout<T>.size }
