@@ -5,16 +5,10 @@ package struct ByteWriter {
 
     package var bytes: [UInt8] = []
 
-    package mutating func put<T: FixedWidthInteger>(_ value: T) {
-        var v = value.littleEndian
-        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
-    }
+    package mutating func put<T: FixedWidthInteger>(_ value: T) { put(value, specialised: ()) }
 
     /// Big-endian, so that byte order is numeric order (sort keys).
-    package mutating func putBigEndian<T: FixedWidthInteger>(_ value: T) {
-        var v = value.bigEndian
-        withUnsafeBytes(of: &v) { bytes.append(contentsOf: $0) }
-    }
+    package mutating func putBigEndian<T: FixedWidthInteger>(_ value: T) { putBigEndian(value, specialised: ()) }
 
     // Concrete overloads, which callers pick over the generic ones: a generic method
     // called from another module runs unspecialised and looks up type metadata on every
@@ -68,10 +62,7 @@ package struct ByteReader {
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
     }
 
-    package mutating func take<T: FixedWidthInteger>(_: T.Type) -> T {
-        defer { at += MemoryLayout<T>.size }
-        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
-    }
+    package mutating func take<T: FixedWidthInteger>(_: T.Type) -> T { take(T.self, specialised: ()) }
 
     /// The bytes of a text written by `put(_: String?)`, nil for nil, without making a String.
     package mutating func textBytes() -> UnsafeBufferPointer<UInt8>? {
