@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "EHCPRules", targets: ["EHCPRules"]),
         .library(name: "EHCPIngest", targets: ["EHCPIngest"]),
         .library(name: "EHCPTimeliness", targets: ["EHCPTimeliness"]),
+        .library(name: "EHCPOutputs", targets: ["EHCPOutputs"]),
         .library(name: "Generator", targets: ["Generator"]),
     ],
     dependencies: [
@@ -43,23 +44,33 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The run (reading files in parallel, tallies, the action list) and the outputs.
+        // The analysis: reads the extracts (in parallel), applies the rules, counts, and
+        // hands every case to the caller's sinks. Knows no output format.
         .target(
             name: "EHCPTimeliness",
             dependencies: [
-                "EHCPRules", "EHCPStore", "EHCPIngest", "CShims",
+                "EHCPRules", "EHCPStore", "EHCPIngest",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Resources")]
         ),
+        // The outputs: one sink or writer per file (cases.csv, the action list, summary.csv,
+        // data-quality.csv, summary.json, the reports), the atomic output folder and the
+        // `exceptions` listing.
+        .target(
+            name: "EHCPOutputs",
+            dependencies: [
+                "EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "CShims",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // Synthetic extracts for the sample, the tests and the benchmarks; never linked
         // into the library.
-        .target(name: "Generator", dependencies: ["EHCPRules", "EHCPTimeliness"]),
+        .target(name: "Generator", dependencies: ["EHCPRules", "EHCPStore", "EHCPTimeliness", "EHCPOutputs"]),
         .executableTarget(
             name: "ehcp-timeliness",
             dependencies: [
-                "EHCPRules", "EHCPIngest", "EHCPTimeliness", "Generator",
+                "EHCPRules", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "Generator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,7 +78,8 @@ let package = Package(
             name: "EHCPTimelinessTests",
             // The executable too, so that building the tests builds the binary that the
             // end-to-end tests run.
-            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "Generator", "ehcp-timeliness"],
+            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "Generator",
+                           "ehcp-timeliness"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -17,7 +17,7 @@ let fuzzTarget: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-pa
 let fuzzLink: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
 
 /// The modules a target may test (each is a product of the main package).
-let library: [Target.Dependency] = ["EHCPRules", "EHCPIngest", "EHCPTimeliness"].map {
+let library: [Target.Dependency] = ["EHCPRules", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs"].map {
     .product(name: $0, package: "ehcp-timeliness")
 }
 

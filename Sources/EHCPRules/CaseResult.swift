@@ -36,7 +36,7 @@ public enum CaseStatus: String, Sendable, CaseIterable {
     @inlinable public var isCompleted: Bool { self == .onTime || self == .late }
 
     /// Position in `allCases`.
-    @inlinable package var order: Int {
+    @inlinable public var order: Int {
         switch self {
         case .onTime: return 0
         case .late: return 1

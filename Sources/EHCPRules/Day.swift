@@ -50,11 +50,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `yyyy-mm-dd` of every day of 1950–2099, ten bytes a day: writers copy a date's
     /// text from `isoTableOffset` instead of formatting it.
-    package static var isoTable: [UInt8] { CivilTable.iso }
+    public static var isoTable: [UInt8] { CivilTable.iso }
 
     /// Where this day's text starts in `isoTable`, or nil outside 1950–2099.
     @inlinable
-    package var isoTableOffset: Int? {
+    public var isoTableOffset: Int? {
         let i = Int(number) - Int(CivilTable.first)
         return i >= 0 && i < CivilTable.count ? i * 10 : nil
     }
@@ -177,8 +177,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// The civil dates and ISO texts of 1950–2099 worked out once: cases.csv writes three or
 /// four dates per case, and every period label needs a year and month.
 @usableFromInline enum CivilTable {
-    @usableFromInline package static let first = Int32(Day.daysFromCivil(1950, 1, 1))
-    @usableFromInline package static let count = Day.daysFromCivil(2100, 1, 1) - Int(first)
+    // Literals, not `daysFromCivil(1950, 1, 1)` and `daysFromCivil(2100, 1, 1) - first`
+    // (a test checks they are those): a computed static is reached through a one-time
+    // initialiser on every use from another module, twice for each date written.
+    /// 1950-01-01.
+    @inlinable static var first: Int32 { -7305 }
+    /// The days of 1950–2099.
+    @inlinable static var count: Int { 54_787 }
     /// year << 9 | month << 5 | day.
     @usableFromInline package static let packed: [UInt32] = (0..<count).map { i in
         let (y, m, d) = Day(number: first + Int32(i)).computedCivil

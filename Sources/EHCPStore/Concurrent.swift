@@ -33,7 +33,7 @@ package enum Concurrent {
                     outputs[k] = Result { try work(thread, k, &shared[k]) }
                 }
             }
-            return results.map { $0 ?? .failure(ConcurrentError.notRun) }
+            return results.map { $0 ?? .failure(StorageError.workNotRun) }
         }
     }
 
@@ -53,5 +53,3 @@ extension Concurrent {
     }
 }
 
-/// An element `Concurrent.forEach` never reached (it cannot happen: every index is taken).
-package enum ConcurrentError: Error { case notRun }

@@ -12,6 +12,10 @@ package enum StorageError: Error, CustomStringConvertible, Equatable {
     case cannotCreate(directory: String, reason: String)
     case cannotWrite(directory: String, reason: String)
     case cannotRead(directory: String, reason: String)
+    /// An output file (not a temporary one) could not be opened or written.
+    case cannotWriteFile(path: String, reason: String)
+    /// Work handed to other threads did not run (a bug, never an input's fault).
+    case workNotRun
 
     package var description: String {
         switch self {
@@ -21,6 +25,10 @@ package enum StorageError: Error, CustomStringConvertible, Equatable {
             "cannot write a temporary file in \(directory): \(reason) — free some disk space or pass a different --out folder"
         case let .cannotRead(directory, reason):
             "cannot read back a temporary file in \(directory): \(reason) — free some disk space and run again, or pass a different --out folder"
+        case let .cannotWriteFile(path, reason):
+            "cannot write \(path): \(reason). Check that the --out folder can be written."
+        case .workNotRun:
+            "internal error: work given to another thread did not run; please report it"
         }
     }
 

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 extension RequestGenerator {

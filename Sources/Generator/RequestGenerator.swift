@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// Writes synthetic requests extracts: the canonical layout, and the same records as

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// Writes a synthetic canonical reviews extract: one row per annual review meeting, and

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// Writes a complete synthetic sample: the canonical requests extract, the same data as

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// A small seedable pseudo-random generator (SplitMix64, Steele, Lea & Flood 2014).

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// What a generated row is for: ordinary data, a deliberate boundary case, a deliberately

@@ -1,4 +1,6 @@
 import EHCPTimeliness
+import EHCPOutputs
+import EHCPStore
 import EHCPRules
 
 /// Writes a synthetic canonical transfers extract: one row per phase transfer (reg 18).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EHCPIngest
 import EHCPRules
+import EHCPOutputs
 import EHCPTimeliness
 import Generator
 
@@ -169,10 +170,11 @@ struct Analyse: ParsableCommand {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
-            let result = try Analysis.run(options)
-            try OutputFolder.write(OutputFiles.all(result, once: true), to: out)
-            FileHandleOut.stderr(ConsoleSummary.rejections(result))
-            print(ConsoleSummary.text(result, outputFolder: out), terminator: "")
+            let run = try AnalysedRun.analyse(options)
+            try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
+            Console.stderr(ConsoleSummary.rejections(run.result))
+            print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(), outputFolder: out),
+                  terminator: "")
         } catch {
             Diagnostics.fail(error)
         }
@@ -226,8 +228,8 @@ struct Exceptions: ParsableCommand {
         } catch {
             Diagnostics.fail(error)
         }
-        if verbose { FileHandleOut.stderr(list.diagnostics) }
-        FileHandleOut.stdout(list.formatted(format))
+        if verbose { Console.stderr(list.diagnostics) }
+        Console.stdout(list.formatted(format))
         if failOnOverdue && list.hasOverdue { throw ExitCode(ExitStatus.overdue.rawValue) }
     }
 }
@@ -273,16 +275,9 @@ struct Generate: ParsableCommand {
 enum Diagnostics {
     /// Prints an input or output problem for a person and exits non-zero.
     static func fail(_ error: any Error) -> Never {
-        FileHandleOut.stderr("ehcp-timeliness: error: \(error)\n")
+        Console.stderr("ehcp-timeliness: error: \(error)\n")
         exit(ExitStatus.fatal.rawValue)
     }
-}
-
-enum FileHandleOut {
-    /// Writes all of `text` to standard output (nothing at all for the empty string).
-    static func stdout(_ text: String) { WriteAll.text(1, text) }
-
-    static func stderr(_ text: String) { WriteAll.text(2, text) }
 }
 
 extension String {

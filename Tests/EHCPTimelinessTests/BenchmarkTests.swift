@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// `--benchmark-la`: DfE's published 20-week rates beside the tool's own.

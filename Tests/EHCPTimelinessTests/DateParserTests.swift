@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 private let jan6 = Day(year: 2025, month: 1, day: 6)!

@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 private func day(_ year: Int, _ month: Int, _ dayOfMonth: Int) -> Day {
@@ -150,4 +151,11 @@ private func day(_ year: Int, _ month: Int, _ dayOfMonth: Int) -> Day {
             }
         }
     }
+}
+
+@Test func theCivilTablesLiteralBoundsAre1950To2099() {
+    #expect(Int(CivilTable.first) == Day.daysFromCivil(1950, 1, 1))
+    #expect(CivilTable.count == Day.daysFromCivil(2100, 1, 1) - Day.daysFromCivil(1950, 1, 1))
+    #expect(Day(number: CivilTable.first).iso == "1950-01-01")
+    #expect(Day(number: CivilTable.first + Int32(CivilTable.count) - 1).iso == "2099-12-31")
 }

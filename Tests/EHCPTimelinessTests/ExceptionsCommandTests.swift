@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// The `exceptions` command through the real tool, and its formatter on hand-made results.
@@ -249,11 +250,11 @@ import Testing
                    status: status, exception: exception, dimensions: dimensions, team: team, caseworker: caseworker)
     }
 
-    static func result(_ cases: [CaseResult], by: [String] = [], hasTeam: Bool = true, hasCaseworker: Bool = false) throws -> AnalysisResult {
+    static func result(_ cases: [CaseResult], by: [String] = [], hasTeam: Bool = true, hasCaseworker: Bool = false) throws -> AnalysedRun {
         var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: "r.csv")], asAt: Day(iso: "2025-06-30")!)
         options.by = by
-        return try AnalysisResult(options: options, byColumns: by, cases: cases, problems: [], inputs: [],
-                              hasTeam: hasTeam, hasCaseworker: hasCaseworker)
+        return try AnalysedRun(options: options, byColumns: by, cases: cases, problems: [], inputs: [],
+                               hasTeam: hasTeam, hasCaseworker: hasCaseworker)
     }
 
     @Test func statusSaysOverdueByOrDueInWithSingularDays() {
@@ -265,14 +266,14 @@ import Testing
     }
 
     @Test func everyFormatOfAnEmptyListIsTheEmptyString() throws {
-        let list = try ActionList(result: try Self.result([Self.item("a", due: "2025-12-01", status: .openInTime, team: "N")]),
+        let list = try ActionList(run: try Self.result([Self.item("a", due: "2025-12-01", status: .openInTime, team: "N")]),
                                   byCount: 0, query: ActionListQuery())
         #expect(list.isEmpty)
         for format in ActionListFormat.allCases { #expect(list.formatted(format) == "") }
     }
 
     @Test func groupsAreInNameOrderWithUnknownLastAndCountTheirCases() throws {
-        let list = try ActionList(result: try Self.result([
+        let list = try ActionList(run: try Self.result([
             Self.item("a", due: "2025-06-01", status: .openOverdue, team: "West"),
             Self.item("b", due: "2025-06-02", status: .openOverdue, team: ""),
             Self.item("c", due: "2025-07-02", status: .openInTime, team: "East"),
@@ -286,7 +287,7 @@ import Testing
     }
 
     @Test func extractTextCannotBreakTheTextOrMarkdownLayout() throws {
-        let list = try ActionList(result: try Self.result([
+        let list = try ActionList(run: try Self.result([
             Self.item("x|1\u{1B}[31m", due: "2025-06-01", status: .openOverdue, team: "North\nEvil", caseworker: "*Ann* "),
         ], hasCaseworker: true), byCount: 0, query: ActionListQuery())
         let text = list.formatted(.text)
@@ -312,7 +313,7 @@ import Testing
 
     @Test func filteringOnAColumnTheResultLacksIsAnError() {
         #expect(throws: ActionListError.unknownColumn(option: "--where", name: "team", available: [])) {
-            try ActionList(result: try Self.result([]), byCount: 0,
+            try ActionList(run: try Self.result([]), byCount: 0,
                            query: ActionListQuery(filters: [ActionListFilter(column: "team", value: "N")]))
         }
     }
@@ -320,7 +321,7 @@ import Testing
     @Test func jsonIsDeterministicWithSortedKeysAndTheFilter() throws {
         let cases = [Self.item("a", due: "2025-06-01", status: .openOverdue, team: "N", dimensions: ["N"]),
                      Self.item("b", due: "2025-06-01", status: .openOverdue, team: "S", dimensions: ["S"])]
-        let list = try ActionList(result: try Self.result(cases, by: ["team"]), byCount: 0,
+        let list = try ActionList(run: try Self.result(cases, by: ["team"]), byCount: 0,
                                   query: ActionListQuery(filters: [ActionListFilter(column: "team", value: "n")]))
         #expect(list.formatted(.json) == """
             {

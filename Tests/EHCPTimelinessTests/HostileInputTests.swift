@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// Hostile and broken input through the real tool: each case says its exit status and

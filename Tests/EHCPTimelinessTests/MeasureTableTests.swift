@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPIngest
 @testable import EHCPRules
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 
 /// The measure table is the one place a limit is written: these tests take every
 /// boundary from it (the last on-time day and the first late day of each measure), and

@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// Reading an extract on several threads must give exactly the bytes of a one-pass read.
@@ -15,7 +16,7 @@ import Testing
         options.jobs = jobs
         options.parallelThreshold = 0  // the sample is small: split it anyway
         let out = folder.path + "/jobs\(jobs)"
-        try OutputFolder.write(OutputFiles.all(try Analysis.run(options)), to: out)
+        try OutputFolder.write(OutputFiles.all(try AnalysedRun.analyse(options)), to: out)
         var files: [String: Data] = [:]
         for name in OutputFiles.names { files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name)) }
         return files
@@ -54,7 +55,8 @@ import Testing
         #expect(try prepass.sha256() == Analysis.sha256(of: path))
         let batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: 3, progress: Progress(enabled: false)) {
             try RowBatch(kind: .requests, context: context, cohortColumns: CohortColumns(by: [], layout: context.layout),
-                         options: options, fileNumber: 0, canReread: true)
+                         rules: options.rules, scratch: options.scratchDirectory, fileNumber: 0, canReread: true,
+                         collector: CaseCollector(options: options, byColumns: [], sinks: []))
         }
         let rows = try #require(batch).rowsRead
         #expect(rows == (try String(contentsOfFile: path, encoding: .utf8)).split(separator: "\n").count - 1)

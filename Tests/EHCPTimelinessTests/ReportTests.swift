@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 private func day(_ iso: String) -> Day {
@@ -311,7 +312,9 @@ private func markdownCells(_ line: String) -> [String] {
     func outputFilesIncludeTheReports() throws {
         let result = try Self.sampleLike()
         #expect(OutputFiles.names.suffix(2) == ["report.html", "report.md"])
-        #expect(OutputFiles.all(result).map(\.name) == OutputFiles.names)
+        let run = AnalysedRun(result: result, cases: try CasesFile(options: result.options),
+                              actions: ActionListStore(options: result.options))
+        #expect(OutputFiles.all(run).map(\.name) == OutputFiles.names)
     }
 
     @Test("analyse --target draws the target on report.html; a target outside 0 to 100 is a usage error")

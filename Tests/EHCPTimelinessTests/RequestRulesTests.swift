@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// The request-stage measures at their boundaries (statutory-timescales.md).

@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// Review rows gathered into plans in bounded memory: the compact row encoding, and the two

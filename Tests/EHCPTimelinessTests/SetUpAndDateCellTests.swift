@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// Issue 12 through the real tool: a mistyped date cell is a data-quality row, never a

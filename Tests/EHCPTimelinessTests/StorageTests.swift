@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPStore
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 @testable import Generator
 
 /// Bounded-memory building blocks: spill files, the external sorter and the duplicate finder.
@@ -171,17 +172,21 @@ import Testing
             if i % 3 == 0 || size > 1000 {
                 try rows.append(row, ordinal: ordinal)
             } else {
-                let done = try rows.append(ordinal: ordinal, maximum: row.count + 10) { memory in
-                    row.withUnsafeBytes { memory.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                    return row.count
+                let done = try FramedRecord.append(ordinal: ordinal, maximum: row.count + 10, to: rows.file) {
+                    (w: inout RecordWriter) in w.bytes(row.span)
                 }
                 #expect(done)
             }
             written.append((ordinal, row))
         }
-        #expect(try !rows.append(ordinal: 1, maximum: CaseRows.writeSize) { _ in 0 })  // never fits: nothing written
+        // Never fits: nothing written.
+        #expect(try !FramedRecord.append(ordinal: 1, maximum: CaseRows.writeSize, to: rows.file) { (_: inout RecordWriter) in })
         var read: [(Int64, [UInt8])] = []
-        try rows.forEachRow(releasing: releasing) { ordinal, row in read.append((ordinal, Array(row))) }
+        try rows.forEachRow(releasing: releasing) { ordinal, row in
+            var bytes: [UInt8] = []
+            bytes.append(row)
+            read.append((ordinal, bytes))
+        }
         #expect(read.map(\.0) == written.map(\.0))
         #expect(read.map(\.1) == written.map(\.1))
     }

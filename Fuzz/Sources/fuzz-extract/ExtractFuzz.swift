@@ -14,6 +14,7 @@
 @testable import EHCPIngest
 @testable import EHCPRules
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 import Foundation
 
 #if canImport(Glibc)
@@ -61,7 +62,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         options.jobs = 1
     }
     do {
-        let result = try Analysis.run(options)
+        let run = try AnalysedRun.analyse(options)
+        let result = run.result
         for summary in result.inputs {
             check(summary.rowsRead == summary.analysed + summary.rejected, "does not reconcile: \(summary.reconciliation)")
         }
@@ -69,8 +71,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             check(!problem.problem.isEmpty, "a problem without a message on line \(problem.line)")
             check(problem.line >= 0, "a problem on line \(problem.line)")
         }
-        let actions = try result.actionList()
-        check(actions.count == result.actionListCount, "the action list reads back \(actions.count) of \(result.actionListCount)")
+        let actions = try run.actionList()
+        let listed = try run.actionListCount()
+        check(actions.count == listed, "the action list reads back \(actions.count) of \(listed)")
+        for c in actions {
+            check(c.status == .openOverdue || (c.status == .openInTime && c.due <= options.asAt + options.dueWithin),
+                  "\(c.caseID) is on the action list as \(c.status.rawValue), due \(c.due.iso)")
+        }
     } catch let error as InputError {
         check(!error.description.isEmpty, "an input error without a message")
     } catch {

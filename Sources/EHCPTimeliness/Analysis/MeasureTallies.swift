@@ -93,3 +93,61 @@ extension ExceptionCode {
         }
     }
 }
+
+/// DfE's bands of time to issue a final plan, over completed cases without an exception.
+public struct IssueBands: Sendable, Equatable {
+    public var suppressed: Bool
+    /// Issued on or before the final-plan limit (within 20 weeks).
+    public var within20Weeks = 0
+    /// After the limit, up to day 364 (over 20 weeks, up to 52 weeks).
+    public var over20To52Weeks = 0
+    /// Day 365 or later (over 52 weeks).
+    public var over52Weeks = 0
+    /// Twice the median days from request to final plan.
+    public var medianHalfDays: Int?
+
+    public var completed: Int { within20Weeks + over20To52Weeks + over52Weeks }
+
+    package init(suppressed: Bool, within20Weeks: Int = 0, over20To52Weeks: Int = 0, over52Weeks: Int = 0,
+                 medianHalfDays: Int? = nil) {
+        self.suppressed = suppressed; self.within20Weeks = within20Weeks; self.over20To52Weeks = over20To52Weeks
+        self.over52Weeks = over52Weeks; self.medianHalfDays = medianHalfDays
+    }
+
+    /// Last day of each band: within 20 weeks (the final-plan limit of the measure
+    /// table), then up to 52 weeks (DfE's band, not a statutory limit).
+    public static let within20WeeksDays = MeasureID.finalPlan20w.definition.dueDate.days ?? 0
+    public static let upTo52WeeksDays = 52 * 7
+}
+
+/// Open overdue cases by how long they are overdue on the as-at date.
+public struct Backlog: Sendable, Equatable {
+    public struct Band: Sendable, Equatable {
+        public var label: String
+        public var withoutException: Int
+        public var withException: Int
+        public var total: Int { withoutException + withException }
+
+        package init(label: String, withoutException: Int, withException: Int) {
+            self.label = label; self.withoutException = withoutException; self.withException = withException
+        }
+    }
+
+    package init(suppressed: Bool, bands: [Band]) { self.suppressed = suppressed; self.bands = bands }
+
+    public var suppressed: Bool
+    /// Four bands: under 4 weeks, 4 to under 12, 12 to under 26, 26 weeks or more.
+    public var bands: [Band]
+
+    public var total: Int { bands.reduce(0) { $0 + $1.total } }
+    public var withException: Int { bands.reduce(0) { $0 + $1.withException } }
+
+    /// Band edges in weeks overdue: a case exactly 4 weeks (28 days) overdue is in "4 to under 12 weeks".
+    public static let edgesWeeks = [4, 12, 26]
+    public static let labels = ["Under 4 weeks", "4 to under 12 weeks", "12 to under 26 weeks", "26 weeks or more"]
+
+    /// The band of a case `daysOverdue` days past its due date (1 or more).
+    public static func band(daysOverdue: Int) -> Int {
+        edgesWeeks.firstIndex { daysOverdue < $0 * 7 } ?? edgesWeeks.count
+    }
+}

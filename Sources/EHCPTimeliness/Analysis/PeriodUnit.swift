@@ -49,12 +49,11 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     /// date) as its plain number.
     private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
         if value < 0 { bytes.append(contentsOf: String(value).utf8); return }
-        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &text) { buffer in
-            var v = value, n = 0
-            repeat { buffer[n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 } while v > 0 || n < width
-            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        var divisor = 1, n = 1
+        while n < width || value / divisor >= 10 { divisor *= 10; n += 1 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
         }
     }
 

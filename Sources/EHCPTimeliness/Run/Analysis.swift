@@ -19,60 +19,56 @@ public struct InputSummary: Sendable, Equatable {
     }
 }
 
-/// The finished analysis, ready for the writers.
-///
-/// The cases themselves are not held in memory: cases.csv's rows and the action list
-/// wait in temporary files (`CaseCollector`), and the report works from tallies.
+/// The finished analysis, ready for the writers: its counts, problems and inputs. The
+/// cases themselves went to the run's `CaseSink`s.
 public struct AnalysisResult {
     public var options: AnalysisOptions
     /// Column headers of the `--by` dimensions, as the user named them.
     public var byColumns: [String]
     public var summary: [SummaryRow]
+    /// The report's tallies, one per measure in catalogue order.
+    package var measureTallies: [MeasureTallies]
     /// Every rejected row and warning, in file order then line order.
     public var problems: ProblemList
     public var inputs: [InputSummary]
     /// Whether any input has `team` / `caseworker` columns (they join the action list).
     public var hasTeam: Bool
     public var hasCaseworker: Bool
+    /// Rows analysed and then found to repeat an earlier case: the sinks' writers skip them.
+    public var retracted: RetractedRows
     /// The 20-week benchmark, when `--benchmark-la` was given.
     public var benchmark: BenchmarkTable? = nil
-    package let collector: CaseCollector
 
     package init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
-         inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
-        self.options = options; self.byColumns = byColumns; self.collector = collector
+                 inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
+        self.options = options; self.byColumns = byColumns
         self.summary = collector.summary.rows()
+        self.measureTallies = collector.tallies
+        self.retracted = RetractedRows(collector.retracted)
         self.problems = problems; self.inputs = inputs; self.hasTeam = hasTeam; self.hasCaseworker = hasCaseworker
     }
 
     /// A result from cases already evaluated (tests and tools that build cases by hand):
-    /// they go through the same collector as a run's.
-    public init(options: AnalysisOptions, byColumns: [String], cases: [CaseResult], problems: [DataQualityProblem],
-                inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) throws {
-        var collector = try CaseCollector(options: options, byColumns: byColumns)
+    /// they go through the same collector, and to `sinks`, as a run's.
+    package init(options: AnalysisOptions, byColumns: [String], cases: [CaseResult], problems: [DataQualityProblem],
+                 inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool, sinks: [any CaseSink] = []) throws {
+        var collector = CaseCollector(options: options, byColumns: byColumns, sinks: sinks)
         for (i, c) in cases.enumerated() { try collector.add(c, ordinal: Int64(i)) }
         self.init(options: options, byColumns: byColumns, collector: collector, problems: try ProblemList(problems), inputs: inputs,
                   hasTeam: hasTeam, hasCaseworker: hasCaseworker)
     }
 
-    /// The number of cases on the action list.
-    public var actionListCount: Int { collector.actionCount }
-
-    /// The action list: open overdue cases, and open cases due within `dueWithin` days,
-    /// by due date, measure and case id. Read back from its temporary file into memory.
-    public func actionList() throws -> [CaseResult] {
-        var list: [CaseResult] = []
-        try collector.forEachAction { list.append($0) }
-        return list
-    }
-
     /// The report's tallies of one measure.
-    package func tallies(_ measure: MeasureID) -> MeasureTallies { collector.tallies[measure.order] }
+    package func tallies(_ measure: MeasureID) -> MeasureTallies { measureTallies[measure.order] }
 }
 
 /// Runs the whole analysis: read each extract, map rows to records, apply the rules, tally.
 public enum Analysis {
-    public static func run(_ options: AnalysisOptions) throws -> AnalysisResult {
+    /// Analyses the extracts `options` names: the counts, problems and inputs only.
+    public static func run(_ options: AnalysisOptions) throws -> AnalysisResult { try run(options, sinks: []) }
+
+    /// Analyses the extracts `options` names, sending every case to `sinks`.
+    package static func run(_ options: AnalysisOptions, sinks: [any CaseSink]) throws -> AnalysisResult {
         let profile = try options.profilePath.map { path throws(InputError) in try MappingProfile.load(path: path) } ?? MappingProfile()
         let dates: DateParser
         if let formats = profile.dateFormats {
@@ -101,7 +97,7 @@ public enum Analysis {
             }
         }
 
-        var run = try Run(options: options)
+        var run = try Run(options: options, sinks: sinks)
         let progress = Progress(enabled: options.showProgress)
         defer { progress.finish() }
         for (input, reader) in readers {
@@ -151,9 +147,9 @@ package struct Run {
     /// Every file's header cells, for messages.
     package var headers: [String] = []
 
-    package init(options: AnalysisOptions) throws {
+    package init(options: AnalysisOptions, sinks: [any CaseSink]) throws {
         self.options = options
-        collector = try CaseCollector(options: options, byColumns: options.by)
+        collector = CaseCollector(options: options, byColumns: options.by, sinks: sinks)
         problems = ProblemLog(directory: options.scratchDirectory)
     }
 
@@ -256,9 +252,11 @@ package struct FileRun {
             try adopt(header, run: &run)
             let (context, columns) = (header.context, header.columns)
             let fileNumber = run.fileNumber
+            let collector = run.collector
             batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: options.jobs, progress: progress) {
-                try RowBatch(kind: input.kind, context: context, cohortColumns: columns, options: options,
-                             fileNumber: fileNumber, canReread: true)
+                try RowBatch(kind: input.kind, context: context, cohortColumns: columns, rules: options.rules,
+                             scratch: options.scratchDirectory, fileNumber: fileNumber, canReread: true,
+                             collector: try collector.makeChunk())
             }
         }
         if batch == nil {
@@ -267,12 +265,14 @@ package struct FileRun {
             var rows: RowBatch?
             let fileNumber = run.fileNumber
             let adopted = header != nil
+            let collector = run.collector
             try reader.read(onRow: { row in
                 guard rows != nil else {
                     if header == nil { try readHeader(row) }
                     guard let header else { return }
                     rows = try RowBatch(kind: input.kind, context: header.context, cohortColumns: header.columns,
-                                        options: options, fileNumber: fileNumber, canReread: csv.regularFileSize != nil)
+                                        rules: options.rules, scratch: options.scratchDirectory, fileNumber: fileNumber,
+                                        canReread: csv.regularFileSize != nil, collector: try collector.makeChunk())
                     return
                 }
                 try rows?.add(row)

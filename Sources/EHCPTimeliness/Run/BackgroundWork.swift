@@ -2,6 +2,7 @@ import EHCPRules
 import EHCPStore
 import EHCPIngest
 import Dispatch
+import Synchronization
 import Foundation
 
 /// Work started now on a thread of its own and waited for later: an input file's
@@ -12,16 +13,15 @@ import Foundation
 /// in the pool, wait for this work, and a pool whose threads were all waiting could not
 /// start it.
 ///
-/// Safe to share although it has a mutable field: the worker writes `outcome` once, before
-/// it signals `done`, and every reader waits on `done` first (the semaphore orders them).
-package final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
-    // Written once by the worker before `done` is signalled, read only after waiting.
-    private var outcome: Result<Value, any Error> = .failure(CancellationError())
+package final class BackgroundWork<Value: Sendable>: Sendable {
+    /// Set once by the worker before `done` is signalled.
+    private let outcome = Mutex<Result<Value, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     package init(_ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread {
-            self.outcome = Result { try work() }
+            let result = Result { try work() }
+            self.outcome.withLock { $0 = result }
             self.done.signal()
         }
         thread.start()
@@ -31,6 +31,6 @@ package final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     package func wait() throws -> Value {
         done.wait()
         done.signal()  // a second wait returns at once
-        return try outcome.get()
+        return try outcome.withLock { $0 ?? .failure(CancellationError()) }.get()
     }
 }

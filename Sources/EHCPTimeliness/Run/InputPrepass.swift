@@ -3,6 +3,7 @@ import EHCPStore
 import EHCPIngest
 import Crypto
 import Dispatch
+import Synchronization
 
 /// One pass over a regular input file on another thread, started with the run: the
 /// file's SHA-256 for the evidence pack and, when the file is to be read in chunks, the
@@ -59,48 +60,46 @@ package final class InputPrepass: Sendable {
 }
 
 /// The counts of `InputPrepass`, each published once, with a semaphore per cut for
-/// those waiting for it.
-///
-/// Safe to share: each slot is written once, by the pass, before its semaphore is
-/// signalled, and read only after a wait on that semaphore; `next` is the pass's alone.
-private final class CutCounts: @unchecked Sendable {
-    // Each count is written by the pass before its semaphore is signalled, and read only
-    // after a wait on it. Plain memory, not an array: readers and the writer never share
-    // an array's storage header.
-    private let counts: UnsafeMutableBufferPointer<Int>
+/// those waiting for it. The counts are behind a lock: a reader takes it once per chunk.
+private final class CutCounts: Sendable {
+    private struct State {
+        var counts: [Int]
+        /// The next cut to publish.
+        var next = 0
+    }
+    private let state: Mutex<State>
     private let ready: [DispatchSemaphore]
-    /// The next cut to publish: touched by the pass only.
-    private var next = 0
     private static let none = -1
 
-    package init(_ n: Int) {
-        counts = .allocate(capacity: n)
-        counts.initialize(repeating: Self.none)
+    init(_ n: Int) {
+        state = Mutex(State(counts: Array(repeating: Self.none, count: n)))
         ready = (0..<n).map { _ in DispatchSemaphore(value: 0) }
     }
 
-    deinit { counts.deallocate() }
-
     /// Publishes cut `k`, the next one (called by the pass only).
-    package func publish(_ k: Int, _ count: Int) {
-        precondition(k == next, "cuts are published in order")
-        counts[k] = count
+    func publish(_ k: Int, _ count: Int) {
+        state.withLock { s in
+            precondition(k == s.next, "cuts are published in order")
+            s.counts[k] = count
+            s.next += 1
+        }
         ready[k].signal()
-        next += 1
     }
 
     /// Releases every cut not yet published, with no count (called by the pass only).
-    package func releaseAll() {
-        while next < ready.count {
-            ready[next].signal()
-            next += 1
+    func releaseAll() {
+        let (from, to) = state.withLock { s in
+            defer { s.next = s.counts.count }
+            return (s.next, s.counts.count)
         }
+        for k in from..<to { ready[k].signal() }
     }
 
     /// The count of cut `k`, nil if the pass stopped before it.
-    package func wait(_ k: Int) -> Int? {
+    func wait(_ k: Int) -> Int? {
         ready[k].wait()
         ready[k].signal()  // the next to ask does not wait
-        return counts[k] == Self.none ? nil : counts[k]
+        let n = state.withLock { $0.counts[k] }
+        return n == Self.none ? nil : n
     }
 }

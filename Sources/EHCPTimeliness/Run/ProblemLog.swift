@@ -57,15 +57,14 @@ package struct ProblemLog {
     /// The problems in order, as a list kept in a temporary file. Call once.
     package func list(directory: String) throws -> ProblemList {
         var list = try ProblemList(directory: directory)
-        try sorter.forEachSorted { key, payload in
-            var r = ByteReader(payload)
-            let replacement = r.take(UInt8.self) == 1
-            let fileLevel = r.take(UInt8.self) == 1
+        try sorter.forEachSortedRecord { key, payload in
+            let replacement = payload.take(UInt8.self) == 1
+            let fileLevel = payload.take(UInt8.self) == 1
             if !fileLevel, !replacement, !replacedRows.isEmpty,
-               replacedRows.contains(Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)))) {
+               replacedRows.contains(Int64(bitPattern: key.takeBigEndian(UInt64.self))) {
                 return
             }
-            try list.append(encoded: UnsafeRawBufferPointer(rebasing: payload[r.at...]))
+            try list.append(encoded: payload.rest())
         }
         try list.finish()
         return list
@@ -95,13 +94,13 @@ public struct ProblemList {
         for p in problems {
             var w = ByteWriter()
             ProblemCoding.encode(p, into: &w)
-            try w.bytes.withUnsafeBytes { try append(encoded: $0) }
+            try append(encoded: w.bytes)
         }
         try finish()
     }
 
-    fileprivate mutating func append(encoded: UnsafeRawBufferPointer) throws {
-        let problem = ProblemCoding.decode(encoded)
+    fileprivate mutating func append(encoded: [UInt8]) throws {
+        let problem = try FramedRecord.reading(encoded) { ProblemCoding.decode(&$0) }
         counts.add(problem)
         if problem.severity == .error, firstErrors.count < Self.firstErrorsKept { firstErrors.append(problem) }
         try FramedRecord.append(encoded, ordinal: 0, to: file)
@@ -111,7 +110,7 @@ public struct ProblemList {
 
     /// Visits every problem in order.
     public func forEach(_ body: (DataQualityProblem) throws -> Void) throws {
-        try FramedRecord.forEach(in: file) { _, bytes in try body(ProblemCoding.decode(bytes)) }
+        try FramedRecord.forEachRecord(in: file) { _, record in try body(ProblemCoding.decode(&record)) }
     }
 
     /// Every problem, in memory (tests and small runs).
@@ -134,8 +133,7 @@ package enum ProblemCoding {
         w.put(p.problem)
     }
 
-    package static func decode(_ bytes: UnsafeRawBufferPointer) -> DataQualityProblem {
-        var r = ByteReader(bytes)
+    package static func decode(_ r: inout RecordReader) -> DataQualityProblem {
         let severity: Severity = r.take(UInt8.self) == 0 ? .error : .warning
         let line = Int(r.take(Int64.self))
         let file = r.text() ?? "", caseID = r.text() ?? "", column = r.text() ?? "", value = r.text() ?? ""

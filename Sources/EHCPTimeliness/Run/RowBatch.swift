@@ -34,13 +34,14 @@ package struct RowBatch {
     private var outcome = RuleTimings()
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
-    package init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, options: AnalysisOptions,
-         fileNumber: Int64, canReread: Bool) throws {
+    /// `collector`: an empty one for this batch (`CaseCollector.makeChunk`).
+    package init(kind: ExtractKind, context: ExtractContext, cohortColumns: CohortColumns, rules: RuleSettings,
+                 scratch: String, fileNumber: Int64, canReread: Bool, collector: CaseCollector) throws {
         self.kind = kind; self.context = context; self.cohortColumns = cohortColumns
-        self.rules = options.rules; self.fileNumber = fileNumber
-        collector = try CaseCollector(options: options, byColumns: options.by)
-        problems = ProblemLog(directory: options.scratchDirectory)
-        duplicates = canReread ? DuplicateFinder(directory: options.scratchDirectory, memoryBudget: 4 << 20) : nil
+        self.rules = rules; self.fileNumber = fileNumber
+        self.collector = collector
+        problems = ProblemLog(directory: scratch)
+        duplicates = canReread ? DuplicateFinder(directory: scratch, memoryBudget: 4 << 20) : nil
     }
 
     /// The ordinal of the row on `line`: its file, then its line.
@@ -185,7 +186,12 @@ package struct RowBatch {
             let order = candidates.indices.sorted { candidates[$0].ordinal < candidates[$1].ordinal }
             // A row that cannot be read again (it always can) keeps a key no text has: 0xFF is
             // never a byte of UTF-8, so it matches nothing.
-            var keys = candidates.indices.map { [0xFF] + withUnsafeBytes(of: $0) { Array($0) } }
+            var keys = candidates.indices.map { i -> [UInt8] in
+                var key = ByteWriter()
+                key.put(UInt8(0xFF))
+                key.put(Int64(i))
+                return key.bytes
+            }
             var next = 0
             try reread(order.map { (line: rowLine(ordinal: candidates[$0].ordinal), offset: Int(candidates[$0].extra)) }) { row in
                 defer { next += 1 }

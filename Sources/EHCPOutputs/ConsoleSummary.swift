@@ -1,10 +1,12 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The short summary a person reads at the end of a run.
 public enum ConsoleSummary {
-    public static func text(_ result: AnalysisResult, outputFolder: String?) -> String {
+    /// `actionListCount`: the cases on the action list (`AnalysedRun.actionListCount`).
+    public static func text(_ result: AnalysisResult, actionListCount: Int, outputFolder: String?) -> String {
         var lines: [String] = []
         lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")
         let o = result.options
@@ -37,7 +39,7 @@ public enum ConsoleSummary {
             lines.append(contentsOf: benchmarkLines(benchmark))
         }
         lines.append("")
-        lines.append("  \(result.actionListCount) case\(result.actionListCount == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
+        lines.append("  \(actionListCount) case\(actionListCount == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
         if let outputFolder {
             lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
         }
@@ -99,4 +101,11 @@ extension ConsoleSummary {
         if errors > limit { lines.append("… and \(errors - limit) more in data-quality.csv") }
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// Standard output and standard error for the command line: all of the text is written
+/// (nothing at all for the empty string, so a quiet cron job stays quiet).
+public enum Console {
+    public static func stdout(_ text: String) { WriteAll.text(1, text) }
+    public static func stderr(_ text: String) { WriteAll.text(2, text) }
 }

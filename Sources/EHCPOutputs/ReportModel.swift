@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The evidence pack's figures: plain values computed once from an analysis, which
 /// both report.html and report.md render, so the two always show the same numbers.
@@ -128,51 +129,6 @@ public struct RateSeries: Sendable, Equatable {
     public var isEmpty: Bool { !points.contains { $0.rateTenths != nil } }
 }
 
-/// DfE's bands of time to issue a final plan, over completed cases without an exception.
-public struct IssueBands: Sendable, Equatable {
-    public var suppressed: Bool
-    /// Issued on or before the final-plan limit (within 20 weeks).
-    public var within20Weeks = 0
-    /// After the limit, up to day 364 (over 20 weeks, up to 52 weeks).
-    public var over20To52Weeks = 0
-    /// Day 365 or later (over 52 weeks).
-    public var over52Weeks = 0
-    /// Twice the median days from request to final plan.
-    public var medianHalfDays: Int?
-
-    public var completed: Int { within20Weeks + over20To52Weeks + over52Weeks }
-
-    /// Last day of each band: within 20 weeks (the final-plan limit of the measure
-    /// table), then up to 52 weeks (DfE's band, not a statutory limit).
-    public static let within20WeeksDays = MeasureID.finalPlan20w.definition.dueDate.days ?? 0
-    public static let upTo52WeeksDays = 52 * 7
-}
-
-/// Open overdue cases by how long they are overdue on the as-at date.
-public struct Backlog: Sendable, Equatable {
-    public struct Band: Sendable, Equatable {
-        public var label: String
-        public var withoutException: Int
-        public var withException: Int
-        public var total: Int { withoutException + withException }
-    }
-
-    public var suppressed: Bool
-    /// Four bands: under 4 weeks, 4 to under 12, 12 to under 26, 26 weeks or more.
-    public var bands: [Band]
-
-    public var total: Int { bands.reduce(0) { $0 + $1.total } }
-    public var withException: Int { bands.reduce(0) { $0 + $1.withException } }
-
-    /// Band edges in weeks overdue: a case exactly 4 weeks (28 days) overdue is in "4 to under 12 weeks".
-    public static let edgesWeeks = [4, 12, 26]
-    public static let labels = ["Under 4 weeks", "4 to under 12 weeks", "12 to under 26 weeks", "26 weeks or more"]
-
-    /// The band of a case `daysOverdue` days past its due date (1 or more).
-    public static func band(daysOverdue: Int) -> Int {
-        edgesWeeks.firstIndex { daysOverdue < $0 * 7 } ?? edgesWeeks.count
-    }
-}
 
 /// How many cases of a period or cohort have a statutory exception.
 public struct ExceptionShare: Sendable, Equatable {
@@ -326,17 +282,8 @@ public struct DataQualityReport: Sendable, Equatable {
         public var reconciles: Bool { rowsRead == analysed + rejected }
     }
 
-    /// Problems alike but for their values: the same severity, column and wording.
-    public struct Kind: Sendable, Equatable {
-        public var severity: Severity
-        public var column: String
-        /// The problem text with the row's own values replaced by "…".
-        public var description: String
-        public var count: Int
-        /// Where the first one is.
-        public var exampleFile: String
-        public var exampleLine: Int
-    }
+    /// Problems alike but for their values (see `ProblemKind`).
+    public typealias Kind = ProblemKind
 
     public var files: [File]
     /// The most frequent kinds, most frequent first (errors before warnings on a tie,
@@ -373,129 +320,6 @@ public struct DataQualityReport: Sendable, Equatable {
         }.map(\.element).prefix(ReportModel.topProblemKinds))
     }
 
-    /// The problem without the row's own values: its value (where quoted, if it is
-    /// quoted anywhere, so wording that happens to match stays), its case id and any date.
-    /// Works on UTF-8 bytes: a run can have hundreds of thousands of problems.
-    package static func generalise(_ p: DataQualityProblem) -> String {
-        var text = Array(p.problem.utf8)
-        let ellipsis = Array("…".utf8)
-        if !p.value.isEmpty {
-            let quoted = Array(("\"" + p.value + "\"").utf8)
-            text = TextPattern.firstMatch(of: quoted, in: text) != nil
-                ? TextPattern.replacingWord(quoted, in: text, with: Array("\"…\"".utf8))
-                : TextPattern.replacingWord(Array(p.value.utf8), in: text, with: ellipsis)
-        }
-        if !p.caseID.isEmpty { text = TextPattern.replacingWord(Array(p.caseID.utf8), in: text, with: ellipsis) }
-        return String(decoding: TextPattern.replacingISODates(in: text, with: ellipsis), as: UTF8.self)
-    }
-}
-
-/// What the data-quality section counts, gathered one problem at a time as the run's
-/// problems pass: totals per file, and the kinds in the order first seen.
-package struct ProblemCounts: Sendable {
-    package private(set) var errors = 0
-    package private(set) var warnings = 0
-    /// Errors and warnings per file name.
-    package private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
-    package private(set) var kinds: [DataQualityReport.Kind] = []
-    /// Severity, column and text as bytes: hashing a String with "…" in it would
-    /// normalise it to NFC first.
-    private var index: [ByteKey: Int] = [:]
-
-    package mutating func add(_ p: DataQualityProblem) {
-        let isError = p.severity == .error
-        if isError { errors += 1 } else { warnings += 1 }
-        byFile[p.file, default: (0, 0)].errors += isError ? 1 : 0
-        byFile[p.file, default: (0, 0)].warnings += isError ? 0 : 1
-        let text = DataQualityReport.generalise(p)
-        var key = Array(p.severity.rawValue.utf8)
-        key.append(0x1F); key.append(contentsOf: p.column.utf8); key.append(0x1F); key.append(contentsOf: text.utf8)
-        if let i = index[ByteKey(key)] { kinds[i].count += 1; return }
-        index[ByteKey(key)] = kinds.count
-        kinds.append(DataQualityReport.Kind(severity: p.severity, column: p.column, description: text, count: 1,
-                                            exampleFile: p.file, exampleLine: p.line))
-    }
-}
-
-/// Replacements in UTF-8 text. A match of whole UTF-8 text always starts and ends on
-/// scalar boundaries, so bytes can be compared directly; only the word test at the
-/// edges of a match decodes a scalar.
-package enum TextPattern {
-    /// The byte offset of the first occurrence of `target` in `text`.
-    package static func firstMatch(of target: [UInt8], in text: [UInt8], from start: Int = 0) -> Int? {
-        guard let first = target.first, text.count >= target.count else { return nil }
-        var i = start
-        while i + target.count <= text.count {
-            if text[i] == first, text[i..<(i + target.count)].elementsEqual(target) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// Every occurrence of `target` that is not part of a longer word (letters or
-    /// digits on either side) replaced, left to right.
-    package static func replacingWord(_ target: [UInt8], in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
-        guard !target.isEmpty, var at = firstMatch(of: target, in: text) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var copied = 0
-        while true {
-            let end = at + target.count
-            let joinsBefore = at > 0 && isWordy(scalarEnding: at, in: text) && isWordy(scalarStarting: at, in: text)
-            let joinsAfter = end < text.count && isWordy(scalarEnding: end, in: text) && isWordy(scalarStarting: end, in: text)
-            var next = at + 1
-            if !joinsBefore && !joinsAfter {
-                out.append(contentsOf: text[copied..<at])
-                out.append(contentsOf: replacement)
-                copied = end
-                next = end
-            }
-            guard let found = firstMatch(of: target, in: text, from: next) else { break }
-            at = found
-        }
-        out.append(contentsOf: text[copied...])
-        return out
-    }
-
-    /// `yyyy-mm-dd` dates (ASCII digits, not inside a longer run of digits) replaced.
-    package static func replacingISODates(in text: [UInt8], with replacement: [UInt8]) -> [UInt8] {
-        func digit(_ i: Int) -> Bool { i < text.count && text[i] >= 0x30 && text[i] <= 0x39 }
-        guard text.contains(UInt8(ascii: "-")) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var i = 0
-        while i < text.count {
-            if i + 10 <= text.count, digit(i), digit(i + 1), digit(i + 2), digit(i + 3), text[i + 4] == UInt8(ascii: "-"),
-               digit(i + 5), digit(i + 6), text[i + 7] == UInt8(ascii: "-"), digit(i + 8), digit(i + 9), !digit(i + 10),
-               i == 0 || !digit(i - 1) {
-                out.append(contentsOf: replacement)
-                i += 10
-            } else {
-                out.append(text[i]); i += 1
-            }
-        }
-        return out
-    }
-
-    /// Whether the scalar that starts at byte `i` is a letter or a digit.
-    private static func isWordy(scalarStarting i: Int, in text: [UInt8]) -> Bool {
-        var end = i + 1
-        while end < text.count, text[end] & 0xC0 == 0x80 { end += 1 }
-        return isWordy(text[i..<end])
-    }
-
-    /// Whether the scalar that ends just before byte `i` is a letter or a digit.
-    private static func isWordy(scalarEnding i: Int, in text: [UInt8]) -> Bool {
-        var start = i - 1
-        while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
-        return isWordy(text[start..<i])
-    }
-
-    private static func isWordy(_ bytes: ArraySlice<UInt8>) -> Bool {
-        if bytes.count == 1, let b = bytes.first {
-            return (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
-        }
-        guard let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return false }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-    }
+    /// The problem without the row's own values (see `ProblemCounts.generalise`).
+    package static func generalise(_ p: DataQualityProblem) -> String { ProblemCounts.generalise(p) }
 }

@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 import CShims
 import Dispatch
 import Foundation
@@ -28,35 +29,6 @@ public struct OutputEntry {
         self.name = name
         self.produce = produce
     }
-}
-
-/// A new file opened 0600 for writing; bytes go straight to it.
-public final class FileSink {
-    package let path: String
-    private var fd: Int32
-
-    package init(path: String) throws(OutputError) {
-        self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
-    }
-
-    // Untyped `throws`: typed-throws closures crash Swift 6.3's IR generation here.
-    public func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try write($0) }
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if let failure = WriteAll.bytes(fd, bytes.baseAddress, bytes.count) {
-            throw OutputError(path: path, reason: String(cString: strerror(failure)))
-        }
-    }
-
-    package func close() {
-        if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
-    }
-
-    deinit { close() }
 }
 
 /// A problem writing outputs: the message names the path and the system's reason.

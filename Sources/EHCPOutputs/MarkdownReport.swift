@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 import Mustache
 
 /// report.md: the evidence pack's tables and words for board papers (no charts).

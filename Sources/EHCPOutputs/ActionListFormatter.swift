@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The `exceptions` command: the action list (the rows of exceptions.csv) printed for
 /// people and scripts, grouped and optionally filtered, with nothing at all when it is empty.
@@ -119,9 +120,11 @@ public struct ActionList {
         }
         if let g = query.groupBy, !Self.isNone(g) { need(g, option: "--group-by") }
         for f in query.filters { need(f.column, option: "--where") }
+        // Only the action list's sink: `exceptions` writes no other file.
+        let actions = ActionListStore(options: extended)
         let full: AnalysisResult
         do {
-            full = try Analysis.run(extended)
+            full = try Analysis.run(extended, sinks: [actions])
         } catch let InputError.unknownByColumn(name, available) {
             // The user's own `--by` columns come first, so a missing extra is named only when they are all there.
             if let extra = extras.first(where: { NameMatching.key($0.name) == NameMatching.key(name) }) {
@@ -129,12 +132,19 @@ public struct ActionList {
             }
             throw InputError.unknownByColumn(name: name, available: available)
         }
-        return try ActionList(result: full, byCount: options.by.count, query: query)
+        return try ActionList(result: full, list: try actions.all(retracted: full.retracted), byCount: options.by.count,
+                              query: query)
+    }
+
+    /// Builds the list from a finished run (see `init(result:list:byCount:query:)`).
+    package init(run: AnalysedRun, byCount: Int, query: ActionListQuery) throws {
+        try self.init(result: run.result, list: try run.actionList(), byCount: byCount, query: query)
     }
 
     /// Builds the list from a finished analysis whose `byColumns` are the user's `--by`
     /// (the first `byCount`) followed by any grouping and filter columns.
-    package init(result full: AnalysisResult, byCount: Int, query: ActionListQuery) throws {
+    /// `list` is the run's action list.
+    package init(result full: AnalysisResult, list: [CaseResult], byCount: Int, query: ActionListQuery) throws {
         func index(_ name: String, option: String) throws -> Int {
             guard let i = full.byColumns.firstIndex(where: { NameMatching.key($0) == NameMatching.key(name) }) else {
                 throw ActionListError.unknownColumn(option: option, name: name, available: full.byColumns)
@@ -155,7 +165,7 @@ public struct ActionList {
                 throw ActionListError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
             }
         }
-        let kept = try full.actionList().filter { c in
+        let kept = list.filter { c in
             conditions.allSatisfy { i, filters in filters.contains { $0.matches(c.dimensions[i]) } }
         }
 

@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// Builds RFC 4180 CSV text the way outputs.md fixes it: comma-separated, `\n` line
 /// ends, fields quoted only when needed, and text that a spreadsheet would run as a
@@ -45,30 +46,31 @@ public struct CSVWriter: Sendable {
     public mutating func append(_ cell: String) {
         separate()
         var cell = cell
-        // Contiguous UTF-8 (a copy on the stack for small strings): no per-byte bridging.
-        cell.withUTF8 { appendCell($0) }
+        cell.makeContiguousUTF8()  // (native strings already are: then this does nothing)
+        appendCell(cell.utf8.span)
     }
 
     /// Appends one text cell given as UTF-8 bytes, neutralised and quoted as needed.
-    package mutating func append(cell utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func append(cell utf8: Span<UInt8>) {
         separate()
         appendCell(utf8)
     }
 
     /// Appends one cell given as UTF-8, neutralised and quoted as needed.
-    package mutating func appendCell(_ utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func appendCell(_ utf8: Span<UInt8>) {
         if Self.isPlainCell(utf8) {
-            bytes.append(contentsOf: utf8)
+            for i in utf8.indices { bytes.append(utf8[i]) }
             return
         }
         var needsQuotes = false
-        for u in utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
-            needsQuotes = true
-            break
+        for i in utf8.indices {
+            let u = utf8[i]
+            if u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 { needsQuotes = true; break }
         }
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
         if Self.startsLikeFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
-        for u in utf8 {
+        for i in utf8.indices {
+            let u = utf8[i]
             bytes.append(u)
             if u == UInt8(ascii: "\"") { bytes.append(u) }
         }
@@ -83,12 +85,18 @@ public struct CSVWriter: Sendable {
 
     /// True when the text goes into a cell as it is: no formula-like start, nothing to quote.
     @inline(__always)
-    package static func isPlainCell(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
-            return false
+    package static func isPlainCell(_ utf8: Span<UInt8>) -> Bool {
+        if !utf8.isEmpty {
+            let first = utf8[0]
+            if first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+                return false
+            }
         }
-        for u in utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 { return false }
+        for i in utf8.indices {
+            let u = utf8[i]
+            if u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 { return false }
+        }
         return true
     }
 
@@ -96,18 +104,12 @@ public struct CSVWriter: Sendable {
     public mutating func append(_ value: Int) {
         separate()
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        let magnitude = value.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
         }
     }
 
@@ -142,13 +144,15 @@ public struct CSVWriter: Sendable {
     /// leaving numbers such as `-12` or `-3.5` alone.
     public static func neutralise(_ cell: String) -> String {
         var cell = cell
-        return cell.withUTF8 { startsLikeFormula($0) } ? "'" + cell : cell
+        cell.makeContiguousUTF8()
+        return startsLikeFormula(cell.utf8.span) ? "'" + cell : cell
     }
 
     /// True when a spreadsheet would run the text as a formula: it starts with `=`, `@`,
     /// tab or CR, or with a sign that does not begin a plain number.
-    package static func startsLikeFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = utf8.first else { return false }
+    package static func startsLikeFormula(_ utf8: Span<UInt8>) -> Bool {
+        guard !utf8.isEmpty else { return false }
+        let first = utf8[0]
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 9, 13:
             return true
@@ -160,9 +164,10 @@ public struct CSVWriter: Sendable {
     }
 
     /// A sign followed by digits with at most one decimal point.
-    package static func isPlainNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isPlainNumber(_ utf8: Span<UInt8>) -> Bool {
         var sawDigit = false, sawPoint = false
-        for (i, u) in utf8.enumerated() {
+        for i in utf8.indices {
+            let u = utf8[i]
             if i == 0, u == UInt8(ascii: "-") || u == UInt8(ascii: "+") { continue }
             if u >= UInt8(ascii: "0"), u <= UInt8(ascii: "9") { sawDigit = true; continue }
             if u == UInt8(ascii: "."), !sawPoint { sawPoint = true; continue }
@@ -180,84 +185,4 @@ extension String {
         for c in self { if c == target { out += replacement } else { out.append(c) } }
         return out
     }
-}
-
-/// Writes the cells of a row that need no quoting straight into memory reserved for them
-/// (a temporary file's buffer): cases.csv has a row per case and measure, millions in a
-/// large run, and this is where their bytes are made.
-package struct RawCSVWriter {
-    private let start: UnsafeMutablePointer<UInt8>
-    private var end: UnsafeMutablePointer<UInt8>
-    /// Bytes written.
-    package var count: Int { end - start }
-
-    package init(_ memory: UnsafeMutableRawPointer, capacity: Int) {
-        start = memory.bindMemory(to: UInt8.self, capacity: capacity)
-        end = start
-    }
-
-    package mutating func byte(_ b: UInt8) {
-        end.initialize(to: b)
-        end += 1
-    }
-
-    package mutating func comma() { byte(UInt8(ascii: ",")) }
-
-    package mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
-        guard let base = b.baseAddress else { return }
-        end.update(from: base, count: b.count)
-        end += b.count
-    }
-
-    /// A whole number, at most 20 bytes.
-    package mutating func int(_ value: Int) {
-        if value < 0 { byte(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits = 1
-        var bound: UInt = 10
-        while digits < 20, v >= bound {
-            digits += 1
-            if bound > UInt.max / 10 { break }
-            bound *= 10
-        }
-        var p = end + digits
-        end = p
-        repeat {
-            p -= 1
-            p.initialize(to: UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-    }
-
-    /// `yyyy-mm-dd`, or nothing for nil.
-    package mutating func day(_ d: Day?) {
-        guard let d else { return }
-        Self.writeISO(d, to: end, length: 10)
-        end += 10
-    }
-
-    /// A period label: `yyyy-mm` for a month.
-    package mutating func month(of d: Day) {
-        Self.writeISO(d, to: end, length: 7)
-        end += 7
-    }
-
-    /// Copies the day's text (or its first `length` bytes) from `Day.isoTable`.
-    @inline(__always)
-    private static func writeISO(_ d: Day, to target: UnsafeMutablePointer<UInt8>, length: Int) {
-        if let offset = d.isoTableOffset {
-            isoTable.withUnsafeBufferPointer { table in
-                if let base = table.baseAddress { target.update(from: base + offset, count: length) }
-            }
-            return
-        }
-        var text = d.iso
-        text.withUTF8 { utf8 in
-            if let base = utf8.baseAddress { target.update(from: base, count: Swift.min(length, utf8.count)) }
-        }
-    }
-
-    /// `Day.isoTable` fetched once: a static of another module is reached through an
-    /// accessor on every use.
-    private static let isoTable = Day.isoTable
 }

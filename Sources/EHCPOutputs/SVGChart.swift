@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// Inline SVG charts drawn by the project: no library, no script, no external
 /// resource. Every text is escaped; every number is written with one decimal, so the

@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The words and tables of the evidence pack, built from a `ReportModel`. Both
 /// renderers take their text from here, so report.html and report.md say the same.

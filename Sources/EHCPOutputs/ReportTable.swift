@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// A table of the report, already formatted: report.html and report.md render the
 /// same tables cell for cell.

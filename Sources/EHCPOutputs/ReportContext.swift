@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The mustache context of both report templates: dictionaries and arrays of strings
 /// and booleans, built from the model in one place. Only report.html asks for charts.

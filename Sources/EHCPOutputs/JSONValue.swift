@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// A minimal JSON value whose rendering is deterministic: object keys sorted by bytes,
 /// two-space indentation, numbers as given.

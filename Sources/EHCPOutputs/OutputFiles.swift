@@ -1,13 +1,53 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
+
+/// A finished analysis with the sinks that took its cases: everything `analyse` writes.
+@dynamicMemberLookup
+public struct AnalysedRun {
+    public let result: AnalysisResult
+    public let cases: CasesFile
+    public let actions: ActionListStore
+
+    /// Analyses the extracts `options` names into cases.csv's and the action list's sinks.
+    public static func analyse(_ options: AnalysisOptions) throws -> AnalysedRun {
+        let cases = try CasesFile(options: options), actions = ActionListStore(options: options)
+        return AnalysedRun(result: try Analysis.run(options, sinks: [cases, actions]), cases: cases, actions: actions)
+    }
+
+    public init(result: AnalysisResult, cases: CasesFile, actions: ActionListStore) {
+        self.result = result; self.cases = cases; self.actions = actions
+    }
+
+    /// A run from cases already evaluated (tests and tools that build cases by hand).
+    public init(options: AnalysisOptions, byColumns: [String], cases: [CaseResult], problems: [DataQualityProblem],
+                inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) throws {
+        var options = options
+        options.by = byColumns
+        let file = try CasesFile(options: options), actions = ActionListStore(options: options)
+        self.init(result: try AnalysisResult(options: options, byColumns: byColumns, cases: cases, problems: problems,
+                                             inputs: inputs, hasTeam: hasTeam, hasCaseworker: hasCaseworker,
+                                             sinks: [file, actions]),
+                  cases: file, actions: actions)
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<AnalysisResult, T>) -> T { result[keyPath: path] }
+
+    /// The number of cases on the action list.
+    public func actionListCount() throws -> Int { try actions.count(retracted: result.retracted) }
+
+    /// The action list: open overdue cases, and open cases due within `dueWithin` days,
+    /// by due date, measure and case id.
+    public func actionList() throws -> [CaseResult] { try actions.all(retracted: result.retracted) }
+}
 
 /// The files of outputs.md, built from a finished analysis.
 public enum OutputFiles {
     /// cases.csv: one row per case and measure.
-    public static func cases(_ result: AnalysisResult) throws -> String {
+    public static func cases(_ run: AnalysedRun) throws -> String {
         var text: [UInt8] = []
-        try result.collector.writeCases { text.append(contentsOf: $0) }
+        try run.cases.write(retracted: run.result.retracted) { text.append($0) }
         return String(decoding: text, as: UTF8.self)
     }
 
@@ -30,19 +70,20 @@ public enum OutputFiles {
     }
 
     /// exceptions.csv: the action list (cases needing action on the as-at date).
-    public static func exceptions(_ result: AnalysisResult) throws -> String {
+    public static func exceptions(_ run: AnalysedRun) throws -> String {
         var text: [UInt8] = []
-        try writeExceptions(result) { text.append(contentsOf: $0) }
+        try writeExceptions(run) { text.append(contentsOf: $0) }
         return String(decoding: text, as: UTF8.self)
     }
 
     /// exceptions.csv in pieces of about 1 MiB, read back from the action list's sort.
-    package static func writeExceptions(_ result: AnalysisResult, emit: ([UInt8]) throws -> Void) throws {
+    package static func writeExceptions(_ run: AnalysedRun, emit: ([UInt8]) throws -> Void) throws {
+        let result = run.result
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
-        try result.collector.forEachActionEntry { entry in
-            layout.append(ActionEntry.fields(entry), asAt: asAt, to: &w)
+        try run.actions.forEach(retracted: result.retracted) { entry in
+            w.appendRow(layout.cells(entry, asAt: asAt))
             try w.emitIfFull(emit)
         }
         try emit(w.bytes)
@@ -92,24 +133,6 @@ public enum OutputFiles {
                 case .dimension(let i): return c.dimensions[i]
                 }
             }
-        }
-
-        /// The same row, from an entry's fields read in place (no strings made).
-        package func append(_ e: ActionEntry.Fields, asAt: Day, to w: inout CSVWriter) {
-            for column in columns {
-                switch column {
-                case .measure: w.append(e.measure.rawValue)
-                case .caseID: w.append(cell: e.caseID)
-                case .dueDate: w.append(e.due as Day?)
-                case .status: w.append(e.status.rawValue)
-                case .daysFromDue: w.append((e.completed ?? asAt) - e.due)
-                case .exception: w.append(e.exception?.rawValue ?? "")
-                case .team: w.append(cell: e.team ?? ActionEntry.Fields.none)
-                case .caseworker: w.append(cell: e.caseworker ?? ActionEntry.Fields.none)
-                case .dimension(let i): w.append(cell: i < e.dimensions.count ? e.dimensions[i] : ActionEntry.Fields.none)
-                }
-            }
-            w.endRow()
         }
     }
 
@@ -210,12 +233,15 @@ public enum OutputFiles {
     /// Every file of the contract, by name. With `once`, the cases' temporary files are
     /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
     /// then be written only once, as the command line does.
-    public static func all(_ result: AnalysisResult, once: Bool = false) -> [OutputEntry] {
+    public static func all(_ run: AnalysedRun, once: Bool = false) -> [OutputEntry] {
+        let result = run.result
         let model = ReportModel(result)
         return [
-            OutputEntry(name: "cases.csv") { sink in try result.collector.writeCases(discarding: once) { try sink.write($0) } },
+            OutputEntry(name: "cases.csv") { sink in
+                try run.cases.write(retracted: result.retracted, discarding: once) { try sink.write($0) }
+            },
             OutputEntry(name: "summary.csv", text: { summary(result) }),
-            OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(result) { try sink.write($0) } },
+            OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(run) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
             OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
             OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),

@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 
 /// The report templates, compiled into the binary (no bundle resource: the tool works
 /// when copied alone). Mustache escapes every `{{value}}` for the template's content

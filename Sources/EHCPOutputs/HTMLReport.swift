@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import EHCPTimeliness
 import Mustache
 
 /// report.html: one self-contained page (inline CSS and SVG, no script, no fetch of any

@@ -1,0 +1,215 @@
+import EHCPRules
+import EHCPStore
+import EHCPTimeliness
+
+/// cases.csv (outputs.md): one row per case and measure, in catalogue order of measure,
+/// then input order.
+///
+/// Rows are formatted as the cases arrive (all but the measure cell, which is the same
+/// for every row of a measure and goes back when the file is written) and kept per
+/// measure in temporary files, so that concatenated in catalogue order they are the
+/// file's order with no sort, and memory does not grow with the number of cases.
+public final class CasesFile: CaseSink {
+    private let asAt: Day
+    private let unit: PeriodUnit
+    private let byColumns: [String]
+    private let scratch: String
+    /// Rows per measure: this sink's, then those of chunks absorbed, in input order.
+    private var rows: [[CaseRows]]
+    /// The cells of each cohort, escaped and joined, back to back, and where each
+    /// cohort's are (by its number; nil until first needed).
+    private var cohortCellBytes: [UInt8] = []
+    private var cohortCells: [Range<Int>?] = []
+    private var row = CSVWriter()
+    private let table = CellTable.shared
+
+    public init(options: AnalysisOptions) throws {
+        asAt = options.asAt
+        unit = options.period
+        byColumns = options.by
+        scratch = options.scratchDirectory
+        rows = try MeasureID.allCases.map { _ in [try CaseRows(directory: options.scratchDirectory)] }
+    }
+
+    private init(like other: CasesFile) throws {
+        asAt = other.asAt; unit = other.unit; byColumns = other.byColumns; scratch = other.scratch
+        rows = try MeasureID.allCases.map { _ in [try CaseRows(directory: other.scratch)] }
+    }
+
+    package func makeChunk() throws -> any CaseSink { try CasesFile(like: self) }
+
+    package func absorb(_ chunk: any CaseSink) throws {
+        guard let chunk = chunk as? CasesFile else { preconditionFailure("a CasesFile absorbs only its own chunks") }
+        for i in rows.indices { rows[i].append(contentsOf: chunk.rows[i]) }
+    }
+
+    /// The rows are in temporary files already; only their buffers are in memory.
+    package func releaseMemory() throws {}
+
+    public static func header(byColumns: [String]) -> [String] {
+        ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",
+         "exception", "days_elapsed", "days_from_due", "period"] + byColumns
+    }
+
+    package func add(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+        let cells = byColumns.isEmpty ? 0..<0 : cells(ofCohort: cohort, facts.dimensions)
+        let target = rows[c.measure.order][rows[c.measure.order].count - 1]
+        if unit == .month, try appendPlainRow(c, of: facts, cells: cells, ordinal: ordinal, to: target) { return }
+        let end = c.completed ?? asAt
+        row.bytes.removeAll(keepingCapacity: true)
+        row.append(facts.caseID)  // the measure, the first cell, is put back when written
+        row.append(facts.line)
+        row.append(c.start)
+        row.append(c.due)
+        row.append(c.completed)
+        row.append(c.status.rawValue)
+        row.append(c.exception?.rawValue ?? "")
+        if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
+        row.append(end - c.due)
+        row.append(periodOf: c.periodDate, in: unit)
+        if !byColumns.isEmpty { row.appendEscaped(cohortCellBytes[cells]) }
+        row.endRow()
+        try target.append(row.bytes, ordinal: ordinal)
+    }
+
+    /// The usual row, formatted straight into its temporary file's buffer: a case id
+    /// that needs no quoting, and (checked by the caller) a month period. False for any
+    /// other row, which `add` formats through `CSVWriter`.
+    private func appendPlainRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64,
+                                to target: CaseRows) throws -> Bool {
+        // Native strings (all strings on Linux) are contiguous UTF-8: no copy to make one.
+        let id = facts.caseID.utf8.span
+        guard CSVWriter.isPlainCell(id) else { return false }
+        let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
+        let (status, exception, period, line) = (c.status.order, c.exception?.order, c.periodDate, facts.line)
+        // One reference each for the row, not one per cell.
+        let table = self.table, cellBytes = cohortCellBytes
+        // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
+        let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
+        return try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: target.file) { (w: inout RecordWriter) in
+            let comma = UInt8(ascii: ",")
+            w.bytes(id); w.byte(comma)
+            w.int(line); w.byte(comma)
+            table.day(start, &w); w.byte(comma)
+            table.day(due, &w); w.byte(comma)
+            table.day(completed, &w); w.byte(comma)
+            w.bytes(table.bytes, table.status[status]); w.byte(comma)
+            if let exception { w.bytes(table.bytes, table.exception[exception]) }
+            w.byte(comma)
+            if let start { w.int(end - start) }
+            w.byte(comma)
+            w.int(end - due); w.byte(comma)
+            table.day(period, &w, length: 7)
+            if !cells.isEmpty { w.byte(comma); w.bytes(cellBytes, cells) }
+            w.byte(10)
+        }
+    }
+
+    /// Where the cells of `cohort`, whose values are `values`, are in `cohortCellBytes`.
+    private func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
+        let n = Int(cohort)
+        if n < cohortCells.count, let known = cohortCells[n] { return known }
+        while cohortCells.count <= n { cohortCells.append(nil) }
+        var w = CSVWriter()
+        for v in values { w.append(v) }
+        let range = cohortCellBytes.count..<(cohortCellBytes.count + w.bytes.count)
+        cohortCellBytes += w.bytes
+        cohortCells[n] = range
+        return range
+    }
+
+    /// cases.csv: the header, then each measure's rows read back from their temporary
+    /// files (without the rows `retracted`), in pieces of at most 256 KiB.
+    /// With `discarding`, each temporary file gives back its pages as it is read and is
+    /// emptied once copied (the rows cannot be written again): the command line writes
+    /// once, and a 10-million-row run's gigabytes of temporary rows then make room for
+    /// the output as it fills.
+    public func write(retracted: RetractedRows, discarding: Bool = false, emit: @escaping (RawSpan) throws -> Void) throws {
+        let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
+        try emit(header.span.bytes)
+        // Written in pieces the size the rows went to their temporary files in: the kernel
+        // keeps a file's pages in blocks the size of each write, and blocks of one size
+        // freed by `discarding` are what a write of the same size takes next.
+        var out = OutputBuffer(capacity: CaseRows.writeSize, emitting: emit)
+        for (measure, list) in rows.enumerated() {
+            // The rows were kept without their first cell, the measure, which goes back here.
+            var prefix = Array(MeasureID.allCases[measure].rawValue.utf8)
+            prefix.append(UInt8(ascii: ","))
+            for part in list {
+                defer { if discarding { try? part.discard() } }
+                // A part's rows are in ordinal order (review rows apart): the cursor walks
+                // the sorted retracted ordinals beside them.
+                var skip = RetractedRows.Cursor(retracted)
+                try part.forEachRow(releasing: discarding) { ordinal, row in
+                    if !retracted.isEmpty, skip.contains(ordinal) { return }
+                    try out.append(prefix.span, row)
+                }
+            }
+        }
+        try out.flush()
+    }
+}
+
+/// cases.csv rows of one measure from one chunk of input, in one temporary file, each
+/// framed (`FramedRecord`) with its ordinal, and kept without its first cell (the
+/// measure, the same for all: a fifth of a row's bytes that need not go to disk and back).
+package struct CaseRows {
+    package let file: SpillFile
+    /// How many bytes of rows go to the temporary file at a time.
+    package static let writeSize = 256 << 10
+
+    package init(directory: String) throws {
+        file = try SpillFile(directory: directory, bufferSize: Self.writeSize)
+    }
+
+    /// Appends a row already formatted, of any length.
+    package func append(_ row: [UInt8], ordinal: Int64) throws {
+        try FramedRecord.append(row, ordinal: ordinal, to: file)
+    }
+
+    /// Every row's ordinal and bytes (valid during the call), in order; with `releasing`,
+    /// the file gives back its storage as it is read.
+    package func forEachRow(releasing: Bool = false, _ body: (Int64, RawSpan) throws -> Void) throws {
+        try FramedRecord.forEachSpan(in: file, releasing: releasing, body)
+    }
+
+    /// Empties the file (see `SpillFile.discard`).
+    package func discard() throws { try file.discard() }
+}
+
+/// The text cases.csv's rows are made of, as UTF-8 in one array: the date of every day
+/// of 1950–2099 (`Day.isoTable`), then the status and exception codes. A row copies its
+/// cells from here with one reference to one array, not one per cell.
+package struct CellTable: Sendable {
+    package let bytes: [UInt8]
+    package let status: [Range<Int>]
+    package let exception: [Range<Int>]
+
+    package static let shared = CellTable()
+
+    private init() {
+        var bytes = Day.isoTable
+        func add(_ names: [String]) -> [Range<Int>] {
+            names.map { name in
+                let start = bytes.count
+                bytes += name.utf8
+                return start..<bytes.count
+            }
+        }
+        status = add(CaseStatus.allCases.map(\.rawValue))
+        exception = add(ExceptionCode.allCases.map(\.rawValue))
+        self.bytes = bytes
+    }
+
+    /// `yyyy-mm-dd` (or its first `length` bytes), or nothing for nil.
+    @inline(__always)
+    package func day(_ d: Day?, _ w: inout RecordWriter, length: Int = 10) {
+        guard let d else { return }
+        if let offset = d.isoTableOffset {
+            w.bytes(bytes, offset..<(offset + length))
+        } else {
+            let text = d.iso
+            w.bytes(text.utf8.span.extracting(0..<min(length, text.utf8.count)))
+        }
+    }
+}

@@ -1,0 +1,202 @@
+/// The safe faces of Store's records for the modules above it: a writer and a reader
+/// that Store lends for the length of one call and that cannot outlive it. Both are
+/// not copyable and have no public initialiser, so the memory they point into (a
+/// temporary file's buffer, a sorted run's block) is never reached after it has moved on,
+/// and every access is checked against the record's bounds.
+
+/// Writes one record straight into memory reserved for it (see
+/// `FramedRecord.append(ordinal:maximum:to:_:)`): cases.csv has a row per case and
+/// measure, millions in a large run, and this is where their bytes are made with no copy.
+/// Each write is checked against the space reserved.
+///
+/// Public, where `package` would do, for one reason: this toolchain inlines an
+/// `@inlinable` body into another module only when the declaration is `public`, and
+/// these are called a dozen times for each of millions of rows.
+public struct RecordWriter: ~Copyable {
+    @usableFromInline let base: UnsafeMutablePointer<UInt8>
+    @usableFromInline let capacity: Int
+    @usableFromInline var written = 0
+    /// Bytes written so far.
+    public var count: Int { written }
+
+    @usableFromInline init(_ base: UnsafeMutableRawPointer, capacity: Int) {
+        self.base = base.bindMemory(to: UInt8.self, capacity: capacity)
+        self.capacity = capacity
+    }
+
+    @inlinable @inline(__always)
+    public mutating func byte(_ b: UInt8) {
+        precondition(written < capacity, "a record is longer than the space reserved for it")
+        base[written] = b
+        written += 1
+    }
+
+    @inlinable @inline(__always)
+    public mutating func bytes(_ span: Span<UInt8>) {
+        let n = span.count
+        precondition(n <= capacity - written, "a record is longer than the space reserved for it")
+        span.withUnsafeBufferPointer { source in
+            if let from = source.baseAddress { (base + written).update(from: from, count: n) }
+        }
+        written += n
+    }
+
+    /// The bytes `range` of `table` (a cached cell, a code's name, a date's text).
+    @inlinable @inline(__always)
+    public mutating func bytes(_ table: [UInt8], _ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= table.count)
+        let n = range.count
+        precondition(n <= capacity - written, "a record is longer than the space reserved for it")
+        table.withUnsafeBufferPointer { source in
+            if let from = source.baseAddress { (base + written).update(from: from + range.lowerBound, count: n) }
+        }
+        written += n
+    }
+
+    /// A whole number in decimal, at most 20 bytes.
+    @inlinable
+    public mutating func int(_ value: Int) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20, v >= bound {
+            digits += 1
+            if bound > UInt.max / 10 { break }
+            bound *= 10
+        }
+        precondition(digits <= capacity - written, "a record is longer than the space reserved for it")
+        var at = written + digits
+        written = at
+        repeat {
+            at -= 1
+            base[at] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        } while v > 0
+    }
+}
+
+/// Reads back, in order, what a `ByteWriter` wrote into a record; each read is checked
+/// against the record's length.
+package struct RecordReader: ~Copyable {
+    private let bytes: UnsafeRawBufferPointer
+    /// The offset of the next read.
+    package private(set) var at = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Bytes not yet read.
+    package var remaining: Int { bytes.count - at }
+
+    private mutating func take<T: FixedWidthInteger>(_: T.Type, size: Int) -> T {
+        precondition(size <= remaining, "a record ends before its last field")
+        defer { at += size }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
+
+    package mutating func take(_: UInt8.Type) -> UInt8 { take(UInt8.self, size: 1) }
+    package mutating func take(_: UInt32.Type) -> UInt32 { take(UInt32.self, size: 4) }
+    package mutating func take(_: Int32.Type) -> Int32 { take(Int32.self, size: 4) }
+    package mutating func take(_: Int64.Type) -> Int64 { take(Int64.self, size: 8) }
+
+    /// A big-endian number (sort keys are written so, to compare as bytes).
+    package mutating func takeBigEndian(_: UInt64.Type) -> UInt64 {
+        UInt64(bigEndian: UInt64(littleEndian: take(UInt64.self, size: 8)))
+    }
+
+    /// A text written by `ByteWriter.put(_: String?)`; nil for nil.
+    package mutating func text() -> String? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        precondition(Int(n) <= remaining, "a record ends inside a text")
+        defer { at += Int(n) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
+    }
+
+    /// The bytes not yet read, copied.
+    package mutating func rest() -> [UInt8] {
+        defer { at = bytes.count }
+        return Array(bytes[at...])
+    }
+
+    /// Lends a reader over `bytes` to `body`.
+    static func reading<T>(_ bytes: UnsafeRawBufferPointer, _ body: (inout RecordReader) throws -> T) rethrows -> T {
+        var reader = RecordReader(bytes)
+        return try body(&reader)
+    }
+}
+
+extension FramedRecord {
+    /// Appends a record that `write` makes in at most `maximum` bytes of the file's
+    /// buffer, with no copy on the way; false, with nothing written, when `maximum` is
+    /// more than the buffer holds (the caller then formats the record another way).
+    package static func append(ordinal: Int64, maximum: Int, to spill: SpillFile,
+                               _ write: (inout RecordWriter) throws -> Void) throws -> Bool {
+        try append(ordinal: ordinal, maximum: maximum, to: spill) { (memory: UnsafeMutableRawPointer) throws -> Int in
+            var writer = RecordWriter(memory, capacity: maximum)
+            try write(&writer)
+            return writer.count
+        }
+    }
+
+    /// Appends a record already made, of any length.
+    package static func append(_ record: [UInt8], ordinal: Int64, to spill: SpillFile) throws {
+        try record.withUnsafeBytes { try append($0, ordinal: ordinal, to: spill) }
+    }
+
+    /// Visits every record of `spill` in order with its ordinal and its bytes (valid
+    /// during the call); with `releasing`, the file gives back its storage as it is read.
+    package static func forEachSpan(in spill: SpillFile, releasing: Bool = false,
+                                    _ body: (Int64, RawSpan) throws -> Void) throws {
+        try forEach(in: spill, releasing: releasing) { ordinal, bytes in try body(ordinal, RawSpan(_unsafeBytes: bytes)) }
+    }
+
+    /// Reads `bytes` (a record made by a `ByteWriter`) through a `RecordReader`.
+    package static func reading<T>(_ bytes: [UInt8], _ body: (inout RecordReader) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { raw in try RecordReader.reading(raw, body) }
+    }
+
+    /// Visits every record of `spill` in order, read through a `RecordReader`.
+    package static func forEachRecord(in spill: SpillFile, _ body: (Int64, inout RecordReader) throws -> Void) throws {
+        try forEach(in: spill) { ordinal, bytes in
+            try RecordReader.reading(bytes) { reader in try body(ordinal, &reader) }
+        }
+    }
+}
+
+extension ExternalSorter {
+    /// Adds a record given as bytes made by `ByteWriter`s.
+    package mutating func add(key: ByteWriter, payload: ByteWriter) throws {
+        try add(key: key.bytes, payload: payload.bytes)
+    }
+
+    /// Every record in key order, its key and payload read through `RecordReader`s.
+    package func forEachSortedRecord(_ body: (inout RecordReader, inout RecordReader) throws -> Void) throws {
+        try forEachSorted { key, payload in
+            try RecordReader.reading(key) { k in
+                try RecordReader.reading(payload) { p in try body(&k, &p) }
+            }
+        }
+    }
+}
+
+extension OutputBuffer {
+    /// A buffer that hands each full piece to `emitting` as a span.
+    package init(capacity: Int, emitting: @escaping (RawSpan) throws -> Void) {
+        self.init(capacity: capacity) { (bytes: UnsafeRawBufferPointer) throws -> Void in
+            try emitting(RawSpan(_unsafeBytes: bytes))
+        }
+    }
+
+    /// Two pieces one after the other (a cell put back before a row).
+    package mutating func append(_ first: Span<UInt8>, _ second: RawSpan) throws {
+        try first.withUnsafeBytes { a in try second.withUnsafeBytes { b in try append(a, b) } }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the bytes of `span` (an output piece gathered in memory: tests, small files).
+    package mutating func append(_ span: RawSpan) {
+        span.withUnsafeBytes { append(contentsOf: $0) }
+    }
+}
