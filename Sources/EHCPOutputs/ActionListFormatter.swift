@@ -57,24 +57,6 @@ public struct ActionListQuery: Sendable {
     }
 }
 
-/// A `--group-by` or `--where` that the extracts cannot answer.
-public enum ActionListError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownColumn(option: String, name: String, available: [String])
-    case noCaseHasValue(column: String, value: String, seen: [String])
-
-    public var description: String {
-        switch self {
-        case let .unknownColumn(option, name, available):
-            return "\(option) \(name): no input has a column of that name. Available: "
-                + (available.isEmpty ? "none (the extracts have only the standard columns)" : available.joined(separator: ", "))
-        case let .noCaseHasValue(column, value, seen):
-            let shown = seen.prefix(20).joined(separator: ", ") + (seen.count > 20 ? ", …" : "")
-            return "--where \(column)=\(value): no analysed case has \(column) \"\(value)\". Values in the extracts: "
-                + (seen.isEmpty ? "none (no case was analysed)" : shown) + ". Check the spelling."
-        }
-    }
-}
-
 /// The action list of one run, filtered and grouped, ready to print.
 public struct ActionList {
     /// One listed case and the group it is printed in.
@@ -128,7 +110,7 @@ public struct ActionList {
         } catch let InputError.unknownByColumn(name, available) {
             // The user's own `--by` columns come first, so a missing extra is named only when they are all there.
             if let extra = extras.first(where: { NameMatching.key($0.name) == NameMatching.key(name) }) {
-                throw ActionListError.unknownColumn(option: extra.option, name: extra.name, available: available)
+                throw OutputError.unknownColumn(option: extra.option, name: extra.name, available: available)
             }
             throw InputError.unknownByColumn(name: name, available: available)
         }
@@ -147,7 +129,7 @@ public struct ActionList {
     package init(result full: AnalysisResult, list: [CaseResult], byCount: Int, query: ActionListQuery) throws {
         func index(_ name: String, option: String) throws -> Int {
             guard let i = full.byColumns.firstIndex(where: { NameMatching.key($0) == NameMatching.key(name) }) else {
-                throw ActionListError.unknownColumn(option: option, name: name, available: full.byColumns)
+                throw OutputError.unknownColumn(option: option, name: name, available: full.byColumns)
             }
             return i
         }
@@ -162,7 +144,7 @@ public struct ActionList {
         for (i, filters) in conditions {
             for f in filters where !cohorts.contains(where: { f.matches($0[i]) }) {
                 let seen = Set(cohorts.map { $0[i] }).sorted(by: Self.labelOrder)
-                throw ActionListError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
+                throw OutputError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
             }
         }
         let kept = list.filter { c in

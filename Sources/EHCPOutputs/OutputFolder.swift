@@ -31,11 +31,30 @@ public struct OutputEntry {
     }
 }
 
-/// A problem writing outputs: the message names the path and the system's reason.
-public struct OutputError: Error, Sendable, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "cannot write \(path): \(reason). Check that the --out folder can be written." }
+/// The outputs layer's one error type: what stopped the outputs being written or the
+/// action list being listed, in words an analyst can act on. Every case stops the run
+/// with exit status 2 and writes nothing.
+public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A file or folder of `--out` could not be written: the path and the system's reason.
+    case cannotWrite(path: String, reason: String)
+    /// A `--group-by` or `--where` column that no input has.
+    case unknownColumn(option: String, name: String, available: [String])
+    /// A `--where` value that no analysed case has.
+    case noCaseHasValue(column: String, value: String, seen: [String])
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason). Check that the --out folder can be written."
+        case let .unknownColumn(option, name, available):
+            return "\(option) \(name): no input has a column of that name. Available: "
+                + (available.isEmpty ? "none (the extracts have only the standard columns)" : available.joined(separator: ", "))
+        case let .noCaseHasValue(column, value, seen):
+            let shown = seen.prefix(20).joined(separator: ", ") + (seen.count > 20 ? ", …" : "")
+            return "--where \(column)=\(value): no analysed case has \(column) \"\(value)\". Values in the extracts: "
+                + (seen.isEmpty ? "none (no case was analysed)" : shown) + ". Check the spelling."
+        }
+    }
 }
 
 /// Writes a run's files so that a killed or failed run never leaves a half-written set:
@@ -65,7 +84,7 @@ public enum OutputFolder {
             // Name the folder the user gave, not the hidden temporary one beside it (a
             // read-only place such as /proc says "No such file or directory" for the latter).
             let reason = errnoText()
-            throw OutputError(path: trimmed, reason: "cannot create a folder in \(parent.isEmpty ? "/" : parent) (\(reason))")
+            throw OutputError.cannotWrite(path: trimmed, reason: "cannot create a folder in \(parent.isEmpty ? "/" : parent) (\(reason))")
         }
         var swapped = false
         defer { if !swapped { removeTree(temporary) } }
@@ -73,11 +92,11 @@ public enum OutputFolder {
 
         var st = stat()
         if lstat(trimmed, &st) != 0 {
-            guard rename(temporary, trimmed) == 0 else { throw OutputError(path: trimmed, reason: errnoText()) }
+            guard rename(temporary, trimmed) == 0 else { throw OutputError.cannotWrite(path: trimmed, reason: errnoText()) }
             swapped = true
             return
         }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: trimmed, reason: "it exists and is not a folder") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.cannotWrite(path: trimmed, reason: "it exists and is not a folder") }
         // Keep what else the old folder holds (a rendered PDF, a note): hard links are
         // made before the swap, so nothing is lost if the run dies here.
         let written = Set(files.map(\.name))
@@ -87,11 +106,11 @@ public enum OutputFolder {
             guard lstat(trimmed + "/" + entry, &est) == 0 else { continue }
             if (est.st_mode & S_IFMT) == S_IFDIR { folders.append(entry); continue }
             if link(trimmed + "/" + entry, temporary + "/" + entry) != 0 {
-                throw OutputError(path: trimmed + "/" + entry, reason: "cannot keep it in the new outputs: " + errnoText())
+                throw OutputError.cannotWrite(path: trimmed + "/" + entry, reason: "cannot keep it in the new outputs: " + errnoText())
             }
         }
         guard ehcp_rename_exchange(temporary, trimmed) == 0 else {
-            throw OutputError(path: trimmed, reason: errnoText())
+            throw OutputError.cannotWrite(path: trimmed, reason: errnoText())
         }
         swapped = true
         // The old outputs are now at `temporary`; sub-folders move across, the rest goes.
@@ -108,7 +127,7 @@ public enum OutputFolder {
         defer { for (tmp, _) in temporary { unlink(tmp) } }
         try writeConcurrently(zip(temporary, files).map { ($0.0, $1) })
         for (tmp, final) in temporary where rename(tmp, final) != 0 {
-            throw OutputError(path: final, reason: errnoText())
+            throw OutputError.cannotWrite(path: final, reason: errnoText())
         }
         temporary.removeAll()
     }
@@ -132,20 +151,18 @@ public enum OutputFolder {
             current += "/" + part
             var st = stat()
             if stat(current, &st) == 0 {
-                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: current, reason: "it exists and is not a folder") }
+                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.cannotWrite(path: current, reason: "it exists and is not a folder") }
                 continue
             }
             if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                throw OutputError(path: current, reason: errnoText())
+                throw OutputError.cannotWrite(path: current, reason: errnoText())
             }
         }
     }
 
     /// Writes one file with mode 0600.
     package static func writeFile(_ path: String, _ contents: String) throws {
-        let sink = try FileSink(path: path)
-        defer { sink.close() }
-        try sink.write(Array(contents.utf8))
+        try writeFile(path, OutputEntry(name: path, text: { contents }))
     }
 
     /// Writes each file to its path, several at once: a large run's cases.csv is copied
@@ -156,9 +173,13 @@ public enum OutputFolder {
     }
 
     package static func writeFile(_ path: String, _ file: OutputEntry) throws {
-        let sink = try FileSink(path: path)
-        defer { sink.close() }
-        try file.produce(sink)
+        do {
+            let sink = try FileSink(path: path)
+            defer { sink.close() }
+            try file.produce(sink)
+        } catch let StorageError.cannotWriteFile(path, reason) {
+            throw OutputError.cannotWrite(path: path, reason: reason)
+        }
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

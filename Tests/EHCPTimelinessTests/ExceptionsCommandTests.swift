@@ -312,7 +312,7 @@ import Testing
     }
 
     @Test func filteringOnAColumnTheResultLacksIsAnError() {
-        #expect(throws: ActionListError.unknownColumn(option: "--where", name: "team", available: [])) {
+        #expect(throws: OutputError.unknownColumn(option: "--where", name: "team", available: [])) {
             try ActionList(run: try Self.result([]), byCount: 0,
                            query: ActionListQuery(filters: [ActionListFilter(column: "team", value: "N")]))
         }
