@@ -5,17 +5,18 @@ import EHCPStore
 /// field. Both buffers are reused for every record and only grow. Reached by libcsv's
 /// callbacks through a plain pointer (no reference counting, no exclusivity checks: they
 /// run for every cell).
+@usableFromInline
 struct CSVRecordStorage {
-    var bytes: UnsafeMutablePointer<UInt8>
+    @usableFromInline var bytes: UnsafeMutablePointer<UInt8>
     var byteCount = 0
     var byteCapacity: Int
-    var ends: UnsafeMutablePointer<Int>
-    var fieldCount = 0
+    @usableFromInline var ends: UnsafeMutablePointer<Int>
+    @usableFromInline var fieldCount = 0
     var fieldCapacity: Int
     /// Set by libcsv's end-of-record callback.
     var complete = false
     /// Counts the records handed out, so that a `CSVRow` kept past its callback is caught.
-    var generation = 0
+    @usableFromInline var generation = 0
 
     init() {
         byteCapacity = 4096
@@ -70,8 +71,9 @@ struct CSVRecordStorage {
 
 /// Owns the record storage. A class, so that a `CSVRow` handed to a callback keeps the
 /// memory it reads alive whatever happens to the parser.
+@usableFromInline
 final class CSVRecordSink {
-    let storage: UnsafeMutablePointer<CSVRecordStorage>
+    @usableFromInline let storage: UnsafeMutablePointer<CSVRecordStorage>
 
     init() {
         storage = .allocate(capacity: 1)
@@ -96,8 +98,8 @@ public struct CSVRow {
     public let offset: Int
     /// The number of fields.
     public let count: Int
-    private let sink: CSVRecordSink
-    private let generation: Int
+    @usableFromInline let sink: CSVRecordSink
+    @usableFromInline let generation: Int
 
     init(line: Int, offset: Int, sink: CSVRecordSink) {
         self.line = line
@@ -108,7 +110,7 @@ public struct CSVRow {
     }
 
     /// Calls `body` with the bytes of field `index` (empty when the row has fewer fields).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withField<R, E: Error>(_ index: Int, _ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
         let s = sink.storage
         precondition(s.pointee.generation == generation, "a CSVRow was read after its callback returned")
@@ -119,6 +121,7 @@ public struct CSVRow {
     }
 
     /// The length in bytes of field `index` (0 when the row has fewer fields).
+    @inlinable
     public func fieldLength(_ index: Int) -> Int {
         withField(index) { $0.count }
     }

@@ -236,12 +236,12 @@ package struct CSVByteSource: CSVBytes {
             let n = try reader.readBytes(into: &raw, at: 0, capacity: raw.count, prefixOffset: &prefixOffset)
             if n == 0 { finished = true }
             decodedStart = 0
-            let raw = self.raw  // read while `decoded` is written
-            decodedEnd = try filter.filter(raw.span.extracting(0..<n), into: &decoded, at: 0)
+            let input = raw  // a copy to read while `decoded` is written (the same storage, not copied)
+            decodedEnd = try filter.filter(input.span.extracting(0..<n), into: &decoded, at: 0)
         }
         let count = min(capacity, decodedEnd - decodedStart)
-        let decoded = self.decoded
-        Bytes.copy(decoded.span.extracting(decodedStart ..< decodedStart + count), into: &buffer, at: offset)
+        let output = decoded
+        Bytes.copy(output.span.extracting(decodedStart ..< decodedStart + count), into: &buffer, at: offset)
         decodedStart += count
         return count
     }

@@ -97,11 +97,11 @@ package struct RowReader {
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date reject the row.
     package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
-        let dates = context.dates
+        let context = self.context
         // nil for a blank cell; the cell's text only when it does not read as a date.
         let read: (result: Result<Day, DateParseError>, text: String?)? = withBytes(field) { bytes in
             if bytes.isEmpty { return nil }
-            let result = dates.parse(bytes)
+            let result = context.dates.parse(bytes)
             if case .success = result { return (result, nil) }
             return (result, Bytes.string(bytes))
         }

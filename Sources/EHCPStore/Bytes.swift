@@ -9,6 +9,7 @@ import Darwin
 /// string or an array, copying it into an array, comparing two, and finding a byte.
 package enum Bytes {
     /// The bytes as UTF-8 text, invalid sequences repaired (as `String(decoding:as:)`).
+    @inlinable
     package static func string(_ bytes: Span<UInt8>) -> String {
         bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
@@ -43,18 +44,17 @@ package enum Bytes {
         }
     }
 
-    /// Whether `a` holds the UTF-8 bytes of `text`, without iterating the string's UTF-8 view.
+    /// Whether `a` holds the UTF-8 bytes of `text` (codes of a few bytes: a loop, not memcmp).
+    @inlinable
     package static func equal(_ a: Span<UInt8>, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            guard utf8.count == a.count else { return false }
-            guard let t = utf8.baseAddress else { return true }  // both empty
-            return a.withUnsafeBufferPointer { memcmp($0.baseAddress!, t, utf8.count) == 0 }
-        }
+        let t = text.utf8.span
+        guard t.count == a.count else { return false }
+        for i in 0 ..< a.count where a[i] != t[i] { return false }
+        return true
     }
 
     /// Index of the first `byte` in `bytes[range]` (memchr), nil when there is none.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func firstIndex(of byte: UInt8, in bytes: Span<UInt8>, _ range: Range<Int>) -> Int? {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "search out of bounds")
         guard !range.isEmpty else { return nil }

@@ -8,21 +8,18 @@ import Testing
     /// Unsafe pointers, unchecked sendability and manual allocation.
     static var unsafePattern: Regex<AnyRegexOutput> { try! Regex(#"\bUnsafe[A-Z][A-Za-z]*|withUnsafe|nonisolated\(unsafe\)|@unchecked|unsafeBitCast|unowned\(unsafe\)|\.allocate\("#) }
 
-    /// Files outside EHCPStore that still hold unsafe code, until it moves behind Store's
-    /// safe APIs (issue 13). The list may only shrink: a new file with unsafe code fails.
+    /// The only modules allowed unsafe code: temporary storage and buffers (EHCPStore), and
+    /// the bindings of the C libraries and of reading input (EHCPBindings). Everything
+    /// else reaches raw memory through their safe APIs.
+    static let unsafeModules: Set<String> = ["EHCPStore", "EHCPBindings"]
+
+    /// Modules that must never hold unsafe code, not even on the list below.
+    static let safeModules: Set<String> = ["EHCPRules", "EHCPIngest", "Generator", "ehcp-timeliness"]
+
+    /// Files of EHCPTimeliness that still hold unsafe code, until it moves behind Store's
+    /// or Bindings' safe APIs (issue 13). The list may only shrink: a new file with unsafe
+    /// code fails, and so does a file of any other module.
     static let notYetFenced: Set<String> = [
-        "EHCPIngest/CSVEncoding.swift",
-        "EHCPIngest/CSVReader.swift",
-        "EHCPIngest/CSVScanner.swift",
-        "EHCPIngest/Codes.swift",
-        "EHCPIngest/DateParser.swift",
-        "EHCPIngest/ExtractSchema.swift",
-        "EHCPIngest/FileBytes.swift",
-        "EHCPIngest/FileRange.swift",
-        "EHCPIngest/Pseudonymiser.swift",
-        "EHCPIngest/ReviewPlans.swift",
-        "EHCPIngest/ReviewRowCoding.swift",
-        "EHCPIngest/RowReader.swift",
         "EHCPTimeliness/Analysis/CaseCollector.swift",
         "EHCPTimeliness/Analysis/PeriodUnit.swift",
         "EHCPTimeliness/Reports/CSVWriter.swift",
@@ -32,8 +29,15 @@ import Testing
         "EHCPTimeliness/Run/InputPrepass.swift",
         "EHCPTimeliness/Run/ProblemLog.swift",
         "EHCPTimeliness/Run/RowBatch.swift",
-        "Generator/OutputFile.swift",
     ]
+
+    /// Every Swift module of the package: the folders of Sources that hold Swift files.
+    static func swiftModules() throws -> [String] {
+        let root = Repo.root + "/Sources"
+        return try FileManager.default.contentsOfDirectory(atPath: root).filter { folder in
+            try !swiftFiles(under: folder).isEmpty
+        }.sorted()
+    }
 
     static func swiftFiles(under folder: String) throws -> [String] {
         let root = Repo.root + "/Sources/"
@@ -49,17 +53,42 @@ import Testing
         try String(contentsOfFile: Repo.root + "/Sources/" + file, encoding: .utf8)
     }
 
-    @Test func unsafeCodeIsOnlyInStoreOrInTheFilesNotYetFenced() throws {
+    @Test func unsafeCodeIsOnlyInStoreAndBindingsOrInTheFilesNotYetFenced() throws {
         var found: Set<String> = []
-        for module in ["EHCPRules", "EHCPIngest", "EHCPTimeliness", "Generator", "ehcp-timeliness"] {
+        for module in try Self.swiftModules() where !Self.unsafeModules.contains(module) {
             for file in try Self.swiftFiles(under: module) where try Self.text(file).contains(Self.unsafePattern) {
                 found.insert(file)
             }
         }
         let new = found.subtracting(Self.notYetFenced)
-        #expect(new.isEmpty, "unsafe code outside EHCPStore: \(new.sorted()); put it behind a safe API in EHCPStore")
+        #expect(new.isEmpty, "unsafe code outside EHCPStore and EHCPBindings: \(new.sorted()); put it behind a safe API there")
         let fenced = Self.notYetFenced.subtracting(found)
         #expect(fenced.isEmpty, "no longer unsafe, take them off the list: \(fenced.sorted())")
+    }
+
+    @Test func atMostTwoModulesHoldUnsafeCodeAndRulesIngestAndGeneratorHoldNone() throws {
+        let modules = try Self.swiftModules()
+        #expect(Self.safeModules.isSubset(of: Set(modules)), "modules missing from \(modules)")
+        #expect(Self.unsafeModules.isSubset(of: Set(modules)), "modules missing from \(modules)")
+        // The allow-list is a list of EHCPTimeliness files being fenced, and nothing else.
+        let elsewhere = Self.notYetFenced.filter { !$0.hasPrefix("EHCPTimeliness/") }
+        #expect(elsewhere.isEmpty, "only EHCPTimeliness files may wait to be fenced: \(elsewhere.sorted())")
+        // Modules holding unsafe code, not counting the files still on the list.
+        var holding: Set<String> = []
+        for module in modules {
+            for file in try Self.swiftFiles(under: module) where !Self.notYetFenced.contains(file) {
+                if try Self.text(file).contains(Self.unsafePattern) { holding.insert(module) }
+            }
+        }
+        #expect(holding.count <= 2, "unsafe code in \(holding.sorted())")
+        #expect(holding.isSubset(of: Self.unsafeModules), "unsafe code in \(holding.subtracting(Self.unsafeModules).sorted())")
+        for module in Self.safeModules {
+            let files = try Self.swiftFiles(under: module)
+            #expect(!files.isEmpty, "\(module) has no Swift files")
+            for file in files {
+                #expect(!(try Self.text(file).contains(Self.unsafePattern)), "\(file) holds unsafe code")
+            }
+        }
     }
 
     @Test func theRulesModuleIsPureSwift() throws {
@@ -74,7 +103,7 @@ import Testing
     }
 
     @Test func everyUncheckedAnnotationSaysWhyItIsSafe() throws {
-        for module in ["EHCPStore", "EHCPIngest", "EHCPTimeliness"] {
+        for module in try Self.swiftModules() {
             for file in try Self.swiftFiles(under: module) {
                 let lines = try Self.text(file).split(separator: "\n", omittingEmptySubsequences: false)
                 for (i, line) in lines.enumerated() where line.contains("@unchecked Sendable") || line.contains("nonisolated(unsafe)") {
