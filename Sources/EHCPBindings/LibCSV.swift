@@ -92,21 +92,44 @@ final class CSVRecordSink {
 /// storage lives as long as the row), but traps rather than return another record's bytes.
 public struct CSVRow {
     /// Physical line where the record starts in the file (header = 1; blank lines count).
-    public let line: Int
+    public internal(set) var line: Int
     /// Offset of the record's first line in the (UTF-8) byte stream: the file offset
     /// unless the file was transcoded.
-    public let offset: Int
+    public internal(set) var offset: Int
     /// The number of fields.
-    public let count: Int
+    public internal(set) var count: Int
     @usableFromInline let sink: CSVRecordSink
-    @usableFromInline let generation: Int
+    @usableFromInline internal(set) var generation: Int
 
-    init(line: Int, offset: Int, sink: CSVRecordSink) {
+    init(sink: CSVRecordSink) {
+        line = 0
+        offset = 0
+        self.sink = sink
+        count = 0
+        generation = -1
+    }
+
+    /// Points the row at the record now in the sink (the parser keeps one row and moves
+    /// it on, so handing a record out costs no reference counting).
+    mutating func describe(line: Int, offset: Int) {
         self.line = line
         self.offset = offset
-        self.sink = sink
         count = sink.storage.pointee.fieldCount
         generation = sink.storage.pointee.generation
+    }
+
+    /// Becomes `next`: a reader reused from row to row keeps one row. When both come from
+    /// the same parser (always, within a file) only the numbers change, so moving on to the
+    /// next record costs no reference counting.
+    public mutating func become(_ next: CSVRow) {
+        if sink === next.sink {
+            line = next.line
+            offset = next.offset
+            count = next.count
+            generation = next.generation
+        } else {
+            self = next
+        }
     }
 
     /// Calls `body` with the bytes of field `index` (empty when the row has fewer fields).
@@ -174,6 +197,8 @@ package struct LibCSVParser: ~Copyable {
     private let parser: UnsafeMutablePointer<csv_parser>
     private let sink: CSVRecordSink
     private let context: UnsafeMutableRawPointer
+    /// The row handed to `deliver`'s callback, moved on to each record in turn.
+    private var row: CSVRow
 
     /// `trimsTabs` false: only spaces around unquoted fields are trimmed (for tab-delimited files).
     package init(delimiter: UInt8, trimsTabs: Bool) {
@@ -184,6 +209,7 @@ package struct LibCSVParser: ~Copyable {
         if !trimsTabs { csv_set_space_func(parser, csvIsSpaceOnly) }
         sink = CSVRecordSink()
         context = UnsafeMutableRawPointer(sink.storage)  // owned by `sink`, which lives as long as self
+        row = CSVRow(sink: sink)
     }
 
     deinit {
@@ -212,7 +238,8 @@ package struct LibCSVParser: ~Copyable {
     /// Calls `body` with the record that the bytes parsed so far completed, then starts the next.
     package mutating func deliver(line: Int, offset: Int, _ body: (CSVRow) throws -> Void) rethrows {
         defer { sink.storage.pointee.reset() }
-        try body(CSVRow(line: line, offset: offset, sink: sink))
+        row.describe(line: line, offset: offset)
+        try body(row)
     }
 
     /// Drops the partial record and returns the parser to the start of a record.

@@ -45,7 +45,7 @@ package struct RowReader {
     /// Goes on to read `next` as a new reader would, keeping the buffers (a reader of
     /// millions of rows reuses one).
     package mutating func read(_ next: CSVRow) {
-        row = next
+        row.become(next)
         caseID = ""
         problems.removeAll(keepingCapacity: true)
     }
