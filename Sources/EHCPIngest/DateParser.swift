@@ -195,7 +195,7 @@ public struct DateParser: Sendable {
     }
 
     public func parse(_ text: String) -> Result<Day, DateParseError> {
-        parse(text.utf8.span)
+        Bytes.withUTF8(text) { parse($0) }
     }
 
     @inline(never)

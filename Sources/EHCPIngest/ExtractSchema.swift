@@ -63,7 +63,7 @@ extension ExtractKind {
 public enum NameMatching {
     /// The comparison key of a header or code: lower-case letters and digits only.
     public static func key(_ text: String) -> String {
-        key(text.utf8.span)
+        Bytes.withUTF8(text) { key($0) }
     }
 
     /// `headers` ordered by how close their matching keys are to `wanted`'s (edit

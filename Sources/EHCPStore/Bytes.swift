@@ -44,13 +44,22 @@ package enum Bytes {
         }
     }
 
+    /// Calls `body` with the UTF-8 bytes of `text`. Not `text.utf8.span`: for a small
+    /// string held in registers that span pointed at nothing (a 200k-row run crashed on it).
+    @inlinable
+    package static func withUTF8<R>(_ text: String, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
+        var text = text
+        return try text.withUTF8 { try body($0.span) }
+    }
+
     /// Whether `a` holds the UTF-8 bytes of `text` (codes of a few bytes: a loop, not memcmp).
     @inlinable
     package static func equal(_ a: Span<UInt8>, _ text: String) -> Bool {
-        let t = text.utf8.span
-        guard t.count == a.count else { return false }
-        for i in 0 ..< a.count where a[i] != t[i] { return false }
-        return true
+        withUTF8(text) { t in
+            guard t.count == a.count else { return false }
+            for i in 0 ..< a.count where a[i] != t[i] { return false }
+            return true
+        }
     }
 
     /// Index of the first `byte` in `bytes[range]` (memchr), nil when there is none.
