@@ -31,15 +31,20 @@ let package = Package(
         // The statutory measures: dates as day numbers, records, the measure table and
         // the rules. Pure Swift: no I/O, no unsafe code, no other module of the package.
         .target(name: "EHCPRules"),
-        // Temporary storage: spill files, the external sorter, framed records. With the
-        // C bindings, the only home of unsafe code.
+        // Temporary storage: spill files, the external sorter, framed records, and safe
+        // views of byte buffers. With EHCPBindings, the only home of unsafe code.
         .target(name: "EHCPStore", dependencies: ["CShims"]),
-        // Bytes to records: CSV (libcsv), encodings, dates, profiles, header matching,
-        // row reading and data-quality problems.
+        // Safe Swift faces of the C libraries (libcsv now; libxml2 and libxlsxwriter
+        // later) and of reading input files: the parser, the record it assembles, file
+        // reads into arrays and word-at-a-time byte scans. Only what must touch C or raw
+        // memory; everything that decides what the bytes mean stays in EHCPIngest.
+        .target(name: "EHCPBindings", dependencies: ["CLibCSV", "EHCPStore"]),
+        // Bytes to records: CSV (through EHCPBindings), encodings, dates, profiles, header
+        // matching, row reading and data-quality problems. No unsafe code.
         .target(
             name: "EHCPIngest",
             dependencies: [
-                "EHCPRules", "EHCPStore", "CLibCSV",
+                "EHCPRules", "EHCPStore", "EHCPBindings",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPStore
+import EHCPBindings
 
 /// The text encoding of an extract.
 public enum TextEncoding: String, Sendable, CaseIterable {
@@ -45,17 +46,18 @@ package struct EncodingFilter {
     /// Largest expansion of one input byte (Windows-1252 → UTF-8 is at most 3 bytes).
     package static let maxExpansion = 3
 
-    /// Filters `input` (the next bytes of the file; empty at end of file) into `output`,
-    /// which holds at least `maxExpansion × (input.count + 3)` bytes. Returns the bytes written.
-    package mutating func filter(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) throws(CSVError) -> Int {
-        var written = 0
+    /// Filters `input` (the next bytes of the file; empty at end of file) into `output`
+    /// from index `at`, which leaves room for at least `maxExpansion × (input.count + 3)`
+    /// bytes. Returns the bytes written.
+    package mutating func filter(_ input: Span<UInt8>, into output: inout [UInt8], at start: Int) throws(CSVError) -> Int {
+        var written = start
         if input.isEmpty {
             // End of file inside a UTF-8 sequence (or, read as Windows-1252, what began like one).
             if !pending.isEmpty {
                 if !transcoding { try invalid(pending[0]) }
-                written += flushPendingAsWindows1252(into: output)
+                written += flushPendingAsWindows1252(into: &output, at: written)
             }
-            return written
+            return written - start
         }
         var i = 0
         let n = input.count
@@ -68,7 +70,7 @@ package struct EncodingFilter {
                 if requested == .auto {
                     if !pending.isEmpty {
                         guard Self.continues(pending, with: b) else {
-                            written += flushPendingAsWindows1252(into: output + written)
+                            written += flushPendingAsWindows1252(into: &output, at: written)
                             continue  // not UTF-8 after all: reprocess this byte
                         }
                         pending.append(b)
@@ -84,30 +86,23 @@ package struct EncodingFilter {
                         continue
                     }
                 }
-                written += Self.windows1252(b, into: output + written)
+                written += Self.windows1252(b, into: &output, at: written)
                 track(b)
                 i += 1
                 continue
             }
-            // ASCII fast path, eight bytes at a time.
+            // ASCII fast path, eight bytes at a time; line and column as `track` would
+            // leave them.
             if pending.isEmpty {
-                while i + 8 <= n {
-                    let word = UnsafeRawPointer(input.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    UnsafeMutableRawPointer(output + written).storeBytes(of: word, as: UInt64.self)
-                    // Line and column as `track` would leave them, for the word at once: the
-                    // high bit of each LF byte, then the count and the last one.
-                    let feeds = LineEnds.lineFeedBits(UInt64(littleEndian: word))
-                    if feeds == 0 {
-                        column += 8
-                    } else {
-                        line += feeds.nonzeroBitCount
-                        let last = (63 - feeds.leadingZeroBitCount) / 8  // little-endian: byte index
-                        column = 8 - last
-                    }
-                    written += 8
-                    i += 8
+                let run = InputScan.copyASCII(input, from: i, into: &output, at: written)
+                if run.lineFeeds == 0 {
+                    column += run.count
+                } else {
+                    line += run.lineFeeds
+                    column = run.afterLastLineFeed + 1
                 }
+                written += run.count
+                i = run.end
                 if i >= n { break }
             }
             let b = input[i]
@@ -133,10 +128,10 @@ package struct EncodingFilter {
                 }
             } else {
                 try invalid(pending[0])
-                written += flushPendingAsWindows1252(into: output + written)
+                written += flushPendingAsWindows1252(into: &output, at: written)
             }
         }
-        return written
+        return written - start
     }
 
     /// An invalid UTF-8 byte: switch to Windows-1252 when that is certain, otherwise stop.
@@ -156,9 +151,9 @@ package struct EncodingFilter {
         }
     }
 
-    private mutating func flushPendingAsWindows1252(into output: UnsafeMutablePointer<UInt8>) -> Int {
+    private mutating func flushPendingAsWindows1252(into output: inout [UInt8], at start: Int) -> Int {
         var written = 0
-        for p in pending { written += Self.windows1252(p, into: output + written); track(p) }
+        for p in pending { written += Self.windows1252(p, into: &output, at: start + written); track(p) }
         pending.removeAll(keepingCapacity: true)
         return written
     }
@@ -192,10 +187,10 @@ package struct EncodingFilter {
     }
 
     /// Windows-1252 byte → UTF-8; the five undefined bytes become U+FFFD.
-    package static func windows1252(_ b: UInt8, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func windows1252(_ b: UInt8, into out: inout [UInt8], at i: Int) -> Int {
         let scalar: UInt32
         if b < 0x80 {
-            out[0] = b
+            out[i] = b
             return 1
         } else if b >= 0xA0 {
             scalar = UInt32(b)
@@ -204,13 +199,13 @@ package struct EncodingFilter {
             scalar = high[Int(b - 0x80)]
         }
         if scalar < 0x800 {
-            out[0] = UInt8(0xC0 | (scalar >> 6))
-            out[1] = UInt8(0x80 | (scalar & 0x3F))
+            out[i] = UInt8(0xC0 | (scalar >> 6))
+            out[i + 1] = UInt8(0x80 | (scalar & 0x3F))
             return 2
         }
-        out[0] = UInt8(0xE0 | (scalar >> 12))
-        out[1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
-        out[2] = UInt8(0x80 | (scalar & 0x3F))
+        out[i] = UInt8(0xE0 | (scalar >> 12))
+        out[i + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+        out[i + 2] = UInt8(0x80 | (scalar & 0x3F))
         return 3
     }
 

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPStore
+import EHCPBindings
 
 #if canImport(Glibc)
 import Glibc
@@ -7,31 +8,9 @@ import Glibc
 import Darwin
 #endif
 
-/// One parsed CSV record, valid only inside the callback that receives it.
-public struct CSVRow {
-    /// Physical line where the record starts in the file (header = 1; blank lines count).
-    public let line: Int
-    /// Offset of the record's first line in the (UTF-8) byte stream: the file offset
-    /// unless the file was transcoded.
-    public let offset: Int
-    /// Raw field bytes, concatenated; `ends[i]` is the end offset of field i.
-    package let bytes: UnsafeBufferPointer<UInt8>
-    package let ends: UnsafeBufferPointer<Int>
-
-    public var count: Int { ends.count }
-
-    /// The bytes of field `index` (empty when the row has fewer fields).
-    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
-    }
-
-    /// Field `index` decoded as UTF-8 (invalid bytes repaired), "" when absent.
-    public func string(_ index: Int) -> String {
-        String(decoding: field(index), as: UTF8.self)
-    }
-}
+/// One parsed CSV record (assembled by libcsv in EHCPBindings), valid only inside the
+/// callback that receives it.
+public typealias CSVRow = EHCPBindings.CSVRow
 
 /// A malformed record: the reader reports it and carries on at the next line.
 public struct CSVProblem: Sendable, Equatable {
@@ -140,7 +119,6 @@ public final class CSVReader {
         needsRewind = true
         var source = CSVByteSource(reader: self)
         var scanner = CSVScanner(path: path, delimiter: delimiter)
-        defer { scanner.release(); source.release() }
         try scanner.scan(&source, onRow: onRow, onProblem: onProblem)
         detectedWindows1252AtLine = encoding == .auto ? source.filter.switchedAtLine : nil
     }
@@ -150,24 +128,23 @@ public final class CSVReader {
         String(cString: strerror(code))
     }
 
-    /// Reads up to `capacity` bytes: first whatever `prefix` still holds, then the file.
-    /// Returns 0 at end of file.
-    package func readBytes(into buffer: UnsafeMutableRawPointer, capacity: Int, prefixOffset: inout Int) throws(CSVError) -> Int {
+    /// Reads up to `capacity` bytes into `buffer[at...]`: first whatever `prefix` still
+    /// holds, then the file. Returns 0 at end of file.
+    package func readBytes(into buffer: inout [UInt8], at offset: Int, capacity: Int, prefixOffset: inout Int) throws(CSVError) -> Int {
         if prefixOffset < prefix.count {
             let n = min(capacity, prefix.count - prefixOffset)
-            prefix.withUnsafeBytes { bytes in
-                buffer.copyMemory(from: bytes.baseAddress! + prefixOffset, byteCount: n)
-            }
+            let prefix = self.prefix  // a span of a class's property must come from a local copy
+            Bytes.copy(prefix.span.extracting(prefixOffset ..< prefixOffset + n), into: &buffer, at: offset)
             prefixOffset += n
             return n
         }
-        return try readFromFile(into: buffer, capacity: capacity)
+        return try readFromFile(into: &buffer, at: offset, capacity: capacity)
     }
 
     /// One `read(2)` from the descriptor, retried when interrupted. Returns 0 at end of file.
-    private func readFromFile(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(CSVError) -> Int {
+    private func readFromFile(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(CSVError) -> Int {
         while true {
-            let n = posixRead(fileDescriptor, buffer, capacity)
+            let n = FileReads.read(fileDescriptor, into: &buffer, at: offset, count: capacity)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw .readFailed(path: path, reason: CSVReader.systemMessage(errno))
@@ -178,17 +155,16 @@ public final class CSVReader {
     /// frequent (ties in that order); comma when none occurs. Scans at most 1 MiB.
     private func detectDelimiter() throws(CSVError) -> UInt8 {
         let limit = 1 << 20
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
         var counts = (comma: 0, semicolon: 0, tab: 0)
         var inQuotes = false
         var scanned = 0
         var bomChecked = false
         var done = false
         while !done, scanned < limit {
-            let n = try readFromFile(into: buffer, capacity: chunkSize)
+            let n = try readFromFile(into: &buffer, at: 0, capacity: chunkSize)
             if n == 0 { break }
-            prefix.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+            prefix.append(contentsOf: buffer[0..<n])
             var bytes = prefix[scanned...]
             if !bomChecked {
                 if prefix.count < 3 && prefix.starts(with: CSVScanner.byteOrderMark.prefix(prefix.count)) {
@@ -226,8 +202,9 @@ public final class CSVReader {
 package protocol CSVBytes {
     /// The most bytes the scanner asks for at once.
     var chunkSize: Int { get }
-    /// Fills `buffer` with up to `capacity` bytes; 0 at the end.
-    mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int
+    /// Fills `buffer[at ..< at + n]` with the next `n` bytes, `n` at most `capacity`
+    /// (the buffer has room for that many); returns `n`, 0 at the end.
+    mutating func read(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws -> Int
 }
 
 /// Feeds the reader's input to the scanner one chunk at a time, as valid UTF-8.
@@ -237,9 +214,9 @@ package struct CSVByteSource: CSVBytes {
     package var prefixOffset = 0
     package var filter: EncodingFilter
     /// Raw bytes as read from the file (a reusable buffer).
-    private let raw: UnsafeMutableRawBufferPointer
-    /// Filtered bytes not yet handed to the scanner.
-    private let decoded: UnsafeMutablePointer<UInt8>
+    private var raw: [UInt8]
+    /// Filtered bytes, of which `decodedStart..<decodedEnd` are not yet handed to the scanner.
+    private var decoded: [UInt8]
     private var decodedStart = 0
     private var decodedEnd = 0
     private var finished = false
@@ -248,32 +225,24 @@ package struct CSVByteSource: CSVBytes {
         self.reader = reader
         filter = EncodingFilter(path: reader.path, encoding: reader.encoding)
         let size = max(reader.chunkSize, 4)
-        raw = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        decoded = UnsafeMutablePointer<UInt8>.allocate(capacity: EncodingFilter.maxExpansion * (size + 4))
+        raw = [UInt8](repeating: 0, count: size)
+        decoded = [UInt8](repeating: 0, count: EncodingFilter.maxExpansion * (size + 4))
     }
 
-    package func release() {
-        raw.deallocate()
-        decoded.deallocate()
-    }
-
-    /// Fills `buffer` with up to `capacity` bytes of UTF-8; 0 at end of file.
-    package mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(CSVError) -> Int {
+    /// Fills `buffer[at...]` with up to `capacity` bytes of UTF-8; 0 at end of file.
+    package mutating func read(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(CSVError) -> Int {
         while decodedStart == decodedEnd {
-            guard !finished, let base = raw.baseAddress else { return 0 }
-            let n = try reader.readBytes(into: base, capacity: raw.count, prefixOffset: &prefixOffset)
+            guard !finished else { return 0 }
+            let n = try reader.readBytes(into: &raw, at: 0, capacity: raw.count, prefixOffset: &prefixOffset)
             if n == 0 { finished = true }
             decodedStart = 0
-            decodedEnd = try filter.filter(UnsafeRawBufferPointer(rebasing: raw[0..<n]), into: decoded)
+            let input = raw  // a copy to read while `decoded` is written (the same storage, not copied)
+            decodedEnd = try filter.filter(input.span.extracting(0..<n), into: &decoded, at: 0)
         }
         let count = min(capacity, decodedEnd - decodedStart)
-        buffer.copyMemory(from: decoded + decodedStart, byteCount: count)
+        let output = decoded
+        Bytes.copy(output.span.extracting(decodedStart ..< decodedStart + count), into: &buffer, at: offset)
         decodedStart += count
         return count
     }
-}
-
-/// `read(2)`, named apart from `CSVReader.read(onRow:onProblem:)`.
-private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(fd, buffer, count)
 }

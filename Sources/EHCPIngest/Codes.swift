@@ -15,9 +15,9 @@ extension ExceptionReading {
 
     /// A cell holding exactly a canonical code or `none` (most cells), read without
     /// building a string; nil for anything else, which `init(_:)` then reads.
-    package static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> ExceptionReading? {
-        if RowReader.equals(bytes, "none") { return ExceptionReading.none }
-        for c in ExceptionCode.allCases where RowReader.equals(bytes, c.rawValue) { return .code(c) }
+    package static func canonical(_ bytes: Span<UInt8>) -> ExceptionReading? {
+        if Bytes.equal(bytes, "none") { return ExceptionReading.none }
+        for c in ExceptionCode.allCases where Bytes.equal(bytes, c.rawValue) { return .code(c) }
         return nil
     }
 }

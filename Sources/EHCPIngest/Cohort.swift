@@ -60,14 +60,18 @@ extension RowReader {
         }
         var dob: Day?
         if columns.needsDateOfBirth, let i = columns.dateOfBirth {
-            let bytes = Self.trim(row.field(i))
-            if !bytes.isEmpty {
-                switch context.dates.parse(bytes) {
-                case .success(let d): dob = d
-                case .failure(let f):
-                    warning(column: context.layout.header[i], value: String(decoding: bytes, as: UTF8.self),
-                            f.description + "; the age band is unknown")
-                }
+            let dates = context.dates
+            let read: (result: Result<Day, DateParseError>, text: String)? = Self.withTrimmed(row, column: i) { bytes in
+                if bytes.isEmpty { return nil }
+                let result = dates.parse(bytes)
+                if case .success = result { return (result, "") }
+                return (result, Bytes.string(bytes))
+            }
+            switch read?.result {
+            case .success(let d): dob = d
+            case .failure(let f):
+                warning(column: context.layout.header[i], value: read?.text ?? "", f.description + "; the age band is unknown")
+            case nil: break
             }
         }
         if team == nil { team = columns.team.map { text(column: $0) } }

@@ -156,7 +156,7 @@ public struct DateParser: Sendable {
     }
 
     /// `bytes` is a non-empty field with surrounding spaces already trimmed.
-    public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Day, DateParseError> {
+    public func parse(_ bytes: Span<UInt8>) -> Result<Day, DateParseError> {
         let outcome: Outcome
         switch mode {
         case .automatic:
@@ -177,7 +177,7 @@ public struct DateParser: Sendable {
     /// Every byte is taken as `UInt8 &- 48`, which wraps anything below "0" above 9, so
     /// no byte can make a negative digit or trap a conversion.
     @inline(__always)
-    package static func isoDay(_ p: UnsafeBufferPointer<UInt8>) -> Day? {
+    package static func isoDay(_ p: Span<UInt8>) -> Day? {
         guard p.count == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
         let zero = UInt8(ascii: "0")
         let d0 = p[0] &- zero, d1 = p[1] &- zero, d2 = p[2] &- zero, d3 = p[3] &- zero
@@ -195,13 +195,12 @@ public struct DateParser: Sendable {
     }
 
     public func parse(_ text: String) -> Result<Day, DateParseError> {
-        var t = text
-        return t.withUTF8 { parse($0) }
+        Bytes.withUTF8(text) { parse($0) }
     }
 
     @inline(never)
-    private static func error(_ outcome: Outcome, _ bytes: UnsafeBufferPointer<UInt8>) -> DateParseError {
-        let text = String(decoding: bytes, as: UTF8.self)
+    private static func error(_ outcome: Outcome, _ bytes: Span<UInt8>) -> DateParseError {
+        let text = Bytes.string(bytes)
         switch outcome {
         case .day, .unrecognised: return .unrecognised(text)
         case .twoDigitYear: return .twoDigitYear(text)
@@ -360,7 +359,7 @@ package enum Scan {
     /// Reads up to `limit` digits from `i`; `count` is how many were read. The value
     /// wraps on absurd lengths, so callers check `count` first.
     @inline(__always)
-    package static func number(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, limit: Int = .max) -> (value: Int, count: Int) {
+    package static func number(_ p: Span<UInt8>, _ i: inout Int, limit: Int = .max) -> (value: Int, count: Int) {
         let start = i
         var value = 0
         while i < p.count, i - start < limit {
@@ -375,7 +374,7 @@ package enum Scan {
     /// Reads a run of letters as a month name: three-letter abbreviations and `Sept`
     /// when `abbreviated`, full names when `full`; any case. Returns 1–12, or 0.
     @inline(__always)
-    package static func monthName(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, abbreviated: Bool, full: Bool) -> Int {
+    package static func monthName(_ p: Span<UInt8>, _ i: inout Int, abbreviated: Bool, full: Bool) -> Int {
         let start = i
         while i < p.count, isLetter(p[i]) { i += 1 }
         let length = i - start
@@ -425,7 +424,7 @@ package enum Scan {
 
     /// A time of day from `i` to the end: `H[H]:mm[:ss[.fff]]`, then optionally `Z`,
     /// `±hh`, `±hhmm` or `±hh:mm`. Read and ignored; only its shape and ranges are checked.
-    package static func timeOfDay(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    package static func timeOfDay(_ p: Span<UInt8>, from start: Int) -> Bool {
         var i = start
         let hour = number(p, &i)
         guard (1...2).contains(hour.count), hour.value <= 24, i < p.count, p[i] == UInt8(ascii: ":") else { return false }
@@ -464,7 +463,7 @@ package enum Scan {
 
     // MARK: Automatic
 
-    package static func automatic(_ p: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func automatic(_ p: Span<UInt8>) -> Outcome {
         let n = p.count
         var i = 0
         let first = number(p, &i)
@@ -530,7 +529,7 @@ package enum Scan {
 
     /// The first format that reads the field wins; otherwise the most specific failure
     /// (the first that is not merely "unrecognised").
-    package static func pinned(_ formats: [CompiledFormat], _ p: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func pinned(_ formats: [CompiledFormat], _ p: Span<UInt8>) -> Outcome {
         var failure = Outcome.unrecognised
         for format in formats {
             let outcome: Outcome
@@ -547,7 +546,7 @@ package enum Scan {
         return failure
     }
 
-    package static func excel(_ p: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func excel(_ p: Span<UInt8>) -> Outcome {
         var i = 0
         let serial = number(p, &i)
         guard serial.count >= 1 else { return .unrecognised }
@@ -565,7 +564,7 @@ package enum Scan {
         return .day(Day(number: Int32(number)))
     }
 
-    package static func pattern(_ tokens: [FormatToken], _ p: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func pattern(_ tokens: [FormatToken], _ p: Span<UInt8>) -> Outcome {
         var i = 0
         var year = 0, month = 0, day = 0
         var twoDigitYear = false

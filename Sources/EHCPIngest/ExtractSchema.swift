@@ -63,8 +63,7 @@ extension ExtractKind {
 public enum NameMatching {
     /// The comparison key of a header or code: lower-case letters and digits only.
     public static func key(_ text: String) -> String {
-        var t = text
-        return t.withUTF8 { key($0) }
+        Bytes.withUTF8(text) { key($0) }
     }
 
     /// `headers` ordered by how close their matching keys are to `wanted`'s (edit
@@ -102,13 +101,14 @@ public enum NameMatching {
     }
 
     /// The key of a code as raw bytes, without building a String for ASCII input.
-    package static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    package static func key(_ bytes: Span<UInt8>) -> String {
         var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        guard ascii else { return unicodeKey(String(decoding: bytes, as: UTF8.self)) }
+        for i in bytes.indices where bytes[i] >= 0x80 { ascii = false; break }
+        guard ascii else { return unicodeKey(Bytes.string(bytes)) }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
-        for b in bytes {
+        for i in bytes.indices {
+            let b = bytes[i]
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(b)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b + 32)

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPStore
+import EHCPBindings
 
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +34,7 @@ package enum FileBytes {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = FileReads.read(fd, into: &buffer, at: 0, count: buffer.count)
             if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
@@ -43,19 +44,19 @@ package enum FileBytes {
 }
 
 extension FileBytes {
-    /// Calls `body` with successive blocks of the file (streaming, constant memory).
-    package static func forEachBlock(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Calls `body` with successive blocks of the file (streaming, constant memory). A
+    /// block is a slice of one reused buffer: it is valid only during the call.
+    package static func forEachBlock(path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        defer { buffer.deallocate() }
+        var buffer = [UInt8](repeating: 0, count: size)
         while true {
-            let n = read(fd, buffer.baseAddress, size)
+            let n = FileReads.read(fd, into: &buffer, at: 0, count: size)
             if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
             if n == 0 { return }
-            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try body(buffer[0..<n])
         }
     }
 }

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPStore
+import EHCPBindings
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,8 @@ package struct FileRangeSource: CSVBytes {
     /// Checks UTF-8 without ever switching to Windows-1252: a chunk read on its own must
     /// not decide the file's encoding, so a non-UTF-8 byte stops it (`CSVError.encoding`).
     private var filter: EncodingFilter?
-    private let raw: UnsafeMutableRawBufferPointer
+    /// Raw bytes as read, before the filter (empty when there is no filter).
+    private var raw: [UInt8]
     private var finished = false
 
     package init(fileDescriptor: Int32, path: String, start: Int, end: Int, checkUTF8: Bool, chunkSize: Int = CSVReader.defaultChunkSize) {
@@ -28,32 +30,34 @@ package struct FileRangeSource: CSVBytes {
         position = start
         self.end = end
         filter = checkUTF8 ? EncodingFilter(path: path, encoding: .utf8) : nil
-        raw = checkUTF8 ? .allocate(byteCount: chunkSize, alignment: 16) : UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        raw = checkUTF8 ? [UInt8](repeating: 0, count: chunkSize) : []
     }
 
-    package func release() {
-        if raw.baseAddress != nil { raw.deallocate() }
-    }
-
-    package mutating func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
-        guard var filter else { return try readFile(into: buffer, capacity: min(capacity, chunkSize)) }
+    package mutating func read(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws -> Int {
+        guard var filter else {
+            return try Self.readFile(fileDescriptor, path, position: &position, end: end, into: &buffer, at: offset,
+                                     capacity: min(capacity, chunkSize))
+        }
         defer { self.filter = filter }
         // The filter writes at most as many bytes as it reads when it only checks UTF-8.
         while true {
-            guard !finished, let base = raw.baseAddress else { return 0 }
+            guard !finished, !raw.isEmpty else { return 0 }
             // Room for up to 3 bytes of a UTF-8 sequence held back from the previous read.
-            let n = try readFile(into: base, capacity: max(1, min(capacity, raw.count) - 4))
+            let n = try Self.readFile(fileDescriptor, path, position: &position, end: end, into: &raw, at: 0,
+                                      capacity: max(1, min(capacity, raw.count) - 4))
             if n == 0 { finished = true }
-            let written = try filter.filter(UnsafeRawBufferPointer(rebasing: raw[0..<n]), into: buffer.assumingMemoryBound(to: UInt8.self))
+            let written = try filter.filter(raw.span.extracting(0..<n), into: &buffer, at: offset)
             if written > 0 || finished { return written }
         }
     }
 
-    private mutating func readFile(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+    /// Reads from `position` (moving it on), never past `end`.
+    private static func readFile(_ fileDescriptor: Int32, _ path: String, position: inout Int, end: Int,
+                                 into buffer: inout [UInt8], at offset: Int, capacity: Int) throws -> Int {
         let wanted = min(capacity, end - position)
         guard wanted > 0 else { return 0 }
         while true {
-            let n = pread(fileDescriptor, buffer, wanted, off_t(position))
+            let n = FileReads.pread(fileDescriptor, from: position, into: &buffer, at: offset, count: wanted)
             if n >= 0 { position += n; return n }
             if errno == EINTR { continue }
             throw CSVError.readFailed(path: path, reason: CSVReader.systemMessage(errno))
@@ -74,11 +78,12 @@ package enum LineEnds {
         package private(set) var ends = 0
         private var previousWasCR = false
 
-        package mutating func add(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        package mutating func add(_ bytes: Span<UInt8>) {
+            let n = bytes.count
             guard n > 0 else { return }
-            if memchr(bytes, 13, n) == nil {
+            if Bytes.firstIndex(of: 13, in: bytes, 0..<n) == nil {
                 // The usual file: LF only, counted eight bytes at a time.
-                ends += lineFeeds(bytes, n)
+                ends += InputScan.lineFeeds(bytes)
                 if previousWasCR, bytes[0] == 10 { ends -= 1 }
             } else {
                 var lf = 0, cr = 0
@@ -97,39 +102,20 @@ package enum LineEnds {
         }
     }
 
-    /// The number of LF bytes in `bytes[0..<count]`.
-    package static func lineFeeds(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var total = 0, i = 0
-        let raw = UnsafeRawPointer(bytes)
-        while i + 8 <= count {
-            total += lineFeedBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))).nonzeroBitCount
-            i += 8
-        }
-        while i < count { total += bytes[i] == 10 ? 1 : 0; i += 1 }
-        return total
-    }
-
-    /// Eight bytes at once (the first in the lowest byte of `word`): the high bit of each
-    /// byte that is an LF, every other bit clear.
-    @inline(__always)
-    package static func lineFeedBits(_ word: UInt64) -> UInt64 {
-        let x = word ^ 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        // High bit set exactly in the bytes of x that are zero (the LFs).
-        return ~(((x & low7) &+ low7) | x | low7)
-    }
+    /// The number of LF bytes in `bytes`.
+    package static func lineFeeds(_ bytes: Span<UInt8>) -> Int { InputScan.lineFeeds(bytes) }
 
     /// Offsets just after a line feed near each of `parts − 1` evenly spaced points,
     /// increasing; fewer when the file has too few line feeds.
     package static func splitPoints(fileDescriptor fd: Int32, size: Int, parts: Int) -> [Int] {
         let window = 1 << 20
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: window)
-        defer { buffer.deallocate() }
+        var buffer = [UInt8](repeating: 0, count: window)
         var points: [Int] = []
         for k in 1..<max(parts, 1) {
             let target = max(size / parts * k, points.last ?? 0)
-            let n = pread(fd, buffer, min(window, size - target), off_t(target))
-            guard n > 0, let found = memchr(buffer, 10, n) else { continue }
-            let point = target + UnsafeRawPointer(buffer).distance(to: UnsafeRawPointer(found)) + 1
+            let n = FileReads.pread(fd, from: target, into: &buffer, at: 0, count: min(window, size - target))
+            guard n > 0, let found = Bytes.firstIndex(of: 10, in: buffer.span, 0..<n) else { continue }
+            let point = target + found + 1
             let previous = points.last ?? 0
             if point < size, point > previous { points.append(point) }
         }

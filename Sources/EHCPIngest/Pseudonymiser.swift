@@ -1,16 +1,18 @@
 import EHCPRules
 import EHCPStore
 import Crypto
+import Synchronization
 
 /// Replaces `case_id` and `person_id` values with a keyed hash (HMAC-SHA-256), so lists
 /// and summaries can leave the team and still be joined month to month with the same
 /// key; without the key nobody can reverse them.
 public struct Pseudonymiser: Sendable {
-    /// The keyed HMAC before any message: copied for each value, never mutated.
-    /// Safe to share for that reason: every thread reads it and takes its own copy.
-    private final class Prototype: @unchecked Sendable {
-        package let hmac: HMAC<SHA256>
-        package init(_ key: SymmetricKey) { hmac = HMAC<SHA256>(key: key) }
+    /// The keyed HMAC before any message: copied out for each value, never mutated in
+    /// place. Behind a `Mutex` so that the compiler can check the sharing (HMAC is not
+    /// `Sendable`): the lock is held only for the copy, so threads do not wait on each other's hashing.
+    private final class Prototype: Sendable {
+        let hmac: Mutex<HMAC<SHA256>>
+        init(keyBytes: [UInt8]) { hmac = Mutex(HMAC<SHA256>(key: SymmetricKey(data: keyBytes))) }
     }
     private let prototype: Prototype
 
@@ -18,7 +20,7 @@ public struct Pseudonymiser: Sendable {
     public static let minimumKeyBytes = 16
 
     public init(keyBytes: [UInt8]) {
-        prototype = Prototype(SymmetricKey(data: keyBytes))
+        prototype = Prototype(keyBytes: keyBytes)
     }
 
     /// Reads a key file: its whole content is the key (make one with
@@ -42,7 +44,7 @@ public struct Pseudonymiser: Sendable {
         var message = Array(field.utf8)
         message.append(0)
         message.append(contentsOf: value.utf8)
-        var hmac = prototype.hmac
+        var hmac = prototype.hmac.withLock { $0 }
         hmac.update(data: message)
         let mac = hmac.finalize()
         return "ps_" + Hex.lowercase(mac.prefix(8))

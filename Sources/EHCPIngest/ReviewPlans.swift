@@ -38,9 +38,9 @@ package struct ReviewPlans {
         ReviewRowCoding.groupingKey(row.caseID, into: &key)
         // The row's number first: the first row of each case gives the plan its place.
         payload.removeAll(keepingCapacity: true)
-        withUnsafeBytes(of: count.littleEndian) { payload.append(contentsOf: $0) }
+        ReviewRowCoding.putFixed(count, into: &payload)
         ReviewRowCoding.encode(row, into: &payload)
-        try key.withUnsafeBytes { k in try payload.withUnsafeBytes { p in try byCase.add(key: k, payload: p) } }
+        try byCase.add(key: key, payload: payload)
         count += 1
     }
 
@@ -52,34 +52,37 @@ package struct ReviewPlans {
         var previous: [UInt8] = []
         var first: UInt64 = 0
         var started = false
-        try byCase.forEachSorted { key, payload in
+        var sortKey: [UInt8] = []
+        try byCase.forEachSorted(spans: { key, payload in
             guard payload.count >= 8 else { throw Self.damaged(directory) }
-            if !started || previous.withUnsafeBytes({ ExternalSorter.compare(key, $0) }) != 0 {
+            if !started || !Bytes.equal(key, previous.span) {
                 previous.removeAll(keepingCapacity: true)
-                previous.append(contentsOf: key)
-                first = UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self))
+                Bytes.append(key, to: &previous)
+                first = ReviewRowCoding.fixedUInt64(payload, at: 0)
                 started = true
             }
-            var sortKey = first.bigEndian
-            try withUnsafeBytes(of: &sortKey) { k in try byFirstRow.add(key: k, payload: payload) }
-        }
+            // Big-endian, so that byte order is number order.
+            sortKey.removeAll(keepingCapacity: true)
+            ReviewRowCoding.putFixed(first.byteSwapped, into: &sortKey)
+            try byFirstRow.add(key: sortKey.span, payload: payload)
+        })
         // The rows are all in the second sorter now: let the first one's memory go.
         byCase = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
 
         var rows: [ReviewRow] = []
         var current: UInt64 = 0
-        try byFirstRow.forEachSorted { key, payload in
-            guard key.count == 8, let row = ReviewRowCoding.decode(UnsafeRawBufferPointer(rebasing: payload[8...])) else {
+        try byFirstRow.forEachSorted(spans: { key, payload in
+            guard key.count == 8, payload.count >= 8, let row = ReviewRowCoding.decode(payload.extracting(8...)) else {
                 throw Self.damaged(directory)
             }
-            let plan = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+            let plan = ReviewRowCoding.fixedUInt64(key, at: 0).byteSwapped
             if plan != current, let head = rows.first {
                 try body(ReviewPlan(caseID: head.caseID, rows: rows))
                 rows.removeAll(keepingCapacity: true)
             }
             current = plan
             rows.append(row)
-        }
+        })
         if let head = rows.first { try body(ReviewPlan(caseID: head.caseID, rows: rows)) }
     }
 

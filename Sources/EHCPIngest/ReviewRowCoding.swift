@@ -26,7 +26,7 @@ package enum ReviewRowCoding {
         bytes.append(flags)
         for date in dates {
             guard let date else { continue }
-            withUnsafeBytes(of: date.number.littleEndian) { bytes.append(contentsOf: $0) }
+            putFixed(UInt32(bitPattern: date.number), into: &bytes)
         }
         put(row.caseID, into: &bytes)
         putVarint(UInt64(row.cohort.values.count), into: &bytes)
@@ -39,32 +39,32 @@ package enum ReviewRowCoding {
 
     /// The row `encode` wrote; nil if the bytes are not one whole encoded row (a temporary
     /// file damaged under us: the caller reports it rather than trapping).
-    package static func decode(_ bytes: UnsafeRawBufferPointer) -> ReviewRow? {
-        var r = Reader(bytes: bytes)
-        guard let line = r.varint(), let mask = r.byte(), let flags = r.byte() else { return nil }
+    package static func decode(_ bytes: Span<UInt8>) -> ReviewRow? {
+        var r = Reader(count: bytes.count)
+        guard let line = r.varint(bytes), let mask = r.byte(bytes), let flags = r.byte(bytes) else { return nil }
         var dates = [Day?](repeating: nil, count: 7)
         for bit in 0..<7 where mask & (1 << bit) != 0 {
-            guard let number = r.int32() else { return nil }
+            guard let number = r.int32(bytes) else { return nil }
             dates[bit] = Day(number: number)
         }
         let decisionCode = Int(flags & 0x0F)
         guard decisionCode <= ReviewDecision.allCases.count else { return nil }
         let decision = decisionCode == 0 ? nil : ReviewDecision.allCases[decisionCode - 1]
-        guard let caseID = r.string(), let valueCount = r.varint() else { return nil }
+        guard let caseID = r.string(bytes), let valueCount = r.varint(bytes) else { return nil }
         var values: [String] = []
         for _ in 0..<valueCount {
-            guard let v = r.string() else { return nil }
+            guard let v = r.string(bytes) else { return nil }
             values.append(v)
         }
-        guard let slotCount = r.varint() else { return nil }
+        guard let slotCount = r.varint(bytes) else { return nil }
         var slots: [Int] = []
         for _ in 0..<slotCount {
-            guard let s = r.varint() else { return nil }
+            guard let s = r.varint(bytes) else { return nil }
             slots.append(Int(s))
         }
         var team: String?, caseworker: String?
-        if flags & (1 << 4) != 0 { guard let t = r.string() else { return nil }; team = t }
-        if flags & (1 << 5) != 0 { guard let c = r.string() else { return nil }; caseworker = c }
+        if flags & (1 << 4) != 0 { guard let t = r.string(bytes) else { return nil }; team = t }
+        if flags & (1 << 5) != 0 { guard let c = r.string(bytes) else { return nil }; caseworker = c }
         guard r.atEnd, let lineNumber = Int(exactly: line) else { return nil }
         return ReviewRow(caseID: caseID, line: lineNumber, planDate: dates[0], meetingDate: dates[1], decisionDate: dates[2],
                          decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], ceasedDate: dates[5],
@@ -102,39 +102,61 @@ package enum ReviewRowCoding {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Reads what `encode` wrote, refusing to run past the end.
+    /// `value` as `MemoryLayout<T>.size` bytes, little-endian.
+    package static func putFixed<T: FixedWidthInteger & UnsignedInteger>(_ value: T, into bytes: inout [UInt8]) {
+        var v = value
+        for _ in 0..<MemoryLayout<T>.size {
+            bytes.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
+    }
+
+    /// The little-endian `UInt64` at `bytes[at ..< at + 8]`, which the caller has checked exist.
+    package static func fixedUInt64(_ bytes: Span<UInt8>, at start: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for i in (start ..< start + 8).reversed() { value = value << 8 | UInt64(bytes[i]) }
+        return value
+    }
+
+    /// Reads what `encode` wrote, refusing to run past the end. It holds only the place
+    /// it has reached; each read is given the bytes (a span cannot be kept in a struct
+    /// without lifetime annotations).
     package struct Reader {
-        package let bytes: UnsafeRawBufferPointer
+        package let count: Int
         package var at = 0
 
-        package var atEnd: Bool { at == bytes.count }
+        package init(count: Int) { self.count = count }
 
-        package mutating func byte() -> UInt8? {
-            guard at < bytes.count else { return nil }
+        package var atEnd: Bool { at == count }
+
+        package mutating func byte(_ bytes: Span<UInt8>) -> UInt8? {
+            guard at < count else { return nil }
             defer { at += 1 }
             return bytes[at]
         }
 
-        package mutating func varint() -> UInt64? {
+        package mutating func varint(_ bytes: Span<UInt8>) -> UInt64? {
             var value: UInt64 = 0
             for shift in stride(from: 0, to: 64, by: 7) {
-                guard let b = byte() else { return nil }
+                guard let b = byte(bytes) else { return nil }
                 value |= UInt64(b & 0x7F) << shift
                 if b < 0x80 { return value }
             }
             return nil
         }
 
-        package mutating func int32() -> Int32? {
-            guard bytes.count - at >= 4 else { return nil }
+        package mutating func int32(_ bytes: Span<UInt8>) -> Int32? {
+            guard count - at >= 4 else { return nil }
             defer { at += 4 }
-            return Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self))
+            var value: UInt32 = 0
+            for i in (at ..< at + 4).reversed() { value = value << 8 | UInt32(bytes[i]) }
+            return Int32(bitPattern: value)
         }
 
-        package mutating func string() -> String? {
-            guard let n = varint(), n <= UInt64(bytes.count - at) else { return nil }
+        package mutating func string(_ bytes: Span<UInt8>) -> String? {
+            guard let n = varint(bytes), n <= UInt64(count - at) else { return nil }
             defer { at += Int(n) }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at ..< at + Int(n)]), as: UTF8.self)
+            return Bytes.string(bytes.extracting(at ..< at + Int(n)))
         }
     }
 }

@@ -1,12 +1,6 @@
 import EHCPRules
 import EHCPStore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What every row mapper needs to know about its file. A class: every row's reader
 /// points at the one context rather than copying (and retaining) each of its parts.
 public final class ExtractContext: Sendable {
@@ -51,7 +45,7 @@ package struct RowReader {
     /// Goes on to read `next` as a new reader would, keeping the buffers (a reader of
     /// millions of rows reuses one).
     package mutating func read(_ next: CSVRow) {
-        row = next
+        row.become(next)
         caseID = ""
         problems.removeAll(keepingCapacity: true)
     }
@@ -64,7 +58,7 @@ package struct RowReader {
         let expected = context.layout.header.count
         guard row.count != expected else { return }
         // Trailing empty cells (a common spreadsheet artefact) are harmless.
-        if row.count > expected, (expected..<row.count).allSatisfy({ row.field($0).isEmpty }) { return }
+        if row.count > expected, (expected..<row.count).allSatisfy({ row.fieldLength($0) == 0 }) { return }
         error(column: "", value: "", "the row has \(row.count) field\(row.count == 1 ? "" : "s") but the header has \(expected); a delimiter or quote is probably missing or extra")
     }
 
@@ -81,27 +75,41 @@ package struct RowReader {
         return i < 0 ? nil : i
     }
 
-    /// The trimmed bytes of a canonical field (empty when the file lacks the column).
-    package func bytes(_ field: Field) -> UnsafeBufferPointer<UInt8> {
-        guard let i = column(field) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return Self.trim(row.field(i))
+    /// Calls `body` with the trimmed bytes of a canonical field (empty when the file
+    /// lacks the column). A closure, not a returned span: the bytes are the row's.
+    @inline(__always)
+    package func withBytes<R>(_ field: Field, _ body: (Span<UInt8>) -> R) -> R {
+        Self.withTrimmed(row, column: column(field) ?? -1, body)
+    }
+
+    /// Calls `body` with the trimmed bytes of column `index` of `row` (empty when absent).
+    @inline(__always)
+    package static func withTrimmed<R>(_ row: CSVRow, column index: Int, _ body: (Span<UInt8>) -> R) -> R {
+        row.withField(index) { cell in body(cell.extracting(trimmed(cell))) }
     }
 
     /// The trimmed text of a canonical field ("" when the file lacks the column).
-    package func text(_ field: Field) -> String { String(decoding: bytes(field), as: UTF8.self) }
+    package func text(_ field: Field) -> String { withBytes(field) { Bytes.string($0) } }
 
     /// The trimmed text of any column, by index.
-    package func text(column index: Int) -> String { String(decoding: Self.trim(row.field(index)), as: UTF8.self) }
+    package func text(column index: Int) -> String { Self.withTrimmed(row, column: index) { Bytes.string($0) } }
 
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date reject the row.
     package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
-        let bytes = bytes(field)
-        if bytes.isEmpty {
+        let context = self.context
+        // nil for a blank cell; the cell's text only when it does not read as a date.
+        let read: (result: Result<Day, DateParseError>, text: String?)? = withBytes(field) { bytes in
+            if bytes.isEmpty { return nil }
+            let result = context.dates.parse(bytes)
+            if case .success = result { return (result, nil) }
+            return (result, Bytes.string(bytes))
+        }
+        guard let read else {
             if required { error(field, "", "\(field.name) is blank; it is required") }
             return nil
         }
-        switch context.dates.parse(bytes) {
+        switch read.result {
         case .success(let day):
             if isEvent && day > context.asAt {
                 error(field, day.iso, "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
@@ -109,7 +117,7 @@ package struct RowReader {
             }
             return day
         case .failure(let failure):
-            error(field, String(decoding: bytes, as: UTF8.self), failure.description)
+            error(field, read.text ?? "", failure.description)
             return nil
         }
     }
@@ -117,14 +125,16 @@ package struct RowReader {
     /// A coded field, read through the profile's value map: nil when blank; an unknown
     /// code rejects the row with the accepted values.
     package mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type) -> C? where C.RawValue == String {
-        let bytes = bytes(field)
-        if bytes.isEmpty { return nil }
         let map = context.valueMaps[field.rawValue]
         // Most cells hold the canonical code exactly: no string to build.
-        if map == nil {
-            for c in C.allCases where Self.equals(bytes, c.rawValue) { return c }
+        let read: (code: C?, raw: String?) = withBytes(field) { bytes in
+            if bytes.isEmpty { return (nil, nil) }
+            if map == nil {
+                for c in C.allCases where Bytes.equal(bytes, c.rawValue) { return (c, nil) }
+            }
+            return (nil, Bytes.string(bytes))
         }
-        let raw = String(decoding: bytes, as: UTF8.self)
+        guard let raw = read.raw else { return read.code }
         if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
         error(field, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
         return nil
@@ -132,11 +142,14 @@ package struct RowReader {
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
     package mutating func exception(_ field: Field) -> ExceptionReading {
-        let bytes = bytes(field)
-        if bytes.isEmpty { return .none }
+        let unmapped = context.valueMaps[field.rawValue] == nil
         // The canonical codes themselves need no string.
-        if context.valueMaps[field.rawValue] == nil, let code = ExceptionReading.canonical(bytes) { return code }
-        let raw = String(decoding: bytes, as: UTF8.self)
+        let read: (reading: ExceptionReading?, raw: String?) = withBytes(field) { bytes in
+            if bytes.isEmpty { return (ExceptionReading.none, nil) }
+            if unmapped, let code = ExceptionReading.canonical(bytes) { return (code, nil) }
+            return (nil, Bytes.string(bytes))
+        }
+        guard let raw = read.raw else { return read.reading ?? .none }
         let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
             let key = NameMatching.key(raw)
@@ -188,21 +201,12 @@ package struct RowReader {
         warning(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso); the row is kept, but check the dates")
     }
 
-    /// Byte equality with a string, without iterating its UTF-8 view.
-    package static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            guard utf8.count == bytes.count else { return false }
-            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
-            return memcmp(a, b, bytes.count) == 0
-        }
-    }
-
-    package static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    /// The bytes of `cell` without the spaces and tabs around them.
+    @inline(__always)
+    package static func trimmed(_ bytes: Span<UInt8>) -> Range<Int> {
         var lo = 0, hi = bytes.count
         while lo < hi, bytes[lo] == 32 || bytes[lo] == 9 { lo += 1 }
         while hi > lo, bytes[hi - 1] == 32 || bytes[hi - 1] == 9 { hi -= 1 }
-        if lo == 0 && hi == bytes.count { return bytes }
-        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+        return lo ..< hi
     }
 }

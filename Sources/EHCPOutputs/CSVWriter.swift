@@ -45,9 +45,7 @@ public struct CSVWriter: Sendable {
     /// Appends one text cell, neutralised and quoted as needed.
     public mutating func append(_ cell: String) {
         separate()
-        var cell = cell
-        cell.makeContiguousUTF8()  // (native strings already are: then this does nothing)
-        appendCell(cell.utf8.span)
+        Bytes.withUTF8(cell) { appendCell($0) }
     }
 
     /// Appends one text cell given as UTF-8 bytes, neutralised and quoted as needed.
@@ -143,9 +141,7 @@ public struct CSVWriter: Sendable {
     /// Prefixes `'` to text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR),
     /// leaving numbers such as `-12` or `-3.5` alone.
     public static func neutralise(_ cell: String) -> String {
-        var cell = cell
-        cell.makeContiguousUTF8()
-        return startsLikeFormula(cell.utf8.span) ? "'" + cell : cell
+        Bytes.withUTF8(cell) { startsLikeFormula($0) } ? "'" + cell : cell
     }
 
     /// True when a spreadsheet would run the text as a formula: it starts with `=`, `@`,

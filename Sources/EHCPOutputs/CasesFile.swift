@@ -77,11 +77,14 @@ public final class CasesFile: CaseSink {
     /// other row, which `add` formats through `CSVWriter`.
     private func appendPlainRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64,
                                 to target: CaseRows) throws -> Bool {
-        // Native strings (all strings on Linux) are contiguous UTF-8: no copy to make one.
-        let id = facts.caseID.utf8.span
+        try Bytes.withUTF8(facts.caseID) { id in try appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target) }
+    }
+
+    private func appendPlainRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cells: Range<Int>, ordinal: Int64,
+                                to target: CaseRows) throws -> Bool {
         guard CSVWriter.isPlainCell(id) else { return false }
         let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
-        let (status, exception, period, line) = (c.status.order, c.exception?.order, c.periodDate, facts.line)
+        let (status, exception, period) = (c.status.order, c.exception?.order, c.periodDate)
         // One reference each for the row, not one per cell.
         let table = self.table, cellBytes = cohortCellBytes
         // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
@@ -208,8 +211,7 @@ package struct CellTable: Sendable {
         if let offset = d.isoTableOffset {
             w.bytes(bytes, offset..<(offset + length))
         } else {
-            let text = d.iso
-            w.bytes(text.utf8.span.extracting(0..<min(length, text.utf8.count)))
+            Bytes.withUTF8(d.iso) { text in w.bytes(text.extracting(0..<min(length, text.count))) }
         }
     }
 }

@@ -2,6 +2,7 @@ import EHCPTimeliness
 import EHCPOutputs
 import EHCPStore
 import EHCPRules
+import EHCPStore
 
 #if canImport(Glibc)
 import Glibc
@@ -26,49 +27,43 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A write-only file behind a 1 MiB buffer, written with write(2).
 ///
-/// Rows are appended without bounds checks after `reserve(_:)` has made room, so the
-/// generator can stream millions of rows while holding only the buffer.
+/// Rows are appended to a byte array whose capacity `reserve(_:)` keeps ahead of them, so
+/// the generator can stream millions of rows while holding only the buffer, and no
+/// append ever grows it.
 package final class OutputFile {
     package static let capacity = 1 << 20
 
     package let path: String
     private var fd: Int32
-    private let buffer: UnsafeMutablePointer<UInt8>
-    private var used = 0
+    private var buffer: [UInt8] = []
 
     package init(path: String) throws(GeneratorError) {
         self.path = path
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw GeneratorError(path: path, reason: OutputFile.lastError()) }
         self.fd = fd
-        self.buffer = .allocate(capacity: OutputFile.capacity)
+        buffer.reserveCapacity(OutputFile.capacity)
     }
 
     deinit {
         if fd >= 0 { _ = systemClose(fd) }
-        buffer.deallocate()
     }
 
     /// Makes room for `count` more bytes, flushing the buffer when needed.
     @inline(__always)
     package func reserve(_ count: Int) throws(GeneratorError) {
         precondition(count <= OutputFile.capacity)
-        if used + count > OutputFile.capacity { try flush() }
+        if buffer.count + count > OutputFile.capacity { try flush() }
     }
 
     @inline(__always)
     package func append(_ byte: UInt8) {
-        buffer[used] = byte
-        used += 1
+        buffer.append(byte)
     }
 
     @inline(__always)
     package func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { src in
-            guard let base = src.baseAddress else { return }
-            (buffer + used).update(from: base, count: src.count)
-            used += src.count
-        }
+        buffer.append(contentsOf: bytes)
     }
 
     /// `value` in decimal, left-padded with zeros to at least `width` digits (value >= 0).
@@ -78,21 +73,22 @@ package final class OutputFile {
         var probe = value
         while probe >= 10 { probe /= 10; digits += 1 }
         let n = max(width, digits)
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n))
         var v = value
-        var i = used + n - 1
-        while i >= used {
+        var i = start + n - 1
+        while i >= start {
             buffer[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
             v /= 10
             i -= 1
         }
-        used += n
     }
 
     package func flush() throws(GeneratorError) {
-        if let failure = WriteAll.bytes(fd, buffer, used) {
+        if let failure = FileOutput.writeAll(fd, buffer, 0 ..< buffer.count) {
             throw GeneratorError(path: path, reason: String(cString: strerror(failure)))
         }
-        used = 0
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and closes; the file is complete only when this returns.
@@ -104,7 +100,7 @@ package final class OutputFile {
 
     /// Abandons the file after a failure: closes it and removes what was written.
     package func discard() {
-        used = 0
+        buffer.removeAll(keepingCapacity: true)
         _ = closeDescriptor()
         _ = unlink(path)
     }

@@ -111,21 +111,17 @@ func automaticRejectsOtherText(text: String) {
 
 @Test func automaticReadsStraightFromBytes() {
     let bytes = Array("06/01/2025".utf8)
-    let result = bytes.withUnsafeBufferPointer { DateParser.automatic.parse($0) }
+    let result = DateParser.automatic.parse(bytes.span)
     #expect(result == .success(jan6))
 }
 
 @Test func automaticReadsOnlyTheBytesItIsGiven() {
     // A field inside a larger buffer: only its own bytes are read.
     let line = Array("x,06/01/2025,2025-02-17,y".utf8)
-    line.withUnsafeBufferPointer { all in
-        let first = UnsafeBufferPointer(rebasing: all[2..<12])
-        let second = UnsafeBufferPointer(rebasing: all[13..<23])
-        #expect(DateParser.automatic.parse(first) == .success(jan6))
-        #expect(DateParser.automatic.parse(second) == .success(Day(year: 2025, month: 2, day: 17)!))
-        let cut = UnsafeBufferPointer(rebasing: all[2..<11])
-        #expect(DateParser.automatic.parse(cut) == .failure(.unrecognised("06/01/202")))
-    }
+    let all = line.span
+    #expect(DateParser.automatic.parse(all.extracting(2..<12)) == .success(jan6))
+    #expect(DateParser.automatic.parse(all.extracting(13..<23)) == .success(Day(year: 2025, month: 2, day: 17)!))
+    #expect(DateParser.automatic.parse(all.extracting(2..<11)) == .failure(.unrecognised("06/01/202")))
 }
 
 // MARK: Pinned formats

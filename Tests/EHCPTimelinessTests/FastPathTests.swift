@@ -9,8 +9,9 @@ import Testing
 
 /// The shortcuts taken for speed give exactly what the general code gives.
 @Suite struct FastPathTests {
-    static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        Array(text.utf8).withUnsafeBufferPointer(body)
+    static func withBytes<R>(_ text: String, _ body: (Span<UInt8>) -> R) -> R {
+        let bytes = Array(text.utf8)
+        return body(bytes.span)
     }
 
     @Test("a yyyy-mm-dd cell read through the month table is the day the general scan reads, or left to it")
@@ -45,12 +46,11 @@ import Testing
     @Test("the yyyy-mm-dd shortcut agrees with the general scan on any bytes, and never traps")
     func isoShortcutAgreesOnArbitraryBytes() {
         func agree(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { p in
-                let general: Day? = if case .day(let day) = Scan.automatic(p) { day } else { nil }
-                if let fast = DateParser.isoDay(p) { #expect(fast == general, "\(bytes)") }
-                let whole: Day? = if case .success(let day) = DateParser.automatic.parse(p) { day } else { nil }
-                #expect(whole == general, "\(bytes)")
-            }
+            let p = bytes.span
+            let general: Day? = if case .day(let day) = Scan.automatic(p) { day } else { nil }
+            if let fast = DateParser.isoDay(p) { #expect(fast == general, "\(bytes)") }
+            let whole: Day? = if case .success(let day) = DateParser.automatic.parse(p) { day } else { nil }
+            #expect(whole == general, "\(bytes)")
         }
         for text in ["99+9-52-31", "+025-01-06", "2025-+1-06", "-025-01-06", "2025-01-+6", "0x7E-01-01", "2025-01-0/"] {
             agree(Array(text.utf8))
@@ -78,7 +78,7 @@ import Testing
         for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
             // Bytes near 10 (and 10 with the high bit, 0x8A) are where a word trick would slip.
             let bytes = (0..<length).map { _ in [10, 10, 0x8A, 11, 9, 0, 255, 0x0B][rng.below(8)] as UInt8 }
-            let fast = bytes.withUnsafeBufferPointer { LineEnds.lineFeeds($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+            let fast = LineEnds.lineFeeds(bytes.span)
             #expect(fast == bytes.filter { $0 == 10 }.count, "length \(length)")
         }
     }
@@ -128,10 +128,9 @@ import Testing
             let line = 1 + bytes.filter { $0 == 10 }.count
             let column = bytes.count - (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0)
             var filter = EncodingFilter(path: "f.csv", encoding: .utf8)
-            let output = UnsafeMutablePointer<UInt8>.allocate(capacity: EncodingFilter.maxExpansion * (bytes.count + 3))
-            defer { output.deallocate() }
+            var output = [UInt8](repeating: 0, count: EncodingFilter.maxExpansion * (bytes.count + 3))
             do {
-                _ = try bytes.withUnsafeBytes { try filter.filter($0, into: output) }
+                _ = try filter.filter(bytes.span, into: &output, at: 0)
                 Issue.record("no error for \(bytes)")
             } catch {
                 #expect("\(error)".contains("line \(line), column \(column)"), "\(error)")

@@ -94,7 +94,7 @@ import Testing
         var counter = LineEnds.Counter()
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes.count == size)
-        counter.add(bytes, bytes.count)
+        counter.add(bytes.span)
         #expect(counter.ends == 5)
         var lines: [Int] = []
         try reader.read(onRow: { lines.append($0.line) }, onProblem: { _ in })
@@ -128,7 +128,7 @@ import Testing
         for (k, cut) in cuts.enumerated() {
             // The bytes before the cut counted in one piece, against the prepass's blocks.
             var counter = LineEnds.Counter()
-            counter.add(bytes, cut)
+            counter.add(bytes.span.extracting(0..<cut))
             #expect(try prepass.lineEnds(beforeCut: k) == counter.ends)
         }
         #expect(try prepass.sha256() == Analysis.sha256(of: path))

@@ -17,7 +17,7 @@ import Testing
         return bytes
     }
 
-    static func decoded(_ bytes: [UInt8]) -> ReviewRow? { bytes.withUnsafeBytes { ReviewRowCoding.decode($0) } }
+    static func decoded(_ bytes: [UInt8]) -> ReviewRow? { ReviewRowCoding.decode(bytes.span) }
 
     /// A row with random fields, some absent, some not ASCII, some empty.
     static func randomRow(caseID: String, line: Int, _ rng: inout SplitMix64) -> ReviewRow {

@@ -124,7 +124,7 @@ public enum Analysis {
     /// SHA-256 of a file, streamed in fixed-size blocks.
     package static func sha256(of path: String) throws -> String {
         var hasher = SHA256()
-        try FileBytes.forEachBlock(path: path) { hasher.update(bufferPointer: $0) }
+        try FileBytes.forEachBlock(path: path) { hasher.update(data: $0) }
         return Hex.lowercase(hasher.finalize())
     }
 }

@@ -28,16 +28,16 @@ package final class InputPrepass: Sendable {
             var counter = LineEnds.Counter()
             var offset = 0, next = 0
             try FileBytes.forEachBlock(path: path) { block in
-                hasher.update(bufferPointer: block)
-                guard let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+                hasher.update(data: block)
+                let bytes = block.span
                 var start = 0
                 while next < cuts.count, cuts[next] <= offset + block.count {
-                    counter.add(base + start, cuts[next] - offset - start)
+                    counter.add(bytes.extracting(start ..< cuts[next] - offset))
                     start = cuts[next] - offset
                     found.publish(next, counter.ends)
                     next += 1
                 }
-                counter.add(base + start, block.count - start)
+                counter.add(bytes.extracting(start ..< block.count))
                 offset += block.count
             }
             guard next == cuts.count else {

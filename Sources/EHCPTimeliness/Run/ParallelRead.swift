@@ -52,7 +52,6 @@ package enum ParallelRead {
             let first = try firstLine(k)
             var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
             var scanner = CSVScanner(path: path, delimiter: delimiter)
-            defer { scanner.release(); source.release() }
             var atHeader = k == 0  // the header was read already
             var counted = (rows: 0, offset: starts[k])
             try scanner.scan(&source, from: (starts[k], first), isLast: k == count - 1, onRow: { row in
@@ -96,7 +95,6 @@ package enum ParallelRead {
             var source = FileRangeSource(fileDescriptor: reader.fileDescriptor, path: reader.path, start: offset, end: size,
                                          checkUTF8: false, chunkSize: 2 << 10)  // a row or two: rows read again are few and scattered
             var scanner = CSVScanner(path: reader.path, delimiter: reader.delimiter)
-            defer { scanner.release(); source.release() }
             do {
                 try scanner.scan(&source, from: (offset, line), onRow: { row in
                     try body(row)

@@ -100,7 +100,7 @@ public struct ProblemList {
     }
 
     fileprivate mutating func append(encoded: [UInt8]) throws {
-        let problem = try FramedRecord.reading(encoded) { ProblemCoding.decode(&$0) }
+        let problem = FramedRecord.reading(encoded) { ProblemCoding.decode(&$0) }
         counts.add(problem)
         if problem.severity == .error, firstErrors.count < Self.firstErrorsKept { firstErrors.append(problem) }
         try FramedRecord.append(encoded, ordinal: 0, to: file)

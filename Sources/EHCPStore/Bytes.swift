@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the standard library does not yet offer on `Span<UInt8>`, done with raw memory
+/// here so that the modules above work on spans and arrays only: turning a span into a
+/// string or an array, copying it into an array, comparing two, and finding a byte.
+public enum Bytes {
+    /// The bytes as UTF-8 text, invalid sequences repaired (as `String(decoding:as:)`).
+    @inlinable
+    package static func string(_ bytes: Span<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A copy of the bytes.
+    package static func array(_ bytes: Span<UInt8>) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { Array($0) }
+    }
+
+    /// Appends the bytes to `array`.
+    package static func append(_ bytes: Span<UInt8>, to array: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { array.append(contentsOf: $0) }
+    }
+
+    /// Copies the bytes into `array` from index `at`, which must leave room for them.
+    package static func copy(_ bytes: Span<UInt8>, into array: inout [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset <= array.count - bytes.count, "copy out of bounds")
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { source in
+            array.withUnsafeMutableBufferPointer { target in
+                target.baseAddress!.advanced(by: offset).update(from: source.baseAddress!, count: source.count)
+            }
+        }
+    }
+
+    /// Whether the two hold the same bytes (memcmp).
+    package static func equal(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 }
+        }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text`. Not `text.utf8.span`: for a small
+    /// string held in registers that span pointed at nothing (a 200k-row run crashed on it).
+    @inlinable
+    public static func withUTF8<R>(_ text: String, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
+        var text = text
+        return try text.withUTF8 { try body($0.span) }
+    }
+
+    /// Whether `a` holds the UTF-8 bytes of `text` (codes of a few bytes: a loop, not memcmp).
+    @inlinable
+    package static func equal(_ a: Span<UInt8>, _ text: String) -> Bool {
+        withUTF8(text) { t in
+            guard t.count == a.count else { return false }
+            for i in 0 ..< a.count where a[i] != t[i] { return false }
+            return true
+        }
+    }
+
+    /// Index of the first `byte` in `bytes[range]` (memchr), nil when there is none.
+    @inlinable @inline(__always)
+    package static func firstIndex(of byte: UInt8, in bytes: Span<UInt8>, _ range: Range<Int>) -> Int? {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "search out of bounds")
+        guard !range.isEmpty else { return nil }
+        return bytes.withUnsafeBufferPointer { p in
+            let base = p.baseAddress! + range.lowerBound
+            guard let found = memchr(base, Int32(byte), range.count) else { return nil }
+            return range.lowerBound + UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
+    }
+}
