@@ -123,6 +123,7 @@ package struct RowReader {
         // Most cells hold the canonical code exactly: no string to build.
         if map == nil {
             for c in C.allCases where Self.equals(bytes, c.rawValue) { return c }
+            if let c = CodeLists.matchASCII(bytes, as: type) { return c }  // `Assess`, `No Plan`
         }
         let raw = String(decoding: bytes, as: UTF8.self)
         if let value = CodeLists.match(mapped(raw, field), as: type) { return value }

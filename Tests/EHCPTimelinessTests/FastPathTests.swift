@@ -82,6 +82,30 @@ import Testing
         }
     }
 
+    @Test("line ends of CRLF and lone-CR bytes counted eight at a time match a byte-by-byte count")
+    func lineEndsWithCRMatchNaiveCount() {
+        func naive(_ bytes: [UInt8], previousWasCR: Bool) -> Int {
+            var ends = 0, afterCR = previousWasCR
+            for b in bytes {
+                if b == 13 || (b == 10 && !afterCR) { ends += 1 }
+                afterCR = b == 13
+            }
+            return ends
+        }
+        var rng = SplitMix64(seed: 10)
+        for length in [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
+            for _ in 0..<50 {
+                let bytes = (0..<length).map { _ in [10, 13, 13, 10, 0x8A, 0x8D, 0x0C, 0x0E, 0, 255, 65][rng.below(11)] as UInt8 }
+                for previousWasCR in [false, true] {
+                    let fast = bytes.withUnsafeBufferPointer {
+                        LineEnds.lineEndsWithCR($0.baseAddress!, $0.count, previousWasCR: previousWasCR)
+                    }
+                    #expect(fast == naive(bytes, previousWasCR: previousWasCR), "length \(length)")
+                }
+            }
+        }
+    }
+
     @Test("summary cells found through the index are found again after it grows")
     func cellIndexFindsEveryKeyAfterGrowing() {
         var index = CellIndex()
