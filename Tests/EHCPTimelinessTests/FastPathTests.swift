@@ -106,6 +106,26 @@ import Testing
         }
     }
 
+    @Test("bytes found with memchr and memcmp are where a slice-by-slice search finds them")
+    func byteSearchMatchesNaiveSearch() {
+        func naive(_ target: [UInt8], _ text: [UInt8], _ start: Int) -> Int? {
+            guard let first = target.first, text.count >= target.count else { return nil }
+            var i = start
+            while i + target.count <= text.count {
+                if text[i] == first, text[i..<(i + target.count)].elementsEqual(target) { return i }
+                i += 1
+            }
+            return nil
+        }
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<5000 {
+            let text = (0..<rng.below(40)).map { _ in [97, 98, 99, 0xE2, 0x80][rng.below(5)] as UInt8 }
+            let target = (0..<rng.below(4)).map { _ in [97, 98, 99, 0xE2, 0x80][rng.below(5)] as UInt8 }
+            let start = rng.below(text.count + 2)
+            #expect(ByteSearch.firstIndex(of: target, in: text, from: start) == naive(target, text, start))
+        }
+    }
+
     @Test("summary cells found through the index are found again after it grows")
     func cellIndexFindsEveryKeyAfterGrowing() {
         var index = CellIndex()
