@@ -1,7 +1,7 @@
 -- The `base` table of duckdb_requests.sql for the "other export" (other_extract.py): the
 -- same work as the tool does on it, in SQL. Headers as the export spells them; every
 -- date format the extract mixes, tried in turn (trimmed first, as the tool trims cells);
--- codes matched ignoring case, spaces and punctuation, as the tool matches them.
+-- codes matched ignoring case, spaces, hyphens and underscores, as the contract says.
 -- Exception reasons as the tool reads them: none / a flag / a statutory code, and any
 -- other reason counted without an exception. run_duckdb.py puts this statement in
 -- place of the first statement of duckdb_requests.sql; the measures and outputs are
@@ -9,7 +9,7 @@
 CREATE MACRO ehcp_date(t) AS
     try_strptime(trim(t), ['%d/%m/%Y', '%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M:%S', '%d-%b-%Y', '%d %b %Y',
                            '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d'])::DATE;
-CREATE MACRO ehcp_key(t) AS regexp_replace(lower(t), '[^a-z0-9]', '', 'g');
+CREATE MACRO ehcp_key(t) AS translate(lower(t), ' _-', '');
 CREATE MACRO ehcp_exception(t) AS
     CASE WHEN ehcp_key(coalesce(t, '')) IN ('', '0', 'no', 'n', 'false', 'none') THEN NULL
          WHEN ehcp_key(t) IN ('1', 'yes', 'y', 'true', 'unspecified') THEN 'unspecified'
