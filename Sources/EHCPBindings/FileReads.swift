@@ -35,10 +35,23 @@ package enum InputScan {
     /// Eight bytes at once (the first in the lowest byte of `word`): the high bit of each
     /// byte that is an LF, every other bit clear.
     @inline(__always)
-    package static func lineFeedBits(_ word: UInt64) -> UInt64 {
-        let x = word ^ 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        // High bit set exactly in the bytes of x that are zero (the LFs).
+    package static func lineFeedBits(_ word: UInt64) -> UInt64 { byteBits(word, 0x0A0A_0A0A_0A0A_0A0A) }
+
+    /// The high bit of each byte of `word` equal to the byte repeated in `pattern`, every
+    /// other bit clear (exact: no false positives, unlike the usual has-zero-byte trick).
+    @inline(__always)
+    package static func byteBits(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // High bit set exactly in the bytes of x that are zero.
         return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The sum of the eight byte lanes of `lanes`.
+    @inline(__always)
+    static func laneSum(_ lanes: UInt64) -> Int {
+        let m: UInt64 = 0x00FF_00FF_00FF_00FF
+        let pairs = (lanes & m) &+ ((lanes >> 8) & m)  // four lanes of 16 bits, each at most 510
+        return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
     }
 
     /// The number of LF bytes in `bytes`.
@@ -49,10 +62,55 @@ package enum InputScan {
             let raw = UnsafeRawPointer(base)
             var total = 0, i = 0
             while i + 8 <= count {
-                total += lineFeedBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))).nonzeroBitCount
-                i += 8
+                // One count per byte lane, added up every 255 words at most (before a lane
+                // can overflow): cheaper than a popcount per word where the target has no
+                // POPCNT (the baseline x86-64 target has none).
+                let stop = min(count - 8, i + 254 * 8)
+                var lanes: UInt64 = 0
+                while i <= stop {
+                    lanes &+= lineFeedBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) >> 7
+                    i += 8
+                }
+                total += laneSum(lanes)
             }
             while i < count { total += base[i] == 10 ? 1 : 0; i += 1 }
+            return total
+        }
+    }
+
+    /// The line ends of `bytes`: every CR, and every LF not just after a CR (a CRLF counts
+    /// once, also when `previousWasCR` says its CR ended the bytes before), eight bytes at
+    /// a time. Byte by byte, this once took 8 % of a 1M-row run's CPU on a CRLF file, six
+    /// times what counting the LFs of an LF file takes.
+    package static func lineEndsWithCR(_ bytes: Span<UInt8>, previousWasCR: Bool) -> Int {
+        bytes.withUnsafeBufferPointer { p in
+            let count = p.count
+            guard let base = p.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            var total = 0, i = 0
+            // The high bit of byte 0 when a CR came just before it.
+            var carry: UInt64 = previousWasCR ? 0x80 : 0
+            while i + 8 <= count {
+                let stop = min(count - 8, i + 254 * 8)  // as in lineFeeds: no lane overflows
+                var lanes: UInt64 = 0
+                while i <= stop {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let l = byteBits(word, 0x0A0A_0A0A_0A0A_0A0A), c = byteBits(word, 0x0D0D_0D0D_0D0D_0D0D)
+                    // A CR's high bit moved onto the next byte's: set on each LF that follows a CR.
+                    let afterCR = (c << 8) | carry
+                    lanes &+= (c | (l & ~afterCR)) >> 7
+                    carry = c >> 56
+                    i += 8
+                }
+                total += laneSum(lanes)
+            }
+            var afterCR = carry != 0
+            while i < count {
+                let b = base[i]
+                if b == 13 || (b == 10 && !afterCR) { total += 1 }
+                afterCR = b == 13
+                i += 1
+            }
             return total
         }
     }

@@ -15,11 +15,20 @@ extension ExceptionReading {
 
     /// A cell holding exactly a canonical code or `none` (most cells), read without
     /// building a string; nil for anything else, which `init(_:)` then reads.
+    /// Then an ASCII cell that `init(_:)` would read as `none`, a flag or a code, by key
+    /// (`No`, `Yes`, `Personal Circumstances`), still without a string.
     package static func canonical(_ bytes: Span<UInt8>) -> ExceptionReading? {
         if Bytes.equal(bytes, "none") { return ExceptionReading.none }
         for c in ExceptionCode.allCases where Bytes.equal(bytes, c.rawValue) { return .code(c) }
+        // The same keys, in the same order, as init(_:).
+        for s in noneSpellings where NameMatching.sameASCIIKey(bytes, s) { return ExceptionReading.none }
+        for s in flagSpellings where NameMatching.sameASCIIKey(bytes, s) { return .code(.unspecified) }
+        for c in ExceptionCode.allCases where NameMatching.sameASCIIKey(bytes, c.rawValue) { return .code(c) }
         return nil
     }
+
+    private static let noneSpellings = ["", "0", "no", "n", "false", "none"]
+    private static let flagSpellings = ["1", "yes", "y", "true"]
 }
 
 /// Code lists and their matching keys, for reading cells and checking profiles.
@@ -55,8 +64,17 @@ public enum CodeLists {
     }
 
     /// Reads a coded cell into an enum case, matching keys.
-    package static func match<C: RawRepresentable & CaseIterable>(_ text: String, as _: C.Type) -> C? where C.RawValue == String {
+    package static func match<C: RawRepresentable & CaseIterable>(_ text: String, as type: C.Type) -> C? where C.RawValue == String {
+        if let found = Bytes.withUTF8(text, { matchASCII($0, as: type) }) { return found }
         let key = NameMatching.key(text)
         return C.allCases.first { NameMatching.key($0.rawValue) == key }
+    }
+
+    /// The code whose key an ASCII cell has (`Assess`, `No Plan`), found without building a
+    /// string; nil when none is found so (`match` then settles it, non-ASCII cells too).
+    @inline(__always)
+    package static func matchASCII<C: RawRepresentable & CaseIterable>(_ bytes: Span<UInt8>, as _: C.Type) -> C? where C.RawValue == String {
+        for c in C.allCases where NameMatching.sameASCIIKey(bytes, c.rawValue) { return c }
+        return nil
     }
 }

@@ -100,6 +100,45 @@ public enum NameMatching {
         return out
     }
 
+    /// Whether ASCII `bytes` and ASCII `text` have the same key (`key(_:)`), compared in
+    /// place without building either key: what a cell spelt `No Plan` or `Assess` needs
+    /// millions of times. False also when either is not all ASCII: compare the keys then.
+    package static func sameASCIIKey(_ bytes: Span<UInt8>, _ text: String) -> Bool {
+        Bytes.withUTF8(text) { t in
+            var i = 0, j = 0
+            while true {
+                // The next key byte of each side, 0 at its end.
+                var a: UInt8 = 0, b: UInt8 = 0
+                while i < bytes.count {
+                    let x = bytes[i]
+                    i += 1
+                    if x >= 0x80 { return false }
+                    a = keyByte(x)
+                    if a != 0 { break }
+                }
+                while j < t.count {
+                    let x = t[j]
+                    j += 1
+                    if x >= 0x80 { return false }
+                    b = keyByte(x)
+                    if b != 0 { break }
+                }
+                if a != b { return false }
+                if a == 0 { return true }
+            }
+        }
+    }
+
+    /// An ASCII byte as the key keeps it (lower-case letters and digits), 0 when it drops it.
+    @inline(__always)
+    private static func keyByte(_ b: UInt8) -> UInt8 {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return b
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return b + 32
+        default: return 0
+        }
+    }
+
     /// The key of a code as raw bytes, without building a String for ASCII input.
     package static func key(_ bytes: Span<UInt8>) -> String {
         var ascii = true

@@ -86,17 +86,8 @@ package enum LineEnds {
                 ends += InputScan.lineFeeds(bytes)
                 if previousWasCR, bytes[0] == 10 { ends -= 1 }
             } else {
-                var lf = 0, cr = 0
-                for i in 0..<n {
-                    let b = bytes[i]
-                    lf &+= b == 10 ? 1 : 0
-                    cr &+= b == 13 ? 1 : 0
-                }
-                // A CR followed by LF ends one line, not two.
-                var crlf = 0
-                if previousWasCR, bytes[0] == 10 { crlf += 1 }
-                for i in 0..<(n - 1) where bytes[i] == 13 && bytes[i + 1] == 10 { crlf += 1 }
-                ends += lf + cr - crlf
+                // CRLF (Windows, Excel) or lone CRs: also eight bytes at a time.
+                ends += InputScan.lineEndsWithCR(bytes, previousWasCR: previousWasCR)
             }
             previousWasCR = bytes[n - 1] == 13
         }

@@ -131,6 +131,7 @@ package struct RowReader {
             if bytes.isEmpty { return (nil, nil) }
             if map == nil {
                 for c in C.allCases where Bytes.equal(bytes, c.rawValue) { return (c, nil) }
+                if let c = CodeLists.matchASCII(bytes, as: type) { return (c, nil) }  // `Assess`, `No Plan`
             }
             return (nil, Bytes.string(bytes))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EHCPBindings
 @testable import EHCPIngest
 @testable import EHCPRules
 @testable import EHCPStore
@@ -80,6 +81,48 @@ import Testing
             let bytes = (0..<length).map { _ in [10, 10, 0x8A, 11, 9, 0, 255, 0x0B][rng.below(8)] as UInt8 }
             let fast = LineEnds.lineFeeds(bytes.span)
             #expect(fast == bytes.filter { $0 == 10 }.count, "length \(length)")
+        }
+    }
+
+    @Test("line ends of CRLF and lone-CR bytes counted eight at a time match a byte-by-byte count")
+    func lineEndsWithCRMatchNaiveCount() {
+        func naive(_ bytes: [UInt8], previousWasCR: Bool) -> Int {
+            var ends = 0, afterCR = previousWasCR
+            for b in bytes {
+                if b == 13 || (b == 10 && !afterCR) { ends += 1 }
+                afterCR = b == 13
+            }
+            return ends
+        }
+        var rng = SplitMix64(seed: 10)
+        for length in [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
+            for _ in 0..<50 {
+                let bytes = (0..<length).map { _ in [10, 13, 13, 10, 0x8A, 0x8D, 0x0C, 0x0E, 0, 255, 65][rng.below(11)] as UInt8 }
+                for previousWasCR in [false, true] {
+                    let fast = InputScan.lineEndsWithCR(bytes.span, previousWasCR: previousWasCR)
+                    #expect(fast == naive(bytes, previousWasCR: previousWasCR), "length \(length)")
+                }
+            }
+        }
+    }
+
+    @Test("bytes found with memchr and memcmp are where a slice-by-slice search finds them")
+    func byteSearchMatchesNaiveSearch() {
+        func naive(_ target: [UInt8], _ text: [UInt8], _ start: Int) -> Int? {
+            guard let first = target.first, text.count >= target.count else { return nil }
+            var i = start
+            while i + target.count <= text.count {
+                if text[i] == first, text[i..<(i + target.count)].elementsEqual(target) { return i }
+                i += 1
+            }
+            return nil
+        }
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<5000 {
+            let text = (0..<rng.below(40)).map { _ in [97, 98, 99, 0xE2, 0x80][rng.below(5)] as UInt8 }
+            let target = (0..<rng.below(4)).map { _ in [97, 98, 99, 0xE2, 0x80][rng.below(5)] as UInt8 }
+            let start = rng.below(text.count + 2)
+            #expect(ByteSearch.firstIndex(of: target, in: text, from: start) == naive(target, text, start))
         }
     }
 
