@@ -34,8 +34,8 @@ package struct RuleTimings {
 
 /// The measures of the requests extract: every `.requests` entry of the measure table.
 public enum RequestRules {
-    /// Evaluates the request measures of `measures` (by default `decision-to-assess-6w`,
-    /// `no-plan-decision-16w` and `final-plan-20w`).
+    /// Evaluates the request measures of `measures` (by default the 6-, 16- and 20-week
+    /// measures).
     public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day, measures: MeasureTable = .standard) -> RuleOutcome {
         var out = RuleTimings()
         evaluate(r, rules: RuleSettings(asAt: asAt, measures: measures), into: &out)

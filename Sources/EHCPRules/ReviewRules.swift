@@ -1,4 +1,4 @@
-/// When an annual review counts as complete (statutory-timescales.md, `annual-review-12m`).
+/// When an annual review counts as complete (statutory-timescales.md, the annual review measure).
 public enum ReviewClock: String, Sendable, CaseIterable {
     /// When the authority's decision after the meeting is notified (the default).
     case decision
@@ -20,8 +20,8 @@ public struct ReviewPlan: Sendable {
 /// The measures of the reviews extract, timed per plan: every `.reviews` entry of the
 /// measure table.
 public enum ReviewRules {
-    /// Evaluates the review measures of `measures` (by default `annual-review-12m`,
-    /// `review-decision-4w`, `amendment-notice-4w` and `amended-plan-8w`) for one plan.
+    /// Evaluates the review measures of `measures` (by default the annual review chain,
+    /// the review decision, the amendment notice and the amended plan) for one plan.
     /// Rows must already be checked against the plan date (see `ReviewPlans`). `sequence`
     /// numbers the results in output order.
     public static func evaluate(_ plan: ReviewPlan, clock: ReviewClock, asAt: Day, sequence: inout Int,

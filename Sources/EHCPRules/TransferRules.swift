@@ -7,13 +7,13 @@ public enum TransferDeadline: String, Sendable, CaseIterable {
 }
 
 /// The measures of the transfers extract: every `.transfers` entry of the measure table
-/// (by default `phase-transfer`, reg 18).
+/// (by default the reg 18 measure).
 public enum TransferRules {
     /// The last compliant day for a transfer of `type` on `transferDate`, by the
-    /// deadlines of `phase-transfer` in the measure table.
+    /// deadlines of the standard phase transfer measure.
     public static func due(_ type: TransferType, transferDate: Day, reading: TransferDeadline) -> Day {
         guard case .phaseTransfer(let deadlines) = MeasureID.phaseTransfer.definition.dueDate else {
-            preconditionFailure("the measure table gives phase-transfer a transfer deadline")
+            preconditionFailure("the measure table gives \(MeasureID.phaseTransfer) a transfer deadline")
         }
         return due(type, transferDate: transferDate, reading: reading, deadlines: deadlines)
     }
