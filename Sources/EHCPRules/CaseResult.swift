@@ -5,14 +5,16 @@
 /// Plain numbers and a literal, so that a timing that carries its measure is handed on
 /// without reference counting.
 public struct MeasureID: Sendable, Hashable, Comparable, CaseIterable, RawRepresentable, CustomStringConvertible {
-    /// Position in the measure table: output order.
-    public let order: Int
     @usableFromInline let text: StaticString
+    @usableFromInline let index: Int32
+
+    /// Position in the measure table: output order.
+    @inlinable public var order: Int { Int(index) }
 
     /// The measure `text` at `order` in its table (`MeasureTable` checks the two agree).
     @inlinable public init(_ text: StaticString, order: Int) {
         self.text = text
-        self.order = order
+        self.index = Int32(order)
     }
 
     @inlinable public static var decisionToAssess6w: MeasureID { MeasureID("decision-to-assess-6w", order: 0) }
@@ -39,10 +41,10 @@ public struct MeasureID: Sendable, Hashable, Comparable, CaseIterable, RawRepres
     }
 
     @inlinable public static func == (lhs: MeasureID, rhs: MeasureID) -> Bool {
-        lhs.order == rhs.order && lhs.text.withUTF8Buffer { a in rhs.text.withUTF8Buffer { b in a.elementsEqual(b) } }
+        lhs.index == rhs.index && lhs.text.withUTF8Buffer { a in rhs.text.withUTF8Buffer { b in a.elementsEqual(b) } }
     }
-    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(order) }
-    @inlinable public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(index) }
+    @inlinable public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.index < rhs.index }
 }
 
 /// Timing status of one case on one measure at the as-at date.

@@ -127,6 +127,8 @@ public struct MeasureTable: Sendable, Equatable {
     public let definitions: [MeasureDefinition]
     /// The entries of each extract, in table order, as the rules apply them.
     let requestEntries: [RequestEntry]
+    /// The request eligibilities' `also` closures, by `RequestEntry.test`.
+    let requestTests: [@Sendable (RequestRecord) -> Bool]
     let transferEntries: [TransferEntry]
     /// The review entries in the order their timings are made: the 12-month chain, then
     /// each pass over a plan's meetings (see `ReviewRules`).
@@ -137,11 +139,13 @@ public struct MeasureTable: Sendable, Equatable {
             precondition(d.id.order == i, "measure \(d.id) has order \(d.id.order) but is entry \(i) of its table")
         }
         self.definitions = definitions
-        var requests: [RequestEntry] = [], transfers: [TransferEntry] = [], passes: [[ReviewEntry]] = []
+        var requests: [RequestEntry] = [], tests: [@Sendable (RequestRecord) -> Bool] = [], transfers: [TransferEntry] = [], passes: [[ReviewEntry]] = []
         for d in definitions {
             switch d.evaluation {
             case .requests(let m):
-                requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m))
+                if let also = m.counts.also { tests.append(also) }
+                requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m,
+                                             test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
                 transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m))
             case .reviews(let m):
@@ -155,7 +159,7 @@ public struct MeasureTable: Sendable, Equatable {
                 }
             }
         }
-        requestEntries = requests; transferEntries = transfers; reviewPasses = passes
+        requestEntries = requests; requestTests = tests; transferEntries = transfers; reviewPasses = passes
     }
 
     /// The statutory measures of version 1.

@@ -88,18 +88,6 @@ public struct RequestEligibility: Sendable {
         self.planDecision = planDecision; self.also = also
     }
 
-    @inline(__always) func admits(_ r: RequestRecord) -> Bool {
-        if r.withdrawnDate != nil {
-            switch withdrawn {
-            case .notCounted: return false
-            case .countedWith(let date): if date.day(of: r) == nil { return false }
-            case .counted: break
-            }
-        }
-        guard assessmentDecision.admits(r.assessmentDecision), planDecision.admits(r.planDecision) else { return false }
-        if let also { return also(r) }
-        return true
-    }
 }
 
 /// A measure of the requests extract: one clock per request it counts, from `start` to
@@ -117,11 +105,39 @@ public struct RequestMeasure: Sendable {
     }
 }
 
-/// A request measure with its id and limit, as the table hands it to `RequestRules`.
+/// A request measure with its id and limit, as the table hands it to `RequestRules`:
+/// plain values, copied from the table for every request without reference counting
+/// (an eligibility's closure waits in the table's `requestTests`).
 struct RequestEntry: Sendable {
     let id: MeasureID
     let dueDate: DueDate
-    let measure: RequestMeasure
+    let start: RequestDate
+    let completion: RequestDate
+    let withdrawn: RequestEligibility.Withdrawn
+    let assessmentDecision: CodeMatch<AssessmentDecision>
+    let planDecision: CodeMatch<PlanDecision>
+    let exception: RequestExceptionColumn?
+    /// The place of the eligibility's `also` in the table's `requestTests`, or -1.
+    let test: Int
+
+    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, test: Int) {
+        self.id = id; self.dueDate = dueDate; self.start = m.start; self.completion = m.completion
+        self.withdrawn = m.counts.withdrawn; self.assessmentDecision = m.counts.assessmentDecision
+        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.test = test
+    }
+
+    /// Whether the measure counts `r` (`tests`: the table's `requestTests`).
+    @inline(__always) func admits(_ r: RequestRecord, tests: [@Sendable (RequestRecord) -> Bool]) -> Bool {
+        if r.withdrawnDate != nil {
+            switch withdrawn {
+            case .notCounted: return false
+            case .countedWith(let date): if date.day(of: r) == nil { return false }
+            case .counted: break
+            }
+        }
+        guard assessmentDecision.admits(r.assessmentDecision), planDecision.admits(r.planDecision) else { return false }
+        return test < 0 || tests[test](r)
+    }
 }
 
 // MARK: - Reviews

@@ -50,18 +50,18 @@ public enum RequestRules {
     /// The same, as timings into `out` (emptied first), in table order: what the row loop calls.
     package static func evaluate(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
-        for entry in rules.measures.requestEntries {
+        let table = rules.measures
+        for entry in table.requestEntries where entry.admits(r, tests: table.requestTests) {
             add(entry, r, asAt: rules.asAt, to: &out)
         }
     }
 
     @inline(__always)
     private static func add(_ entry: RequestEntry, _ r: RequestRecord, asAt: Day, to out: inout RuleTimings) {
-        let m = entry.measure
-        guard m.counts.admits(r), let start = m.start.day(of: r) else { return }
+        guard let start = entry.start.day(of: r) else { return }
         let due = entry.dueDate.due(from: start)
         var exception: ExceptionCode?
-        if let column = m.exception {
+        if let column = entry.exception {
             let (code, warning) = StatutoryExceptions.applied(column.reading(of: r), due: due)
             exception = code
             if let warning {
@@ -69,7 +69,7 @@ public enum RequestRules {
                                                 message: "\(entry.id.rawValue): " + warning))
             }
         }
-        out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: m.completion.day(of: r),
+        out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: entry.completion.day(of: r),
                                       exception: exception, asAt: asAt))
     }
 
