@@ -136,8 +136,12 @@ struct RequestEntry: Sendable {
             }
         }
         guard assessmentDecision.admits(r.assessmentDecision), planDecision.admits(r.planDecision) else { return false }
-        return test < 0 || tests[test](r)
+        return test < 0 || Self.passes(tests[test], r)
     }
+
+    /// Out of line: calling the closure where it is tested made the compiler copy every
+    /// request it is handed, closure or not.
+    @inline(never) static func passes(_ test: @Sendable (RequestRecord) -> Bool, _ r: RequestRecord) -> Bool { test(r) }
 }
 
 // MARK: - Reviews

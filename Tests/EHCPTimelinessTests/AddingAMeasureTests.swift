@@ -85,6 +85,30 @@ import Testing
         #expect(!Self.timings(withdrawn, table).contains { $0.measure == id })
     }
 
+    @Test func anEligibilityThatNoFieldTestSaysIsAClosureOverTheRecord() {
+        // "Final plan within 8 weeks of the draft": only requests with a draft plan, and
+        // only those whose request was in 2025.
+        let fromDraft = MeasureDefinition(
+            id: MeasureID("final-after-draft-8w", order: MeasureTable.standard.count), subject: "Final EHC plan",
+            titleTail: " of the draft", citation: "a local target", clockStart: "draft plan", dueDate: .weeks(8),
+            completion: "Final plan issued", completedBy: "final plan issued", appliesTo: "requests with a draft plan",
+            ruleTail: ".",
+            evaluation: .requests(RequestMeasure(
+                start: .draftPlanDate, completion: .finalPlanDate,
+                counts: RequestEligibility(also: { $0.requestDate.year == 2025 }), exception: nil)))
+        let table = MeasureTable.standard.adding(fromDraft)
+        let draft = Self.start + 100
+        let lastOnTime = fromDraft.dueDate.due(from: draft)
+        var r = Self.request(final: lastOnTime)
+        #expect(!Self.timings(r, table).contains { $0.measure == fromDraft.id })  // no draft: no clock
+        r.draftPlanDate = draft
+        #expect(Self.timings(r, table).first { $0.measure == fromDraft.id }?.status == .onTime)
+        r.finalPlanDate = lastOnTime + 1
+        #expect(Self.timings(r, table).first { $0.measure == fromDraft.id }?.status == .late)
+        r.requestDate = Day(iso: "2024-12-30")!
+        #expect(!Self.timings(r, table).contains { $0.measure == fromDraft.id })  // the closure says no
+    }
+
     @Test func theRowLoopTimesAnAddedMeasureFromACSVRow() throws {
         let folder = try TemporaryFolder()
         let lastOnTime = Self.finalPlan26w.dueDate.due(from: Self.start)
