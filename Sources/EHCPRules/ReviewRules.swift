@@ -48,14 +48,14 @@ public enum ReviewRules {
                 continue
             }
             for (i, meeting) in meetings {
-                let row = plan.rows[i]
+                // The row is read in place: a copy would retain each of its strings.
                 for entry in pass {
                     guard case .afterMeeting(let start, let orElse, let completion, let decided) = entry.measure,
-                          decided.admits(row.decision),
-                          let from = start == .meetingDate ? meeting : start.day(of: row) ?? orElse?.day(of: row)
+                          decided.admits(plan.rows[i].decision),
+                          let from = start == .meetingDate ? meeting : start.day(of: plan.rows[i]) ?? orElse?.day(of: plan.rows[i])
                     else { continue }
-                    add(entry.id, row: i, start: from, due: entry.dueDate.due(from: from), completed: completion.day(of: row),
-                        asAt: asAt, to: &out)
+                    add(entry.id, row: i, start: from, due: entry.dueDate.due(from: from),
+                        completed: completion.day(of: plan.rows[i]), asAt: asAt, to: &out)
                 }
             }
         }
@@ -76,11 +76,10 @@ public enum ReviewRules {
         var leapDayStart: Day?
         var openRow = meetings.last?.index ?? 0
         for (i, (index, meetingDate)) in meetings.enumerated() {
-            let m = rows[index]
-            let completion = clock == .decision ? m.decisionDate : m.meetingDate
+            let completion = clock == .decision ? rows[index].decisionDate : rows[index].meetingDate
             guard let completion else {
                 if i < meetings.count - 1 {
-                    out.warnings.append(RuleWarning(line: m.line, field: "review_decision_date", value: "",
+                    out.warnings.append(RuleWarning(line: rows[index].line, field: "review_decision_date", value: "",
                                          message: "the review meeting on \(meetingDate.iso) has no decision, and a later meeting follows; under the decision clock its cycle runs on to the next meeting with a decision"))
                     continue
                 }
@@ -90,7 +89,7 @@ public enum ReviewRules {
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
             add(entry.id, row: index, start: start, due: entry.dueDate.due(from: start), completed: completion, asAt: asAt, to: &out)
             start = completion
-            if m.decision == .cease {
+            if rows[index].decision == .cease {
                 ceased = true
                 if i < meetings.count - 1 {
                     let next = meetings[i + 1]
@@ -133,10 +132,11 @@ extension RuleOutcome {
         self.init(warnings: t.warnings)
         results.reserveCapacity(t.timings.count)
         for (timing, index) in zip(t.timings, t.rows) {
-            let row = plan.rows[index]
-            results.append(CaseResult(timing, CaseFacts(caseID: plan.caseID, line: row.line, sequence: sequence,
-                                                        dimensions: row.cohort.values(on: timing.ageReference),
-                                                        team: row.cohort.team, caseworker: row.cohort.caseworker)))
+            // The row is read in place: a copy would retain each of its strings.
+            results.append(CaseResult(timing, CaseFacts(caseID: plan.caseID, line: plan.rows[index].line, sequence: sequence,
+                                                        dimensions: plan.rows[index].cohort.values(on: timing.ageReference),
+                                                        team: plan.rows[index].cohort.team,
+                                                        caseworker: plan.rows[index].cohort.caseworker)))
             sequence += 1
         }
     }
