@@ -155,4 +155,75 @@ import Testing
         #expect(try status(decided: lastOnTime) == .onTime)
         #expect(try status(decided: lastOnTime + 1) == .late)
     }
+
+    // MARK: - Every entry's boundary, from the entry alone
+
+    /// A code the match admits: the one it names, another than the one it excludes, or none.
+    static func admitted<C: CaseIterable & Equatable>(_ match: CodeMatch<C>) -> C? {
+        switch match {
+        case .any: return nil
+        case .only(let c): return c
+        case .not(let c): return C.allCases.first { $0 != c }
+        }
+    }
+
+    /// The status an entry gives a record built from the entry alone: its clock starting on
+    /// `start`, stopping `offset` days after the entry's last on-time day. Nil when the entry
+    /// is not timed that way (the annual chain, reg 18, a closure's eligibility).
+    static func status(of d: MeasureDefinition, in table: MeasureTable, completedAtDueDatePlus offset: Int) -> CaseStatus? {
+        guard case .weeks = d.dueDate else { return nil }
+        let done = d.dueDate.due(from: start) + offset
+        let rules = RuleSettings(asAt: asAt, measures: table)
+        var out = RuleTimings()
+        switch d.evaluation {
+        case .requests(let m):
+            guard m.counts.also == nil else { return nil }
+            var r = RequestRecord(caseID: "R1", line: 2, requestDate: start - 1, exception: .none, decisionException: .none, cohort: cohort)
+            for (field, day) in [(m.start, start), (m.completion, done)] {
+                switch field {
+                case .requestDate: r.requestDate = day
+                case .assessmentDecisionDate: r.assessmentDecisionDate = day
+                case .planDecisionDate: r.planDecisionDate = day
+                case .draftPlanDate: r.draftPlanDate = day
+                case .finalPlanDate: r.finalPlanDate = day
+                case .withdrawnDate: r.withdrawnDate = day
+                }
+            }
+            r.assessmentDecision = admitted(m.counts.assessmentDecision)
+            r.planDecision = admitted(m.counts.planDecision)
+            RequestRules.evaluate(r, rules: rules, into: &out)
+        case .reviews(.afterMeeting(let startField, _, let completion, let decided)):
+            var row = ReviewRow(caseID: "P1", line: 2, planDate: start - 300, meetingDate: start - 1, cohort: cohort)
+            for (field, day) in [(startField, start), (completion, done)] {
+                switch field {
+                case .planDate: row.planDate = day
+                case .meetingDate: row.meetingDate = day
+                case .decisionDate: row.decisionDate = day
+                case .amendmentNoticeDate: row.amendmentNoticeDate = day
+                case .amendedPlanDate: row.amendedPlanDate = day
+                case .ceasedDate: row.ceasedDate = day
+                }
+            }
+            row.decision = admitted(decided)
+            ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), rules: rules, into: &out)
+        case .reviews(.annualChain), .transfers:
+            return nil
+        }
+        return out.timings.first { $0.measure == d.id }?.status
+    }
+
+    @Test func everyEntryInWeeksIsOnTimeOnItsLastDayAndLateTheNextWhateverTheTable() {
+        var checked: [String] = []
+        for table in [MeasureTable.standard.adding(Self.finalPlan26w), MeasureTable.standard.adding(Self.reviewDecision2w)] {
+            for d in table.definitions {
+                guard let onTime = Self.status(of: d, in: table, completedAtDueDatePlus: 0) else { continue }
+                #expect(onTime == .onTime, "\(d.id)")
+                #expect(Self.status(of: d, in: table, completedAtDueDatePlus: 1) == .late, "\(d.id)")
+                checked.append(d.id.rawValue)
+            }
+        }
+        // The standard measures in weeks (twice: once per table) and the two added ones.
+        #expect(Set(checked) == Set(MeasureTable.all.filter { $0.dueDate.days != nil }.map(\.id.rawValue)
+                                    + ["final-plan-26w", "review-decision-2w"]))
+    }
 }
