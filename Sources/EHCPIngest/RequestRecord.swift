@@ -27,11 +27,9 @@ extension RowReader {
         if let w = withdrawn, let p = planDecisionDate, p > w {
             warning(.planDecisionDate, p.iso, "plan_decision_date \(p.iso) is after withdrawn_date \(w.iso); the row is kept, but check the dates")
         }
-        if decision == .refuse, let f = final {
-            warning(.finalPlanDate, f.iso, "the request was refused at the assessment decision but has a final plan date; it is not counted in final-plan-20w")
-        }
-        if planDecision == .noPlan, let f = final {
-            warning(.finalPlanDate, f.iso, "the plan decision is no_plan but the request has a final plan date; it is counted in no-plan-decision-16w only")
+        // Dates no measure times: the rules say which.
+        RequestRules.unmeasuredDates(assessmentDecision: decision, planDecision: planDecision, finalPlanDate: final) {
+            warning($0, $1, $2)
         }
         let cohort = cohort(cohortColumns)
         guard let request, !hasErrors else { return nil }

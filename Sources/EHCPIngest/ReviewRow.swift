@@ -21,12 +21,10 @@ extension RowReader {
         if meeting == nil, let d = decisionDate {
             error(.reviewDecisionDate, d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
         }
-        if decision != nil, text(.reviewDecisionDate).isEmpty {
-            warning(.reviewDecision, text(.reviewDecision), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
-        }
-        if decision != .amend, notice != nil || amended != nil {
-            warning(notice != nil ? .amendmentNoticeDate : .amendedPlanDate, (notice ?? amended)?.iso ?? "",
-                    "amendment dates are recorded but the review decision is not amend; they are not measured")
+        // Dates no measure times, or times otherwise than they seem: the rules say which.
+        ReviewRules.unmeasuredDates(decision: decision, decisionDateBlank: bytes(.reviewDecisionDate).isEmpty,
+                                    decisionText: text(.reviewDecision), amendmentNoticeDate: notice, amendedPlanDate: amended) {
+            warning($0, $1, $2)
         }
         warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
         let cohort = cohort(cohortColumns)

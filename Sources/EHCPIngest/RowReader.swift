@@ -153,11 +153,7 @@ package struct RowReader {
         guard let raw = read.raw else { return read.reading ?? .none }
         let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
-            let key = NameMatching.key(raw)
-            let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
-                ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
-                : "it is not a statutory ground"
-            warning(field, raw, "exception reason \"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))")
+            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw)))
         }
         return reading
     }

@@ -1,29 +1,50 @@
-/// The statutory measures of version 1 (ids from statutory-timescales.md).
-public enum MeasureID: String, Sendable, CaseIterable, Comparable {
-    case decisionToAssess6w = "decision-to-assess-6w"
-    case noPlanDecision16w = "no-plan-decision-16w"
-    case finalPlan20w = "final-plan-20w"
-    case annualReview12m = "annual-review-12m"
-    case reviewDecision4w = "review-decision-4w"
-    case amendmentNotice4w = "amendment-notice-4w"
-    case amendedPlan8w = "amended-plan-8w"
-    case phaseTransfer = "phase-transfer"
+/// A measure's id: its text, and its position in the measure table that holds it (the
+/// output order). The statutory measures of version 1 are the static members; a table
+/// may hold more (`MeasureTable.adding`), named the same way.
+///
+/// Plain numbers and a literal, so that a timing that carries its measure is handed on
+/// without reference counting.
+public struct MeasureID: Sendable, Hashable, Comparable, CaseIterable, RawRepresentable, CustomStringConvertible {
+    @usableFromInline let text: StaticString
+    @usableFromInline let index: Int32
 
-    /// Output order: the order of the catalogue.
-    @inlinable public var order: Int {
-        // A switch, not `allCases.firstIndex`: this is asked several times per case.
-        switch self {
-        case .decisionToAssess6w: return 0
-        case .noPlanDecision16w: return 1
-        case .finalPlan20w: return 2
-        case .annualReview12m: return 3
-        case .reviewDecision4w: return 4
-        case .amendmentNotice4w: return 5
-        case .amendedPlan8w: return 6
-        case .phaseTransfer: return 7
-        }
+    /// Position in the measure table: output order.
+    @inlinable public var order: Int { Int(index) }
+
+    /// The measure `text` at `order` in its table (`MeasureTable` checks the two agree).
+    @inlinable public init(_ text: StaticString, order: Int) {
+        self.text = text
+        self.index = Int32(order)
     }
-    @inlinable public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.order < rhs.order }
+
+    @inlinable public static var decisionToAssess6w: MeasureID { MeasureID("decision-to-assess-6w", order: 0) }
+    @inlinable public static var noPlanDecision16w: MeasureID { MeasureID("no-plan-decision-16w", order: 1) }
+    @inlinable public static var finalPlan20w: MeasureID { MeasureID("final-plan-20w", order: 2) }
+    @inlinable public static var annualReview12m: MeasureID { MeasureID("annual-review-12m", order: 3) }
+    @inlinable public static var reviewDecision4w: MeasureID { MeasureID("review-decision-4w", order: 4) }
+    @inlinable public static var amendmentNotice4w: MeasureID { MeasureID("amendment-notice-4w", order: 5) }
+    @inlinable public static var amendedPlan8w: MeasureID { MeasureID("amended-plan-8w", order: 6) }
+    @inlinable public static var phaseTransfer: MeasureID { MeasureID("phase-transfer", order: 7) }
+
+    /// The statutory measures of version 1, in output order: the ids of `MeasureTable.standard`.
+    public static let allCases: [MeasureID] = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w, .annualReview12m,
+                                               .reviewDecision4w, .amendmentNotice4w, .amendedPlan8w, .phaseTransfer]
+
+    /// "final-plan-20w"
+    public var rawValue: String { text.description }
+    public var description: String { rawValue }
+
+    /// One of the statutory measures, by its text; nil for any other text.
+    public init?(rawValue: String) {
+        guard let id = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = id
+    }
+
+    @inlinable public static func == (lhs: MeasureID, rhs: MeasureID) -> Bool {
+        lhs.index == rhs.index && lhs.text.withUTF8Buffer { a in rhs.text.withUTF8Buffer { b in a.elementsEqual(b) } }
+    }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(index) }
+    @inlinable public static func < (lhs: MeasureID, rhs: MeasureID) -> Bool { lhs.index < rhs.index }
 }
 
 /// Timing status of one case on one measure at the as-at date.
@@ -81,6 +102,10 @@ public struct CaseTiming: Sendable, Equatable {
 
     /// The date that places the case in a period: completed date, or due date while open.
     @inlinable public var periodDate: Day { completed ?? due }
+
+    /// The day the case's age band is reckoned on: the day its clock starts, or its due
+    /// date when the clock starts on no day of the record (a phase transfer).
+    @inlinable public var ageReference: Day { start ?? due }
 }
 
 /// What a case result says of the case itself, the same for all its measures (its row,

@@ -52,8 +52,9 @@ public struct PhaseTransferDeadlines: Sendable, Equatable {
 
 /// A measure's catalogue entry: what it checks, when its clock starts and stops, which
 /// cases it counts, and where the law says so (statutory-timescales.md, "Measures").
+/// `evaluation` is what the rules apply; the text fields are what the outputs say.
 public struct MeasureDefinition: Sendable {
-    public let id: MeasureID
+    public internal(set) var id: MeasureID
     /// What is timed, before the limit: "Decision whether to assess".
     let subject: String
     /// After the limit in the title: " of the meeting".
@@ -70,8 +71,23 @@ public struct MeasureDefinition: Sendable {
     public let appliesTo: String
     /// The rest of the rule text after the due date: the scope, or a note.
     let ruleTail: String
+    /// Which extract the measure reads, and its clock's start, completion, eligibility and
+    /// exception column there.
+    public let evaluation: MeasureEvaluation
+
+    public init(id: MeasureID, subject: String, titleTail: String = "", citation: String, clockStart: String,
+                dueDate: DueDate, completion: String, completedBy: String, appliesTo: String, ruleTail: String,
+                evaluation: MeasureEvaluation) {
+        self.id = id; self.subject = subject; self.titleTail = titleTail; self.citation = citation
+        self.clockStart = clockStart; self.dueDate = dueDate; self.completion = completion; self.completedBy = completedBy
+        self.appliesTo = appliesTo; self.ruleTail = ruleTail; self.evaluation = evaluation
+    }
+
     /// The canonical column whose statutory exception applies to this measure, if any.
-    public let exceptionColumn: String?
+    public var exceptionColumn: String? {
+        if case .requests(let m) = evaluation { return m.exception?.column }
+        return nil
+    }
 
     /// "Final EHC plan within 20 weeks"
     public var title: String {
@@ -102,65 +118,153 @@ public struct MeasureDefinition: Sendable {
     }
 }
 
-/// The measure table: every measure of the rule set, in output order. The one place a
-/// limit is written.
-public enum MeasureTable {
-    public static let all: [MeasureDefinition] = MeasureID.allCases.map(\.definition)
+/// The measure table: every measure of a run, in output order, and the one place a limit
+/// is written. The rules apply each entry to the records of its extract
+/// (`RequestRules`, `ReviewRules`, `TransferRules`), so a measure is added by adding an
+/// entry: `MeasureTable.standard.adding(...)`, carried to the rules in `RuleSettings`.
+public struct MeasureTable: Sendable, Equatable {
+    /// Every measure, in output order: entry `i` has the id of order `i`.
+    public let definitions: [MeasureDefinition]
+    /// The entries of each extract, in table order, as the rules apply them.
+    let requestEntries: [RequestEntry]
+    /// The request eligibilities' `also` closures, by `RequestEntry.test`.
+    let requestTests: [@Sendable (RequestRecord) -> Bool]
+    let transferEntries: [TransferEntry]
+    /// The review entries in the order their timings are made: the 12-month chain, then
+    /// each pass over a plan's meetings (see `ReviewRules`).
+    let reviewPasses: [[ReviewEntry]]
+
+    public init(_ definitions: [MeasureDefinition]) {
+        for (i, d) in definitions.enumerated() {
+            precondition(d.id.order == i, "measure \(d.id) has order \(d.id.order) but is entry \(i) of its table")
+        }
+        self.definitions = definitions
+        var requests: [RequestEntry] = [], tests: [@Sendable (RequestRecord) -> Bool] = [], transfers: [TransferEntry] = [], passes: [[ReviewEntry]] = []
+        for d in definitions {
+            switch d.evaluation {
+            case .requests(let m):
+                if let also = m.counts.also { tests.append(also) }
+                requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m,
+                                             test: m.counts.also == nil ? -1 : tests.count - 1))
+            case .transfers(let m):
+                transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m))
+            case .reviews(let m):
+                let entry = ReviewEntry(id: d.id, dueDate: d.dueDate, measure: m)
+                // A measure whose clock starts when the one before it completes is timed with
+                // it, meeting by meeting (the amended plan follows the amendment notice).
+                if let previous = passes.last?.last, entry.follows(previous) {
+                    passes[passes.count - 1].append(entry)
+                } else {
+                    passes.append([entry])
+                }
+            }
+        }
+        requestEntries = requests; requestTests = tests; transferEntries = transfers; reviewPasses = passes
+    }
+
+    /// The statutory measures of version 1.
+    public static let standard = MeasureTable(MeasureID.allCases.map(\.standardDefinition))
+
+    /// The measures of version 1, in output order.
+    public static var all: [MeasureDefinition] { standard.definitions }
+
+    /// The ids of the table, in output order.
+    public var ids: [MeasureID] { definitions.map(\.id) }
+
+    public var count: Int { definitions.count }
+
+    /// The entry of `id`, which must be in this table.
+    public subscript(id: MeasureID) -> MeasureDefinition {
+        precondition(id.order < definitions.count && definitions[id.order].id == id, "measure \(id) is not in this table")
+        return definitions[id.order]
+    }
+
+    /// This table with `definition` after its last entry. The id's order must be the
+    /// table's count: `MeasureID("final-plan-26w", order: MeasureTable.standard.count)`.
+    public func adding(_ definition: MeasureDefinition) -> MeasureTable {
+        MeasureTable(definitions + [definition])
+    }
+
+    /// Two tables are the same when they hold the same measures in the same order.
+    public static func == (lhs: MeasureTable, rhs: MeasureTable) -> Bool { lhs.ids == rhs.ids }
 }
 
 extension MeasureID {
-    /// The catalogue entry of this measure.
-    public var definition: MeasureDefinition {
+    /// The catalogue entry of this measure, one of the statutory measures (the entry of
+    /// any other is in the table that holds it: `table[id]`).
+    public var definition: MeasureDefinition { MeasureTable.standard[self] }
+
+    /// The version 1 entry of each statutory measure.
+    fileprivate var standardDefinition: MeasureDefinition {
         switch self {
         case .decisionToAssess6w:
-            return .init(id: self, subject: "Decision whether to assess", titleTail: "", citation: "reg 5(1); CoP 9.14",
+            return .init(id: self, subject: "Decision whether to assess", citation: "reg 5(1); CoP 9.14",
                          clockStart: "request date", dueDate: .weeks(6), completion: "Decision notified",
                          completedBy: "decision notified (either way)",
                          appliesTo: "every request, except a withdrawn one with no decision date",
                          ruleTail: "; every request except a withdrawn one with no decision date.",
-                         exceptionColumn: "decision_exception_reason")
+                         evaluation: .requests(RequestMeasure(
+                             start: .requestDate, completion: .assessmentDecisionDate,
+                             counts: RequestEligibility(withdrawn: .countedWith(.assessmentDecisionDate)),
+                             exception: .decisionExceptionReason)))
         case .noPlanDecision16w:
-            return .init(id: self, subject: "Notice of no plan", titleTail: "", citation: "reg 10(1)",
+            return .init(id: self, subject: "Notice of no plan", citation: "reg 10(1)",
                          clockStart: "request date", dueDate: .weeks(16),
                          completion: "Notice that no plan will be issued sent", completedBy: "notice sent",
                          appliesTo: "requests decided `no_plan`, not withdrawn",
-                         ruleTail: "; requests decided no_plan, not withdrawn.", exceptionColumn: "exception_reason")
+                         ruleTail: "; requests decided no_plan, not withdrawn.",
+                         evaluation: .requests(RequestMeasure(
+                             start: .requestDate, completion: .planDecisionDate,
+                             counts: RequestEligibility(withdrawn: .notCounted, planDecision: .only(.noPlan)),
+                             exception: .exceptionReason)))
         case .finalPlan20w:
-            return .init(id: self, subject: "Final EHC plan", titleTail: "", citation: "reg 13(2); CoP 9.40",
+            return .init(id: self, subject: "Final EHC plan", citation: "reg 13(2); CoP 9.40",
                          clockStart: "request date", dueDate: .weeks(20), completion: "Final plan issued",
                          completedBy: "final plan issued",
                          appliesTo: "requests not refused, not decided `no_plan`, not withdrawn",
-                         ruleTail: "; requests not refused, not decided no_plan, not withdrawn.", exceptionColumn: "exception_reason")
+                         ruleTail: "; requests not refused, not decided no_plan, not withdrawn.",
+                         evaluation: .requests(RequestMeasure(
+                             start: .requestDate, completion: .finalPlanDate,
+                             counts: RequestEligibility(withdrawn: .notCounted, assessmentDecision: .not(.refuse),
+                                                        planDecision: .not(.noPlan)),
+                             exception: .exceptionReason)))
         case .annualReview12m:
-            return .init(id: self, subject: "Annual review", titleTail: "", citation: "CFA s.44(1); SEN2 LastReview",
+            return .init(id: self, subject: "Annual review", citation: "CFA s.44(1); SEN2 LastReview",
                          clockStart: "the plan date, then with each previous review's completion", dueDate: .twelveMonthPeriod,
                          completion: "Review completed", completedBy: "review complete (see `--review-clock`)",
                          appliesTo: "every plan: each review cycle, plus one open cycle unless the plan has ceased",
-                         ruleTail: ".", exceptionColumn: nil)
+                         ruleTail: ".", evaluation: .reviews(.annualChain))
         case .reviewDecision4w:
             return .init(id: self, subject: "Review decision", titleTail: " of the meeting",
                          citation: "regs 20 and 21 (paragraph numbers unverified); CoP 9.176",
                          clockStart: "meeting", dueDate: .weeks(4), completion: "Decision to maintain, amend or cease notified",
-                         completedBy: "decision notified", appliesTo: "every review meeting", ruleTail: ".", exceptionColumn: nil)
+                         completedBy: "decision notified", appliesTo: "every review meeting", ruleTail: ".",
+                         evaluation: .reviews(.afterMeeting(start: .meetingDate, completion: .decisionDate, decided: .any)))
         case .amendmentNotice4w:
             return .init(id: self, subject: "Proposed amendments", titleTail: " of the meeting",
                          citation: "reg 22(2) read with reg 20; R (L, M, P) v Devon CC [2022] EWHC 493 (Admin)",
                          clockStart: "meeting", dueDate: .weeks(4), completion: "Amendment notice sent",
                          completedBy: "proposed amendments sent", appliesTo: "reviews decided `amend`",
-                         ruleTail: ", for reviews decided amend.", exceptionColumn: nil)
+                         ruleTail: ", for reviews decided amend.",
+                         evaluation: .reviews(.afterMeeting(start: .meetingDate, completion: .amendmentNoticeDate,
+                                                            decided: .only(.amend))))
         case .amendedPlan8w:
             return .init(id: self, subject: "Final amended plan", titleTail: " of the notice", citation: "reg 22(3)",
                          clockStart: "amendment notice", dueDate: .weeks(8), completion: "Final amended plan issued",
                          completedBy: "final amended plan issued", appliesTo: "reviews decided `amend`",
-                         ruleTail: " (the decision date when the notice date is missing).", exceptionColumn: nil)
+                         ruleTail: " (the decision date when the notice date is missing).",
+                         evaluation: .reviews(.afterMeeting(start: .amendmentNoticeDate, orElse: .decisionDate,
+                                                            completion: .amendedPlanDate, decided: .only(.amend))))
         case .phaseTransfer:
-            return .init(id: self, subject: "Plan amended before a phase transfer", titleTail: "", citation: "reg 18",
+            return .init(id: self, subject: "Plan amended before a phase transfer", citation: "reg 18",
                          clockStart: "the transfer",
                          dueDate: .phaseTransfer(PhaseTransferDeadlines(schoolMonth: 2, schoolDay: 15, post16Month: 3,
                                                                         post16Day: 31, post16MoveMonths: 5)),
                          completion: "Final amended plan naming the new setting",
                          completedBy: "final amended plan naming the new setting", appliesTo: "every phase transfer",
-                         ruleTail: ".", exceptionColumn: nil)
+                         ruleTail: ".", evaluation: .transfers(TransferMeasure(completion: .amendedPlanDate)))
+        default:
+            preconditionFailure("\(self) is not a measure of version 1")
         }
     }
 }

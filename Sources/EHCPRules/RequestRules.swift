@@ -13,26 +13,32 @@ public struct RuleOutcome: Sendable {
     public var warnings: [RuleWarning] = []
 }
 
-/// A rule's timings for one record (its results without the case's facts), and the
-/// warnings the rule raised: what a reader of millions of rows reuses from row to row.
+/// What every rule gives for one record (a request, a transfer, or a plan's review rows):
+/// its timings (its results without the case's facts) and the warnings the rule raised.
+/// A reader of millions of rows reuses one from row to row.
 package struct RuleTimings {
     package init() {}
 
     package var timings: [CaseTiming] = []
     package var warnings: [RuleWarning] = []
+    /// For a record of several rows (a plan's reviews), the row of each timing, by index
+    /// in the record's rows; empty for a record of one row.
+    package var rows: [Int] = []
 
     package mutating func removeAll() {
         timings.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
     }
 }
 
-/// The three request-stage measures (statutory-timescales.md).
+/// The measures of the requests extract: every `.requests` entry of the measure table.
 public enum RequestRules {
-    /// Evaluates `decision-to-assess-6w`, `no-plan-decision-16w` and `final-plan-20w`.
-    public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day) -> RuleOutcome {
+    /// Evaluates the request measures of `measures` (by default the 6-, 16- and 20-week
+    /// measures).
+    public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day, measures: MeasureTable = .standard) -> RuleOutcome {
         var out = RuleTimings()
-        evaluate(r, asAt: asAt, into: &out)
+        evaluate(r, rules: RuleSettings(asAt: asAt, measures: measures), into: &out)
         let facts = CaseFacts(caseID: r.caseID, line: r.line, sequence: sequence, dimensions: r.cohort.values(on: ageReference(r)),
                               team: r.cohort.team, caseworker: r.cohort.caseworker)
         return RuleOutcome(results: out.timings.map { CaseResult($0, facts) }, warnings: out.warnings)
@@ -41,33 +47,43 @@ public enum RequestRules {
     /// The day a request's age band is reckoned on, for every measure: the request date.
     package static func ageReference(_ r: RequestRecord) -> Day { r.requestDate }
 
-    /// The same, as timings into `out` (emptied first).
-    package static func evaluate(_ r: RequestRecord, asAt: Day, into out: inout RuleTimings) {
+    /// The same, as timings into `out` (emptied first), in table order: what the row loop calls.
+    package static func evaluate(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
-        let withdrawn = r.withdrawnDate != nil
-
-        // 6 weeks: every request, except a withdrawn one that never got a decision (reg 5(1)).
-        if !(withdrawn && r.assessmentDecisionDate == nil) {
-            add(.decisionToAssess6w, r, completed: r.assessmentDecisionDate,
-                reading: r.decisionException, asAt: asAt, to: &out)
-        }
-        // Withdrawn requests leave the 16- and 20-week measures.
-        guard !withdrawn else { return }
-        if r.planDecision == .noPlan {
-            add(.noPlanDecision16w, r, completed: r.planDecisionDate,
-                reading: r.exception, asAt: asAt, to: &out)
-        } else if r.assessmentDecision != .refuse {
-            add(.finalPlan20w, r, completed: r.finalPlanDate,
-                reading: r.exception, asAt: asAt, to: &out)
+        let table = rules.measures
+        for entry in table.requestEntries where entry.admits(r, tests: table.requestTests) {
+            add(entry, r, asAt: rules.asAt, to: &out)
         }
     }
 
-    private static func add(_ measure: MeasureID, _ r: RequestRecord, completed: Day?,
-                            reading: ExceptionReading, asAt: Day, to out: inout RuleTimings) {
-        let due = measure.definition.dueDate.due(from: r.requestDate)
-        let (exception, warning) = StatutoryExceptions.applied(reading, due: due)
-        if let warning { out.warnings.append(RuleWarning(line: r.line, field: measure.definition.exceptionColumn ?? "", value: "covid_2020", message: "\(measure.rawValue): " + warning)) }
-        out.timings.append(CaseTiming(measure: measure, start: r.requestDate, due: due, completed: completed,
+    @inline(__always)
+    private static func add(_ entry: RequestEntry, _ r: RequestRecord, asAt: Day, to out: inout RuleTimings) {
+        guard let start = entry.start.day(of: r) else { return }
+        let due = entry.dueDate.due(from: start)
+        var exception: ExceptionCode?
+        if let column = entry.exception {
+            let (code, warning) = StatutoryExceptions.applied(column.reading(of: r), due: due)
+            exception = code
+            if let warning {
+                out.warnings.append(RuleWarning(line: r.line, field: column.column, value: ExceptionCode.covid2020.rawValue,
+                                                message: "\(entry.id.rawValue): " + warning))
+            }
+        }
+        out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: entry.completion.day(of: r),
                                       exception: exception, asAt: asAt))
+    }
+
+    /// What a requests row records that no measure times, as warnings (`warn(field, value,
+    /// message)`): a final plan date on a request refused at the assessment decision, or
+    /// decided no_plan. Called by the row's reader, as it reads.
+    package static func unmeasuredDates(assessmentDecision: AssessmentDecision?, planDecision: PlanDecision?, finalPlanDate: Day?,
+                                        _ warn: (String, String, String) -> Void) {
+        guard let f = finalPlanDate else { return }
+        if assessmentDecision == .refuse {
+            warn("final_plan_date", f.iso, "the request was refused at the assessment decision but has a final plan date; it is not counted in \(MeasureID.finalPlan20w.rawValue)")
+        }
+        if planDecision == .noPlan {
+            warn("final_plan_date", f.iso, "the plan decision is no_plan but the request has a final plan date; it is counted in \(MeasureID.noPlanDecision16w.rawValue) only")
+        }
     }
 }

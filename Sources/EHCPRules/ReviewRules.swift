@@ -1,4 +1,4 @@
-/// When an annual review counts as complete (statutory-timescales.md, `annual-review-12m`).
+/// When an annual review counts as complete (statutory-timescales.md, the annual review measure).
 public enum ReviewClock: String, Sendable, CaseIterable {
     /// When the authority's decision after the meeting is notified (the default).
     case decision
@@ -17,53 +17,83 @@ public struct ReviewPlan: Sendable {
     }
 }
 
-/// The annual review chain and the post-review measures of one plan.
+/// The measures of the reviews extract, timed per plan: every `.reviews` entry of the
+/// measure table.
 public enum ReviewRules {
-    /// Evaluates `annual-review-12m`, `review-decision-4w`, `amendment-notice-4w` and
-    /// `amended-plan-8w` for one plan. Rows must already be checked against the plan date
-    /// (see `ReviewPlans`). `sequence` numbers the results in output order.
-    public static func evaluate(_ plan: ReviewPlan, clock: ReviewClock, asAt: Day, sequence: inout Int) -> RuleOutcome {
-        var out = RuleOutcome()
-        guard let planDate = plan.rows.compactMap(\.planDate).min(), let first = plan.rows.first else { return out }
-        let meetings: [(row: ReviewRow, date: Day)] = plan.rows
-            .compactMap { row in row.meetingDate.map { (row, $0) } }
-            .sorted { a, b in a.date != b.date ? a.date < b.date : a.row.line < b.row.line }
+    /// Evaluates the review measures of `measures` (by default the annual review chain,
+    /// the review decision, the amendment notice and the amended plan) for one plan.
+    /// Rows must already be checked against the plan date (see `ReviewPlans`). `sequence`
+    /// numbers the results in output order.
+    public static func evaluate(_ plan: ReviewPlan, clock: ReviewClock, asAt: Day, sequence: inout Int,
+                                measures: MeasureTable = .standard) -> RuleOutcome {
+        var out = RuleTimings()
+        evaluate(plan, rules: RuleSettings(asAt: asAt, reviewClock: clock, measures: measures), into: &out)
+        return RuleOutcome(out, of: plan, sequence: &sequence)
+    }
 
-        // Every review measure's due date follows from its start by the measure table.
-        func add(_ measure: MeasureID, _ row: ReviewRow, start: Day, completed: Day?, ageOn: Day?) {
-            let due = measure.definition.dueDate.due(from: start)
-            out.results.append(CaseResult(
-                measure: measure, caseID: plan.caseID, line: row.line, sequence: sequence, start: start, due: due,
-                completed: completed, status: Deadline.status(due: due, completed: completed, asAt: asAt),
-                exception: nil, dimensions: row.cohort.values(on: ageOn), team: row.cohort.team,
-                caseworker: row.cohort.caseworker))
-            sequence += 1
+    /// The same, as timings into `out` (emptied first), each with its row in `out.rows`:
+    /// the 12-month chain first, then each pass over the meetings (a measure whose clock
+    /// starts when the one before it stops is timed with it, meeting by meeting).
+    package static func evaluate(_ plan: ReviewPlan, rules: RuleSettings, into out: inout RuleTimings) {
+        out.removeAll()
+        guard let planDate = plan.rows.compactMap(\.planDate).min(), !plan.rows.isEmpty else { return }
+        let meetings: [(index: Int, date: Day)] = plan.rows.indices
+            .compactMap { i in plan.rows[i].meetingDate.map { (i, $0) } }
+            .sorted { a, b in a.date != b.date ? a.date < b.date : plan.rows[a.index].line < plan.rows[b.index].line }
+        let asAt = rules.asAt
+
+        for pass in rules.measures.reviewPasses {
+            if pass.count == 1, case .annualChain = pass[0].measure {
+                annualChain(pass[0], plan, planDate: planDate, meetings: meetings, clock: rules.reviewClock, asAt: asAt, into: &out)
+                continue
+            }
+            for (i, meeting) in meetings {
+                // The row is read in place: a copy would retain each of its strings.
+                for entry in pass {
+                    guard case .afterMeeting(let start, let orElse, let completion, let decided) = entry.measure,
+                          decided.admits(plan.rows[i].decision),
+                          let from = start == .meetingDate ? meeting : start.day(of: plan.rows[i]) ?? orElse?.day(of: plan.rows[i])
+                    else { continue }
+                    add(entry.id, row: i, start: from, due: entry.dueDate.due(from: from),
+                        completed: completion.day(of: plan.rows[i]), asAt: asAt, to: &out)
+                }
+            }
         }
+    }
 
-        // The 12-month chain: each cycle starts with the plan date or the previous completion.
+    private static func add(_ id: MeasureID, row: Int, start: Day, due: Day, completed: Day?, asAt: Day, to out: inout RuleTimings) {
+        out.timings.append(CaseTiming(measure: id, start: start, due: due, completed: completed, exception: nil, asAt: asAt))
+        out.rows.append(row)
+    }
+
+    /// The 12-month chain (`ReviewMeasure.annualChain`): each cycle starts with the plan
+    /// date or the previous completion.
+    private static func annualChain(_ entry: ReviewEntry, _ plan: ReviewPlan, planDate: Day, meetings: [(index: Int, date: Day)],
+                                    clock: ReviewClock, asAt: Day, into out: inout RuleTimings) {
+        let rows = plan.rows
         var start = planDate
-        var ceased = plan.rows.contains { $0.ceasedDate != nil }
+        var ceased = rows.contains { $0.ceasedDate != nil }
         var leapDayStart: Day?
-        var openRow = meetings.last?.row ?? first
-        for (i, (m, meetingDate)) in meetings.enumerated() {
-            let completion = clock == .decision ? m.decisionDate : m.meetingDate
+        var openRow = meetings.last?.index ?? 0
+        for (i, (index, meetingDate)) in meetings.enumerated() {
+            let completion = clock == .decision ? rows[index].decisionDate : rows[index].meetingDate
             guard let completion else {
                 if i < meetings.count - 1 {
-                    out.warnings.append(RuleWarning(line: m.line, field: "review_decision_date", value: "",
+                    out.warnings.append(RuleWarning(line: rows[index].line, field: "review_decision_date", value: "",
                                          message: "the review meeting on \(meetingDate.iso) has no decision, and a later meeting follows; under the decision clock its cycle runs on to the next meeting with a decision"))
                     continue
                 }
-                openRow = m
+                openRow = index
                 break
             }
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
-            add(.annualReview12m, m, start: start, completed: completion, ageOn: start)
+            add(entry.id, row: index, start: start, due: entry.dueDate.due(from: start), completed: completion, asAt: asAt, to: &out)
             start = completion
-            if m.decision == .cease {
+            if rows[index].decision == .cease {
                 ceased = true
                 if i < meetings.count - 1 {
                     let next = meetings[i + 1]
-                    out.warnings.append(RuleWarning(line: next.row.line, field: "review_meeting_date", value: next.date.iso,
+                    out.warnings.append(RuleWarning(line: rows[next.index].line, field: "review_meeting_date", value: next.date.iso,
                                          message: "this meeting follows a review that decided to cease the plan"))
                 }
                 break
@@ -71,23 +101,43 @@ public enum ReviewRules {
         }
         if !ceased {
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
-            add(.annualReview12m, openRow, start: start, completed: nil, ageOn: start)
+            add(entry.id, row: openRow, start: start, due: entry.dueDate.due(from: start), completed: nil, asAt: asAt, to: &out)
         }
         if let leap = leapDayStart {
-            out.warnings.append(RuleWarning(line: first.line, field: "plan_date", value: leap.iso,
-                                 message: "a review cycle starts on 29 February (\(leap.iso)); the law does not settle when 12 months starting then ends, and the tool uses \(leap.endOfTwelveMonthPeriod.iso)"))
+            out.warnings.append(RuleWarning(line: rows[0].line, field: "plan_date", value: leap.iso,
+                                 message: "a review cycle starts on 29 February (\(leap.iso)); the law does not settle when 12 months starting then ends, and the tool uses \(entry.dueDate.due(from: leap).iso)"))
         }
+    }
 
-        // After each meeting: the decision, and for "amend" the notice and the amended plan.
-        for (m, meeting) in meetings {
-            add(.reviewDecision4w, m, start: meeting, completed: m.decisionDate, ageOn: meeting)
+    /// What a reviews row records that no measure times, or times otherwise than the
+    /// reader might expect, as warnings (`warn(field, value, message)`). Called by the
+    /// row's reader, as it reads; `decisionText` is the decision cell as written.
+    package static func unmeasuredDates(decision: ReviewDecision?, decisionDateBlank: Bool, decisionText: @autoclosure () -> String,
+                                        amendmentNoticeDate notice: Day?, amendedPlanDate amended: Day?,
+                                        _ warn: (String, String, String) -> Void) {
+        if decision != nil, decisionDateBlank {
+            warn("review_decision", decisionText(), "the decision has no review_decision_date: under the decision clock the review is not complete until it is notified")
         }
-        for (m, meeting) in meetings where m.decision == .amend {
-            add(.amendmentNotice4w, m, start: meeting, completed: m.amendmentNoticeDate, ageOn: meeting)
-            if let noticeStart = m.amendmentNoticeDate ?? m.decisionDate {
-                add(.amendedPlan8w, m, start: noticeStart, completed: m.amendedPlanDate, ageOn: noticeStart)
-            }
+        if decision != .amend, notice != nil || amended != nil {
+            warn(notice != nil ? "amendment_notice_date" : "amended_plan_date", (notice ?? amended)?.iso ?? "",
+                 "amendment dates are recorded but the review decision is not amend; they are not measured")
         }
-        return out
+    }
+}
+
+extension RuleOutcome {
+    /// A plan's timings as results: each with the facts of its row, its age band reckoned
+    /// on its clock's start, numbered from `sequence` on.
+    package init(_ t: RuleTimings, of plan: ReviewPlan, sequence: inout Int) {
+        self.init(warnings: t.warnings)
+        results.reserveCapacity(t.timings.count)
+        for (timing, index) in zip(t.timings, t.rows) {
+            // The row is read in place: a copy would retain each of its strings.
+            results.append(CaseResult(timing, CaseFacts(caseID: plan.caseID, line: plan.rows[index].line, sequence: sequence,
+                                                        dimensions: plan.rows[index].cohort.values(on: timing.ageReference),
+                                                        team: plan.rows[index].cohort.team,
+                                                        caseworker: plan.rows[index].cohort.caseworker)))
+            sequence += 1
+        }
     }
 }

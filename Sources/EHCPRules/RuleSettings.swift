@@ -1,6 +1,6 @@
-/// What the rules depend on besides the records: the day the extracts were taken and
-/// the two readings the law leaves to the council. The row loop is given these and
-/// nothing else of the run's settings.
+/// What the rules depend on besides the records: the day the extracts were taken, the
+/// two readings the law leaves to the council, and the measures to apply. The row loop
+/// is given these and nothing else of the run's settings.
 public struct RuleSettings: Sendable, Equatable {
     /// The date the extracts were taken: open cases are judged on it.
     public var asAt: Day
@@ -8,10 +8,14 @@ public struct RuleSettings: Sendable, Equatable {
     public var reviewClock: ReviewClock = .decision
     /// How "before 15 February" is read for phase transfers.
     public var transferDeadline: TransferDeadline = .literal
+    /// The measures of the run: the statutory ones of version 1 unless a table adds more.
+    public var measures: MeasureTable = .standard
 
-    public init(asAt: Day, reviewClock: ReviewClock = .decision, transferDeadline: TransferDeadline = .literal) {
+    public init(asAt: Day, reviewClock: ReviewClock = .decision, transferDeadline: TransferDeadline = .literal,
+                measures: MeasureTable = .standard) {
         self.asAt = asAt
         self.reviewClock = reviewClock
         self.transferDeadline = transferDeadline
+        self.measures = measures
     }
 }

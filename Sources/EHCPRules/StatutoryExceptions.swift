@@ -15,4 +15,14 @@ public enum StatutoryExceptions {
             return (code, nil)
         }
     }
+
+    /// Why a recorded exception reason that is no statutory ground is not applied, as the
+    /// warning says it. `key` is the reason folded for matching (lower case, letters and
+    /// digits only).
+    public static func notApplied(_ raw: String, key: String) -> String {
+        let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
+            ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
+            : "it is not a statutory ground"
+        return "exception reason \"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))"
+    }
 }

@@ -6,13 +6,20 @@ public enum TransferDeadline: String, Sendable, CaseIterable {
     case inclusive
 }
 
-/// The phase-transfer measure (reg 18).
+/// The measures of the transfers extract: every `.transfers` entry of the measure table
+/// (by default the reg 18 measure).
 public enum TransferRules {
-    /// The last compliant day for a transfer of `type` on `transferDate`.
+    /// The last compliant day for a transfer of `type` on `transferDate`, by the
+    /// deadlines of the standard phase transfer measure.
     public static func due(_ type: TransferType, transferDate: Day, reading: TransferDeadline) -> Day {
-        guard case .phaseTransfer(let deadline) = MeasureID.phaseTransfer.definition.dueDate else {
-            preconditionFailure("the measure table gives phase-transfer a transfer deadline")
+        guard case .phaseTransfer(let deadlines) = MeasureID.phaseTransfer.definition.dueDate else {
+            preconditionFailure("the measure table gives \(MeasureID.phaseTransfer) a transfer deadline")
         }
+        return due(type, transferDate: transferDate, reading: reading, deadlines: deadlines)
+    }
+
+    /// The last compliant day for a transfer of `type` on `transferDate` under `deadlines`.
+    static func due(_ type: TransferType, transferDate: Day, reading: TransferDeadline, deadlines deadline: PhaseTransferDeadlines) -> Day {
         let year = transferDate.year
         // "Before" a day: the last compliant day is the day before, or that day itself
         // under the inclusive reading.
@@ -30,23 +37,32 @@ public enum TransferRules {
         }
     }
 
-    public static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day) -> RuleOutcome {
+    public static func evaluate(_ t: TransferRecord, reading: TransferDeadline, sequence: Int, asAt: Day,
+                                measures: MeasureTable = .standard) -> RuleOutcome {
         var out = RuleTimings()
-        evaluate(t, reading: reading, asAt: asAt, into: &out)
+        evaluate(t, rules: RuleSettings(asAt: asAt, transferDeadline: reading, measures: measures), into: &out)
         return RuleOutcome(results: out.timings.map {
             CaseResult($0, CaseFacts(caseID: t.caseID, line: t.line, sequence: sequence, dimensions: t.cohort.values(on: ageReference($0)),
                                      team: t.cohort.team, caseworker: t.cohort.caseworker))
         }, warnings: out.warnings)
     }
 
-    /// The day a transfer's age band is reckoned on: its due date.
-    package static func ageReference(_ timing: CaseTiming) -> Day { timing.due }
+    /// The day a transfer's age band is reckoned on: its due date (reg 18's clock starts
+    /// on no day of the record).
+    package static func ageReference(_ timing: CaseTiming) -> Day { timing.ageReference }
 
-    /// The same, as timings into `out` (emptied first).
-    package static func evaluate(_ t: TransferRecord, reading: TransferDeadline, asAt: Day, into out: inout RuleTimings) {
+    /// The same, as timings into `out` (emptied first), in table order: what the row loop calls.
+    package static func evaluate(_ t: TransferRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
-        let due = due(t.type, transferDate: t.transferDate, reading: reading)
-        out.timings.append(CaseTiming(measure: .phaseTransfer, start: nil, due: due, completed: t.amendedPlanDate,
-                                      exception: nil, asAt: asAt))
+        for entry in rules.measures.transferEntries {
+            let start: Day?, due: Day
+            if case .phaseTransfer(let deadlines) = entry.dueDate {
+                (start, due) = (nil, Self.due(t.type, transferDate: t.transferDate, reading: rules.transferDeadline, deadlines: deadlines))
+            } else {
+                (start, due) = (t.transferDate, entry.dueDate.due(from: t.transferDate))
+            }
+            out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: entry.measure.completion.day(of: t),
+                                          exception: nil, asAt: rules.asAt))
+        }
     }
 }

@@ -376,13 +376,15 @@ package struct FileRun {
         try noteEncoding(reader, fileLevel: false)
 
         var sequence = 0
+        var timings = RuleTimings()  // reused from plan to plan
         try reviewPlans.forEachPlan { found in
             let checked = ReviewPlans.check(found, context: context)
             try problems.append(contentsOf: checked.problems, fileNumber: number)
             summary.rejected += checked.rejectedRows
             guard let plan = checked.plan else { return }
             summary.analysed += plan.rows.count
-            let outcome = ReviewRules.evaluate(plan, clock: options.reviewClock, asAt: options.asAt, sequence: &sequence)
+            ReviewRules.evaluate(plan, rules: options.rules, into: &timings)
+            let outcome = RuleOutcome(timings, of: plan, sequence: &sequence)
             for w in outcome.warnings {
                 try problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
                                                        column: context.layout.columnName(w.field), value: w.value,

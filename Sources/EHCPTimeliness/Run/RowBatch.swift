@@ -93,14 +93,15 @@ package struct RowBatch {
         Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, into: &outcome)
     }
 
-    private static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, rules: RuleSettings,
+    /// What `add` does to each row before the collector: the row loop's mapping and rules
+    /// (package, so a test can run a table of its own through them).
+    package static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, rules: RuleSettings,
                               into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
-        let (asAt, transferDeadline) = (rules.asAt, rules.transferDeadline)
         let line = reader.row.line
         switch kind {
         case .requests:
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
-            RequestRules.evaluate(record, asAt: asAt, into: &outcome)
+            RequestRules.evaluate(record, rules: rules, into: &outcome)
             let cohort = record.cohort
             return (Identity(caseID: record.caseID),
                     CaseFacts(caseID: record.caseID, line: line, sequence: line,
@@ -108,7 +109,7 @@ package struct RowBatch {
                               team: cohort.team, caseworker: cohort.caseworker))
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
-            TransferRules.evaluate(record, reading: transferDeadline, asAt: asAt, into: &outcome)
+            TransferRules.evaluate(record, rules: rules, into: &outcome)
             // One timing per transfer: its due date is the age band's day.
             let cohort = record.cohort
             return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),

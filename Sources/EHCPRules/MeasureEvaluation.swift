@@ -1,0 +1,221 @@
+/// What a measure-table entry tells the rules: which extract the measure reads, and there
+/// the day its clock starts, what stops it, which records it counts and which exception
+/// column applies. The generic evaluators (`RequestRules`, `ReviewRules`,
+/// `TransferRules`) apply every entry of their extract; what cannot be said as a field
+/// (the annual review chain, reg 18's dates) is a named convention chosen here.
+public enum MeasureEvaluation: Sendable {
+    case requests(RequestMeasure)
+    case reviews(ReviewMeasure)
+    case transfers(TransferMeasure)
+}
+
+/// Which values of a coded field a measure counts; a blank field is matched by `any`
+/// and `not`.
+public enum CodeMatch<Value: Equatable & Sendable>: Sendable {
+    case any
+    case only(Value)
+    case not(Value)
+
+    @inline(__always) func admits(_ value: Value?) -> Bool {
+        switch self {
+        case .any: return true
+        case .only(let v): return value == v
+        case .not(let v): return value != v
+        }
+    }
+}
+
+// MARK: - Requests
+
+/// A date of a request record.
+public enum RequestDate: Sendable, Equatable {
+    case requestDate, assessmentDecisionDate, planDecisionDate, draftPlanDate, finalPlanDate, withdrawnDate
+
+    @inline(__always) func day(of r: RequestRecord) -> Day? {
+        switch self {
+        case .requestDate: return r.requestDate
+        case .assessmentDecisionDate: return r.assessmentDecisionDate
+        case .planDecisionDate: return r.planDecisionDate
+        case .draftPlanDate: return r.draftPlanDate
+        case .finalPlanDate: return r.finalPlanDate
+        case .withdrawnDate: return r.withdrawnDate
+        }
+    }
+}
+
+/// A request's exception-reason column (regs 5(4), 10(4), 13(3)).
+public enum RequestExceptionColumn: Sendable, Equatable {
+    /// `exception_reason`, for the 16- and 20-week limits.
+    case exceptionReason
+    /// `decision_exception_reason`, for the 6-week limit.
+    case decisionExceptionReason
+
+    /// The canonical column.
+    public var column: String {
+        switch self {
+        case .exceptionReason: return "exception_reason"
+        case .decisionExceptionReason: return "decision_exception_reason"
+        }
+    }
+
+    @inline(__always) func reading(of r: RequestRecord) -> ExceptionReading {
+        switch self {
+        case .exceptionReason: return r.exception
+        case .decisionExceptionReason: return r.decisionException
+        }
+    }
+}
+
+/// Which requests a measure counts.
+public struct RequestEligibility: Sendable {
+    /// How a withdrawn request is counted.
+    public enum Withdrawn: Sendable {
+        case notCounted
+        /// Counted when it has this date (a withdrawn request that was decided keeps its decision).
+        case countedWith(RequestDate)
+        case counted
+    }
+
+    public var withdrawn: Withdrawn
+    public var assessmentDecision: CodeMatch<AssessmentDecision>
+    public var planDecision: CodeMatch<PlanDecision>
+    /// Whatever else the measure asks of a request, when a field test is not enough.
+    public var also: (@Sendable (RequestRecord) -> Bool)?
+
+    public init(withdrawn: Withdrawn = .notCounted, assessmentDecision: CodeMatch<AssessmentDecision> = .any,
+                planDecision: CodeMatch<PlanDecision> = .any, also: (@Sendable (RequestRecord) -> Bool)? = nil) {
+        self.withdrawn = withdrawn; self.assessmentDecision = assessmentDecision
+        self.planDecision = planDecision; self.also = also
+    }
+
+}
+
+/// A measure of the requests extract: one clock per request it counts, from `start` to
+/// `completion`.
+public struct RequestMeasure: Sendable {
+    /// The day the clock starts; a request without it is not counted.
+    public var start: RequestDate
+    public var completion: RequestDate
+    public var counts: RequestEligibility
+    /// The column whose statutory exception applies, if any.
+    public var exception: RequestExceptionColumn?
+
+    public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?) {
+        self.start = start; self.completion = completion; self.counts = counts; self.exception = exception
+    }
+}
+
+/// A request measure with its id and limit, as the table hands it to `RequestRules`:
+/// plain values, copied from the table for every request without reference counting
+/// (an eligibility's closure waits in the table's `requestTests`).
+struct RequestEntry: Sendable {
+    let id: MeasureID
+    let dueDate: DueDate
+    let start: RequestDate
+    let completion: RequestDate
+    let withdrawn: RequestEligibility.Withdrawn
+    let assessmentDecision: CodeMatch<AssessmentDecision>
+    let planDecision: CodeMatch<PlanDecision>
+    let exception: RequestExceptionColumn?
+    /// The place of the eligibility's `also` in the table's `requestTests`, or -1.
+    let test: Int
+
+    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, test: Int) {
+        self.id = id; self.dueDate = dueDate; self.start = m.start; self.completion = m.completion
+        self.withdrawn = m.counts.withdrawn; self.assessmentDecision = m.counts.assessmentDecision
+        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.test = test
+    }
+
+    /// Whether the measure counts `r` (`tests`: the table's `requestTests`).
+    @inline(__always) func admits(_ r: RequestRecord, tests: [@Sendable (RequestRecord) -> Bool]) -> Bool {
+        if r.withdrawnDate != nil {
+            switch withdrawn {
+            case .notCounted: return false
+            case .countedWith(let date): if date.day(of: r) == nil { return false }
+            case .counted: break
+            }
+        }
+        guard assessmentDecision.admits(r.assessmentDecision), planDecision.admits(r.planDecision) else { return false }
+        return test < 0 || Self.passes(tests[test], r)
+    }
+
+    /// Out of line: calling the closure where it is tested made the compiler copy every
+    /// request it is handed, closure or not.
+    @inline(never) static func passes(_ test: @Sendable (RequestRecord) -> Bool, _ r: RequestRecord) -> Bool { test(r) }
+}
+
+// MARK: - Reviews
+
+/// A date of a reviews row.
+public enum ReviewDate: Sendable, Equatable {
+    case planDate, meetingDate, decisionDate, amendmentNoticeDate, amendedPlanDate, ceasedDate
+
+    @inline(__always) func day(of row: ReviewRow) -> Day? {
+        switch self {
+        case .planDate: return row.planDate
+        case .meetingDate: return row.meetingDate
+        case .decisionDate: return row.decisionDate
+        case .amendmentNoticeDate: return row.amendmentNoticeDate
+        case .amendedPlanDate: return row.amendedPlanDate
+        case .ceasedDate: return row.ceasedDate
+        }
+    }
+}
+
+/// A measure of the reviews extract, timed per plan.
+public enum ReviewMeasure: Sendable {
+    /// The chain of 12-month periods (CFA s.44(1)): the first starts with the plan date,
+    /// each next with the previous review's completion (its decision or its meeting, as
+    /// `RuleSettings.reviewClock` says), and one open cycle follows the last unless the
+    /// plan has ceased. See `ReviewRules`.
+    case annualChain
+    /// One clock per review meeting decided as `decided` says: from the row's `start`
+    /// (`orElse` when that is blank; neither: not counted) to its `completion`.
+    case afterMeeting(start: ReviewDate, orElse: ReviewDate? = nil, completion: ReviewDate,
+                      decided: CodeMatch<ReviewDecision>)
+}
+
+/// A review measure with its id and limit, as the table hands it to `ReviewRules`.
+struct ReviewEntry: Sendable {
+    let id: MeasureID
+    let dueDate: DueDate
+    let measure: ReviewMeasure
+
+    /// Whether this measure's clock starts when `previous`'s stops (then the two are
+    /// timed together, meeting by meeting).
+    func follows(_ previous: ReviewEntry) -> Bool {
+        guard case .afterMeeting(let start, _, _, _) = measure,
+              case .afterMeeting(_, _, let completion, _) = previous.measure else { return false }
+        return start == completion
+    }
+}
+
+// MARK: - Transfers
+
+/// A date of a transfers row.
+public enum TransferDate: Sendable, Equatable {
+    case transferDate, amendedPlanDate
+
+    @inline(__always) func day(of t: TransferRecord) -> Day? {
+        switch self {
+        case .transferDate: return t.transferDate
+        case .amendedPlanDate: return t.amendedPlanDate
+        }
+    }
+}
+
+/// A measure of the transfers extract: one clock per transfer. A `.phaseTransfer` limit
+/// is reg 18's date for the transfer's type (`TransferRules.due`), with no start day; a
+/// limit in weeks runs from the transfer date.
+public struct TransferMeasure: Sendable {
+    public var completion: TransferDate
+
+    public init(completion: TransferDate) { self.completion = completion }
+}
+
+/// A transfer measure with its id and limit, as the table hands it to `TransferRules`.
+struct TransferEntry: Sendable {
+    let id: MeasureID
+    let dueDate: DueDate
+    let measure: TransferMeasure
+}
