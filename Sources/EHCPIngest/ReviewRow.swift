@@ -22,7 +22,7 @@ extension RowReader {
             error(.reviewDecisionDate, d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
         }
         // Dates no measure times, or times otherwise than they seem: the rules say which.
-        ReviewRules.unmeasuredDates(decision: decision, decisionDateBlank: bytes(.reviewDecisionDate).isEmpty,
+        ReviewRules.unmeasuredDates(decision: decision, decisionDateBlank: withBytes(.reviewDecisionDate) { $0.isEmpty },
                                     decisionText: text(.reviewDecision), amendmentNoticeDate: notice, amendedPlanDate: amended) {
             warning($0, $1, $2)
         }

@@ -9,6 +9,8 @@ public final class ActionListStore: CaseSink {
     /// Open cases due on or before this day join the list.
     private let horizon: Day
     private let scratch: String
+    /// The run's measures, by order.
+    private let measures: [MeasureID]
     private var entries: ExternalSorter
     /// Entries taken, retracted rows' included.
     private var taken = 0
@@ -18,12 +20,15 @@ public final class ActionListStore: CaseSink {
     public init(options: AnalysisOptions) {
         horizon = options.asAt + options.dueWithin
         scratch = options.scratchDirectory
+        measures = options.rules.measures.ids
+        precondition(measures.count < 256, "the action list keeps a measure's order in one byte")
         entries = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
     }
 
-    private init(horizon: Day, scratch: String) {
+    private init(horizon: Day, scratch: String, measures: [MeasureID]) {
         self.horizon = horizon
         self.scratch = scratch
+        self.measures = measures
         entries = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
     }
 
@@ -48,7 +53,7 @@ public final class ActionListStore: CaseSink {
         try entries.add(key: key, payload: payload)
     }
 
-    package func makeChunk() throws -> any CaseSink { ActionListStore(horizon: horizon, scratch: scratch) }
+    package func makeChunk() throws -> any CaseSink { ActionListStore(horizon: horizon, scratch: scratch, measures: measures) }
 
     package func absorb(_ chunk: any CaseSink) throws {
         guard let chunk = chunk as? ActionListStore else { preconditionFailure("an ActionListStore absorbs only its own chunks") }
@@ -70,7 +75,7 @@ public final class ActionListStore: CaseSink {
     /// `retracted`.
     public func forEach(retracted: RetractedRows, _ body: (CaseResult) throws -> Void) throws {
         try entries.forEachSortedRecord { _, payload in
-            let (entry, ordinal) = ActionEntry.decode(&payload)
+            let (entry, ordinal) = ActionEntry.decode(&payload, measures: measures)
             if !retracted.isEmpty, retracted.contains(ordinal) { return }
             try body(entry)
         }
@@ -105,10 +110,10 @@ package enum ActionEntry {
         for d in f.dimensions { w.put(d) }
     }
 
-    package static func decode(_ r: inout RecordReader) -> (CaseResult, ordinal: Int64) {
+    package static func decode(_ r: inout RecordReader, measures: [MeasureID]) -> (CaseResult, ordinal: Int64) {
         func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
         let ordinal = r.take(Int64.self)
-        let measure = MeasureID.allCases[Int(r.take(UInt8.self))]
+        let measure = measures[Int(r.take(UInt8.self))]
         let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
         let e = r.take(UInt8.self)
         let line = Int(r.take(Int64.self)), sequence = Int(r.take(Int64.self))

@@ -14,6 +14,8 @@ public final class CasesFile: CaseSink {
     private let unit: PeriodUnit
     private let byColumns: [String]
     private let scratch: String
+    /// The run's measures, by order.
+    private let measures: [MeasureID]
     /// Rows per measure: this sink's, then those of chunks absorbed, in input order.
     private var rows: [[CaseRows]]
     /// The cells of each cohort, escaped and joined, back to back, and where each
@@ -28,12 +30,14 @@ public final class CasesFile: CaseSink {
         unit = options.period
         byColumns = options.by
         scratch = options.scratchDirectory
-        rows = try MeasureID.allCases.map { _ in [try CaseRows(directory: options.scratchDirectory)] }
+        measures = options.rules.measures.ids
+        rows = try measures.map { _ in [try CaseRows(directory: options.scratchDirectory)] }
     }
 
     private init(like other: CasesFile) throws {
         asAt = other.asAt; unit = other.unit; byColumns = other.byColumns; scratch = other.scratch
-        rows = try MeasureID.allCases.map { _ in [try CaseRows(directory: other.scratch)] }
+        measures = other.measures
+        rows = try measures.map { _ in [try CaseRows(directory: other.scratch)] }
     }
 
     package func makeChunk() throws -> any CaseSink { try CasesFile(like: self) }
@@ -136,7 +140,7 @@ public final class CasesFile: CaseSink {
         var out = OutputBuffer(capacity: CaseRows.writeSize, emitting: emit)
         for (measure, list) in rows.enumerated() {
             // The rows were kept without their first cell, the measure, which goes back here.
-            var prefix = Array(MeasureID.allCases[measure].rawValue.utf8)
+            var prefix = Array(measures[measure].rawValue.utf8)
             prefix.append(UInt8(ascii: ","))
             for part in list {
                 defer { if discarding { try? part.discard() } }

@@ -167,10 +167,10 @@ public enum OutputFiles {
         }
         let header = SummaryRow.header(byColumns: result.byColumns)
         var measures: [JSONValue] = []
-        for measure in MeasureID.allCases {
+        for def in options.rules.measures.definitions {
+            let measure = def.id
             let rows = result.summary.filter { $0.measure == measure }
             guard !rows.isEmpty else { continue }
-            let def = measure.definition
             measures.append(.object([
                 "id": .string(measure.rawValue), "citation": .string(def.citation), "title": .string(def.title),
                 "rows": .array(rows.map { row in

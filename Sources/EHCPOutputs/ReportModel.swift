@@ -50,7 +50,7 @@ public struct ReportModel: Sendable, Equatable {
 
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
-        measures = MeasureID.allCases.compactMap { id in
+        measures = o.rules.measures.ids.compactMap { id in
             guard let rows = rowsByMeasure[id], !rows.isEmpty else { return nil }
             return MeasureReport(id: id, rows: rows, tallies: result.tallies(id), options: o,
                                  dimensionCount: result.byColumns.count)
@@ -190,7 +190,7 @@ public struct MeasureReport: Sendable, Equatable {
 
     package init(id: MeasureID, rows: [SummaryRow], tallies: MeasureTallies, options: AnalysisOptions, dimensionCount: Int) {
         self.id = id
-        let def = id.definition
+        let def = options.rules.measures[id]
         title = def.title; rule = def.rule; citation = def.citation
 
         let totals = rows.filter { $0.isCohortTotal(in: dimensionCount) }

@@ -3,6 +3,7 @@ import Testing
 @testable import EHCPIngest
 @testable import EHCPRules
 @testable import EHCPTimeliness
+@testable import EHCPOutputs
 
 /// A measure is added by one entry in a measure table, with no change in Store or in the
 /// row loop: these tests add entries here, in the test target, and run them through the
@@ -225,5 +226,47 @@ import Testing
         // The standard measures in weeks (twice: once per table) and the two added ones.
         #expect(Set(checked) == Set(MeasureTable.all.filter { $0.dueDate.days != nil }.map(\.id.rawValue)
                                     + ["final-plan-26w", "review-decision-2w"]))
+    }
+
+    /// End to end: the extended table in the run's rule settings is all it takes for the
+    /// added measure to be read, timed, counted and written by the real run and outputs
+    /// (the row loop, the parallel reader, the sinks and the writers are unchanged).
+    @Test(arguments: [1, 3])
+    func anAddedMeasureGoesThroughTheWholeRunIntoEveryOutput(jobs: Int) throws {
+        let folder = try TemporaryFolder()
+        let table = MeasureTable.standard.adding(Self.finalPlan26w)
+        let due = table[Self.finalPlan26w.id].dueDate.due(from: Self.start)
+        var text = "case_id,request_date,assessment_decision_date,assessment_decision,final_plan_date,team\n"
+        text += "ON,\(Self.start.iso),\((Self.start + 10).iso),assess,\(due.iso),North\n"       // last on-time day
+        text += "LATE,\(Self.start.iso),\((Self.start + 10).iso),assess,\((due + 1).iso),North\n" // first late day
+        text += "OPEN,\(Self.start.iso),\((Self.start + 10).iso),assess,,South\n"                  // open, overdue
+        text += "REF,\(Self.start.iso),\((Self.start + 10).iso),refuse,,South\n"                   // not counted
+        for i in 0..<2000 { text += "P\(i),\(Self.start.iso),\((Self.start + 10).iso),assess,\((Self.start + 100).iso),North\n" }
+        let path = try folder.write("requests.csv", text)
+        var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: path)], asAt: Day(iso: "2025-10-31")!)
+        options.rules.measures = table
+        options.by = ["team"]
+        options.jobs = jobs
+        options.parallelThreshold = 0
+        let run = try AnalysedRun.analyse(options)
+
+        let cases = try OutputFiles.cases(run).split(separator: "\n").filter { $0.hasPrefix("final-plan-26w,") }
+        #expect(cases.count == 2003)
+        #expect(cases.contains { $0.hasPrefix("final-plan-26w,ON,2,") && $0.contains(",on_time,") })
+        #expect(cases.contains { $0.hasPrefix("final-plan-26w,LATE,3,") && $0.contains(",late,") })
+        #expect(cases.contains { $0.hasPrefix("final-plan-26w,OPEN,4,") && $0.contains(",open_overdue,") })
+        #expect(!cases.contains { $0.hasPrefix("final-plan-26w,REF,") })
+        // After the standard measures, in table order.
+        let all = try OutputFiles.cases(run)
+        #expect(all.range(of: "\nphase-transfer")?.lowerBound ?? all.startIndex < all.range(of: "\nfinal-plan-26w")!.lowerBound)
+
+        let summary = OutputFiles.summary(run.result).split(separator: "\n").filter { $0.hasPrefix("final-plan-26w,all,all,") }
+        #expect(summary.count == 1)
+        #expect(summary.first?.hasPrefix("final-plan-26w,all,all,2003,2001,1,0,1,") == true, "\(summary)")
+        #expect(OutputFiles.summaryJSON(run.result).contains("\"title\": \"Final EHC plan within 26 weeks\""))
+        #expect(try OutputFiles.exceptions(run).contains("final-plan-26w,OPEN,\(due.iso),open_overdue"))
+        let report = ReportModel(run.result)
+        #expect(report.measures.map(\.id).last == Self.finalPlan26w.id)
+        #expect(report.measures.last?.title == "Final EHC plan within 26 weeks")
     }
 }

@@ -14,7 +14,8 @@ package struct CaseCollector {
     package let asAt: Day
     package let byColumns: [String]
     package private(set) var summary: SummaryAccumulator
-    package private(set) var tallies = Array(repeating: MeasureTallies(), count: MeasureID.allCases.count)
+    /// The report's tallies, one per measure of the run's table.
+    package private(set) var tallies: [MeasureTallies]
     /// Ordinals of rows taken back.
     package private(set) var retracted = Set<Int64>()
     package let sinks: [any CaseSink]
@@ -22,14 +23,18 @@ package struct CaseCollector {
     package init(options: AnalysisOptions, byColumns: [String], sinks: [any CaseSink]) {
         asAt = options.asAt
         self.byColumns = byColumns
-        summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count)
+        summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count,
+                                     measures: options.rules.measures.ids)
+        tallies = Array(repeating: MeasureTallies(), count: options.rules.measures.count)
         self.sinks = sinks
     }
 
     private init(empty other: CaseCollector) throws {
         asAt = other.asAt
         byColumns = other.byColumns
-        summary = SummaryAccumulator(unit: other.summary.unit, dimensionCount: other.summary.dimensionCount)
+        summary = SummaryAccumulator(unit: other.summary.unit, dimensionCount: other.summary.dimensionCount,
+                                     measures: other.summary.measures)
+        tallies = Array(repeating: MeasureTallies(), count: other.tallies.count)
         sinks = try other.sinks.map { try $0.makeChunk() }
     }
 

@@ -25,10 +25,14 @@ public struct SummaryAccumulator: Sendable, Equatable {
     package private(set) var cells: [Tally] = []
     private var cellKeys: [UInt64] = []
 
-    public init(unit: PeriodUnit, dimensionCount: Int) {
+    /// The run's measures, by order (the measure table's ids).
+    public let measures: [MeasureID]
+
+    public init(unit: PeriodUnit, dimensionCount: Int, measures: [MeasureID] = MeasureID.allCases) {
         precondition(dimensionCount >= 0)
         self.unit = unit
         self.dimensionCount = dimensionCount
+        self.measures = measures
     }
 
     /// Equal when they give the same rows, however their cohorts happen to be numbered.
@@ -116,7 +120,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
         return sorted.map { key in
             let t = sums[key] ?? Tally()
             return SummaryRow(
-                measure: MeasureID.allCases[key.measure],
+                measure: measures[key.measure],
                 period: key.period.map { unit.label(forIndex: $0) } ?? Rates.allLabel,
                 cohort: key.cohort.map { cohorts.values[Int($0)] } ?? all,
                 isCohortTotal: key.cohort == nil,
