@@ -37,8 +37,11 @@ public final class ActionListStore: CaseSink {
         t.status == .openOverdue || (t.status == .openInTime && t.due <= horizon)
     }
 
-    package func add(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        guard isAction(c) else { return }
+    package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+        for c in timings where isAction(c) { try add(c, of: facts, ordinal: ordinal) }
+    }
+
+    private func add(_ c: CaseTiming, of facts: CaseFacts, ordinal: Int64) throws {
         taken += 1
         // Due date, measure, case id (NUL-terminated: no field holds a NUL byte, and a
         // shorter id sorts first), then the result's input order.
@@ -74,10 +77,18 @@ public final class ActionListStore: CaseSink {
     /// The list in its order (due date, measure, case id, input order), without the rows
     /// `retracted`.
     public func forEach(retracted: RetractedRows, _ body: (CaseResult) throws -> Void) throws {
+        try forEachEntry(retracted: retracted) { entry, text in try body(entry.caseResult(text)) }
+    }
+
+    /// The same, each entry's texts read into `text` (valid during the call) rather than
+    /// made into strings: exceptions.csv is written from these.
+    package func forEachEntry(retracted: RetractedRows, _ body: (ActionEntry, [UInt8]) throws -> Void) throws {
+        var text: [UInt8] = []
         try entries.forEachSortedRecord { _, payload in
-            let (entry, ordinal) = ActionEntry.decode(&payload, measures: measures)
-            if !retracted.isEmpty, retracted.contains(ordinal) { return }
-            try body(entry)
+            text.removeAll(keepingCapacity: true)
+            let entry = ActionEntry(&payload, measures: measures, text: &text)
+            if !retracted.isEmpty, retracted.contains(entry.ordinal) { return }
+            try body(entry, text)
         }
     }
 
@@ -89,8 +100,9 @@ public final class ActionListStore: CaseSink {
     }
 }
 
-/// An action-list case encoded for the external sort, and back.
-package enum ActionEntry {
+/// An action-list case encoded for the external sort, and read back: its numbers, and
+/// where its texts are in a buffer the reader fills.
+package struct ActionEntry {
     private static let none: Int32 = .min
 
     package static func encode(_ c: CaseTiming, of f: CaseFacts, ordinal: Int64, into w: inout ByteWriter) {
@@ -110,19 +122,48 @@ package enum ActionEntry {
         for d in f.dimensions { w.put(d) }
     }
 
-    package static func decode(_ r: inout RecordReader, measures: [MeasureID]) -> (CaseResult, ordinal: Int64) {
-        func day(_ n: Int32) -> Day? { n == none ? nil : Day(number: n) }
-        let ordinal = r.take(Int64.self)
-        let measure = measures[Int(r.take(UInt8.self))]
-        let status = CaseStatus.allCases[Int(r.take(UInt8.self))]
+    package var ordinal: Int64
+    package var measure: MeasureID
+    package var status: CaseStatus
+    package var exception: ExceptionCode?
+    package var line: Int
+    package var sequence: Int
+    package var start: Day?
+    package var due: Day
+    package var completed: Day?
+    /// Where each text is in the entry's text buffer; nil for a nil team or caseworker.
+    package var caseID: Range<Int>
+    package var team: Range<Int>?
+    package var caseworker: Range<Int>?
+    package var dimensions: [Range<Int>]
+
+    /// Reads an entry, its texts appended to `text`.
+    package init(_ r: inout RecordReader, measures: [MeasureID], text: inout [UInt8]) {
+        func day(_ n: Int32) -> Day? { n == Self.none ? nil : Day(number: n) }
+        ordinal = r.take(Int64.self)
+        measure = measures[Int(r.take(UInt8.self))]
+        status = CaseStatus.allCases[Int(r.take(UInt8.self))]
         let e = r.take(UInt8.self)
-        let line = Int(r.take(Int64.self)), sequence = Int(r.take(Int64.self))
-        let start = day(r.take(Int32.self)), due = Day(number: r.take(Int32.self)), completed = day(r.take(Int32.self))
-        let caseID = r.text() ?? "", team = r.text(), caseworker = r.text()
-        let dimensions = (0..<Int(r.take(UInt32.self))).map { _ in r.text() ?? "" }
-        return (CaseResult(measure: measure, caseID: caseID, line: line, sequence: sequence, start: start, due: due,
-                           completed: completed, status: status, exception: e == 0xFF ? nil : ExceptionCode.allCases[Int(e)],
-                           dimensions: dimensions, team: team, caseworker: caseworker),
-                ordinal)
+        exception = e == 0xFF ? nil : ExceptionCode.allCases[Int(e)]
+        line = Int(r.take(Int64.self))
+        sequence = Int(r.take(Int64.self))
+        start = day(r.take(Int32.self))
+        due = Day(number: r.take(Int32.self))
+        completed = day(r.take(Int32.self))
+        let empty = text.count..<text.count
+        caseID = r.text(appendingTo: &text) ?? empty
+        team = r.text(appendingTo: &text)
+        caseworker = r.text(appendingTo: &text)
+        var dimensions: [Range<Int>] = []
+        for _ in 0..<Int(r.take(UInt32.self)) { dimensions.append(r.text(appendingTo: &text) ?? empty) }
+        self.dimensions = dimensions
+    }
+
+    /// The entry as a case result, its texts taken from `text`.
+    package func caseResult(_ text: [UInt8]) -> CaseResult {
+        func string(_ r: Range<Int>) -> String { String(decoding: text[r], as: UTF8.self) }
+        return CaseResult(measure: measure, caseID: string(caseID), line: line, sequence: sequence, start: start, due: due,
+                          completed: completed, status: status, exception: exception, dimensions: dimensions.map(string),
+                          team: team.map(string), caseworker: caseworker.map(string))
     }
 }

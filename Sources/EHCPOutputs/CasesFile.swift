@@ -55,10 +55,26 @@ public final class CasesFile: CaseSink {
          "exception", "days_elapsed", "days_from_due", "period"] + byColumns
     }
 
-    package func add(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+    package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         let cells = byColumns.isEmpty ? 0..<0 : cells(ofCohort: cohort, facts.dimensions)
-        let target = rows[c.measure.order][rows[c.measure.order].count - 1]
-        if unit == .month, try appendPlainRow(c, of: facts, cells: cells, ordinal: ordinal, to: target) { return }
+        if unit == .month {
+            try Bytes.withUTF8(facts.caseID) { id in
+                for c in timings {
+                    let target = rows[c.measure.order][rows[c.measure.order].count - 1]
+                    if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target) {
+                        try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target)
+                    }
+                }
+            }
+        } else {
+            for c in timings {
+                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
+            }
+        }
+    }
+
+    /// Any row, through `CSVWriter`.
+    private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64, to target: CaseRows) throws {
         let end = c.completed ?? asAt
         row.bytes.removeAll(keepingCapacity: true)
         row.append(facts.caseID)  // the measure, the first cell, is put back when written
@@ -79,34 +95,30 @@ public final class CasesFile: CaseSink {
     /// The usual row, formatted straight into its temporary file's buffer: a case id
     /// that needs no quoting, and (checked by the caller) a month period. False for any
     /// other row, which `add` formats through `CSVWriter`.
-    private func appendPlainRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64,
-                                to target: CaseRows) throws -> Bool {
-        try Bytes.withUTF8(facts.caseID) { id in try appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target) }
-    }
-
     private func appendPlainRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cells: Range<Int>, ordinal: Int64,
                                 to target: CaseRows) throws -> Bool {
         guard CSVWriter.isPlainCell(id) else { return false }
         let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
-        let (status, exception, period) = (c.status.order, c.exception?.order, c.periodDate)
+        let period = c.periodDate
+        let status = table.status[c.status.order], exception = c.exception.map { table.exception[$0.order] }
         // One reference each for the row, not one per cell.
-        let table = self.table, cellBytes = cohortCellBytes
+        let text = table.bytes, cellBytes = cohortCellBytes
         // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
         let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
         return try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: target.file) { (w: inout RecordWriter) in
             let comma = UInt8(ascii: ",")
             w.bytes(id); w.byte(comma)
             w.int(line); w.byte(comma)
-            table.day(start, &w); w.byte(comma)
-            table.day(due, &w); w.byte(comma)
-            table.day(completed, &w); w.byte(comma)
-            w.bytes(table.bytes, table.status[status]); w.byte(comma)
-            if let exception { w.bytes(table.bytes, table.exception[exception]) }
+            CellTable.day(start, in: text, &w); w.byte(comma)
+            CellTable.day(due, in: text, &w); w.byte(comma)
+            CellTable.day(completed, in: text, &w); w.byte(comma)
+            w.bytes(text, status); w.byte(comma)
+            if let exception { w.bytes(text, exception) }
             w.byte(comma)
             if let start { w.int(end - start) }
             w.byte(comma)
             w.int(end - due); w.byte(comma)
-            table.day(period, &w, length: 7)
+            CellTable.day(period, in: text, &w, length: 7)
             if !cells.isEmpty { w.byte(comma); w.bytes(cellBytes, cells) }
             w.byte(10)
         }
@@ -208,14 +220,14 @@ package struct CellTable: Sendable {
         self.bytes = bytes
     }
 
-    /// `yyyy-mm-dd` (or its first `length` bytes), or nothing for nil.
+    /// `yyyy-mm-dd` (or its first `length` bytes), or nothing for nil; `text` is `bytes`.
     @inline(__always)
-    package func day(_ d: Day?, _ w: inout RecordWriter, length: Int = 10) {
+    package static func day(_ d: Day?, in text: [UInt8], _ w: inout RecordWriter, length: Int = 10) {
         guard let d else { return }
         if let offset = d.isoTableOffset {
-            w.bytes(bytes, offset..<(offset + length))
+            w.bytes(text, offset..<(offset + length))
         } else {
-            Bytes.withUTF8(d.iso) { text in w.bytes(text.extracting(0..<min(length, text.count))) }
+            Bytes.withUTF8(d.iso) { iso in w.bytes(iso.extracting(0..<min(length, iso.count))) }
         }
     }
 }

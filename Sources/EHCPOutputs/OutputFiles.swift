@@ -82,8 +82,8 @@ public enum OutputFiles {
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
-        try run.actions.forEach(retracted: result.retracted) { entry in
-            w.appendRow(layout.cells(entry, asAt: asAt))
+        try run.actions.forEachEntry(retracted: result.retracted) { entry, text in
+            layout.append(entry, text: text, asAt: asAt, to: &w)
             try w.emitIfFull(emit)
         }
         try emit(w.bytes)
@@ -117,6 +117,25 @@ public enum OutputFiles {
             if result.hasCaseworker { columns.append(.caseworker); header.append("caseworker") }
             self.columns = columns + extra.map { .dimension($0.index) }
             self.header = header + extra.map(\.name)
+        }
+
+        /// The same row, from an entry read in place (its texts in `text`), with no strings made.
+        package func append(_ e: ActionEntry, text: [UInt8], asAt: Day, to w: inout CSVWriter) {
+            let span = text.span
+            for column in columns {
+                switch column {
+                case .measure: w.append(e.measure.rawValue)
+                case .caseID: w.append(cell: span.extracting(e.caseID))
+                case .dueDate: w.append(e.due as Day?)
+                case .status: w.append(e.status.rawValue)
+                case .daysFromDue: w.append((e.completed ?? asAt) - e.due)
+                case .exception: w.append(e.exception?.rawValue ?? "")
+                case .team: w.append(cell: span.extracting(e.team ?? 0..<0))
+                case .caseworker: w.append(cell: span.extracting(e.caseworker ?? 0..<0))
+                case .dimension(let i): w.append(cell: span.extracting(i < e.dimensions.count ? e.dimensions[i] : 0..<0))
+                }
+            }
+            w.endRow()
         }
 
         package func cells(_ c: CaseResult, asAt: Day) -> [String] {

@@ -113,6 +113,18 @@ package struct RecordReader: ~Copyable {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]), as: UTF8.self)
     }
 
+    /// A text written by `ByteWriter.put(_: String?)`, appended to `buffer` as UTF-8
+    /// without making a String; where it is in `buffer`, nil for nil.
+    package mutating func text(appendingTo buffer: inout [UInt8]) -> Range<Int>? {
+        let n = take(UInt32.self)
+        if n == .max { return nil }
+        precondition(Int(n) <= remaining, "a record ends inside a text")
+        defer { at += Int(n) }
+        let start = buffer.count
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]))
+        return start..<buffer.count
+    }
+
     /// The bytes not yet read, copied.
     package mutating func rest() -> [UInt8] {
         defer { at = bytes.count }

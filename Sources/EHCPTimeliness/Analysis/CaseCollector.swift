@@ -42,17 +42,20 @@ package struct CaseCollector {
     package func makeChunk() throws -> CaseCollector { try CaseCollector(empty: self) }
 
     package mutating func add(_ r: CaseResult, ordinal: Int64) throws {
-        try add(r.timing, of: r.facts, cohort: cohortNumber(r.dimensions), ordinal: ordinal)
+        try add([r.timing], of: r.facts, cohort: cohortNumber(r.dimensions), ordinal: ordinal)
     }
 
     /// The number of a cohort, found once for all the timings of a row that share it.
     package mutating func cohortNumber(_ dimensions: [String]) -> Int32 { summary.cohortNumber(dimensions) }
 
-    /// Adds one timing of the case `facts` describes; `cohort` is the number of its dimensions.
-    package mutating func add(_ t: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        summary.add(t, cohort: cohort, weight: 1)
-        tallies[t.measure.order].add(t, asAt: asAt)
-        for sink in sinks { try sink.add(t, of: facts, cohort: cohort, ordinal: ordinal) }
+    /// Adds the timings of one row, of the case `facts` describes; `cohort` is the number
+    /// of its dimensions.
+    package mutating func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
+        for t in timings {
+            summary.add(t, cohort: cohort, weight: 1)
+            tallies[t.measure.order].add(t, asAt: asAt)
+        }
+        for sink in sinks { try sink.add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
     }
 
     /// Takes back a timing added before under `ordinal`.

@@ -12,11 +12,12 @@ import EHCPRules
 /// A row found only later to repeat an earlier case is not taken back from the sinks:
 /// its ordinal is in `AnalysisResult.retracted`, which a sink's writer skips.
 package protocol CaseSink: AnyObject {
-    /// Takes one timing of the case `facts` describes. `cohort` numbers the case's
-    /// dimension values within this sink's chunk (equal values, equal numbers), so a sink
-    /// can keep what it derives from them; `ordinal` is the row's place in the input
-    /// (`rowOrdinal`), unique to the row.
-    func add(_ timing: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws
+    /// Takes the timings of one row, all of the case `facts` describes. `cohort` numbers
+    /// the case's dimension values within this sink's chunk (equal values, equal numbers),
+    /// so a sink can keep what it derives from them; `ordinal` is the row's place in the
+    /// input (`rowOrdinal`), unique to the row. (A row at a time, not a timing at a time:
+    /// each call through the protocol costs a reference count on the sink.)
+    func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws
     /// An empty sink like this one, for a chunk of input read on another thread.
     func makeChunk() throws -> any CaseSink
     /// Appends what `chunk` (made by this sink's `makeChunk`) took from the input that

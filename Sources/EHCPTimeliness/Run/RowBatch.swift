@@ -64,7 +64,7 @@ package struct RowBatch {
             let rowOrdinal = ordinal(line: row.line)
             if !outcome.timings.isEmpty {
                 let cohort = collector.cohortNumber(facts.dimensions)
-                for t in outcome.timings { try collector.add(t, of: facts, cohort: cohort, ordinal: rowOrdinal) }
+                try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal)
             }
         } else {
             rejected += 1
