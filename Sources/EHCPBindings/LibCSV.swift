@@ -1,3 +1,7 @@
+// libcsv's Swift face. Only what must touch C or raw memory is here: the C parser, the
+// callbacks that copy fields into a reusable record, and lending a field as a span. Where
+// lines, records and quoted fields start, and what a malformed record is called, is
+// EHCPIngest's `CSVScanner`, which feeds this parser pieces of a line at a time.
 import CLibCSV
 import EHCPStore
 
@@ -69,8 +73,10 @@ struct CSVRecordStorage {
     }
 }
 
-/// Owns the record storage. A class, so that a `CSVRow` handed to a callback keeps the
-/// memory it reads alive whatever happens to the parser.
+/// Owns the record storage and frees it in `deinit`. A class rather than a `~Copyable`
+/// owner, because ownership is shared: every `CSVRow` handed out holds it too, so a row
+/// kept past its callback still reads live memory (and traps on the generation check)
+/// however long the parser lives. The parser itself, sole owner of the C state, is `~Copyable`.
 @usableFromInline
 final class CSVRecordSink {
     @usableFromInline let storage: UnsafeMutablePointer<CSVRecordStorage>
