@@ -18,7 +18,7 @@ struct CSVRecordStorage {
     @usableFromInline var fieldCount = 0
     var fieldCapacity: Int
     /// Set by libcsv's end-of-record callback.
-    var complete = false
+    @usableFromInline var complete = false
     /// Counts the records handed out, so that a `CSVRow` kept past its callback is caught.
     @usableFromInline var generation = 0
 
@@ -201,7 +201,7 @@ private func csvIsSpaceOnly(_ c: UInt8) -> Int32 {
 /// private state: where a record stands is for the caller to tell from the bytes.
 package struct LibCSVParser: ~Copyable {
     private let parser: UnsafeMutablePointer<csv_parser>
-    private let sink: CSVRecordSink
+    @usableFromInline let sink: CSVRecordSink
     private let context: UnsafeMutableRawPointer
     /// The row handed to `deliver`'s callback, moved on to each record in turn.
     private var row: CSVRow
@@ -236,9 +236,11 @@ package struct LibCSVParser: ~Copyable {
     }
 
     /// Whether the bytes parsed so far ended a record that is not yet delivered.
+    @inlinable
     package var hasRecord: Bool { sink.storage.pointee.complete }
 
     /// The fields of the record being assembled so far.
+    @inlinable
     package var fieldCount: Int { sink.storage.pointee.fieldCount }
 
     /// Calls `body` with the record that the bytes parsed so far completed, then starts the next.
