@@ -4,6 +4,9 @@ import Glibc
 import Darwin
 #endif
 
+// Reading input into memory and scanning it a word at a time: the raw-memory half of
+// EHCPIngest's readers, here because it is about input (general buffers are EHCPStore's).
+
 /// `read(2)` and `pread(2)` into arrays: the only place input files are read into memory,
 /// so that the readers above hold plain `[UInt8]` buffers. Each call fills
 /// `buffer[at ..< at + count]`, which must exist (buffers are made once at their full

@@ -1,3 +1,7 @@
+// libcsv's Swift face. Only what must touch C or raw memory is here: the C parser, the
+// callbacks that copy fields into a reusable record, and lending a field as a span. Where
+// lines, records and quoted fields start, and what a malformed record is called, is
+// EHCPIngest's `CSVScanner`, which feeds this parser pieces of a line at a time.
 import CLibCSV
 import EHCPStore
 
@@ -14,7 +18,7 @@ struct CSVRecordStorage {
     @usableFromInline var fieldCount = 0
     var fieldCapacity: Int
     /// Set by libcsv's end-of-record callback.
-    var complete = false
+    @usableFromInline var complete = false
     /// Counts the records handed out, so that a `CSVRow` kept past its callback is caught.
     @usableFromInline var generation = 0
 
@@ -69,8 +73,10 @@ struct CSVRecordStorage {
     }
 }
 
-/// Owns the record storage. A class, so that a `CSVRow` handed to a callback keeps the
-/// memory it reads alive whatever happens to the parser.
+/// Owns the record storage and frees it in `deinit`. A class rather than a `~Copyable`
+/// owner, because ownership is shared: every `CSVRow` handed out holds it too, so a row
+/// kept past its callback still reads live memory (and traps on the generation check)
+/// however long the parser lives. The parser itself, sole owner of the C state, is `~Copyable`.
 @usableFromInline
 final class CSVRecordSink {
     @usableFromInline let storage: UnsafeMutablePointer<CSVRecordStorage>
@@ -195,7 +201,7 @@ private func csvIsSpaceOnly(_ c: UInt8) -> Int32 {
 /// private state: where a record stands is for the caller to tell from the bytes.
 package struct LibCSVParser: ~Copyable {
     private let parser: UnsafeMutablePointer<csv_parser>
-    private let sink: CSVRecordSink
+    @usableFromInline let sink: CSVRecordSink
     private let context: UnsafeMutableRawPointer
     /// The row handed to `deliver`'s callback, moved on to each record in turn.
     private var row: CSVRow
@@ -230,9 +236,11 @@ package struct LibCSVParser: ~Copyable {
     }
 
     /// Whether the bytes parsed so far ended a record that is not yet delivered.
+    @inlinable
     package var hasRecord: Bool { sink.storage.pointee.complete }
 
     /// The fields of the record being assembled so far.
+    @inlinable
     package var fieldCount: Int { sink.storage.pointee.fieldCount }
 
     /// Calls `body` with the record that the bytes parsed so far completed, then starts the next.

@@ -102,20 +102,22 @@ package enum ReviewRowCoding {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// `value` as `MemoryLayout<T>.size` bytes, little-endian.
-    package static func putFixed<T: FixedWidthInteger & UnsignedInteger>(_ value: T, into bytes: inout [UInt8]) {
-        var v = value
-        for _ in 0..<MemoryLayout<T>.size {
-            bytes.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-        }
+    /// `value` as 8 bytes, little-endian.
+    @inline(__always)
+    package static func putFixed(_ value: UInt64, into bytes: inout [UInt8]) {
+        Bytes.appendLittleEndian(value, to: &bytes)
+    }
+
+    /// `value` as 4 bytes, little-endian.
+    @inline(__always)
+    package static func putFixed(_ value: UInt32, into bytes: inout [UInt8]) {
+        Bytes.appendLittleEndian(value, to: &bytes)
     }
 
     /// The little-endian `UInt64` at `bytes[at ..< at + 8]`, which the caller has checked exist.
+    @inline(__always)
     package static func fixedUInt64(_ bytes: Span<UInt8>, at start: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for i in (start ..< start + 8).reversed() { value = value << 8 | UInt64(bytes[i]) }
-        return value
+        Bytes.loadUInt64(littleEndianFrom: bytes, at: start)
     }
 
     /// Reads what `encode` wrote, refusing to run past the end. It holds only the place
@@ -148,9 +150,7 @@ package enum ReviewRowCoding {
         package mutating func int32(_ bytes: Span<UInt8>) -> Int32? {
             guard count - at >= 4 else { return nil }
             defer { at += 4 }
-            var value: UInt32 = 0
-            for i in (at ..< at + 4).reversed() { value = value << 8 | UInt32(bytes[i]) }
-            return Int32(bitPattern: value)
+            return Int32(bitPattern: Bytes.loadUInt32(littleEndianFrom: bytes, at: at))
         }
 
         package mutating func string(_ bytes: Span<UInt8>) -> String? {

@@ -53,13 +53,48 @@ public enum Bytes {
     }
 
     /// Whether `a` holds the UTF-8 bytes of `text` (codes of a few bytes: a loop, not memcmp).
-    @inlinable
+    @inlinable @inline(__always)
     package static func equal(_ a: Span<UInt8>, _ text: String) -> Bool {
-        withUTF8(text) { t in
+        var text = text
+        return text.withUTF8 { t in
             guard t.count == a.count else { return false }
-            for i in 0 ..< a.count where a[i] != t[i] { return false }
-            return true
+            return a.withUnsafeBufferPointer { p in
+                for i in 0 ..< t.count where p[i] != t[i] { return false }
+                return true
+            }
         }
+    }
+
+    // Little-endian integers, one concrete function per type: generic ones, called from
+    // another module, ran unspecialised and looked up type metadata on every call (they
+    // showed in the profile of a review run).
+
+    /// Appends `value`'s 8 bytes, least significant first.
+    @inlinable
+    package static func appendLittleEndian(_ value: UInt64, to array: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { array.append(contentsOf: $0) }
+    }
+
+    /// Appends `value`'s 4 bytes, least significant first.
+    @inlinable
+    package static func appendLittleEndian(_ value: UInt32, to array: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { array.append(contentsOf: $0) }
+    }
+
+    /// The `UInt64` stored least significant byte first at `bytes[at ..< at + 8]`, which
+    /// must be in bounds.
+    @inlinable
+    package static func loadUInt64(littleEndianFrom bytes: Span<UInt8>, at offset: Int) -> UInt64 {
+        precondition(offset >= 0 && offset <= bytes.count - 8, "load out of bounds")
+        return bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    }
+
+    /// The `UInt32` stored least significant byte first at `bytes[at ..< at + 4]`, which
+    /// must be in bounds.
+    @inlinable
+    package static func loadUInt32(littleEndianFrom bytes: Span<UInt8>, at offset: Int) -> UInt32 {
+        precondition(offset >= 0 && offset <= bytes.count - 4, "load out of bounds")
+        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
     }
 
     /// Index of the first `byte` in `bytes[range]` (memchr), nil when there is none.

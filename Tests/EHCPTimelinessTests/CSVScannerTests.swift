@@ -50,3 +50,30 @@ import Testing
         }
     }
 }
+
+/// A row is lent to its callback; the parser reuses its storage for the next record.
+@Suite struct CSVRowLifetimeTests {
+    @Test("a row read inside its callback gives its own fields")
+    func rowInsideItsCallbackReadsItsFields() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("rows.csv", "a,b\nccc,\"d\"\"e\"\n")
+        var seen: [[String]] = []
+        try CSVReader(path: path).read(onRow: { row in
+            seen.append((0..<row.count).map { row.string($0) } + [row.string(row.count)])
+            #expect(row.fieldLength(0) == row.field(0).count)
+        }, onProblem: { _ in })
+        #expect(seen == [["a", "b", ""], ["ccc", "d\"e", ""]])
+    }
+
+    @Test("a row kept past its callback stops the program rather than read another record")
+    func rowKeptPastItsCallbackTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let path = "/tmp/ehcp-row-lifetime-\(getpid()).csv"
+            FileManager.default.createFile(atPath: path, contents: Data("a,b\nc,d\n".utf8))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var kept: CSVRow?
+            try? CSVReader(path: path).read(onRow: { row in if kept == nil { kept = row } }, onProblem: { _ in })
+            _ = kept?.string(0)
+        }
+    }
+}
