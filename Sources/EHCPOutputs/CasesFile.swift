@@ -58,10 +58,13 @@ public final class CasesFile: CaseSink {
     package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         let cells = byColumns.isEmpty ? 0..<0 : cells(ofCohort: cohort, facts.dimensions)
         if unit == .month {
+            // One reference each for the row, not one per cell or timing.
+            let text = table.bytes, cellBytes = cohortCellBytes
             try Bytes.withUTF8(facts.caseID) { id in
                 for c in timings {
                     let target = rows[c.measure.order][rows[c.measure.order].count - 1]
-                    if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target) {
+                    if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
+                                           text: text, cellBytes: cellBytes) {
                         try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target)
                     }
                 }
@@ -95,14 +98,13 @@ public final class CasesFile: CaseSink {
     /// The usual row, formatted straight into its temporary file's buffer: a case id
     /// that needs no quoting, and (checked by the caller) a month period. False for any
     /// other row, which `add` formats through `CSVWriter`.
+    /// `text` is `table.bytes` and `cellBytes` `cohortCellBytes`, fetched once for the row.
     private func appendPlainRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cells: Range<Int>, ordinal: Int64,
-                                to target: CaseRows) throws -> Bool {
+                                to target: CaseRows, text: [UInt8], cellBytes: [UInt8]) throws -> Bool {
         guard CSVWriter.isPlainCell(id) else { return false }
         let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
         let period = c.periodDate
         let status = table.status[c.status.order], exception = c.exception.map { table.exception[$0.order] }
-        // One reference each for the row, not one per cell.
-        let text = table.bytes, cellBytes = cohortCellBytes
         // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
         let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
         return try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: target.file) { (w: inout RecordWriter) in

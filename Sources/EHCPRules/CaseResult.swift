@@ -109,19 +109,20 @@ public struct CaseTiming: Sendable, Equatable {
 }
 
 /// What a case result says of the case itself, the same for all its measures (its row,
-/// for requests and transfers).
-package struct CaseFacts {
-    package var caseID: String
+/// for requests and transfers). Public so that its initialiser inlines into the row loop
+/// of another module (made once a row).
+public struct CaseFacts: Sendable {
+    public var caseID: String
     /// Line of the source row in its file (header = 1).
-    package var line: Int
+    public var line: Int
     /// Position among the analysed rows, for input-order sorting.
-    package var sequence: Int
+    public var sequence: Int
     /// Values of the `--by` columns, in the order given.
-    package var dimensions: [String]
-    package var team: String?
-    package var caseworker: String?
+    public var dimensions: [String]
+    public var team: String?
+    public var caseworker: String?
 
-    package init(caseID: String, line: Int, sequence: Int, dimensions: [String], team: String? = nil, caseworker: String? = nil) {
+    @inlinable public init(caseID: String, line: Int, sequence: Int, dimensions: [String], team: String? = nil, caseworker: String? = nil) {
         self.caseID = caseID
         self.line = line
         self.sequence = sequence

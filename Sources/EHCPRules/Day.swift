@@ -29,8 +29,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The number of days from `rhs` to `lhs`.
     @inlinable public static func - (lhs: Day, rhs: Day) -> Int { Int(lhs.number) - Int(rhs.number) }
 
-    /// Year, month (1–12) and day of month.
-    @inlinable public var civil: (year: Int, month: Int, day: Int) {
+    /// Year, month (1–12) and day of month. Not inlinable on purpose: inlined into
+    /// another module, reading the table went through its lazy initialiser (and a
+    /// reference count on it) for every date; called, it reads it directly.
+    public var civil: (year: Int, month: Int, day: Int) {
         let i = Int(number) - Int(CivilTable.first)
         if i >= 0, i < CivilTable.count {
             let packed = CivilTable.packed[i]

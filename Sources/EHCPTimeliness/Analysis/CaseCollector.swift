@@ -55,7 +55,8 @@ package struct CaseCollector {
             summary.add(t, cohort: cohort, weight: 1)
             tallies[t.measure.order].add(t, asAt: asAt)
         }
-        for sink in sinks { try sink.add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
+        let sinks = self.sinks  // one reference for the row, not one per sink
+        for i in sinks.indices { try sinks[i].add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
     }
 
     /// Takes back a timing added before under `ordinal`.
