@@ -62,7 +62,7 @@ public final class CasesFile: CaseSink {
             let text = table.bytes, cellBytes = cohortCellBytes
             try Bytes.withUTF8(facts.caseID) { id in
                 for c in timings {
-                    let target = rows[c.measure.order][rows[c.measure.order].count - 1]
+                    let target = currentRows(c.measure)
                     if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
                                            text: text, cellBytes: cellBytes) {
                         try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target)
@@ -71,9 +71,15 @@ public final class CasesFile: CaseSink {
             }
         } else {
             for c in timings {
-                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: rows[c.measure.order][rows[c.measure.order].count - 1])
+                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: currentRows(c.measure))
             }
         }
+    }
+
+    /// Where a timing of `measure` goes: the measure's last part (this sink's own, or the
+    /// last chunk's absorbed, when the run adds after absorbing: review plans after a file).
+    private func currentRows(_ measure: MeasureID) -> CaseRows {
+        rows[measure.order][rows[measure.order].count - 1]
     }
 
     /// Any row, through `CSVWriter`.

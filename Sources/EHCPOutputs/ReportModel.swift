@@ -320,6 +320,4 @@ public struct DataQualityReport: Sendable, Equatable {
         }.map(\.element).prefix(ReportModel.topProblemKinds))
     }
 
-    /// The problem without the row's own values (see `ProblemCounts.generalise`).
-    package static func generalise(_ p: DataQualityProblem) -> String { ProblemCounts.generalise(p) }
 }

@@ -152,7 +152,7 @@ import Testing
     @Test("a problem's own values give way to … only where they stand as words, in any script")
     func generalisingReplacesWholeWordsOnly() {
         func kind(_ value: String, _ caseID: String, _ text: String) -> String {
-            DataQualityReport.generalise(DataQualityProblem(file: "f", line: 2, caseID: caseID, column: "c", value: value,
+            ProblemCounts.generalise(DataQualityProblem(file: "f", line: 2, caseID: caseID, column: "c", value: value,
                                                             severity: .warning, problem: text))
         }
         #expect(kind("12", "R1", "12 is not 120 nor R12; R1 is 12") == "… is not 120 nor R12; … is …")

@@ -38,12 +38,18 @@ public struct RetractedRows: Sendable, Equatable {
     public var count: Int { ordinals.count }
 
     public func contains(_ ordinal: Int64) -> Bool {
-        var low = 0, high = ordinals.count
+        let i = Self.lowerBound(of: ordinal, in: ordinals)
+        return i < ordinals.count && ordinals[i] == ordinal
+    }
+
+    /// The index of the first element of `sorted` not below `value`.
+    private static func lowerBound(of value: Int64, in sorted: [Int64]) -> Int {
+        var low = 0, high = sorted.count
         while low < high {
             let mid = (low + high) / 2
-            if ordinals[mid] < ordinal { low = mid + 1 } else { high = mid }
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
         }
-        return low < ordinals.count && ordinals[low] == ordinal
+        return low
     }
 
     /// A cursor for records visited in rising ordinal order (cases.csv's per-measure
@@ -55,14 +61,7 @@ public struct RetractedRows: Sendable, Equatable {
 
         package mutating func contains(_ ordinal: Int64) -> Bool {
             if ordinals.isEmpty { return false }
-            if next > 0, ordinals[next - 1] >= ordinal {
-                var low = 0, high = ordinals.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if ordinals[mid] < ordinal { low = mid + 1 } else { high = mid }
-                }
-                next = low
-            }
+            if next > 0, ordinals[next - 1] >= ordinal { next = RetractedRows.lowerBound(of: ordinal, in: ordinals) }
             while next < ordinals.count, ordinals[next] < ordinal { next += 1 }
             return next < ordinals.count && ordinals[next] == ordinal
         }
