@@ -49,7 +49,7 @@ package struct EncodingFilter {
     /// Filters `input` (the next bytes of the file; empty at end of file) into `output`
     /// from index `at`, which leaves room for at least `maxExpansion × (input.count + 3)`
     /// bytes. Returns the bytes written.
-    package mutating func filter(_ input: Span<UInt8>, into output: inout [UInt8], at start: Int) throws(CSVError) -> Int {
+    package mutating func filter(_ input: Span<UInt8>, into output: inout [UInt8], at start: Int) throws(InputError) -> Int {
         var written = start
         if input.isEmpty {
             // End of file inside a UTF-8 sequence (or, read as Windows-1252, what began like one).
@@ -135,7 +135,7 @@ package struct EncodingFilter {
     }
 
     /// An invalid UTF-8 byte: switch to Windows-1252 when that is certain, otherwise stop.
-    private mutating func invalid(_ byte: UInt8) throws(CSVError) {
+    private mutating func invalid(_ byte: UInt8) throws(InputError) {
         let hex = "0x" + String(byte, radix: 16, uppercase: true)
         let position = "line \(line), column \(column)"
         switch requested {

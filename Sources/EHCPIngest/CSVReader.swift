@@ -19,28 +19,6 @@ public struct CSVProblem: Sendable, Equatable {
     public let message: String
 }
 
-/// Fatal reading errors: the file cannot be read at all.
-public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case isDirectory(path: String)
-    case readFailed(path: String, reason: String)
-    /// The bytes are not in the expected text encoding; `reason` says where and how to fix it.
-    case encoding(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .cannotOpen(path, reason):
-            return "cannot open \(path): \(reason) — check the path"
-        case let .isDirectory(path):
-            return "cannot read \(path): it is a directory, not a CSV file — check the path"
-        case let .readFailed(path, reason):
-            return "cannot read \(path): \(reason) — check that the file is complete and readable"
-        case let .encoding(path, reason):
-            return "cannot read \(path): \(reason)"
-        }
-    }
-}
-
 /// Streams a CSV file through libcsv in fixed-size chunks.
 ///
 /// - Memory stays constant: the file is read with `read(2)` into one reusable chunk
@@ -71,7 +49,7 @@ public final class CSVReader {
     package var needsRewind = false
 
     /// Opens `path` and, when `delimiter` is nil, detects the delimiter from the header line.
-    public init(path: String, delimiter: UInt8? = nil, encoding: TextEncoding = .auto) throws(CSVError) {
+    public init(path: String, delimiter: UInt8? = nil, encoding: TextEncoding = .auto) throws(InputError) {
         self.path = path
         self.encoding = encoding
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -110,7 +88,7 @@ public final class CSVReader {
     ) throws {
         if needsRewind {
             guard lseek(fileDescriptor, 0, SEEK_SET) == 0 else {
-                throw CSVError.readFailed(
+                throw InputError.readFailed(
                     path: path,
                     reason: "the input cannot be rewound to be read again (\(CSVReader.systemMessage(errno)))")
             }
@@ -130,7 +108,7 @@ public final class CSVReader {
 
     /// Reads up to `capacity` bytes into `buffer[at...]`: first whatever `prefix` still
     /// holds, then the file. Returns 0 at end of file.
-    package func readBytes(into buffer: inout [UInt8], at offset: Int, capacity: Int, prefixOffset: inout Int) throws(CSVError) -> Int {
+    package func readBytes(into buffer: inout [UInt8], at offset: Int, capacity: Int, prefixOffset: inout Int) throws(InputError) -> Int {
         if prefixOffset < prefix.count {
             let n = min(capacity, prefix.count - prefixOffset)
             let prefix = self.prefix  // a span of a class's property must come from a local copy
@@ -142,7 +120,7 @@ public final class CSVReader {
     }
 
     /// One `read(2)` from the descriptor, retried when interrupted. Returns 0 at end of file.
-    private func readFromFile(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(CSVError) -> Int {
+    private func readFromFile(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(InputError) -> Int {
         while true {
             let n = FileReads.read(fileDescriptor, into: &buffer, at: offset, count: capacity)
             if n >= 0 { return n }
@@ -153,7 +131,7 @@ public final class CSVReader {
 
     /// Counts `,` `;` and tab outside quotes in the first record and picks the most
     /// frequent (ties in that order); comma when none occurs. Scans at most 1 MiB.
-    private func detectDelimiter() throws(CSVError) -> UInt8 {
+    private func detectDelimiter() throws(InputError) -> UInt8 {
         let limit = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var counts = (comma: 0, semicolon: 0, tab: 0)
@@ -230,7 +208,7 @@ package struct CSVByteSource: CSVBytes {
     }
 
     /// Fills `buffer[at...]` with up to `capacity` bytes of UTF-8; 0 at end of file.
-    package mutating func read(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(CSVError) -> Int {
+    package mutating func read(into buffer: inout [UInt8], at offset: Int, capacity: Int) throws(InputError) -> Int {
         while decodedStart == decodedEnd {
             guard !finished else { return 0 }
             let n = try reader.readBytes(into: &raw, at: 0, capacity: raw.count, prefixOffset: &prefixOffset)

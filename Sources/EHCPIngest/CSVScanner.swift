@@ -196,7 +196,7 @@ package struct CSVScanner: ~Copyable {
         case .parsed:
             break
         case .outOfMemory:
-            throw CSVError.readFailed(path: path, reason: "a field on line \(line) is too large to hold in memory")
+            throw InputError.readFailed(path: path, reason: "a field on line \(line) is too large to hold in memory")
         case .malformed(let used):
             // Where the parser stood before the byte it refused says which mistake it is.
             let before = replay(piece.extracting(0 ..< used), from: startState, quoted: startQuoted)

@@ -44,17 +44,18 @@ package enum FileBytes {
 }
 
 extension FileBytes {
-    /// Calls `body` with successive blocks of the file (streaming, constant memory). A
-    /// block is a slice of one reused buffer: it is valid only during the call.
+    /// Calls `body` with successive blocks of the input file (streaming, constant memory).
+    /// A block is a slice of one reused buffer: it is valid only during the call. The
+    /// file's own failures are `InputError`s naming it.
     package static func forEachBlock(path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw InputError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let size = 1 << 20
         var buffer = [UInt8](repeating: 0, count: size)
         while true {
             let n = FileReads.read(fd, into: &buffer, at: 0, count: size)
-            if n < 0 { throw Failure(reason: String(cString: strerror(errno))) }
+            if n < 0 { throw InputError.readFailed(path: path, reason: String(cString: strerror(errno))) }
             if n == 0 { return }
             try body(buffer[0..<n])
         }

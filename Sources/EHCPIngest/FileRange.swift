@@ -17,7 +17,7 @@ package struct FileRangeSource: CSVBytes {
     private var position: Int
     private let end: Int
     /// Checks UTF-8 without ever switching to Windows-1252: a chunk read on its own must
-    /// not decide the file's encoding, so a non-UTF-8 byte stops it (`CSVError.encoding`).
+    /// not decide the file's encoding, so a non-UTF-8 byte stops it (`InputError.encoding`).
     private var filter: EncodingFilter?
     /// Raw bytes as read, before the filter (empty when there is no filter).
     private var raw: [UInt8]
@@ -60,7 +60,7 @@ package struct FileRangeSource: CSVBytes {
             let n = FileReads.pread(fileDescriptor, from: position, into: &buffer, at: offset, count: wanted)
             if n >= 0 { position += n; return n }
             if errno == EINTR { continue }
-            throw CSVError.readFailed(path: path, reason: CSVReader.systemMessage(errno))
+            throw InputError.readFailed(path: path, reason: CSVReader.systemMessage(errno))
         }
     }
 }

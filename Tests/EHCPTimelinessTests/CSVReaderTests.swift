@@ -383,10 +383,10 @@ struct StopReading: Error, Equatable {}
 
 @Test func aMissingFileCannotBeOpened() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString).csv").path
-    #expect(throws: CSVError.cannotOpen(path: path, reason: "No such file or directory")) {
+    #expect(throws: InputError.cannotOpen(path: path, reason: "No such file or directory")) {
         try CSVReader(path: path)
     }
-    #expect(CSVError.cannotOpen(path: "requests.csv", reason: "No such file or directory").description
+    #expect(InputError.cannotOpen(path: "requests.csv", reason: "No such file or directory").description
         == "cannot open requests.csv: No such file or directory — check the path")
 }
 
@@ -394,10 +394,10 @@ struct StopReading: Error, Equatable {}
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("csvdir-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
     defer { try? FileManager.default.removeItem(at: url) }
-    #expect(throws: CSVError.isDirectory(path: url.path)) {
+    #expect(throws: InputError.isDirectory(path: url.path)) {
         try CSVReader(path: url.path)
     }
-    #expect(CSVError.isDirectory(path: "in").description.contains("cannot read in: it is a directory"))
+    #expect(InputError.isDirectory(path: "in").description.contains("cannot read in: it is a directory"))
 }
 
 @Test func anErrorThrownByOnRowStopsReadingAndPropagates() throws {

@@ -56,9 +56,9 @@ import Testing
 
     @Test func mixedEncodingsStopInsteadOfGuessing() {
         let mixed = Array("case_id,team\nA1,Café\n".utf8) + Array("A2,Caf".utf8) + [0xE9, 0x0A]
-        #expect(throws: CSVError.self) { try Self.rows(mixed) }
+        #expect(throws: InputError.self) { try Self.rows(mixed) }
         let otherWay = Array("case_id,team\nA1,Caf".utf8) + [0xE9, 0x0A] + Array("A2,Café\n".utf8)
-        #expect(throws: CSVError.self) { try Self.rows(otherWay) }
+        #expect(throws: InputError.self) { try Self.rows(otherWay) }
     }
 
     @Test func explicitWindows1252ReadsEveryByteWithoutCrashing() throws {

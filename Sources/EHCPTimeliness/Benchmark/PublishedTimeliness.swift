@@ -87,7 +87,7 @@ public struct PublishedTimeliness: Sendable {
             })
         } catch let error as BenchmarkError {
             throw error
-        } catch let error as CSVError {
+        } catch let error as InputError {
             throw BenchmarkError.unreadable(file: file, reason: error.description)
         }
         guard index != nil else { throw BenchmarkError.noHeader(file: file) }

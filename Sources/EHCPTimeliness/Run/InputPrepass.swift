@@ -13,11 +13,13 @@ import Synchronization
 package final class InputPrepass: Sendable {
     /// Offsets where chunks start (just after a line feed), increasing.
     package let cuts: [Int]
+    private let path: String
     private let found: CutCounts
     private let hash: BackgroundWork<String>
 
     package init(path: String, cuts: [Int]) {
         self.cuts = cuts
+        self.path = path
         let found = CutCounts(cuts.count)
         self.found = found
         hash = BackgroundWork {
@@ -41,7 +43,7 @@ package final class InputPrepass: Sendable {
                 offset += block.count
             }
             guard next == cuts.count else {
-                throw FileBytes.Failure(reason: "the file became shorter while it was read")
+                throw InputError.readFailed(path: path, reason: "the file became shorter while it was read")
             }
             return Hex.lowercase(hasher.finalize())
         }
@@ -55,7 +57,7 @@ package final class InputPrepass: Sendable {
     package func lineEnds(beforeCut k: Int) throws -> Int {
         if let n = found.wait(k) { return n }
         _ = try hash.wait()
-        throw FileBytes.Failure(reason: "the file became shorter while it was read")
+        throw InputError.readFailed(path: path, reason: "the file became shorter while it was read")
     }
 }
 

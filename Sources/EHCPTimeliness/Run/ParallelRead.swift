@@ -73,7 +73,7 @@ package enum ParallelRead {
         for outcome in outcomes {
             switch outcome {
             case .success(false): return nil
-            case .failure(CSVError.encoding): return nil
+            case .failure(InputError.encoding): return nil
             case .failure(let error): throw error
             case .success(true): continue
             }
