@@ -27,6 +27,10 @@ public struct DataQualityProblem: Sendable, Equatable {
     public var severity: Severity
     /// What is wrong and, where it helps, what to do.
     public var problem: String
+    /// An error that did not reject its row: an optional field's value could not be used,
+    /// so the field was read as blank and the case left out of the measures that need it
+    /// (the problem names them); the row's other measures were analysed.
+    public var keepsRow: Bool = false
 
     public init(file: String, line: Int, caseID: String, column: String, value: String,
                 severity: Severity, problem: String) {

@@ -4,24 +4,25 @@ import EHCPStore
 extension RowReader {
     /// Maps a requests row; nil when the row is rejected (its problems say why).
     package mutating func requestRecord(cohortColumns: CohortColumns) -> RequestRecord? {
+        blanksUnusableFields = true
         checkShape()
         readCaseID()
         let request = date(.requestDate, required: true)
-        let decisionDate = date(.assessmentDecisionDate)
+        var decisionDate = date(.assessmentDecisionDate)
         let decision = code(.assessmentDecision, as: AssessmentDecision.self)
-        let planDecisionDate = date(.planDecisionDate)
+        var planDecisionDate = date(.planDecisionDate)
         let planDecision = code(.planDecision, as: PlanDecision.self)
-        let draft = date(.draftPlanDate)
-        let final = date(.finalPlanDate)
-        let withdrawn = date(.withdrawnDate)
+        var draft = date(.draftPlanDate)
+        var final = date(.finalPlanDate)
+        var withdrawn = date(.withdrawnDate)
         let reason = exception(.exceptionReason)
         let decisionReason = exception(.decisionExceptionReason)
 
-        requireOrder(request, .requestDate, decisionDate, .assessmentDecisionDate)
-        requireOrder(request, .requestDate, planDecisionDate, .planDecisionDate)
-        requireOrder(request, .requestDate, draft, .draftPlanDate)
-        requireOrder(request, .requestDate, final, .finalPlanDate)
-        requireOrder(request, .requestDate, withdrawn, .withdrawnDate)
+        requireOrder(request, .requestDate, &decisionDate, .assessmentDecisionDate)
+        requireOrder(request, .requestDate, &planDecisionDate, .planDecisionDate)
+        requireOrder(request, .requestDate, &draft, .draftPlanDate)
+        requireOrder(request, .requestDate, &final, .finalPlanDate)
+        requireOrder(request, .requestDate, &withdrawn, .withdrawnDate)
         warnOrder(draft, .draftPlanDate, final, .finalPlanDate)
         warnOrder(decisionDate, .assessmentDecisionDate, final, .finalPlanDate)
         if let w = withdrawn, let p = planDecisionDate, p > w {
@@ -32,10 +33,13 @@ extension RowReader {
             warning($0, $1, $2)
         }
         let cohort = cohort(cohortColumns)
+        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard let request, !hasErrors else { return nil }
-        return RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
-                             assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
-                             draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
-                             exception: reason, decisionException: decisionReason, cohort: cohort)
+        var record = RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
+                                   assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
+                                   draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
+                                   exception: reason, decisionException: decisionReason, cohort: cohort)
+        if !unusable.isEmpty { record.unusable = unusableFields }
+        return record
     }
 }

@@ -7,17 +7,18 @@ extension RowReader {
     package mutating func reviewRow(cohortColumns: CohortColumns) -> ReviewRow? {
         checkShape()
         readCaseID()
+        blanksUnusableFields = false
         let planDate = date(.planDate)
-        let meeting = date(.reviewMeetingDate)
-        let decisionDate = date(.reviewDecisionDate)
+        var meeting = date(.reviewMeetingDate)
+        var decisionDate = date(.reviewDecisionDate)
         let decision = code(.reviewDecision, as: ReviewDecision.self)
         let notice = date(.amendmentNoticeDate)
-        let amended = date(.amendedPlanDate)
+        var amended = date(.amendedPlanDate)
         let ceased = date(.ceasedDate)
 
-        requireOrder(planDate, .planDate, meeting, .reviewMeetingDate)
-        requireOrder(meeting, .reviewMeetingDate, decisionDate, .reviewDecisionDate)
-        requireOrder(notice, .amendmentNoticeDate, amended, .amendedPlanDate)
+        requireOrder(planDate, .planDate, &meeting, .reviewMeetingDate)
+        requireOrder(meeting, .reviewMeetingDate, &decisionDate, .reviewDecisionDate)
+        requireOrder(notice, .amendmentNoticeDate, &amended, .amendedPlanDate)
         if meeting == nil, let d = decisionDate {
             error(.reviewDecisionDate, d.iso, "review_decision_date is given but review_meeting_date is blank; a decision follows a meeting")
         }
@@ -28,6 +29,7 @@ extension RowReader {
         }
         warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
         let cohort = cohort(cohortColumns)
+        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard !hasErrors else { return nil }
         return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
                          decisionDate: decisionDate, decision: decision,
@@ -36,17 +38,21 @@ extension RowReader {
 
     /// Maps a transfers row; nil when the row is rejected.
     package mutating func transferRecord(cohortColumns: CohortColumns) -> TransferRecord? {
+        blanksUnusableFields = true
         checkShape()
         readCaseID()
-        let type = code(.transferType, as: TransferType.self)
+        let type = code(.transferType, as: TransferType.self, required: true)
         if type == nil, text(.transferType).isEmpty {
             error(.transferType, "", "transfer_type is blank; it is required (one of \(CodeLists.display(forField: "transfer_type")))")
         }
         let transfer = date(.transferDate, required: true, isEvent: false)
         let amended = date(.amendedPlanDate)
         let cohort = cohort(cohortColumns)
+        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard let type, let transfer, !hasErrors else { return nil }
-        return TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,
-                              amendedPlanDate: amended, cohort: cohort)
+        var record = TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,
+                                    amendedPlanDate: amended, cohort: cohort)
+        if !unusable.isEmpty { record.unusable = unusableFields }
+        return record
     }
 }

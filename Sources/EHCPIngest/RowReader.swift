@@ -36,6 +36,15 @@ package struct RowReader {
     package private(set) var row: CSVRow
     package private(set) var caseID: String = ""
     package var problems: [DataQualityProblem] = []
+    /// Whether an unusable optional field is blanked, leaving out only the measures that
+    /// need it (requests and transfers), rather than rejecting the row (reviews, whose
+    /// chain of meetings one bad date breaks).
+    package var blanksUnusableFields = false
+    /// The optional fields blanked in this row, by canonical name, and the index in
+    /// `problems` of the error that says why.
+    package private(set) var unusable: [(field: String, problem: Int)] = []
+    /// The row's cohort, once read (kept for a rejected row's place in the action list).
+    package var cohort: Cohort?
 
     package init(context: ExtractContext, row: CSVRow) {
         self.context = context
@@ -48,10 +57,33 @@ package struct RowReader {
         row.become(next)
         caseID = ""
         problems.removeAll(keepingCapacity: true)
+        unusable.removeAll(keepingCapacity: true)
+        cohort = nil
     }
 
-    /// True when an error was recorded: the row must be rejected.
-    package var hasErrors: Bool { problems.contains { $0.severity == .error } }
+    /// True when an error that rejects the row was recorded (not only unusable optional fields).
+    package var hasErrors: Bool {
+        problems.indices.contains { i in problems[i].severity == .error && !unusable.contains { $0.problem == i } }
+    }
+
+    /// The names of the fields blanked in this row.
+    package var unusableFields: [String] { unusable.map(\.field) }
+
+    /// Completes the message of each blanked field with the measures it left out for this
+    /// case (`unmeasured`, from the rules); a field no measure of the case needed is only
+    /// a warning, since nothing was lost.
+    package mutating func noteUnmeasured(_ unmeasured: [Unmeasured]) {
+        for (field, i) in unusable {
+            let lost = unmeasured.filter { $0.fields.contains(field) }.map(\.measure.rawValue)
+            if lost.isEmpty {
+                problems[i].severity = .warning
+                problems[i].problem += "; the field is read as blank, and no measure of this case needs it"
+            } else {
+                problems[i].problem += "; the field is read as blank, and this case is not measured for "
+                    + lost.joined(separator: ", ") + " (its other measures are)"
+            }
+        }
+    }
 
     /// Checks the field count against the header; a short or long row is a shifted row.
     package mutating func checkShape() {
@@ -112,19 +144,30 @@ package struct RowReader {
         switch read.result {
         case .success(let day):
             if isEvent && day > context.asAt {
-                error(field, day.iso, "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
+                unusable(field, required: required, text(field),
+                         "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
                 return nil
             }
             return day
         case .failure(let failure):
-            error(field, read.text ?? "", failure.description)
+            unusable(field, required: required, read.text ?? "", failure.description)
             return nil
         }
     }
 
+    /// A value of `field` that cannot be used: an error that rejects the row when the field
+    /// is required (or the extract's rows are rejected whole), otherwise an error that
+    /// blanks the field (`noteUnmeasured` names the measures it cost).
+    package mutating func unusable(_ field: Field, required: Bool, _ value: String, _ problem: String) {
+        let blanks = blanksUnusableFields && !required
+        if blanks { unusable.append((field.name, problems.count)) }
+        error(field, value, problem)
+        if blanks { problems[problems.count - 1].keepsRow = true }
+    }
+
     /// A coded field, read through the profile's value map: nil when blank; an unknown
     /// code rejects the row with the accepted values.
-    package mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type) -> C? where C.RawValue == String {
+    package mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type, required: Bool = false) -> C? where C.RawValue == String {
         let map = context.valueMaps[field.rawValue]
         // Most cells hold the canonical code exactly: no string to build.
         let read: (code: C?, raw: String?) = withBytes(field) { bytes in
@@ -137,7 +180,7 @@ package struct RowReader {
         }
         guard let raw = read.raw else { return read.code }
         if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
-        error(field, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
+        unusable(field, required: required, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
         return nil
     }
 
@@ -186,10 +229,12 @@ package struct RowReader {
                                            value: value, severity: .warning, problem: problem))
     }
 
-    /// Requires `later` to be on or after `earlier` (both known); otherwise an error on `laterField`.
-    package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: Day?, _ laterField: Field) {
+    /// Requires `later` to be on or after `earlier` (both known); otherwise `later` is
+    /// unusable (blanked, when the reader blanks such fields).
+    package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: inout Day?, _ laterField: Field) {
         guard let e = earlier, let l = later, l < e else { return }
-        error(laterField, l.iso, "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+        unusable(laterField, required: false, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+        if blanksUnusableFields { later = nil }
     }
 
     /// Warns when `later` is before `earlier`: an odd order that does not make the row unusable.

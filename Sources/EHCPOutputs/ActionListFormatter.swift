@@ -65,10 +65,18 @@ public struct ActionList {
         public let group: String
     }
 
-    /// A group: its label and its cases, overdue first, each part in the list's order.
+    /// A case that could not be checked and the group it is printed in.
+    public struct UncheckedEntry: Sendable, Equatable {
+        public let item: UncheckedCase
+        public let group: String
+    }
+
+    /// A group: its label and its cases, overdue first, each part in the list's order,
+    /// then the cases that could not be checked.
     public struct Group: Sendable {
         public let label: String
         public let entries: [Entry]
+        public let unchecked: [UncheckedEntry]
         public var overdue: Int { entries.filter { $0.item.status == .openOverdue }.count }
         public var dueSoon: Int { entries.count - overdue }
     }
@@ -79,11 +87,15 @@ public struct ActionList {
     package let items: [CaseResult]
     /// The listed cases in the list's order (due date, measure, case id).
     public let entries: [Entry]
+    /// The cases the run could not check, in input order: the list's footer, and the
+    /// `not_checked` rows at the end of exceptions.csv.
+    public let unchecked: [UncheckedEntry]
     /// The grouping column, nil for one list.
     public let groupColumn: String?
     public let filters: [ActionListFilter]
 
-    public var isEmpty: Bool { entries.isEmpty }
+    /// Nothing to act on and nothing that could not be checked: then nothing is printed.
+    public var isEmpty: Bool { entries.isEmpty && unchecked.isEmpty }
     public var overdue: Int { entries.filter { $0.item.status == .openOverdue }.count }
     public var dueSoon: Int { entries.count - overdue }
     /// True when a listed case is `open_overdue` (for `--fail-on-overdue`).
@@ -114,19 +126,22 @@ public struct ActionList {
             }
             throw InputError.unknownByColumn(name: name, available: available)
         }
-        return try ActionList(result: full, list: try actions.all(retracted: full.retracted), byCount: options.by.count,
+        return try ActionList(result: full, list: try actions.all(retracted: full.retracted),
+                              unchecked: try actions.allUnchecked(retracted: full.retracted), byCount: options.by.count,
                               query: query)
     }
 
     /// Builds the list from a finished run (see `init(result:list:byCount:query:)`).
     package init(run: AnalysedRun, byCount: Int, query: ActionListQuery) throws {
-        try self.init(result: run.result, list: try run.actionList(), byCount: byCount, query: query)
+        try self.init(result: run.result, list: try run.actionList(), unchecked: try run.uncheckedList(),
+                      byCount: byCount, query: query)
     }
 
     /// Builds the list from a finished analysis whose `byColumns` are the user's `--by`
     /// (the first `byCount`) followed by any grouping and filter columns.
     /// `list` is the run's action list.
-    package init(result full: AnalysisResult, list: [CaseResult], byCount: Int, query: ActionListQuery) throws {
+    package init(result full: AnalysisResult, list: [CaseResult], unchecked uncheckedList: [UncheckedCase] = [],
+                 byCount: Int, query: ActionListQuery) throws {
         func index(_ name: String, option: String) throws -> Int {
             guard let i = full.byColumns.firstIndex(where: { NameMatching.key($0) == NameMatching.key(name) }) else {
                 throw OutputError.unknownColumn(option: option, name: name, available: full.byColumns)
@@ -147,31 +162,38 @@ public struct ActionList {
                 throw OutputError.noCaseHasValue(column: f.column, value: f.value, seen: seen)
             }
         }
-        let kept = list.filter { c in
-            conditions.allSatisfy { i, filters in filters.contains { $0.matches(c.dimensions[i]) } }
+        func admitted(_ dimensions: [String]) -> Bool {
+            conditions.allSatisfy { i, filters in filters.contains { $0.matches(i < dimensions.count ? dimensions[i] : Cohort.unknown) } }
         }
+        let kept = list.filter { admitted($0.dimensions) }
 
-        let label: (CaseResult) -> String
+        // The group of a case: its team, its value of the grouping column, or none.
+        let label: (_ team: String?, _ dimensions: [String]) -> String
         switch query.groupBy {
         case nil where full.hasTeam:
             groupColumn = "team"
-            label = { c in c.team.map { $0.isEmpty ? Cohort.unknown : $0 } ?? Cohort.unknown }
+            label = { team, _ in team.map { $0.isEmpty ? Cohort.unknown : $0 } ?? Cohort.unknown }
         case nil:
             groupColumn = nil
-            label = { _ in "" }
+            label = { _, _ in "" }
         case let name? where Self.isNone(name):
             groupColumn = nil
-            label = { _ in "" }
+            label = { _, _ in "" }
         case let name?:
             let i = try index(name, option: "--group-by")
             groupColumn = full.byColumns[i]
-            label = { $0.dimensions[i] }
+            label = { _, d in i < d.count ? d[i] : Cohort.unknown }
         }
 
         entries = kept.map { c in
             var item = c
             item.dimensions = Array(c.dimensions.prefix(byCount))
-            return Entry(item: item, group: label(c))
+            return Entry(item: item, group: label(c.team, c.dimensions))
+        }
+        unchecked = uncheckedList.filter { admitted($0.dimensions) }.map { u in
+            var item = u
+            item.dimensions = Array(u.dimensions.prefix(byCount))
+            return UncheckedEntry(item: item, group: label(u.team, u.dimensions))
         }
         items = entries.map(\.item)
         var view = full
@@ -193,10 +215,32 @@ public struct ActionList {
     public var groups: [Group] {
         var labels: [String] = []
         for e in entries where !labels.contains(e.group) { labels.append(e.group) }
+        for u in unchecked where !labels.contains(u.group) { labels.append(u.group) }
         return labels.sorted(by: Self.labelOrder).map { label in
             let mine = entries.filter { $0.group == label }
-            return Group(label: label, entries: mine.filter { $0.item.status == .openOverdue } + mine.filter { $0.item.status != .openOverdue })
+            return Group(label: label, entries: mine.filter { $0.item.status == .openOverdue } + mine.filter { $0.item.status != .openOverdue },
+                         unchecked: unchecked.filter { $0.group == label })
         }
+    }
+
+    /// The most cases that could not be checked a footer names; the rest are counted.
+    public static let footerLimit = 10
+
+    /// The footer of a group (or of the whole list): the cases that could not be checked,
+    /// each with why. Empty when there are none.
+    package static func footer(_ unchecked: [UncheckedEntry]) -> [String] {
+        guard !unchecked.isEmpty else { return [] }
+        var lines = ["\(count(unchecked.count, "case")) could not be checked:"]
+        for u in unchecked.prefix(footerLimit) {
+            let c = u.item
+            let who = c.caseID.isEmpty ? "line \(c.line) of \(c.file) (no case id)" : c.caseID
+            let what = c.measures.isEmpty ? "row rejected" : "not measured for " + c.measures.map(\.rawValue).joined(separator: ", ")
+            lines.append("  \(who) (\(what)): \(c.reason)")
+        }
+        if unchecked.count > footerLimit {
+            lines.append("  … and \(unchecked.count - footerLimit) more; every one is in exceptions.csv (status not_checked) and data-quality.csv")
+        }
+        return lines
     }
 
     /// The list in `format`; the empty string when the list is empty, whatever the format.
@@ -205,7 +249,7 @@ public struct ActionList {
         switch format {
         case .text: return text()
         case .csv:
-            let (header, rows) = OutputFiles.actionTable(result, items: items)
+            let (header, rows) = OutputFiles.actionTable(result, items: items, unchecked: unchecked.map(\.item))
             var w = CSVWriter(header: header)
             for row in rows { w.appendRow(row) }
             return w.text
@@ -302,13 +346,16 @@ public struct ActionList {
             if groupColumn != nil {
                 lines.append(Self.plain(group.label) + " — " + counts(total: group.entries.count, overdue: group.overdue))
             }
-            let (header, rows) = table(group)
-            let cells = ([header] + rows).map { $0.map(Self.plain) }
-            let widths = header.indices.map { i in cells.map { $0[i].count }.max() ?? 0 }
-            for row in cells {
-                let line = "  " + row.enumerated().map { i, cell in cell.padding(widths[i]) }.joined(separator: "  ")
-                lines.append(line.trimmingTrailingSpaces())
+            if !group.entries.isEmpty {
+                let (header, rows) = table(group)
+                let cells = ([header] + rows).map { $0.map(Self.plain) }
+                let widths = header.indices.map { i in cells.map { $0[i].count }.max() ?? 0 }
+                for row in cells {
+                    let line = "  " + row.enumerated().map { i, cell in cell.padding(widths[i]) }.joined(separator: "  ")
+                    lines.append(line.trimmingTrailingSpaces())
+                }
             }
+            lines.append(contentsOf: Self.footer(group.unchecked).map { "  " + Self.plain($0) })
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -322,11 +369,20 @@ public struct ActionList {
                 lines.append("## " + Self.markdownCell(group.label) + " — " + counts(total: group.entries.count, overdue: group.overdue))
                 lines.append("")
             }
-            let (header, rows) = table(group)
-            lines.append("| " + header.map(Self.markdownCell).joined(separator: " | ") + " |")
-            lines.append("|" + header.map { _ in "---|" }.joined())
-            for row in rows {
-                lines.append("| " + row.map(Self.markdownCell).joined(separator: " | ") + " |")
+            if !group.entries.isEmpty {
+                let (header, rows) = table(group)
+                lines.append("| " + header.map(Self.markdownCell).joined(separator: " | ") + " |")
+                lines.append("|" + header.map { _ in "---|" }.joined())
+                for row in rows {
+                    lines.append("| " + row.map(Self.markdownCell).joined(separator: " | ") + " |")
+                }
+            }
+            let footer = Self.footer(group.unchecked)
+            if !footer.isEmpty {
+                lines.append("")
+                lines.append("**" + Self.markdownCell(footer[0]) + "**")
+                lines.append("")
+                lines.append(contentsOf: footer.dropFirst().map { "- " + Self.markdownCell($0.trimmingEndSpaces()) })
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -351,8 +407,21 @@ public struct ActionList {
             "due_within_days": .int(dueWithin),
             "due_by": .string((asAt + dueWithin).iso),
             "where": .object(conditions),
-            "counts": .object(["cases": .int(entries.count), "open_overdue": .int(overdue), "open_in_time": .int(dueSoon)]),
+            "counts": .object(["cases": .int(entries.count), "open_overdue": .int(overdue), "open_in_time": .int(dueSoon),
+                               "not_checked": .int(unchecked.count)]),
             "cases": .array(cases),
+            "not_checked": .array(unchecked.map { u in
+                var object: [String: JSONValue] = [
+                    "case_id": .string(u.item.caseID), "file": .string(u.item.file), "line": .int(u.item.line),
+                    "measures": .array(u.item.measures.map { .string($0.rawValue) }), "reason": .string(u.item.reason),
+                ]
+                if result.hasTeam { object["team"] = .string(u.item.team ?? "") }
+                if result.hasCaseworker { object["caseworker"] = .string(u.item.caseworker ?? "") }
+                for (name, i) in OutputFiles.actionByColumns(result) where i < u.item.dimensions.count {
+                    object[name] = .string(u.item.dimensions[i])
+                }
+                return .object(object)
+            }),
         ]).rendered()
     }
 

@@ -12,6 +12,8 @@ public final class ActionListStore: CaseSink {
     /// The run's measures, by order.
     private let measures: [MeasureID]
     private var entries: ExternalSorter
+    /// Cases that could not be checked, by ordinal (input order): the list's last part.
+    private var unchecked: ExternalSorter
     /// Entries taken, retracted rows' included.
     private var taken = 0
     private var key = ByteWriter()
@@ -23,6 +25,7 @@ public final class ActionListStore: CaseSink {
         measures = options.rules.measures.ids
         precondition(measures.count < 256, "the action list keeps a measure's order in one byte")
         entries = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
+        unchecked = ExternalSorter(directory: scratch, memoryBudget: 1 << 20)
     }
 
     private init(horizon: Day, scratch: String, measures: [MeasureID]) {
@@ -30,6 +33,7 @@ public final class ActionListStore: CaseSink {
         self.scratch = scratch
         self.measures = measures
         entries = ExternalSorter(directory: scratch, memoryBudget: 4 << 20)
+        unchecked = ExternalSorter(directory: scratch, memoryBudget: 1 << 20)
     }
 
     /// Whether an open case needs action on the as-at date.
@@ -56,15 +60,57 @@ public final class ActionListStore: CaseSink {
         try entries.add(key: key, payload: payload)
     }
 
+    package func addUnchecked(_ u: UncheckedCase, ordinal: Int64) throws {
+        var key = ByteWriter(), payload = ByteWriter()
+        key.putBigEndian(UInt64(bitPattern: ordinal) ^ (1 << 63))
+        payload.put(ordinal)
+        payload.put(u.caseID); payload.put(u.file); payload.put(Int64(u.line))
+        payload.put(u.team); payload.put(u.caseworker)
+        payload.put(UInt32(u.dimensions.count))
+        for d in u.dimensions { payload.put(d) }
+        payload.put(UInt32(u.measures.count))
+        for m in u.measures { payload.put(UInt8(m.order)) }
+        payload.put(u.reason)
+        try unchecked.add(key: key, payload: payload)
+    }
+
+    /// The cases that could not be checked, in input order, without the rows `retracted`.
+    public func forEachUnchecked(retracted: RetractedRows, _ body: (UncheckedCase) throws -> Void) throws {
+        try unchecked.forEachSortedRecord { _, r in
+            let ordinal = r.take(Int64.self)
+            if !retracted.isEmpty, retracted.contains(ordinal) { return }
+            let caseID = r.text() ?? "", file = r.text() ?? "", line = Int(r.take(Int64.self))
+            let team = r.text(), caseworker = r.text()
+            var dimensions: [String] = []
+            for _ in 0..<Int(r.take(UInt32.self)) { dimensions.append(r.text() ?? "") }
+            var measures: [MeasureID] = []
+            for _ in 0..<Int(r.take(UInt32.self)) { measures.append(self.measures[Int(r.take(UInt8.self))]) }
+            let reason = r.text() ?? ""
+            try body(UncheckedCase(caseID: caseID, file: file, line: line, team: team, caseworker: caseworker,
+                                   dimensions: dimensions, measures: measures, reason: reason))
+        }
+    }
+
+    /// All of them in memory.
+    public func allUnchecked(retracted: RetractedRows) throws -> [UncheckedCase] {
+        var list: [UncheckedCase] = []
+        try forEachUnchecked(retracted: retracted) { list.append($0) }
+        return list
+    }
+
     package func makeChunk() throws -> any CaseSink { ActionListStore(horizon: horizon, scratch: scratch, measures: measures) }
 
     package func absorb(_ chunk: any CaseSink) throws {
         guard let chunk = chunk as? ActionListStore else { preconditionFailure("an ActionListStore absorbs only its own chunks") }
         try entries.absorb(chunk.entries)
+        try unchecked.absorb(chunk.unchecked)
         taken += chunk.taken
     }
 
-    package func releaseMemory() throws { try entries.releaseMemory() }
+    package func releaseMemory() throws {
+        try entries.releaseMemory()
+        try unchecked.releaseMemory()
+    }
 
     /// The number of cases on the list, without the rows `retracted`.
     public func count(retracted: RetractedRows) throws -> Int {

@@ -6,7 +6,8 @@ import EHCPTimeliness
 /// The short summary a person reads at the end of a run.
 public enum ConsoleSummary {
     /// `actionListCount`: the cases on the action list (`AnalysedRun.actionListCount`).
-    public static func text(_ result: AnalysisResult, actionListCount: Int, outputFolder: String?) -> String {
+    /// `notChecked`: the cases that could not be checked (`AnalysedRun.uncheckedList`).
+    public static func text(_ result: AnalysisResult, actionListCount: Int, notChecked: Int = 0, outputFolder: String?) -> String {
         var lines: [String] = []
         lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")
         let o = result.options
@@ -15,10 +16,12 @@ public enum ConsoleSummary {
         for input in result.inputs {
             lines.append("  " + input.reconciliation)
         }
-        let errors = result.problems.errors
+        let errors = result.problems.rejectingErrors, blanked = result.problems.keptRowErrors
         let warnings = result.problems.warnings
-        if errors + warnings > 0 {
-            lines.append("  data quality: \(errors) rejected row problem\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        if errors + blanked + warnings > 0 {
+            lines.append("  data quality: \(errors) rejected row problem\(errors == 1 ? "" : "s"), "
+                         + (blanked == 0 ? "" : "\(blanked) unusable field\(blanked == 1 ? "" : "s") read as blank, ")
+                         + "\(warnings) warning\(warnings == 1 ? "" : "s")"
                          + (outputFolder.map { " (see \($0)/data-quality.csv)" } ?? ""))
         }
         lines.append("")
@@ -31,6 +34,11 @@ public enum ConsoleSummary {
         }
         if table.count == 1 { lines.append("  no cases to measure") }
         lines.append(contentsOf: aligned(table))
+        let notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) && $0.notMeasured > 0 }
+        if !notMeasured.isEmpty {
+            lines.append("  not measured (a field the measure needs is unusable; data-quality.csv names each): "
+                         + notMeasured.map { "\($0.measure.rawValue) \($0.notMeasured)" }.joined(separator: ", "))
+        }
         if let n = o.suppressBelow {
             lines.append("  suppression below \(n) applied to published outputs (summary.csv, summary.json); the figures above are unsuppressed")
         }
@@ -40,6 +48,10 @@ public enum ConsoleSummary {
         }
         lines.append("")
         lines.append("  \(actionListCount) case\(actionListCount == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")
+        if notChecked > 0 {
+            lines.append("  \(notChecked) case\(notChecked == 1 ? "" : "s") could not be checked (a rejected row, or measures left out): "
+                         + "listed at the end of exceptions.csv as not_checked")
+        }
         if let outputFolder {
             lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
         }
@@ -96,7 +108,8 @@ extension ConsoleSummary {
         let errors = result.problems.errors
         guard errors > 0 else { return "" }
         var lines = result.problems.firstErrors.prefix(limit).map { p in
-            "\(p.file):\(p.line): " + (p.column.isEmpty ? "" : "\(p.column) \"\(p.value)\": ") + p.problem + " (row rejected)"
+            "\(p.file):\(p.line): " + (p.column.isEmpty ? "" : "\(p.column) \"\(p.value)\": ") + p.problem
+                + (p.keepsRow ? "" : " (row rejected)")
         }
         if errors > limit { lines.append("… and \(errors - limit) more in data-quality.csv") }
         return lines.joined(separator: "\n") + "\n"

@@ -40,6 +40,10 @@ public struct AnalysedRun {
     /// The action list: open overdue cases, and open cases due within `dueWithin` days,
     /// by due date, measure and case id.
     public func actionList() throws -> [CaseResult] { try actions.all(retracted: result.retracted) }
+
+    /// The cases the run could not check (rejected rows, measures left out), in input order:
+    /// the end of the action list.
+    public func uncheckedList() throws -> [UncheckedCase] { try actions.allUnchecked(retracted: result.retracted) }
 }
 
 /// The files of outputs.md, built from a finished analysis.
@@ -86,15 +90,23 @@ public enum OutputFiles {
             layout.append(entry, text: text, asAt: asAt, to: &w)
             try w.emitIfFull(emit)
         }
+        try run.actions.forEachUnchecked(retracted: result.retracted) { u in
+            for row in layout.cells(u) { w.appendRow(row) }
+            try w.emitIfFull(emit)
+        }
         try emit(w.bytes)
     }
 
     /// The action list `items` as exceptions.csv's header and rows, cells as read (not
     /// yet neutralised for spreadsheets), in the list's order.
-    public static func actionTable(_ result: AnalysisResult, items: [CaseResult]) -> (header: [String], rows: [[String]]) {
+    public static func actionTable(_ result: AnalysisResult, items: [CaseResult],
+                                   unchecked: [UncheckedCase] = []) -> (header: [String], rows: [[String]]) {
         let layout = ActionTableLayout(result)
-        return (layout.header, items.map { layout.cells($0, asAt: result.options.asAt) })
+        return (layout.header, items.map { layout.cells($0, asAt: result.options.asAt) } + unchecked.flatMap(layout.cells))
     }
+
+    /// exceptions.csv's status for a case the run could not check.
+    public static let notChecked = "not_checked"
 
     /// exceptions.csv's columns: team and caseworker when an input has them, then the
     /// `--by` columns not already among them. The one list both renderings follow: the
@@ -117,6 +129,24 @@ public enum OutputFiles {
             if result.hasCaseworker { columns.append(.caseworker); header.append("caseworker") }
             self.columns = columns + extra.map { .dimension($0.index) }
             self.header = header + extra.map(\.name)
+        }
+
+        /// The rows of a case that could not be checked: one per measure left out (one with a
+        /// blank measure for a rejected row), status `not_checked`, no due date.
+        package func cells(_ u: UncheckedCase) -> [[String]] {
+            (u.measures.isEmpty ? [nil] : u.measures.map(Optional.some)).map { measure in
+                columns.map { column in
+                    switch column {
+                    case .measure: return measure?.rawValue ?? ""
+                    case .caseID: return u.caseID
+                    case .dueDate, .daysFromDue, .exception: return ""
+                    case .status: return OutputFiles.notChecked
+                    case .team: return u.team ?? ""
+                    case .caseworker: return u.caseworker ?? ""
+                    case .dimension(let i): return i < u.dimensions.count ? u.dimensions[i] : ""
+                    }
+                }
+            }
         }
 
         /// The same row, from an entry read in place (its texts in `text`), with no strings made.
@@ -208,6 +238,7 @@ public enum OutputFiles {
                     object["rate_incl_overdue"] = number(row.rateInclOverdue)
                     object["ci95_low"] = number(row.ci95Low); object["ci95_high"] = number(row.ci95High)
                     object["median_days"] = number(row.medianDays)
+                    object["not_measured"] = row.isAllPeriods ? .int(row.notMeasured) : .null
                     return .object(object)
                 }),
             ]))

@@ -292,7 +292,11 @@ extension ReportModel {
         let q = dataQuality
         if q.errors + q.warnings == 0 { return "No row was rejected and there are no warnings." }
         let rejected = q.files.reduce(0) { $0 + $1.rejected }
-        return "\(ReportFormat.plural(rejected, "row was", "rows were")) rejected (\(ReportFormat.plural(q.errors, "problem"))) "
+        let blanked = q.keptRowErrors == 0 ? "" : "\(ReportFormat.plural(q.keptRowErrors, "unusable value")) in optional fields "
+            + "read as blank (the rows were kept; only the measures that need the field were left out for the case: "
+            + "\(ReportFormat.plural(q.notMeasured, "case-measure")) not measured), "
+        return "\(ReportFormat.plural(rejected, "row was", "rows were")) rejected (\(ReportFormat.plural(q.errors - q.keptRowErrors, "problem"))), "
+            + blanked
             + "and \(ReportFormat.plural(q.warnings, "warning")) recorded on rows that were kept: "
             + "\(ReportFormat.plural(q.kindCount, "kind")) of problem in all. Rejected rows are in no figure. "
             + "Every problem, with its file, line and value, is in data-quality.csv."
@@ -317,7 +321,7 @@ extension ReportModel {
             columns: [.init("Problem", numeric: false), .init("Count"), .init("Effect", numeric: false),
                       .init("Column", numeric: false), .init("First example", numeric: false)],
             rows: dataQuality.topKinds.map { k in
-                [k.description, String(k.count), k.severity == .error ? "row rejected" : "warning, row kept",
+                [k.description, String(k.count), k.severity == .warning ? "warning, row kept" : k.keepsRow ? "field read as blank, measures named left out" : "row rejected",
                  k.column.isEmpty ? ReportFormat.none : k.column, k.exampleLine > 0 ? "line \(k.exampleLine) of \(k.exampleFile)" : k.exampleFile]
             },
             note: "“…” stands for the row's own value. Examples give the line in the file (the header is line 1).")

@@ -56,6 +56,8 @@ public struct ReportModel: Sendable, Equatable {
                                  dimensionCount: result.byColumns.count)
         }
         dataQuality = DataQualityReport(inputs: result.inputs, problems: result.problems)
+        dataQuality.notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) }
+            .reduce(0) { $0 + $1.notMeasured }
     }
 
     /// The final-plan measure, when the extract has it (the day-140 caveat comes from it).
@@ -291,6 +293,10 @@ public struct DataQualityReport: Sendable, Equatable {
     public var topKinds: [Kind]
     public var kindCount: Int
     public var errors: Int
+    /// Errors that kept their row: an optional field read as blank.
+    public var keptRowErrors = 0
+    /// Case-measures left out because a field they need held an unusable value.
+    public var notMeasured = 0
     public var warnings: Int
 
     package init(inputs: [InputSummary], problems: [DataQualityProblem]) {
@@ -310,6 +316,7 @@ public struct DataQualityReport: Sendable, Equatable {
                         errors: e, warnings: w, sha256: i.sha256)
         }
         errors = counts.errors
+        keptRowErrors = counts.keptRowErrors
         warnings = counts.warnings
         kindCount = counts.kinds.count
         // Stable: ties keep first-seen order within the same severity.

@@ -16,6 +16,11 @@ public enum CodeMatch<Value: Equatable & Sendable>: Sendable {
     case only(Value)
     case not(Value)
 
+    var isAny: Bool {
+        if case .any = self { return true }
+        return false
+    }
+
     @inline(__always) func admits(_ value: Value?) -> Bool {
         switch self {
         case .any: return true
@@ -30,6 +35,18 @@ public enum CodeMatch<Value: Equatable & Sendable>: Sendable {
 /// A date of a request record.
 public enum RequestDate: Sendable, Equatable {
     case requestDate, assessmentDecisionDate, planDecisionDate, draftPlanDate, finalPlanDate, withdrawnDate
+
+    /// The canonical column name.
+    public var name: String {
+        switch self {
+        case .requestDate: return "request_date"
+        case .assessmentDecisionDate: return "assessment_decision_date"
+        case .planDecisionDate: return "plan_decision_date"
+        case .draftPlanDate: return "draft_plan_date"
+        case .finalPlanDate: return "final_plan_date"
+        case .withdrawnDate: return "withdrawn_date"
+        }
+    }
 
     @inline(__always) func day(of r: RequestRecord) -> Day? {
         switch self {
@@ -139,6 +156,47 @@ struct RequestEntry: Sendable {
         return test < 0 || Self.passes(tests[test], r)
     }
 
+    /// Whether the measure counts `r`, a record with unusable fields: `.unknown` when
+    /// the answer depends on one of them (it is blank in the record). A definite "no"
+    /// from any test wins over an unknown: a refused request is not counted in a
+    /// final-plan measure whatever its unusable withdrawn date said.
+    func eligibility(_ r: RequestRecord, tests: [@Sendable (RequestRecord) -> Bool]) -> Eligibility {
+        var unknown: [String] = []
+        let withdrawnKnown = !r.unusable.contains(RequestDate.withdrawnDate.name)
+        switch withdrawn {
+        case .counted:
+            break
+        case .notCounted:
+            if !withdrawnKnown { unknown.append(RequestDate.withdrawnDate.name) } else if r.withdrawnDate != nil { return .notCounted }
+        case .countedWith(let date):
+            // Counted unless withdrawn without `date`.
+            if date.day(of: r) == nil, r.withdrawnDate != nil || !withdrawnKnown {
+                let dateKnown = !r.unusable.contains(date.name)
+                if withdrawnKnown && dateKnown { return .notCounted }
+                if !withdrawnKnown { unknown.append(RequestDate.withdrawnDate.name) }
+                if !dateKnown { unknown.append(date.name) }
+            }
+        }
+        if r.unusable.contains("assessment_decision"), !assessmentDecision.isAny {
+            unknown.append("assessment_decision")
+        } else if !assessmentDecision.admits(r.assessmentDecision) {
+            return .notCounted
+        }
+        if r.unusable.contains("plan_decision"), !planDecision.isAny {
+            unknown.append("plan_decision")
+        } else if !planDecision.admits(r.planDecision) {
+            return .notCounted
+        }
+        if test >= 0, !Self.passes(tests[test], r) { return .notCounted }
+        return unknown.isEmpty ? .counted : .unknown(unknown)
+    }
+
+    enum Eligibility: Equatable {
+        case counted, notCounted
+        /// It depends on these unusable fields.
+        case unknown([String])
+    }
+
     /// Out of line: calling the closure where it is tested made the compiler copy every
     /// request it is handed, closure or not.
     @inline(never) static func passes(_ test: @Sendable (RequestRecord) -> Bool, _ r: RequestRecord) -> Bool { test(r) }
@@ -195,6 +253,14 @@ struct ReviewEntry: Sendable {
 /// A date of a transfers row.
 public enum TransferDate: Sendable, Equatable {
     case transferDate, amendedPlanDate
+
+    /// The canonical column name.
+    public var name: String {
+        switch self {
+        case .transferDate: return "transfer_date"
+        case .amendedPlanDate: return "amended_plan_date"
+        }
+    }
 
     @inline(__always) func day(of t: TransferRecord) -> Day? {
         switch self {

@@ -18,6 +18,11 @@ public struct RequestRecord: Sendable, Equatable {
     /// Applies to the 6-week measure.
     public var decisionException: ExceptionReading
     public var cohort: Cohort
+    /// Optional fields whose value could not be used (an impossible date, a date after the
+    /// as-at date, an unknown code, a date before the request date), by canonical name.
+    /// Each is blank in the record; the measures that need one are not measured for the
+    /// case (`RuleTimings.unmeasured`), the others are.
+    public var unusable: [String] = []
 
     @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort) {
         self.caseID = caseID
@@ -74,6 +79,8 @@ public struct TransferRecord: Sendable, Equatable {
     /// Final amended plan naming the new setting, or the confirmation that none was needed.
     public var amendedPlanDate: Day?
     public var cohort: Cohort
+    /// Optional fields whose value could not be used, by canonical name (as `RequestRecord.unusable`).
+    public var unusable: [String] = []
 
     @inlinable public init(caseID: String, line: Int, type: TransferType, transferDate: Day, amendedPlanDate: Day? = nil, cohort: Cohort) {
         self.caseID = caseID

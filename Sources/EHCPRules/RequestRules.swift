@@ -24,12 +24,25 @@ package struct RuleTimings {
     /// For a record of several rows (a plan's reviews), the row of each timing, by index
     /// in the record's rows; empty for a record of one row.
     package var rows: [Int] = []
+    /// The measures that would count the record but need a field it could not use.
+    package var unmeasured: [Unmeasured] = []
 
     package mutating func removeAll() {
         timings.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
         rows.removeAll(keepingCapacity: true)
+        unmeasured.removeAll(keepingCapacity: true)
     }
+}
+
+/// A measure that could not be measured for one case: it needs a field whose value was
+/// unusable (`RequestRecord.unusable`). Counted and listed, never silently dropped.
+public struct Unmeasured: Sendable, Equatable {
+    public var measure: MeasureID
+    /// The unusable fields it needed, by canonical name.
+    public var fields: [String]
+
+    public init(measure: MeasureID, fields: [String]) { self.measure = measure; self.fields = fields }
 }
 
 /// The measures of the requests extract: every `.requests` entry of the measure table.
@@ -50,10 +63,34 @@ public enum RequestRules {
     /// The same, as timings into `out` (emptied first), in table order: what the row loop calls.
     package static func evaluate(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
+        if !r.unusable.isEmpty { return evaluateWithUnusable(r, rules: rules, into: &out) }
         // Indices into the borrowed table rather than a copy of it (`let table = ...` cost a
         // reference count on each of its arrays for every row).
         for i in rules.measures.requestEntries.indices where rules.measures.requestEntries[i].admits(r, tests: rules.measures.requestTests) {
             add(rules.measures.requestEntries[i], r, asAt: rules.asAt, to: &out)
+        }
+    }
+
+    /// `evaluate` for a record with unusable fields: each measure that would count the
+    /// request whatever those fields held is measured; one that needs them (to decide
+    /// whether it counts the request, or for its clock) is listed in `out.unmeasured`.
+    @inline(never)
+    private static func evaluateWithUnusable(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
+        let table = rules.measures
+        for entry in table.requestEntries {
+            switch entry.eligibility(r, tests: table.requestTests) {
+            case .notCounted:
+                continue
+            case .unknown(let fields):
+                out.unmeasured.append(Unmeasured(measure: entry.id, fields: fields))
+            case .counted:
+                let clock = [entry.start.name, entry.completion.name].filter(r.unusable.contains)
+                if clock.isEmpty {
+                    add(entry, r, asAt: rules.asAt, to: &out)
+                } else {
+                    out.unmeasured.append(Unmeasured(measure: entry.id, fields: clock))
+                }
+            }
         }
     }
 

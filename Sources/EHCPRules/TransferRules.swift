@@ -55,6 +55,10 @@ public enum TransferRules {
     package static func evaluate(_ t: TransferRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
         for entry in rules.measures.transferEntries {
+            if !t.unusable.isEmpty, t.unusable.contains(entry.measure.completion.name) {
+                out.unmeasured.append(Unmeasured(measure: entry.id, fields: [entry.measure.completion.name]))
+                continue
+            }
             let start: Day?, due: Day
             if case .phaseTransfer(let deadlines) = entry.dueDate {
                 (start, due) = (nil, Self.due(t.type, transferDate: t.transferDate, reading: rules.transferDeadline, deadlines: deadlines))

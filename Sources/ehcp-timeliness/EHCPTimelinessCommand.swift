@@ -173,7 +173,8 @@ struct Analyse: ParsableCommand {
             let run = try AnalysedRun.analyse(options)
             try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
             Console.stderr(ConsoleSummary.rejections(run.result))
-            print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(), outputFolder: out),
+            print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
+                                      notChecked: try run.uncheckedList().count, outputFolder: out),
                   terminator: "")
         } catch {
             Diagnostics.fail(error)

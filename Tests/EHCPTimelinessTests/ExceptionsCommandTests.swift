@@ -25,12 +25,24 @@ import Testing
         X9,31/02/2025,,,,,East,Dee,ASD
 
         """
-    /// Complete and far-off cases only (and a rejected row): nothing to do.
+    /// Complete and far-off cases only (and a rejected row): nothing to do, but a row
+    /// that could not be checked.
     static let quietExtract = header + """
         C1,2024-01-08,2024-02-01,assess,2024-05-01,,East,Dee,SLCN
         A3,2025-06-20,,,,,North,Ann,ASD
         X9,31/02/2025,,,,,East,Dee,ASD
 
+        """
+    /// Complete and far-off cases only: nothing to do and nothing left unchecked.
+    static let emptyExtract = header + """
+        C1,2024-01-08,2024-02-01,assess,2024-05-01,,East,Dee,SLCN
+        A3,2025-06-20,,,,,North,Ann,ASD
+
+        """
+    /// The footer X9 gets: a row rejected is never dropped from the list silently.
+    static let x9Footer = """
+          1 case could not be checked:
+            X9 (row rejected): request_date "31/02/2025": "31/02/2025" is not a real date
         """
 
     func exceptions(_ extract: String = Self.extract, _ arguments: [String]) throws -> (CLIRun, TemporaryFolder) {
@@ -45,11 +57,31 @@ import Testing
     @Test func anEmptyListPrintsNothingAtAllInEveryFormatAndExitsZero() throws {
         for arguments in [[], ["--format", "csv"], ["--format", "json"], ["--format", "markdown"], ["--fail-on-overdue"],
                           ["--group-by", "caseworker"]] {
-            let (run, _) = try exceptions(Self.quietExtract, arguments)
+            let (run, _) = try exceptions(Self.emptyExtract, arguments)
             #expect(run.status == 0, "\(arguments): \(run.stderr)")
             #expect(run.stdout.isEmpty, "\(arguments): \(run.stdout)")
             #expect(run.stderr.isEmpty, "\(arguments): \(run.stderr)")
         }
+    }
+
+    /// Nothing to act on is not silence when a row could not be checked: the list is its footer.
+    @Test func nothingToDoButARejectedRowPrintsTheRowInEveryFormat() throws {
+        let (text, _) = try exceptions(Self.quietExtract, [])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasSuffix("East — 0 cases: 0 overdue, 0 due within 28 days\n" + Self.x9Footer + "\n"), "\(text.stdout)")
+        let (csv, _) = try exceptions(Self.quietExtract, ["--format", "csv"])
+        #expect(parseCSV(csv.stdout).dropFirst().map { Array($0.prefix(4)) } == [["", "X9", "", "not_checked"]])
+        let (json, _) = try exceptions(Self.quietExtract, ["--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let unchecked = try #require(object["not_checked"] as? [[String: Any]])
+        #expect(unchecked.map { $0["case_id"] as? String } == ["X9"])
+        #expect(unchecked.first?["line"] as? Int == 4)
+        #expect((unchecked.first?["reason"] as? String)?.contains("not a real date") == true)
+        let (markdown, _) = try exceptions(Self.quietExtract, ["--format", "markdown"])
+        #expect(markdown.stdout.contains("**1 case could not be checked:**"), "\(markdown.stdout)")
+        // --fail-on-overdue: nothing is overdue, so it still exits 0.
+        let (fail, _) = try exceptions(Self.quietExtract, ["--fail-on-overdue"])
+        #expect(fail.status == 0)
     }
 
     @Test func textIsATablePerTeamWithCountsOverdueFirstAndNothingOnStderr() throws {
@@ -59,6 +91,9 @@ import Testing
         #expect(run.stdout == """
             EHCP action list as at 2025-06-30 — 4 cases: 3 overdue, 1 due within 28 days
             Open cases overdue or due by 2025-07-28 (due within 28 days); grouped by team.
+
+            East — 0 cases: 0 overdue, 0 due within 28 days
+            \(Self.x9Footer)
 
             North — 2 cases: 1 overdue, 1 due within 28 days
               due         measure                case  status              caseworker
@@ -81,7 +116,8 @@ import Testing
         #expect(analyse.status == 0, "\(analyse.stderr)")
         let written = try folder.read("out/exceptions.csv")
         #expect(run.stdout == written)
-        #expect(parseCSV(written).count == 5)
+        #expect(parseCSV(written).count == 6)
+        #expect(parseCSV(written).last?.prefix(4) == ["", "X9", "", "not_checked"])
         // Grouping reads an extra column internally; the CSV does not change.
         let grouped = try CLI.run(["exceptions", "--requests", "requests.csv", "--as-at", Self.asAt, "--by", "primary_need",
                                    "--format", "csv", "--group-by", "caseworker"], in: folder.path)
@@ -129,7 +165,8 @@ import Testing
         let headings = lines.filter { $0.contains(" — ") && !$0.hasPrefix("EHCP") }
         #expect(headings == ["Ann — 1 case: 1 overdue, 0 due within 28 days",
                              "Bob — 2 cases: 1 overdue, 1 due within 28 days",
-                             "Cy — 1 case: 1 overdue, 0 due within 28 days"])
+                             "Cy — 1 case: 1 overdue, 0 due within 28 days",
+                             "Dee — 0 cases: 0 overdue, 0 due within 28 days"])
         #expect(lines.contains { $0.hasSuffix("status              team") })
         #expect(lines.contains("  2025-06-12  decision-to-assess-6w  B1    overdue by 18 days  South"))
         #expect(!lines.contains { $0.contains("caseworker") && !$0.hasSuffix("grouped by caseworker.") })
@@ -165,11 +202,14 @@ import Testing
         #expect(parseCSV(both.stdout).dropFirst().map { $0[1] } == ["B1", "A2"])
     }
 
-    @Test func aTeamWithNothingToDoGetsNothingButAMisspeltTeamIsAnError() throws {
+    @Test func aTeamWithNothingToDoGetsOnlyWhatItCouldNotCheckButAMisspeltTeamIsAnError() throws {
         let (east, _) = try exceptions(Self.extract, ["--where", "team=East"])
         #expect(east.status == 0, "\(east.stderr)")
-        #expect(east.stdout.isEmpty)
+        #expect(east.stdout.hasSuffix("East — 0 cases: 0 overdue, 0 due within 28 days\n" + Self.x9Footer + "\n"), "\(east.stdout)")
+        #expect(!east.stdout.contains("A1"))
         #expect(east.stderr.isEmpty)
+        let (north, _) = try exceptions(Self.extract, ["--where", "team=North"])
+        #expect(!north.stdout.contains("X9"), "\(north.stdout)")
         let (typo, _) = try exceptions(Self.extract, ["--where", "team=Nrth"])
         #expect(typo.status == 2)
         #expect(typo.stdout.isEmpty)
@@ -229,7 +269,7 @@ import Testing
     @Test func verbosePrintsTheReconciliationAndRejectedRowsOnStderr() throws {
         let (run, _) = try exceptions(Self.quietExtract, ["--verbose"])
         #expect(run.status == 0)
-        #expect(run.stdout.isEmpty)
+        #expect(run.stdout.hasSuffix(Self.x9Footer + "\n"), "\(run.stdout)")
         #expect(run.stderr.contains("requests.csv: 3 rows read = 2 analysed + 1 rejected"), "\(run.stderr)")
         #expect(run.stderr.contains("requests.csv:4: request_date \"31/02/2025\""), "\(run.stderr)")
     }
@@ -339,11 +379,13 @@ import Testing
               ],
               "counts": {
                 "cases": 1,
+                "not_checked": 0,
                 "open_in_time": 0,
                 "open_overdue": 1
               },
               "due_by": "2025-07-28",
               "due_within_days": 28,
+              "not_checked": [],
               "where": {
                 "team": [
                   "n"

@@ -59,6 +59,22 @@ package struct CaseCollector {
         for i in sinks.indices { try sinks[i].add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
     }
 
+    /// Counts the measures a row's case could not be measured for (`RuleTimings.unmeasured`).
+    package mutating func addUnmeasured(_ unmeasured: [Unmeasured], cohort: Int32) {
+        for u in unmeasured { summary.addUnmeasured(u.measure, cohort: cohort) }
+    }
+
+    /// Hands a case that could not be checked to the sinks.
+    package mutating func addUnchecked(_ u: UncheckedCase, ordinal: Int64) throws {
+        for sink in sinks { try sink.addUnchecked(u, ordinal: ordinal) }
+    }
+
+    /// Takes back what `addUnmeasured` counted for a row found to be a duplicate.
+    package mutating func takeBackUnmeasured(_ unmeasured: [Unmeasured], dimensions: [String]) {
+        let cohort = cohortNumber(dimensions)
+        for u in unmeasured { summary.addUnmeasured(u.measure, cohort: cohort, weight: -1) }
+    }
+
     /// Takes back a timing added before under `ordinal`.
     package mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
         summary.add(t, cohort: cohortNumber(dimensions), weight: -1)

@@ -1,4 +1,5 @@
 import EHCPRules
+import EHCPIngest
 
 /// Where the analysis sends every case it evaluates: one sink for each output that needs
 /// the cases themselves (cases.csv, the action list). The analysis knows no file format:
@@ -25,6 +26,47 @@ package protocol CaseSink: AnyObject {
     func absorb(_ chunk: any CaseSink) throws
     /// Moves what the sink holds in memory to disk: a chunk waiting for those before it.
     func releaseMemory() throws
+    /// Takes a case that could not be checked (a rejected row, or measures a kept row
+    /// could not be measured for), so that the action list never loses one silently.
+    func addUnchecked(_ u: UncheckedCase, ordinal: Int64) throws
+}
+
+extension CaseSink {
+    /// Most sinks list only the cases measured.
+    package func addUnchecked(_ u: UncheckedCase, ordinal: Int64) throws {}
+}
+
+/// A case, or some of its measures, that the run could not check: a row rejected (no
+/// measure at all) or a field that held an unusable value (the measures that need it).
+/// The action list ends with these, so that nobody's Monday list drops a case unseen.
+public struct UncheckedCase: Sendable, Equatable {
+    /// As read; empty when the row's case id could not be read.
+    public var caseID: String
+    public var file: String
+    public var line: Int
+    public var team: String?
+    public var caseworker: String?
+    /// The `--by` values, `unknown` where the row could not give them.
+    public var dimensions: [String]
+    /// The measures not checked; empty when the whole row was rejected.
+    public var measures: [MeasureID]
+    /// Why, in a few words: "assessment_decision_date "12/06/2052": ... is after the as-at date".
+    public var reason: String
+
+    public init(caseID: String, file: String, line: Int, team: String?, caseworker: String?, dimensions: [String],
+                measures: [MeasureID], reason: String) {
+        self.caseID = caseID; self.file = file; self.line = line; self.team = team; self.caseworker = caseworker
+        self.dimensions = dimensions; self.measures = measures; self.reason = reason
+    }
+
+    /// The first clause of each of a row's errors that `matching` admits: the column, the
+    /// value as written and what is wrong, without the advice that follows.
+    package static func reason(_ problems: [DataQualityProblem], matching: (DataQualityProblem) -> Bool) -> String {
+        problems.filter { $0.severity == .error && matching($0) }.map { p in
+            let what = p.problem.split(separator: ";", maxSplits: 1).first.map(String.init) ?? p.problem
+            return p.column.isEmpty ? what : "\(p.column) \"\(p.value)\": \(what)"
+        }.joined(separator: "; ")
+    }
 }
 
 /// Ordinals of rows retracted after they were analysed (duplicates found once the whole

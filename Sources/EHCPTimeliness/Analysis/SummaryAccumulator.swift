@@ -64,6 +64,25 @@ public struct SummaryAccumulator: Sendable, Equatable {
         }
     }
 
+    /// Counts a case that `measure` would have counted but could not measure (it needs a
+    /// field whose value was unusable). Such a case has no period: it counts in the
+    /// measure's all-periods rows only, as `not_measured`.
+    package mutating func addUnmeasured(_ measure: MeasureID, cohort: Int32, weight: Int = 1) {
+        let key = Self.cellKey(measure: measure, period: Self.noPeriod, cohort: cohort)
+        if let i = cellIndex[key] {
+            cells[i].notMeasured += weight
+        } else {
+            cellIndex.insert(key, position: cells.count)
+            cellKeys.append(key)
+            var t = Tally()
+            t.notMeasured = weight
+            cells.append(t)
+        }
+    }
+
+    /// The period index of the cell that holds a measure's cases not measured.
+    private static let noPeriod = 0xFF_FFFF
+
     /// The number of a cohort in this accumulator's table (for callers that add many
     /// results of one row).
     package mutating func cohortNumber(_ values: [String]) -> Int32 { cohorts.number(of: values) }
@@ -94,10 +113,11 @@ public struct SummaryAccumulator: Sendable, Equatable {
         var sums: [RowKey: Tally] = [:]
         for (key, tally) in zip(cellKeys, cells) {
             let (m, p, c) = Self.parts(of: key)
-            sums[RowKey(measure: m, period: p, cohort: c), default: Tally()].merge(tally)
+            let period: Int? = p == Self.noPeriod ? nil : p
+            if period != nil { sums[RowKey(measure: m, period: p, cohort: c), default: Tally()].merge(tally) }
             sums[RowKey(measure: m, period: nil, cohort: c), default: Tally()].merge(tally)
             if dimensionCount > 0 {
-                sums[RowKey(measure: m, period: p, cohort: nil), default: Tally()].merge(tally)
+                if period != nil { sums[RowKey(measure: m, period: p, cohort: nil), default: Tally()].merge(tally) }
                 sums[RowKey(measure: m, period: nil, cohort: nil), default: Tally()].merge(tally)
             }
         }
@@ -126,7 +146,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
                 isCohortTotal: key.cohort == nil,
                 onTime: t.onTime, late: t.late, openInTime: t.openInTime, openOverdue: t.openOverdue,
                 exceptedOnTime: t.exceptedOnTime, exceptedLate: t.exceptedLate, exceptedOpen: t.exceptedOpen,
-                medianHalfDays: t.days.medianHalves(), periodIndex: key.period)
+                medianHalfDays: t.days.medianHalves(), periodIndex: key.period, notMeasured: t.notMeasured)
         }
     }
 
@@ -147,12 +167,14 @@ public struct SummaryAccumulator: Sendable, Equatable {
     package struct Tally: Sendable, Equatable {
         package var onTime = 0, late = 0, openInTime = 0, openOverdue = 0
         package var exceptedOnTime = 0, exceptedLate = 0, exceptedOpen = 0
+        /// Cases the measure would count but could not measure (see `addUnmeasured`).
+        package var notMeasured = 0
         /// Days elapsed (completed − start) of completed cases without an exception.
         package var days = DayHistogram()
 
         package var isEmpty: Bool {
             onTime == 0 && late == 0 && openInTime == 0 && openOverdue == 0
-                && exceptedOnTime == 0 && exceptedLate == 0 && exceptedOpen == 0
+                && exceptedOnTime == 0 && exceptedLate == 0 && exceptedOpen == 0 && notMeasured == 0
         }
 
         package mutating func add(_ r: CaseTiming, weight: Int = 1) {
@@ -178,6 +200,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
         package mutating func merge(_ o: Tally) {
             onTime += o.onTime; late += o.late; openInTime += o.openInTime; openOverdue += o.openOverdue
             exceptedOnTime += o.exceptedOnTime; exceptedLate += o.exceptedLate; exceptedOpen += o.exceptedOpen
+            notMeasured += o.notMeasured
             days.merge(o.days)
         }
     }

@@ -33,6 +33,10 @@ public struct SummaryRow: Sendable, Equatable {
     package var medianHalfDays: Int?
     /// The period's number (`PeriodUnit.index(for:)`); nil for `all`.
     package var periodIndex: Int? = nil
+    /// Cases the measure would count but could not measure, because a field it needs
+    /// held an unusable value (data-quality.csv names each). They have no period, so
+    /// only an all-periods row counts them; they are not in `cases` or any rate.
+    public var notMeasured: Int = 0
 
     /// True when this row covers all periods together.
     public var isAllPeriods: Bool { period == Rates.allLabel }
@@ -65,13 +69,14 @@ public struct SummaryRow: Sendable, Equatable {
     package init(measure: MeasureID, period: String, cohort: [String], isCohortTotal: Bool,
          onTime: Int = 0, late: Int = 0, openInTime: Int = 0, openOverdue: Int = 0,
          exceptedOnTime: Int = 0, exceptedLate: Int = 0, exceptedOpen: Int = 0,
-         medianHalfDays: Int? = nil, periodIndex: Int? = nil) {
+         medianHalfDays: Int? = nil, periodIndex: Int? = nil, notMeasured: Int = 0) {
         self.measure = measure; self.period = period; self.cohort = cohort
         self.isCohortTotal = isCohortTotal
         self.onTime = onTime; self.late = late; self.openInTime = openInTime; self.openOverdue = openOverdue
         self.exceptedOnTime = exceptedOnTime; self.exceptedLate = exceptedLate; self.exceptedOpen = exceptedOpen
         self.medianHalfDays = medianHalfDays
         self.periodIndex = periodIndex
+        self.notMeasured = notMeasured
     }
 
     /// The summary.csv header: `measure,period`, the `--by` columns, then the counts,
@@ -90,6 +95,7 @@ public struct SummaryRow: Sendable, Equatable {
             Self.text(rateExclExceptionsTenths), Self.text(rateInclExceptionsTenths),
             Self.text(rateInclOverdueTenths), Self.text(wilson?.low), Self.text(wilson?.high),
             medianHalfDays.map(Rates.formatHalves) ?? "",
+            isAllPeriods ? String(notMeasured) : "",
         ]
     }
 
@@ -97,7 +103,7 @@ public struct SummaryRow: Sendable, Equatable {
     public static let valueColumns = [
         "cases", "on_time", "late", "open_in_time", "open_overdue", "excepted",
         "rate_excl_exceptions", "rate_incl_exceptions", "rate_incl_overdue",
-        "ci95_low", "ci95_high", "median_days",
+        "ci95_low", "ci95_high", "median_days", "not_measured",
     ]
 
     /// `cells()`, or for a suppressed row the measure, period and cohort with every

@@ -6,6 +6,8 @@ import EHCPIngest
 /// wording (`ProblemCounts.generalise`).
 public struct ProblemKind: Sendable, Equatable {
     public var severity: Severity
+    /// Errors of this kind blanked a field and kept the row (`DataQualityProblem.keepsRow`).
+    public var keepsRow: Bool = false
     public var column: String
     /// The problem text with the row's own values replaced by "…".
     public var description: String
@@ -19,6 +21,8 @@ public struct ProblemKind: Sendable, Equatable {
 /// problems pass: totals per file, and the kinds in the order first seen.
 package struct ProblemCounts: Sendable {
     package private(set) var errors = 0
+    /// Errors that kept their row (a field blanked, some measures left out).
+    package private(set) var keptRowErrors = 0
     package private(set) var warnings = 0
     /// Errors and warnings per file name.
     package private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
@@ -48,15 +52,17 @@ package struct ProblemCounts: Sendable {
     package mutating func add(_ p: DataQualityProblem) {
         let isError = p.severity == .error
         if isError { errors += 1 } else { warnings += 1 }
-        byFile[p.file, default: (0, 0)].errors += isError ? 1 : 0
+        if isError && p.keepsRow { keptRowErrors += 1 }
+        byFile[p.file, default: (0, 0)].errors += isError && !p.keepsRow ? 1 : 0
         byFile[p.file, default: (0, 0)].warnings += isError ? 0 : 1
         let text = Self.generalise(p)
         var key = Array(p.severity.rawValue.utf8)
+        if p.keepsRow { key.append(UInt8(ascii: "+")) }
         key.append(0x1F); key.append(contentsOf: p.column.utf8); key.append(0x1F); key.append(contentsOf: text.utf8)
         if let i = index[ByteKey(key)] { kinds[i].count += 1; return }
         index[ByteKey(key)] = kinds.count
-        kinds.append(ProblemKind(severity: p.severity, column: p.column, description: text, count: 1,
-                                            exampleFile: p.file, exampleLine: p.line))
+        kinds.append(ProblemKind(severity: p.severity, keepsRow: p.keepsRow, column: p.column, description: text, count: 1,
+                                 exampleFile: p.file, exampleLine: p.line))
     }
 }
 

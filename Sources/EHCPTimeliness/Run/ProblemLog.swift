@@ -78,6 +78,10 @@ public struct ProblemList {
     package private(set) var counts = ProblemCounts()
     public var count: Int { errors + warnings }
     public var errors: Int { counts.errors }
+    /// Errors that kept their row: a field read as blank, the measures needing it left out.
+    public var keptRowErrors: Int { counts.keptRowErrors }
+    /// Errors that rejected their row.
+    public var rejectingErrors: Int { counts.errors - counts.keptRowErrors }
     public var warnings: Int { counts.warnings }
     /// The first rejected rows, for the console (`ConsoleSummary.rejections`).
     public private(set) var firstErrors: [DataQualityProblem] = []
@@ -124,7 +128,7 @@ public struct ProblemList {
 /// A data-quality problem as bytes.
 package enum ProblemCoding {
     package static func encode(_ p: DataQualityProblem, into w: inout ByteWriter) {
-        w.put(UInt8(p.severity == .error ? 0 : 1))
+        w.put(UInt8(p.severity == .warning ? 1 : p.keepsRow ? 2 : 0))
         w.put(Int64(p.line))
         w.put(p.file)
         w.put(p.caseID)
@@ -134,11 +138,14 @@ package enum ProblemCoding {
     }
 
     package static func decode(_ r: inout RecordReader) -> DataQualityProblem {
-        let severity: Severity = r.take(UInt8.self) == 0 ? .error : .warning
+        let code = r.take(UInt8.self)
+        let severity: Severity = code == 1 ? .warning : .error
         let line = Int(r.take(Int64.self))
         let file = r.text() ?? "", caseID = r.text() ?? "", column = r.text() ?? "", value = r.text() ?? ""
         let problem = r.text() ?? ""
-        return DataQualityProblem(file: file, line: line, caseID: caseID, column: column, value: value,
-                                  severity: severity, problem: problem)
+        var p = DataQualityProblem(file: file, line: line, caseID: caseID, column: column, value: value,
+                                   severity: severity, problem: problem)
+        p.keepsRow = code == 2
+        return p
     }
 }

@@ -23,6 +23,8 @@ package struct RowBatch {
     package var collector: CaseCollector
     /// Ids of a file that can be read again go to disk; those of a pipe stay in a set.
     package var duplicates: DuplicateFinder?
+    /// Whether `duplicates` is in use: tested a row, where `duplicates != nil` copied the finder.
+    private let findsDuplicatesLater: Bool
     private var seen: Set<[UInt8]> = []
     package var problems: ProblemLog
     package var rowsRead = 0
@@ -42,6 +44,7 @@ package struct RowBatch {
         self.collector = collector
         problems = ProblemLog(directory: scratch)
         duplicates = canReread ? DuplicateFinder(directory: scratch, memoryBudget: 4 << 20) : nil
+        findsDuplicatesLater = canReread
     }
 
     /// The ordinal of the row on `line`: its file, then its line.
@@ -66,8 +69,17 @@ package struct RowBatch {
                 let cohort = collector.cohortNumber(facts.dimensions)
                 try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal)
             }
+            if !outcome.unmeasured.isEmpty {
+                collector.addUnmeasured(outcome.unmeasured, cohort: collector.cohortNumber(facts.dimensions))
+                let u = UncheckedCase(caseID: facts.caseID, file: context.file, line: row.line, team: facts.team,
+                                      caseworker: facts.caseworker, dimensions: facts.dimensions,
+                                      measures: outcome.unmeasured.map(\.measure),
+                                      reason: UncheckedCase.reason(reader.problems) { $0.keepsRow })
+                try collector.addUnchecked(u, ordinal: rowOrdinal)
+            }
         } else {
             rejected += 1
+            if reader.hasErrors { try addUnchecked(reader: reader) }
         }
         if !reader.problems.isEmpty { try problems.append(contentsOf: reader.problems, fileNumber: fileNumber) }
         self.reader = consume reader  // (after an error the next row makes a new one)
@@ -77,7 +89,23 @@ package struct RowBatch {
     package mutating func addMalformed(_ problem: CSVProblem) throws {
         rowsRead += 1
         rejected += 1
-        try problems.append(.malformed(file: context.file, problem), fileNumber: fileNumber)
+        let p = DataQualityProblem.malformed(file: context.file, problem)
+        try problems.append(p, fileNumber: fileNumber)
+        try collector.addUnchecked(UncheckedCase(caseID: "", file: context.file, line: problem.line, team: nil, caseworker: nil,
+                                                 dimensions: Array(repeating: Cohort.unknown, count: cohortColumns.sources.count),
+                                                 measures: [], reason: UncheckedCase.reason([p]) { _ in true }),
+                                   ordinal: ordinal(line: problem.line))
+    }
+
+    /// A row rejected by its own errors (not as a duplicate) goes to the end of the action
+    /// list: its case was not checked at all.
+    private mutating func addUnchecked(reader: RowReader) throws {
+        let cohort = reader.cohort
+        let u = UncheckedCase(caseID: reader.caseID, file: context.file, line: reader.row.line,
+                              team: cohort?.team, caseworker: cohort?.caseworker,
+                              dimensions: cohort?.values(on: nil) ?? Array(repeating: Cohort.unknown, count: cohortColumns.sources.count),
+                              measures: [], reason: UncheckedCase.reason(reader.problems) { !$0.keepsRow })
+        try collector.addUnchecked(u, ordinal: ordinal(line: reader.row.line))
     }
 
     /// What makes two rows the same case: the case id, and for a transfer its type and date.
@@ -102,6 +130,7 @@ package struct RowBatch {
         case .requests:
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
             RequestRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             let cohort = record.cohort
             return (Identity(caseID: record.caseID),
                     CaseFacts(caseID: record.caseID, line: line, sequence: line,
@@ -110,6 +139,7 @@ package struct RowBatch {
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
             TransferRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
             let cohort = record.cohort
             return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),
@@ -126,7 +156,7 @@ package struct RowBatch {
     private mutating func note(_ identity: Identity, row: CSVRow, reader: inout RowReader) throws -> Bool {
         key.removeAll(keepingCapacity: true)
         Self.appendKey(of: identity, to: &key)
-        if duplicates != nil {
+        if findsDuplicatesLater {
             let ordinal = ordinal(line: row.line)
             try duplicates?.add(key: key, ordinal: ordinal, extra: Int64(row.offset))
             return true
@@ -214,6 +244,7 @@ package struct RowBatch {
             var outcome = RuleTimings()
             guard let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
             for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: ordinal(line: row.line)) }
+            collector.takeBackUnmeasured(outcome.unmeasured, dimensions: facts.dimensions)
             reject(identity, &reader)
             for p in reader.problems { try problems.append(p, fileNumber: fileNumber, replacement: true) }
             analysed -= 1
