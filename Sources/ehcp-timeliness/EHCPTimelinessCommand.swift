@@ -299,16 +299,15 @@ struct ProfileInit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews or transfers (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
     var kind: String?
 
-    func run() throws {
-        var extractKind: ExtractKind?
-        if let kind {
-            guard let value = ExtractKind(rawValue: kind) else {
-                throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews or transfers")
-            }
-            extractKind = value
+    func validate() throws {
+        if let kind, ExtractKind(rawValue: kind) == nil {
+            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews or transfers")
         }
+    }
+
+    func run() throws {
         do {
-            Console.stdout(try ProfileDraft.draft(path: file, kind: extractKind).toml)
+            Console.stdout(try ProfileDraft.draft(path: file, kind: kind.flatMap(ExtractKind.init(rawValue:))).toml)
         } catch {
             Diagnostics.fail(error)
         }
