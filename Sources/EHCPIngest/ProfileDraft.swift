@@ -375,7 +375,7 @@ extension ProfileDraft {
                 out.line("\(f.name) = \(tomlString(header[c]))",
                          header[c] == f.name ? "the same name" : "the same name, but for case, spaces or punctuation")
             case .close(let c, let score):
-                out.line("\(f.name) = \(tomlString(header[c]))", "\(required)guessed: closeness \(Int((score * 100).rounded())) %")
+                out.line("\(f.name) = \(tomlString(header[c]))", "\(required)guessed (likeness \(Int((score * 100).rounded())) %)")
             case .none(let note):
                 out.line("# \(f.name) = \"\"", "\(required)\(note)")
             }

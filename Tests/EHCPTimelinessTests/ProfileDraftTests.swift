@@ -70,7 +70,7 @@ import Testing
         #expect(HeaderCloseness.keyScore("request_date", "Request Dat") >= 0.8)
         #expect(HeaderCloseness.score("final_plan_date", "Colour") == 0)
         #expect(draft.toml.contains("request_date = \"Requst Date\""))
-        #expect(draft.toml.contains("guessed: closeness"))
+        #expect(draft.toml.contains("guessed (likeness "))
     }
 
     @Test func fieldWithNoCloseHeaderIsLeftAsACommentedLine() throws {
