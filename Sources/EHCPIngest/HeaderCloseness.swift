@@ -60,7 +60,7 @@ package enum HeaderCloseness {
         var best: (distance: Int, word: String)?
         for known in tableWords where abs(known.scalars.count - w.count) <= allowed {
             let d = NameMatching.distance(w, known.scalars)
-            if d <= allowed, best == nil || d < best!.distance { best = (d, known.word) }
+            if d <= allowed, d < best?.distance ?? Int.max { best = (d, known.word) }
         }
         return best.flatMap { table[$0.word] } ?? [word]
     }
