@@ -20,7 +20,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             The rules and their citations are in the README.
             """ + "\n\nExit status: " + ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + ".",
         version: Tool.version,
-        subcommands: [Analyse.self, Exceptions.self, Generate.self]
+        subcommands: [Analyse.self, Exceptions.self, Generate.self, Profile.self]
     )
 }
 
@@ -267,6 +267,48 @@ struct Generate: ParsableCommand {
             let written = try SampleData.write(to: out, seed: seed, requests: requests, reviews: reviews,
                                                transfers: transfers, asAt: day)
             print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
+        } catch {
+            Diagnostics.fail(error)
+        }
+    }
+}
+
+struct Profile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mapping profiles: draft one from an export.",
+        subcommands: [ProfileInit.self]
+    )
+}
+
+struct ProfileInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Draft a mapping profile (TOML) from an export's header and values, on stdout.",
+        discussion: """
+            Matches each canonical field of the extract's kind to the closest header (ignoring case, spaces and \
+            punctuation, then by likeness: a guess says so in a comment; a field with no close header is a \
+            commented line), lists the date formats the date columns use (a [dates] list only when the file \
+            needs one), and for every code column each value with its count and a guess of its code (a value \
+            with no guess is commented out, with the accepted codes). Check the draft, then use it with \
+            --profile. Example: ehcp-timeliness profile init export.csv > my-system.toml
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The export (CSV) to draft a profile for.", valueName: "file"))
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews or transfers (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
+    var kind: String?
+
+    func validate() throws {
+        if let kind, ExtractKind(rawValue: kind) == nil {
+            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews or transfers")
+        }
+    }
+
+    func run() throws {
+        do {
+            Console.stdout(try ProfileDraft.draft(path: file, kind: kind.flatMap(ExtractKind.init(rawValue:))).toml)
         } catch {
             Diagnostics.fail(error)
         }
