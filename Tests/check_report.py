@@ -12,13 +12,18 @@ It fails when, while the page loads and settles:
     (Runtime.exceptionThrown), or the browser logs a warning or error for the page
     (Log.entryAdded: CSP violations, blocked loads) or raises an issue (Audits.issueAdded);
   * the DOM holds a <script>, or a src/href that is not an in-page #anchor or data: URL;
-  * the page scrolls sideways on a 420 px screen, or two texts of one chart overlap.
+  * the page scrolls sideways on a 420 px screen, or two texts of one chart overlap;
+  * on a 1280 x 800 screen, the headline (#headline: per measure, the on-time rates of the
+    latest complete month and of the 12 months to it) is not all on the first screen
+    without scrolling, or a measure's row of it has no rate figure.
 
 Usage:
   check_report.py REPORT.html [--pdf OUT.pdf] [--png OUT.png] [--narrow-png OUT.png]
+                  [--first-screen-png OUT.png]
   check_report.py --self-test REPORT.html
       proves the checker catches an injected external image and an injected console
-      error (with and without the page's CSP), and passes the report as it is.
+      error (with and without the page's CSP), a headline pushed below the first screen
+      and a headline without its rates, and passes the report as it is.
 """
 
 import argparse
@@ -66,6 +71,44 @@ DOM_PROBE = r"""
         out.push('chart "' + (svg.querySelector('title') || {}).textContent + '": texts overlap: "' + ta + '" and "' + tb + '"');
     }
   }
+  return out;
+})()
+"""
+
+
+# The first screen the headline must fit: a common laptop, with no scrolling.
+FIRST_SCREEN = (1280, 800)
+
+# Run inside the page at FIRST_SCREEN: the headline's box, and each of its measure rows
+# with its rate cells (td.rate: the latest month's and the 12 months' on-time %).
+HEADLINE_PROBE = r"""
+(() => {
+  const out = [];
+  const h = document.getElementById('headline');
+  if (!h) return ['no headline (#headline) in the page'];
+  const box = h.getBoundingClientRect();
+  const top = box.top + window.scrollY, bottom = box.bottom + window.scrollY;
+  if (window.scrollY !== 0) out.push('the page did not open at its top');
+  if (top < 0 || bottom > window.innerHeight)
+    out.push('the headline spans ' + Math.round(top) + ' to ' + Math.round(bottom) + ' px: not within the first '
+             + window.innerHeight + ' px of a ' + window.innerWidth + ' px wide screen');
+  const rows = h.querySelectorAll('tbody tr');
+  if (!rows.length) out.push('the headline has no measure rows');
+  const rate = /^(\d{1,3}\.\d %|–|c)$/;
+  for (const row of rows) {
+    const name = (row.querySelector('th') || {}).textContent;
+    const rates = [...row.querySelectorAll('td.rate')];
+    if (rates.length !== 2) { out.push('headline row "' + name + '" has ' + rates.length + ' rate cells, not 2'); continue; }
+    for (const cell of rates) {
+      const text = cell.textContent.trim();
+      if (!rate.test(text)) out.push('headline row "' + name + '": "' + text + '" is not a rate');
+      const r = cell.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.top < 0 || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth)
+        out.push('headline row "' + name + '": its rate ' + text + ' is not on the first screen');
+    }
+  }
+  if (rows.length && ![...h.querySelectorAll('td.rate')].some(c => /\d %$/.test(c.textContent.trim())))
+    out.push('the headline shows no rate figure at all');
   return out;
 })()
 """
@@ -231,6 +274,18 @@ def dom_problems(browser, session):
     return ["DOM: " + p for p in result.get("result", {}).get("value", [])]
 
 
+def headline_problems(browser, session):
+    result = browser.send("Runtime.evaluate", {"expression": HEADLINE_PROBE, "returnByValue": True}, session=session)
+    if "exceptionDetails" in result:
+        return ["headline probe failed: " + json.dumps(result["exceptionDetails"])]
+    return ["first screen: " + p for p in result.get("result", {}).get("value", [])]
+
+
+def viewport_screenshot(browser, session, path):
+    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+    pathlib.Path(path).write_bytes(base64.b64decode(shot["data"]))
+
+
 def screenshot(browser, session, width, path):
     browser.send("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
@@ -242,15 +297,21 @@ def screenshot(browser, session, width, path):
     pathlib.Path(path).write_bytes(base64.b64decode(shot["data"]))
 
 
-def check(report, pdf=None, png=None, narrow_png=None, quiet=False):
+def check(report, pdf=None, png=None, narrow_png=None, first_screen_png=None, quiet=False):
     """Returns the list of problems (empty when the page is clean)."""
     path = pathlib.Path(report).resolve()
     url = path.as_uri()
     browser = Browser()
     try:
         found = []
+        # The first screen of a laptop: the headline must be there without scrolling.
+        first = open_page(browser, *FIRST_SCREEN)
+        found += problems_in(load(browser, first, url), url)
+        found += headline_problems(browser, first)
+        if first_screen_png:
+            viewport_screenshot(browser, first, first_screen_png)
         session = open_page(browser, 1280, 900)
-        found += problems_in(load(browser, session, url), url)
+        found += [p for p in problems_in(load(browser, session, url), url) if p not in found]
         found += dom_problems(browser, session)
         if png:
             screenshot(browser, session, 1280, png)
@@ -278,8 +339,18 @@ def self_test(report):
     without_csp = "\n".join(line for line in html.split("\n") if not line.startswith(csp))
     image = '<body><img src="https://example.org/x.png" alt="">'
     script = '<body><script>console.error("injected console error")</script>'
+    headline = '<section id="headline"'
+    if headline not in html:
+        return ["self-test: the report has no headline section to push down or empty"]
+    # Both break the promise of the first screen in ways a future template could: content
+    # above the headline (the caveats used to open the report), and a headline without its rates.
+    spacer = '<div style="height:' + str(FIRST_SCREEN[1]) + 'px"></div>' + headline
+    no_rates = html.replace('<td class="rate">', '<td class="rate-gone">')
     cases = [
         ("the report as it is", html, None),
+        ("the headline pushed below the first screen", html.replace(headline, spacer, 1),
+         "first screen: the headline spans"),
+        ("the headline without its rate cells", no_rates, "rate cells, not 2"),
         # Each injection is caught by a different channel: the browser's CSP report, the
         # network log, the console.
         ("an external image, CSP in place", html.replace("<body>", image, 1),
@@ -320,19 +391,21 @@ def main():
     parser.add_argument("--pdf")
     parser.add_argument("--png")
     parser.add_argument("--narrow-png")
+    parser.add_argument("--first-screen-png")
     parser.add_argument("--self-test", action="store_true")
     a = parser.parse_args()
     if a.self_test:
         problems = self_test(a.report)
     else:
-        problems = check(a.report, pdf=a.pdf, png=a.png, narrow_png=a.narrow_png)
+        problems = check(a.report, pdf=a.pdf, png=a.png, narrow_png=a.narrow_png, first_screen_png=a.first_screen_png)
     for p in problems:
         print("check-report: " + p, file=sys.stderr)
     if problems:
         sys.exit(1)
     if not a.self_test:
-        made = [f for f in (a.pdf, a.png, a.narrow_png) if f]
-        print("check-report: {} is clean: no network request, no console message, no script".format(a.report)
+        made = [f for f in (a.pdf, a.png, a.narrow_png, a.first_screen_png) if f]
+        print("check-report: {} is clean: no network request, no console message, no script; "
+              "the headline's rates are on the first {}x{} screen".format(a.report, *FIRST_SCREEN)
               + ("; wrote " + ", ".join(made) if made else ""))
 
 

@@ -76,14 +76,25 @@ extension ReportModel {
 
     // MARK: Key figures
 
+    /// "October 2025" (the as-at date's period, the last the figures and charts show).
+    package var lastPeriodWords: String { period.words(forIndex: lastPeriod) }
+
+    /// What the figure tables leave out: the cases in periods after the as-at date's.
+    package func laterNote(cases: Int) -> String {
+        guard cases > 0 else { return "" }
+        return "\(period.heading)s after \(lastPeriodWords) are left out: "
+            + "\(ReportFormat.plural(cases, "case", "cases")) still open and due after it \(cases == 1 ? "is" : "are") only in summary.csv and cases.csv."
+    }
+
     package var keyFigures: ReportTable {
         ReportTable(
-            caption: "Key figures: every measure, all \(period.nounPlural), \(everyone)",
+            caption: "Key figures: every measure, all \(period.nounPlural) to \(lastPeriodWords), \(everyone)",
             columns: [.init("Measure", numeric: false), .init("Cases"), .init("On time"), .init("Late"), .init("Open in time"),
                       .init("Open overdue"), .init("Excepted"), .init("On time %"), .init("95 % interval"),
                       .init("On time % incl. overdue"), .init("Median days")],
             rows: measures.map { m in [m.title] + ReportModel.figureCells(m.total, median: true) },
-            note: [targetTenths.map { "Target: \(Rates.formatTenths($0)) % on time." } ?? "", suppressionNote]
+            note: [targetTenths.map { "Target: \(Rates.formatTenths($0)) % on time." } ?? "",
+                   laterNote(cases: measures.reduce(0) { $0 + $1.laterCases }), suppressionNote]
                 .filter { !$0.isEmpty }.joined(separator: " "))
     }
 
@@ -105,19 +116,19 @@ extension ReportModel {
     // MARK: Per measure
 
     package func periodTable(_ m: MeasureReport) -> ReportTable {
-        ReportTable(caption: "\(m.title): each \(period.noun), \(everyone)",
+        ReportTable(caption: "\(m.title): each \(period.noun) to \(lastPeriodWords), \(everyone)",
                     columns: [.init(period.heading, numeric: false)] + Self.figureColumns,
                     rows: m.periods.map { [$0.label] + Self.figureCells($0.figures, median: false) },
-                    note: suppressionNote)
+                    note: [laterNote(cases: m.laterCases), suppressionNote].filter { !$0.isEmpty }.joined(separator: " "))
     }
 
     package func cohortTable(_ m: MeasureReport) -> ReportTable? {
         guard !byColumns.isEmpty, !m.cohorts.isEmpty else { return nil }
-        return ReportTable(caption: "\(m.title): by \(byColumns.joined(separator: " and ")), all \(period.nounPlural)",
+        return ReportTable(caption: "\(m.title): by \(byColumns.joined(separator: " and ")), all \(period.nounPlural) to \(lastPeriodWords)",
                            columns: byColumns.map { .init($0, numeric: false) } + Self.figureColumns + [.init("Median days")],
                            rows: m.cohorts.map { $0.values + Self.figureCells($0.figures, median: true) }
                                + [byColumns.map { _ in "Total" } + Self.figureCells(m.total, median: true)],
-                           note: suppressionNote)
+                           note: [laterNote(cases: m.laterCases), suppressionNote].filter { !$0.isEmpty }.joined(separator: " "))
     }
 
     /// What the rate chart shows, in words (the SVG's description and the figure's caption).

@@ -10,7 +10,8 @@ import EHCPTimeliness
 /// unused), because mustache looks a missing key up in the enclosing sections.
 package enum ReportContext {
     package static func make(_ model: ReportModel, charts: Bool) -> [String: Any] {
-        var toc: [[String: Any]] = [["anchor": "read-first", "title": "Read this first"], ["anchor": "key-figures", "title": "Key figures"]]
+        var toc: [[String: Any]] = [["anchor": "headline", "title": "Headline"], ["anchor": "read-first", "title": "Read this first"],
+                                    ["anchor": "key-figures", "title": "Key figures"]]
         toc += model.measures.map { ["anchor": anchor($0), "title": $0.title] }
         if model.benchmark != nil { toc.append(["anchor": "benchmark", "title": "Comparison with published figures"]) }
         toc += [["anchor": "data-quality", "title": "Data quality"], ["anchor": "method", "title": "Method"]]
@@ -22,6 +23,7 @@ package enum ReportContext {
             "toolVersion": model.toolVersion,
             "ruleSetVersion": model.ruleSetVersion,
             "toc": toc,
+            "headline": headline(model),
             "caveats": model.caveats.map { ["lead": $0.lead, "text": $0.text] },
             "terms": table(model.terms),
             "keyFigures": table(model.keyFigures),
@@ -45,6 +47,32 @@ package enum ReportContext {
     }
 
     package static func anchor(_ m: MeasureReport) -> String { "measure-" + m.id.rawValue }
+
+    /// The headline: its table for report.md, and the same cells for report.html, whose
+    /// column heads are grouped (the month, the 12 months, the backlog).
+    package static func headline(_ model: ReportModel) -> [String: Any] {
+        let t = model.headlineTable
+        let hasBenchmark = model.headline.benchmark != nil
+        return [
+            "table": table(t),
+            "caption": t.caption,
+            "month": model.headlineMonthWords,
+            "window": model.headlineWindowWords,
+            "asAtLong": ReportFormat.longDate(model.asAt),
+            "hasBenchmark": hasBenchmark,
+            "benchmark": model.headlineBenchmark,
+            "rows": t.rows.map { row in
+                [
+                    "title": row[0],
+                    // Each cell says what it is, for the eye (rates bold) and for check_report.py.
+                    "cells": row.dropFirst().enumerated().map { i, text in
+                        ["text": text, "kind": ["count", "rate", "count", "rate", "overdue", "oldest"][i]] as [String: Any]
+                    },
+                ] as [String: Any]
+            },
+            "note": t.note,
+        ]
+    }
 
     package static func measure(_ m: MeasureReport, model: ReportModel, charts: Bool) -> [String: Any] {
         let id = anchor(m)

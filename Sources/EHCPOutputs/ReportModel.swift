@@ -25,6 +25,11 @@ public struct ReportModel: Sendable, Equatable {
     public var measures: [MeasureReport]
     public var dataQuality: DataQualityReport
     public var benchmark: BenchmarkTable?
+    /// The first screen: the latest complete month, the 12 months to it, the backlog now.
+    public var headline: Headline
+    /// The as-at date's period (`PeriodUnit.index(for:)`): the charts and the figure
+    /// tables stop there. A later period holds only cases still open and due after it.
+    public var lastPeriod: Int
 
     /// An exception share above this percentage of a cohort's cases draws a warning.
     public static let exceptionShareWarningPercent = 20
@@ -58,6 +63,8 @@ public struct ReportModel: Sendable, Equatable {
         dataQuality = DataQualityReport(inputs: result.inputs, problems: result.problems)
         dataQuality.notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) }
             .reduce(0) { $0 + $1.notMeasured }
+        headline = Headline(result: result, measures: measures)
+        lastPeriod = o.period.index(for: o.asAt)
     }
 
     /// The final-plan measure, when the extract has it (the day-140 caveat comes from it).
@@ -173,13 +180,18 @@ public struct MeasureReport: Sendable, Equatable {
     public var title: String
     public var rule: String
     public var citation: String
-    /// All periods, all cohorts.
+    /// All cohorts, every period up to the as-at date's (see `ReportModel.lastPeriod`).
     public var total: ReportFigures
-    /// Every period of the total across cohorts, in order.
+    /// Every period of the total across cohorts up to the as-at date's, in order.
     public var periods: [PeriodFigures]
     public var series: RateSeries
-    /// Every cohort over all periods; empty without `--by`.
+    /// Every cohort over the periods up to the as-at date's; empty without `--by`.
     public var cohorts: [CohortFigures]
+    /// Cases in periods after the as-at date's, left out of `total`, `periods` and
+    /// `cohorts` (all still open: a completion after the as-at date is rejected), and
+    /// how many such periods (summary.csv and cases.csv keep them).
+    public var laterCases: Int
+    public var laterPeriods: Int
     /// Completed cases without an exception finished exactly on their due date (day 140
     /// for final plans); 0 when suppressed.
     public var completedOnDueDate: Int
@@ -195,14 +207,24 @@ public struct MeasureReport: Sendable, Equatable {
         let def = options.rules.measures[id]
         title = def.title; rule = def.rule; citation = def.citation
 
+        // Periods after the as-at date's hold only open cases due then: they stay in
+        // summary.csv, but the charts and figure tables stop at the as-at date's period.
+        let lastPeriod = options.period.index(for: options.asAt)
+        let isLater = { (r: SummaryRow) in !r.isAllPeriods && (r.periodIndex ?? Int.min) > lastPeriod }
         let totals = rows.filter { $0.isCohortTotal(in: dimensionCount) }
-        let totalRow = totals.first { $0.isAllPeriods }
+        let allPeriodsRow = totals.first { $0.isAllPeriods }
             ?? SummaryRow(measure: id, period: Rates.allLabel, cohort: [], isCohortTotal: true)
+        let laterRows = totals.filter(isLater)
+        let totalRow = allPeriodsRow.less(laterRows)
+        laterCases = allPeriodsRow.cases - totalRow.cases
+        laterPeriods = laterRows.count
         let totalSuppressed = options.suppresses(totalRow)
         total = ReportFigures(totalRow, suppressed: totalSuppressed)
-        let periodRows = totals.filter { !$0.isAllPeriods }
+        let periodRows = totals.filter { !$0.isAllPeriods && !isLater($0) }
         periods = periodRows.map { PeriodFigures(label: $0.period, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
-        let cohortRows = dimensionCount == 0 ? [] : rows.filter { $0.isAllPeriods && !$0.isCohortTotal }
+        let allPeriodsCohortRows = dimensionCount == 0 ? [] : rows.filter { $0.isAllPeriods && !$0.isCohortTotal }
+        let laterCohortRows = dimensionCount == 0 ? [:] : Dictionary(grouping: rows.filter { !$0.isCohortTotal && isLater($0) }, by: \.cohort)
+        let cohortRows = allPeriodsCohortRows.map { $0.less(laterCohortRows[$0.cohort] ?? []) }.filter { $0.cases > 0 }
         cohorts = cohortRows.map { CohortFigures(values: $0.cohort, figures: ReportFigures($0, suppressed: options.suppresses($0))) }
         series = Self.series(periods: periods, indices: periodRows.map(\.periodIndex), unit: options.period)
 
@@ -236,8 +258,8 @@ public struct MeasureReport: Sendable, Equatable {
             suppressed: totalSuppressed,
             byReason: ExceptionCode.allCases.map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
             byPeriod: periodRows.filter { $0.excepted > 0 }.map { share([$0.period], $0) },
-            byCohort: cohortRows.map { share($0.cohort, $0) },
-            total: share([Rates.allLabel], totalRow))
+            byCohort: allPeriodsCohortRows.map { share($0.cohort, $0) },
+            total: share([Rates.allLabel], allPeriodsRow))
     }
 
     /// The chart's periods: a continuous run of labels from the first to the last
@@ -269,6 +291,20 @@ public struct MeasureReport: Sendable, Equatable {
     /// Periods and cohorts where more than the warning share of cases is excepted.
     public var highExceptionPeriods: [ExceptionShare] { exceptions.byPeriod.filter(\.isHigh) }
     public var highExceptionCohorts: [ExceptionShare] { exceptions.byCohort.filter(\.isHigh) }
+}
+
+extension SummaryRow {
+    /// This row less the counts of `rows`: the same cases counted again in some of this
+    /// row's periods. The median is this row's: it is over completed cases, and the rows
+    /// taken off (periods after the as-at date's) hold none.
+    package func less(_ rows: [SummaryRow]) -> SummaryRow {
+        var r = self
+        for o in rows {
+            r.onTime -= o.onTime; r.late -= o.late; r.openInTime -= o.openInTime; r.openOverdue -= o.openOverdue
+            r.exceptedOnTime -= o.exceptedOnTime; r.exceptedLate -= o.exceptedLate; r.exceptedOpen -= o.exceptedOpen
+        }
+        return r
+    }
 }
 
 /// Reconciliation and the most frequent problems.

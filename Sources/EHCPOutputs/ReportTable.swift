@@ -61,12 +61,19 @@ public enum ReportFormat {
         return Rates.formatTenths(tenths)
     }
 
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+
     /// "31 October 2025".
     package static func longDate(_ d: Day) -> String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August",
-                     "September", "October", "November", "December"]
         let (y, m, day) = d.civil
-        return "\(day) \(names[m - 1]) \(y)"
+        return "\(day) \(monthNames[m - 1]) \(y)"
+    }
+
+    /// "October 2025", for a month numbered as `PeriodUnit.month.index(for:)` numbers it.
+    package static func monthWords(_ index: Int) -> String {
+        let (y, m, _) = PeriodUnit.month.firstDay(ofIndex: index).civil
+        return "\(monthNames[m - 1]) \(y)"
     }
 
     /// "1 case", "3 cases".
@@ -88,6 +95,11 @@ extension PeriodUnit {
     }
 
     package var nounPlural: String { noun + "s" }
+
+    /// The period numbered `index` for a sentence: "October 2025" for a month, else its label.
+    package func words(forIndex index: Int) -> String {
+        self == .month ? ReportFormat.monthWords(index) : label(forIndex: index)
+    }
 
     /// The word with a capital letter, for column heads.
     package var heading: String { noun.prefix(1).uppercased() + noun.dropFirst() }

@@ -25,6 +25,17 @@ package enum ReportTemplates {
         .rule{margin:0 0 .8rem}
         .cite{color:#444}
         .caveats li{margin-bottom:.45rem}
+        #headline h2{border-top:none;margin-top:.8rem;padding-top:0}
+        #headline .table-wrap{margin:.3rem 0 0}
+        #headline p{max-width:none}
+        #headline .benchmark{margin:.4rem 0 0;font-size:.95rem}
+        table.headline{font-size:.95rem;width:100%;line-height:1.3}
+        table.headline thead th{text-align:center;padding:.15rem .5rem}
+        table.headline thead th[scope=colgroup]{white-space:nowrap}
+        table.headline thead th.measure{text-align:left}
+        table.headline tbody th{font-weight:600;min-width:19rem}
+        table.headline td.rate{font-weight:700;font-size:1.05rem}
+        table.headline td.count,table.headline td.overdue,table.headline td.oldest,table.headline td.rate{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .warning{border:2px solid #E69F00;border-left-width:10px;background:#fff6e0;padding:.6rem .9rem;margin:.9rem 0;max-width:52rem}
         .callout{border-left:6px solid #56B4E9;background:#f0f7fc;padding:.5rem .9rem}
         .table-wrap{overflow-x:auto;margin:.6rem 0 1.4rem}
@@ -81,6 +92,34 @@ package enum ReportTemplates {
         <h1>EHC plan timeliness: evidence pack</h1>
         <p class="subtitle">As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}</p>
         </header>
+        {{#headline}}
+        <section id="headline" aria-labelledby="headline-title">
+        <h2 id="headline-title">Headline</h2>
+        {{#hasMeasures}}
+        <div class="table-wrap">
+        <table class="headline">
+        <caption>{{caption}}</caption>
+        <thead>
+        <tr><th scope="col" rowspan="2" class="measure">Measure</th><th scope="colgroup" colspan="2">{{month}}</th><th scope="colgroup" colspan="2">{{window}}</th><th scope="colgroup" colspan="2">Open overdue on {{asAtLong}}</th></tr>
+        <tr><th scope="col">On time of completed</th><th scope="col">On time %</th><th scope="col">On time of completed</th><th scope="col">On time %</th><th scope="col">Cases</th><th scope="col">Most overdue</th></tr>
+        </thead>
+        <tbody>
+        {{#rows}}
+        <tr><th scope="row">{{title}}</th>{{#cells}}<td class="{{kind}}">{{text}}</td>{{/cells}}</tr>
+        {{/rows}}
+        </tbody>
+        </table>
+        {{#hasBenchmark}}
+        <p class="benchmark">{{benchmark}}</p>
+        {{/hasBenchmark}}
+        <p class="note">{{note}}</p>
+        </div>
+        {{/hasMeasures}}
+        {{^hasMeasures}}
+        <p>No case could be measured: see Data quality.</p>
+        {{/hasMeasures}}
+        </section>
+        {{/headline}}
         <nav aria-label="Contents">
         <h2>Contents</h2>
         <ol>
@@ -263,6 +302,23 @@ package enum ReportTemplates {
 
         As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}
 
+        {{#headline}}
+        ## Headline
+
+        {{#hasMeasures}}
+        {{#table}}
+        {{>table}}
+        {{/table}}
+        {{#hasBenchmark}}
+        {{benchmark}}
+
+        {{/hasBenchmark}}
+        {{/hasMeasures}}
+        {{^hasMeasures}}
+        No case could be measured: see Data quality.
+
+        {{/hasMeasures}}
+        {{/headline}}
         ## Contents
 
         {{#toc}}

@@ -54,6 +54,9 @@ package struct CaseCollector {
         for t in timings {
             summary.add(t, cohort: cohort, weight: 1)
             tallies[t.measure.order].add(t, asAt: asAt)
+            if t.status == .openOverdue {
+                tallies[t.measure.order].noteOverdue(t, caseID: facts.caseID, line: facts.line, ordinal: ordinal, asAt: asAt)
+            }
         }
         let sinks = self.sinks  // one reference for the row, not one per sink
         for i in sinks.indices { try sinks[i].add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
@@ -79,6 +82,7 @@ package struct CaseCollector {
     package mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
         summary.add(t, cohort: cohortNumber(dimensions), weight: -1)
         tallies[t.measure.order].add(t, asAt: asAt, weight: -1)
+        tallies[t.measure.order].forgetOverdue(ordinal: ordinal)
         retracted.insert(ordinal)
     }
 

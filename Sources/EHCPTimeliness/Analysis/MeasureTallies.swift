@@ -4,11 +4,12 @@ import EHCPIngest
 
 /// What the evidence pack says about one measure beyond summary.csv's rows, counted
 /// as the cases stream past so that no case has to be kept: exception use by ground,
-/// the backlog by time overdue, completions on the due date, DfE's weeks-to-issue
-/// bands and plans issued per calendar year (for the 20-week benchmark).
+/// the backlog by time overdue and its most overdue case, completions on the due date,
+/// DfE's weeks-to-issue bands, and completions per calendar month (the report's
+/// headline, whatever `--period` is, and by year the 20-week benchmark).
 ///
-/// Like `SummaryAccumulator`, tallies of chunks merge to the tallies of the whole, and
-/// a result added with weight −1 is taken back.
+/// Like `SummaryAccumulator`, tallies of chunks merge to the tallies of the whole, in
+/// any order, and a result added with weight −1 is taken back.
 package struct MeasureTallies: Sendable, Equatable {
     /// Cases with each exception ground, in `ExceptionCode.allCases` order.
     package var reasons = Array(repeating: 0, count: ExceptionCode.allCases.count)
@@ -24,24 +25,94 @@ package struct MeasureTallies: Sendable, Equatable {
     /// Calendar year of completion → (completed without an exception, of which on time).
     package var completedByYear: [Int: (plans: Int, onTime: Int)] {
         var byYear: [Int: (plans: Int, onTime: Int)] = [:]
-        for (i, n) in yearCounts.enumerated() where n != (0, 0) { byYear[firstYear + i] = n }
-        return byYear
-    }
-    /// The same counts from `firstYear` on, one per year: an array, not a dictionary,
-    /// because every completed case of millions adds to it.
-    private var yearCounts: [(plans: Int, onTime: Int)] = []
-    private var firstYear = 0
-
-    private mutating func countCompletion(year: Int, onTime: Bool, weight: Int) {
-        if yearCounts.isEmpty { firstYear = year }
-        if year < firstYear {
-            yearCounts.insert(contentsOf: repeatElement((plans: 0, onTime: 0), count: firstYear - year), at: 0)
-            firstYear = year
+        for (i, n) in monthCounts.enumerated() where n != (0, 0) {
+            let year = (firstMonth + i) / 12
+            let sum = byYear[year] ?? (0, 0)
+            byYear[year] = (sum.plans + n.plans, sum.onTime + n.onTime)
         }
-        let i = year - firstYear
-        if i >= yearCounts.count { yearCounts.append(contentsOf: repeatElement((plans: 0, onTime: 0), count: i + 1 - yearCounts.count)) }
-        yearCounts[i].plans += weight
-        if onTime { yearCounts[i].onTime += weight }
+        return byYear.filter { $0.value != (0, 0) }
+    }
+
+    /// Completed cases without an exception, and of them on time, in the calendar months
+    /// numbered `months` (`PeriodUnit.month.index(for:)`); (0, 0) outside the data.
+    package func completed(inMonths months: ClosedRange<Int>) -> (completed: Int, onTime: Int) {
+        var sum = (completed: 0, onTime: 0)
+        for m in months where m >= firstMonth && m - firstMonth < monthCounts.count {
+            sum.completed += monthCounts[m - firstMonth].plans
+            sum.onTime += monthCounts[m - firstMonth].onTime
+        }
+        return sum
+    }
+
+    /// The same counts per calendar month from `firstMonth` on: an array, not a
+    /// dictionary, because every completed case of millions adds to it.
+    private var monthCounts: [(plans: Int, onTime: Int)] = []
+    private var firstMonth = 0
+
+    private mutating func countCompletion(month: Int, onTime: Bool, weight: Int) {
+        if monthCounts.isEmpty { firstMonth = month }
+        if month < firstMonth {
+            monthCounts.insert(contentsOf: repeatElement((plans: 0, onTime: 0), count: firstMonth - month), at: 0)
+            firstMonth = month
+        }
+        let i = month - firstMonth
+        if i >= monthCounts.count { monthCounts.append(contentsOf: repeatElement((plans: 0, onTime: 0), count: i + 1 - monthCounts.count)) }
+        monthCounts[i].plans += weight
+        if onTime { monthCounts[i].onTime += weight }
+    }
+
+    /// Open overdue cases (with or without an exception, as in the backlog) by days
+    /// overdue on the as-at date: a histogram, so that the largest value stays exact
+    /// when a case is taken back.
+    private var daysOverdue = DayHistogram()
+    /// The most overdue cases seen, most overdue first, then lowest ordinal (file, then
+    /// line), at most `overdueCandidateLimit`: the same list whatever the order the cases
+    /// came in or the chunks were merged in.
+    package private(set) var overdueCandidates: [OverdueCase] = []
+    package static let overdueCandidateLimit = 8
+    /// The first, in the same order, of the cases left off the list: the list's first is
+    /// known to be the most overdue only if it comes before this one (a case taken back
+    /// can leave the list without the case that should now lead it).
+    private var firstLeftOff: OverdueCase?
+
+    /// The largest number of days any open case is overdue on the as-at date; nil when none is.
+    package var maxDaysOverdue: Int? { daysOverdue.maxValue() }
+
+    /// The open case overdue longest on the as-at date (the first in input order among
+    /// equals). Nil when no case is overdue, or, should more than
+    /// `overdueCandidateLimit` of the most overdue rows all have been taken back as
+    /// repeats, when the case is not known (`maxDaysOverdue` still is).
+    package var oldestOverdue: OverdueCase? {
+        guard let first = overdueCandidates.first, first.daysOverdue == maxDaysOverdue else { return nil }
+        if let left = firstLeftOff, !first.precedes(left) { return nil }
+        return first
+    }
+
+    /// Notes an open overdue case by its id, for `oldestOverdue` (the counts come from `add`).
+    package mutating func noteOverdue(_ c: CaseTiming, caseID: String, line: Int, ordinal: Int64, asAt: Day) {
+        guard c.status == .openOverdue else { return }
+        let candidate = OverdueCase(daysOverdue: asAt - c.due, caseID: caseID, line: line, ordinal: ordinal)
+        if overdueCandidates.count == Self.overdueCandidateLimit, let last = overdueCandidates.last,
+           !candidate.precedes(last) {
+            leaveOff(candidate)
+            return
+        }
+        insert(candidate)
+    }
+
+    /// Forgets the row `ordinal` noted by `noteOverdue` (a repeat taken back).
+    package mutating func forgetOverdue(ordinal: Int64) {
+        overdueCandidates.removeAll { $0.ordinal == ordinal }
+    }
+
+    private mutating func insert(_ candidate: OverdueCase) {
+        let at = overdueCandidates.firstIndex { candidate.precedes($0) } ?? overdueCandidates.count
+        overdueCandidates.insert(candidate, at: at)
+        if overdueCandidates.count > Self.overdueCandidateLimit { leaveOff(overdueCandidates.removeLast()) }
+    }
+
+    private mutating func leaveOff(_ candidate: OverdueCase) {
+        if firstLeftOff.map({ candidate.precedes($0) }) ?? true { firstLeftOff = candidate }
     }
 
     package mutating func add(_ c: CaseTiming, asAt: Day, weight: Int = 1) {
@@ -49,6 +120,7 @@ package struct MeasureTallies: Sendable, Equatable {
         if c.status == .openOverdue {
             let b = Backlog.band(daysOverdue: asAt - c.due)
             if c.exception == nil { backlogWithout[b] += weight } else { backlogWith[b] += weight }
+            daysOverdue.add(asAt - c.due, weight: weight)
         }
         guard c.exception == nil, let completed = c.completed else { return }
         // Counted without branching on the dates: whether a case finished on its due day,
@@ -62,7 +134,9 @@ package struct MeasureTallies: Sendable, Equatable {
             over20To52Weeks += !within && upTo52 ? weight : 0
             over52Weeks += upTo52 ? 0 : weight
         }
-        if c.status.isCompleted { countCompletion(year: completed.year, onTime: c.status == .onTime, weight: weight) }
+        if c.status.isCompleted {
+            countCompletion(month: PeriodUnit.month.index(for: completed), onTime: c.status == .onTime, weight: weight)
+        }
     }
 
     package mutating func merge(_ o: MeasureTallies) {
@@ -70,17 +144,45 @@ package struct MeasureTallies: Sendable, Equatable {
         for i in backlogWith.indices { backlogWith[i] += o.backlogWith[i]; backlogWithout[i] += o.backlogWithout[i] }
         completedOnDueDate += o.completedOnDueDate
         within20Weeks += o.within20Weeks; over20To52Weeks += o.over20To52Weeks; over52Weeks += o.over52Weeks
-        for (i, f) in o.yearCounts.enumerated() {
-            countCompletion(year: o.firstYear + i, onTime: false, weight: f.plans)
-            yearCounts[o.firstYear + i - firstYear].onTime += f.onTime
+        for (i, f) in o.monthCounts.enumerated() where f != (0, 0) {
+            countCompletion(month: o.firstMonth + i, onTime: false, weight: f.plans)
+            monthCounts[o.firstMonth + i - firstMonth].onTime += f.onTime
         }
+        daysOverdue.merge(o.daysOverdue)
+        for candidate in o.overdueCandidates { insert(candidate) }
+        if let left = o.firstLeftOff { leaveOff(left) }
     }
 
     package static func == (a: MeasureTallies, b: MeasureTallies) -> Bool {
         a.reasons == b.reasons && a.backlogWith == b.backlogWith && a.backlogWithout == b.backlogWithout
             && a.completedOnDueDate == b.completedOnDueDate && a.within20Weeks == b.within20Weeks
             && a.over20To52Weeks == b.over20To52Weeks && a.over52Weeks == b.over52Weeks
-            && a.completedByYear.mapValues { [$0.plans, $0.onTime] } == b.completedByYear.mapValues { [$0.plans, $0.onTime] }
+            && a.monthsWithCompletions == b.monthsWithCompletions
+            && a.maxDaysOverdue == b.maxDaysOverdue && a.overdueCandidates == b.overdueCandidates
+            && a.firstLeftOff == b.firstLeftOff
+    }
+
+    /// Month number → [completed, on time], months with a count only (for equality).
+    private var monthsWithCompletions: [Int: [Int]] {
+        var out: [Int: [Int]] = [:]
+        for (i, n) in monthCounts.enumerated() where n != (0, 0) { out[firstMonth + i] = [n.plans, n.onTime] }
+        return out
+    }
+}
+
+/// An open case past its deadline on the as-at date: how long, and which.
+public struct OverdueCase: Sendable, Equatable {
+    public var daysOverdue: Int
+    /// As written in cases.csv (pseudonymised with `--pseudonymise`).
+    public var caseID: String
+    /// The line of its row in its file (header = 1).
+    public var line: Int
+    /// The row's place in the input (`rowOrdinal`: file, then line).
+    public var ordinal: Int64
+
+    /// More overdue first; among equals, the earlier row.
+    package func precedes(_ other: OverdueCase) -> Bool {
+        daysOverdue != other.daysOverdue ? daysOverdue > other.daysOverdue : ordinal < other.ordinal
     }
 }
 

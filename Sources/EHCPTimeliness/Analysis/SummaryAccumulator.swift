@@ -231,6 +231,13 @@ package struct DayHistogram: Sendable, Equatable {
         for (value, n) in other.sparse { sparse[value, default: 0] += n }
     }
 
+    /// The largest value with a count above zero; nil when there is none.
+    package func maxValue() -> Int? {
+        let sparseMax = sparse.filter { $0.value != 0 }.keys.max()
+        guard let denseMax = dense.lastIndex(where: { $0 != 0 }) else { return sparseMax }
+        return max(denseMax, sparseMax ?? denseMax)
+    }
+
     /// Twice the median (so a half day is exact); nil when empty.
     package func medianHalves() -> Int? {
         var histogram: [Int: Int] = [:]
