@@ -26,6 +26,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// mistake in the set-up, so the run stops rather than read the field as blank.
     /// `found` is the file's header, closest to `header` first.
     case profileHeaderMissing(file: String, profile: String, entry: String, header: String, found: [String])
+    /// `--duplicates last` or `reject` on input that cannot be read twice (a pipe): a
+    /// copy can be judged only once every row has been seen.
+    case duplicatesNeedAFile(file: String, policy: String)
     /// A profile maps a dimension (`team = "Locality"`) to a header that no extract given has.
     case profileDimensionMissing(profile: String, entry: String, header: String, found: [String])
 
@@ -72,6 +75,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the profile \(profile) maps \(entry) to \"\(header)\", but no input has such a header. "
                 + "Their headers, closest first: " + Self.list(found)
                 + ". Correct the entry in the profile, or remove it."
+        case let .duplicatesNeedAFile(file, policy):
+            return "\(file): --duplicates \(policy) needs a file that can be read twice, not a pipe; "
+                + "save the extract to a file first, or use --duplicates first"
         case let .unknownByColumn(name, available):
             return "--by \(name): no input has a column of that name. Available: "
                 + Self.list(available)

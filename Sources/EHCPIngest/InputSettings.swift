@@ -34,11 +34,25 @@ public struct InputSettings: Sendable {
     public var scratchDirectory: String = ScratchSpace.directory
     /// Show a progress line on stderr (the command line sets this when stderr is a terminal).
     public var showProgress = false
+    /// Which copy of a repeated case is analysed.
+    public var duplicates: DuplicatePolicy = .first
 
     /// One thread per core, at most 8.
     public static var defaultJobs: Int { max(1, min(8, ProcessorCount.online)) }
 
     public init(inputs: [InputFile]) { self.inputs = inputs }
+}
+
+/// Which row of a case that appears more than once (the same `case_id` in requests; the
+/// same case, type and date in transfers) is analysed; the others are rejected, and each
+/// rejection names the fields in which the copies differ.
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    /// The first row in the file (the default, and the only choice for input that cannot be read twice).
+    case first
+    /// The last row: in exports that append a case's newer state, the current one.
+    case last
+    /// None: every copy is rejected, so that nobody relies on a guess.
+    case reject
 }
 
 /// The number of processors available to this process.

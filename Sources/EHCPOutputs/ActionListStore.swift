@@ -71,6 +71,7 @@ public final class ActionListStore: CaseSink {
         payload.put(UInt32(u.measures.count))
         for m in u.measures { payload.put(UInt8(m.order)) }
         payload.put(u.reason)
+        payload.put(UInt8(u.outlivesRetraction ? 1 : 0))
         try unchecked.add(key: key, payload: payload)
     }
 
@@ -78,7 +79,6 @@ public final class ActionListStore: CaseSink {
     public func forEachUnchecked(retracted: RetractedRows, _ body: (UncheckedCase) throws -> Void) throws {
         try unchecked.forEachSortedRecord { _, r in
             let ordinal = r.take(Int64.self)
-            if !retracted.isEmpty, retracted.contains(ordinal) { return }
             let caseID = r.text() ?? "", file = r.text() ?? "", line = Int(r.take(Int64.self))
             let team = r.text(), caseworker = r.text()
             var dimensions: [String] = []
@@ -86,8 +86,12 @@ public final class ActionListStore: CaseSink {
             var measures: [MeasureID] = []
             for _ in 0..<Int(r.take(UInt32.self)) { measures.append(self.measures[Int(r.take(UInt8.self))]) }
             let reason = r.text() ?? ""
-            try body(UncheckedCase(caseID: caseID, file: file, line: line, team: team, caseworker: caseworker,
-                                   dimensions: dimensions, measures: measures, reason: reason))
+            let outlives = r.take(UInt8.self) == 1
+            if !outlives, !retracted.isEmpty, retracted.contains(ordinal) { return }
+            var u = UncheckedCase(caseID: caseID, file: file, line: line, team: team, caseworker: caseworker,
+                                  dimensions: dimensions, measures: measures, reason: reason)
+            u.outlivesRetraction = outlives
+            try body(u)
         }
     }
 

@@ -99,6 +99,12 @@ package struct DuplicateFinder: Sendable {
     /// Every record whose key equals that of a record with a smaller ordinal, by ordinal.
     /// `keys` gives the keys of the candidate records (those sharing a hash), in the order asked.
     package func duplicates(keys: ([Record]) throws -> [[UInt8]]) throws -> [(ordinal: Int64, extra: Int64)] {
+        try groups(keys: keys).flatMap { $0.dropFirst() }.sorted { $0.ordinal < $1.ordinal }
+    }
+
+    /// The records of each repeated key, in ordinal order (two or more a group), groups in
+    /// the order of their first record. `keys` as for `duplicates`.
+    package func groups(keys: ([Record]) throws -> [[UInt8]]) throws -> [[(ordinal: Int64, extra: Int64)]] {
         // Candidates per bucket, found side by side.
         for file in files { try file.flush() }  // afterwards only read, from several threads
         let found = Concurrent.map(Self.bucketCount, threads: Self.bucketCount) { (b: Int) throws -> [Record] in
@@ -113,19 +119,26 @@ package struct DuplicateFinder: Sendable {
         candidates.sort { ($0.hash, $0.ordinal) < ($1.hash, $1.ordinal) }
         let candidateKeys = try keys(candidates)
         precondition(candidateKeys.count == candidates.count, "one key per candidate")
-        var duplicates: [(ordinal: Int64, extra: Int64)] = []
+        var groups: [[(ordinal: Int64, extra: Int64)]] = []
         var start = 0
         while start < candidates.count {
             var end = start + 1
             while end < candidates.count, candidates[end].hash == candidates[start].hash { end += 1 }
-            var seen = Set<[UInt8]>()
-            for i in start..<end where !seen.insert(candidateKeys[i]).inserted {
-                duplicates.append((candidates[i].ordinal, candidates[i].extra))
+            // Records of equal hash by key (already in ordinal order); only repeated keys are groups.
+            var byKey: [[UInt8]: Int] = [:]
+            var members: [[(ordinal: Int64, extra: Int64)]] = []
+            for i in start..<end {
+                let record = (ordinal: candidates[i].ordinal, extra: candidates[i].extra)
+                if let g = byKey[candidateKeys[i]] { members[g].append(record) } else {
+                    byKey[candidateKeys[i]] = members.count
+                    members.append([record])
+                }
             }
+            groups += members.filter { $0.count > 1 }
             start = end
         }
-        duplicates.sort { $0.ordinal < $1.ordinal }
-        return duplicates
+        groups.sort { $0[0].ordinal < $1[0].ordinal }
+        return groups
     }
 
     /// The records of bucket `b` whose hash another record of the bucket shares.

@@ -65,6 +65,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
+    @Option(name: .long, help: ArgumentHelp("Which row of a case that appears more than once is analysed: first (default), last (when the export appends a case's newer state), or reject (none: every copy is rejected). data-quality.csv names the fields in which the copies differ.", valueName: "first|last|reject"))
+    var duplicates: String?
+
     @Option(name: .long, help: ArgumentHelp("Threads that read a large extract (8 MB or more) in parallel; 1 reads in one pass. The outputs are identical either way. (default: one per core, at most 8)", valueName: "n"))
     var jobs: Int?
 
@@ -145,6 +148,12 @@ struct AnalysisArguments: ParsableArguments {
                 throw ValidationError("--delimiter \(delimiter) is not supported; use comma, semicolon or tab")
             }
             options.delimiter = byte
+        }
+        if let duplicates {
+            guard let policy = DuplicatePolicy(rawValue: duplicates.trimmingSpaces().lowercased()) else {
+                throw ValidationError("--duplicates \(duplicates) is not a choice; use first, last or reject")
+            }
+            options.duplicates = policy
         }
         if let jobs {
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64 threads, e.g. --jobs 2") }

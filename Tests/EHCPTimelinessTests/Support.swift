@@ -34,8 +34,10 @@ struct CLIRun {
 }
 
 enum CLI {
-    /// Runs `ehcp-timeliness` (or `executable`) with `arguments` in `directory`.
-    static func run(_ arguments: [String], in directory: String = Repo.root, executable: String = Repo.binary) throws -> CLIRun {
+    /// Runs `ehcp-timeliness` (or `executable`) with `arguments` in `directory`; `stdin`:
+    /// a file whose bytes the child reads from a pipe (not the file itself).
+    static func run(_ arguments: [String], in directory: String = Repo.root, executable: String = Repo.binary,
+                    stdin: String? = nil) throws -> CLIRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -43,7 +45,17 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        if stdin != nil { process.standardInput = input }
         try process.run()
+        if let stdin {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: stdin))
+            let writer = Thread {
+                input.fileHandleForWriting.write(bytes)
+                try? input.fileHandleForWriting.close()
+            }
+            writer.start()
+        }
         // Both pipes are drained at once: reading one to its end first could leave the
         // child blocked on a full other pipe, and the test waiting for ever.
         let errData = LockedData()

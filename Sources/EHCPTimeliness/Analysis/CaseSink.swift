@@ -52,6 +52,9 @@ public struct UncheckedCase: Sendable, Equatable {
     public var measures: [MeasureID]
     /// Why, in a few words: "assessment_decision_date "12/06/2052": ... is after the as-at date".
     public var reason: String
+    /// Listed even though its row was taken back: a copy of a case `--duplicates reject`
+    /// rejected once every row had been seen (the entries a row had before are dropped).
+    public var outlivesRetraction = false
 
     public init(caseID: String, file: String, line: Int, team: String?, caseworker: String?, dimensions: [String],
                 measures: [MeasureID], reason: String) {

@@ -270,6 +270,9 @@ package struct FileRun {
                 guard rows != nil else {
                     if header == nil { try readHeader(row) }
                     guard let header else { return }
+                    if csv.regularFileSize == nil, options.duplicates != .first, input.kind != .reviews {
+                        throw InputError.duplicatesNeedAFile(file: input.path, policy: options.duplicates.rawValue)
+                    }
                     rows = try RowBatch(kind: input.kind, context: header.context, cohortColumns: header.columns,
                                         rules: options.rules, scratch: options.scratchDirectory, fileNumber: fileNumber,
                                         canReread: csv.regularFileSize != nil, collector: try collector.makeChunk())
@@ -287,7 +290,7 @@ package struct FileRun {
         guard var rows = batch else { throw InputError.noHeader(file: input.path) }
         // Ahead of the row's own problems on its line, as it always was.
         try noteEncoding(reader, fileLevel: true)
-        try rows.resolveDuplicates { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
+        try rows.resolveDuplicates(policy: options.duplicates) { lines, body in try ParallelRead.reread(lines, of: reader, body: body) }
         summary.sha256 = try prepass?.sha256() ?? Analysis.sha256(of: input.path)
         summary.rowsRead = rows.rowsRead
         summary.analysed = rows.analysed

@@ -55,6 +55,7 @@ public struct AnalysisOptions: Sendable {
     package var parallelThreshold: Int { get { input.parallelThreshold } set { input.parallelThreshold = newValue } }
     public var scratchDirectory: String { get { input.scratchDirectory } set { input.scratchDirectory = newValue } }
     public var showProgress: Bool { get { input.showProgress } set { input.showProgress = newValue } }
+    public var duplicates: DuplicatePolicy { get { input.duplicates } set { input.duplicates = newValue } }
     public var by: [String] { get { output.by } set { output.by = newValue } }
     public var period: PeriodUnit { get { output.period } set { output.period = newValue } }
     public var dueWithin: Int { get { output.dueWithin } set { output.dueWithin = newValue } }
@@ -70,6 +71,7 @@ public struct AnalysisOptions: Sendable {
             ("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
             ("review_clock", reviewClock.rawValue), ("transfer_deadline", transferDeadline.rawValue)]
         if let benchmarkLA { list.append(("benchmark_la", benchmarkLA)) }
+        if duplicates != .first { list.append(("duplicates", duplicates.rawValue)) }
         if let suppressBelow { list.append(("suppress_below", String(suppressBelow))) }
         if let target { list.append(("target", Self.format(target))) }
         if pseudonymiseKeyPath != nil { list.append(("pseudonymised", "case_id,person_id")) }

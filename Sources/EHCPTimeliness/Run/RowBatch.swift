@@ -177,13 +177,28 @@ package struct RowBatch {
         }
     }
 
+    /// Rejects a copy of a repeated case (read from a pipe: a later copy, compared with nothing).
     private func reject(_ identity: Identity, _ reader: inout RowReader) {
+        reject(identity, &reader, policy: .first, copies: 2, other: nil, differing: nil)
+    }
+
+    /// Rejects a copy of a repeated case. `other`: the line of the copy it was compared
+    /// with; `differing`: the columns in which they differ (nil when not compared).
+    private func reject(_ identity: Identity, _ reader: inout RowReader, policy: DuplicatePolicy, copies: Int, other: Int?,
+                        differing: [String]?) {
         let caseID = identity.caseID
-        if let t = identity.transfer {
-            reader.error(.caseID, caseID, "the transfer \(caseID), \(t.type.rawValue), \(t.date.iso) appears earlier in the file; the first row is kept and this one is rejected")
-        } else {
-            reader.error(.caseID, caseID, "case_id \(caseID) appears earlier in the file; the first row is kept and this one is rejected")
+        let what = identity.transfer.map { "the transfer \(caseID), \($0.type.rawValue), \($0.date.iso)" } ?? "case_id \(caseID)"
+        var message: String
+        switch policy {
+        case .first: message = "\(what) appears earlier in the file; the first row is kept and this one is rejected"
+        case .last: message = "\(what) appears again later in the file; the last row is kept and this one is rejected (--duplicates last)"
+        case .reject: message = "\(what) appears \(copies) times in the file; every copy is rejected (--duplicates reject)"
         }
+        if let differing, let other {
+            message += differing.isEmpty ? "; it is identical to line \(other)"
+                : "; it differs from line \(other) in " + differing.joined(separator: ", ")
+        }
+        reader.error(.caseID, caseID, message)
     }
 
     /// Moves what the batch holds in memory for later (sorts, duplicate records, problems)
@@ -205,14 +220,17 @@ package struct RowBatch {
         rejected += other.rejected
     }
 
-    /// Rejects every later occurrence of a case, reading rows again through `reread`
-    /// (given the lines and stream offsets of the rows, in line order): first the few rows
-    /// whose key hashes alike, to compare their keys exactly, then the duplicates.
+    /// Rejects the copies of each repeated case that `policy` does not keep, reading rows
+    /// again through `reread` (given the lines and stream offsets of the rows, in line
+    /// order): first the few rows whose key hashes alike, to compare their keys exactly;
+    /// then the row each rejection is compared with; then the rows rejected, whose results
+    /// are taken back. Each rejection names the fields in which the copies differ.
     package mutating func resolveDuplicates(
+        policy: DuplicatePolicy = .first,
         reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
     ) throws {
         guard let finder = duplicates else { return }
-        let found = try finder.duplicates { candidates in
+        let groups = try finder.groups { candidates in
             // Read in file order; hand the keys back in the order asked.
             let order = candidates.indices.sorted { candidates[$0].ordinal < candidates[$1].ordinal }
             // A row that cannot be read again (it always can) keeps a key no text has: 0xFF is
@@ -235,20 +253,63 @@ package struct RowBatch {
             }
             return keys
         }
-        guard !found.isEmpty else { return }
-        let lines = found.map { (line: rowLine(ordinal: $0.ordinal), offset: Int($0.extra)) }
+        guard !groups.isEmpty else { return }
+
+        // Which copies go, and the copy each is compared with: the one kept, or (none kept)
+        // the first, itself compared with the second.
+        var dropped: [(ordinal: Int64, offset: Int, group: Int, reference: Int64)] = []
+        var references: [Int64: Int] = [:]  // ordinal → offset
+        for (g, copies) in groups.enumerated() {
+            let kept: Int64? = switch policy {
+            case .first: copies.first!.ordinal
+            case .last: copies.last!.ordinal
+            case .reject: nil
+            }
+            for c in copies where c.ordinal != kept {
+                let reference = kept ?? (c.ordinal == copies[0].ordinal ? copies[1].ordinal : copies[0].ordinal)
+                dropped.append((c.ordinal, Int(c.extra), g, reference))
+                if let r = copies.first(where: { $0.ordinal == reference }) { references[r.ordinal] = Int(r.extra) }
+            }
+        }
+        // The cells of each reference copy: one row a group, or two when none is kept.
+        var cells: [Int64: [String]] = [:]
+        let referenceRows = references.sorted { $0.key < $1.key }.map { (line: rowLine(ordinal: $0.key), offset: $0.value) }
+        try reread(referenceRows) { row in
+            let reader = RowReader(context: context, row: row)
+            cells[ordinal(line: row.line)] = (0..<row.count).map { reader.text(column: $0) }
+        }
+
+        dropped.sort { $0.ordinal < $1.ordinal }
+        let byOrdinal = Dictionary(uniqueKeysWithValues: dropped.map { ($0.ordinal, $0) })
         // The row's own warnings are replaced by what reading it alone gives, plus the rejection.
-        for f in found { problems.replace(row: f.ordinal) }
-        try reread(lines) { row in
+        for r in dropped { problems.replace(row: r.ordinal) }
+        try reread(dropped.map { (line: rowLine(ordinal: $0.ordinal), offset: $0.offset) }) { row in
             var reader = RowReader(context: context, row: row)
             var outcome = RuleTimings()
-            guard let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
-            for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: ordinal(line: row.line)) }
+            let rowOrdinal = ordinal(line: row.line)
+            guard let r = byOrdinal[rowOrdinal], let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
+            for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: rowOrdinal) }
             collector.takeBackUnmeasured(outcome.unmeasured, dimensions: facts.dimensions)
-            reject(identity, &reader)
+            let mine = (0..<row.count).map { reader.text(column: $0) }
+            let differing = Self.differing(mine, cells[r.reference] ?? [], header: context.layout.header)
+            reject(identity, &reader, policy: policy, copies: groups[r.group].count, other: rowLine(ordinal: r.reference),
+                   differing: differing)
+            if policy == .reject, rowOrdinal == groups[r.group][0].ordinal {
+                // No copy was analysed: the case was not checked at all (listed once, at its first copy).
+                var u = UncheckedCase(caseID: facts.caseID, file: context.file, line: row.line, team: facts.team,
+                                      caseworker: facts.caseworker, dimensions: facts.dimensions, measures: [],
+                                      reason: UncheckedCase.reason(reader.problems) { $0.column == context.columnNames[Field.caseID.rawValue] })
+                u.outlivesRetraction = true
+                try collector.addUnchecked(u, ordinal: rowOrdinal)
+            }
             for p in reader.problems { try problems.append(p, fileNumber: fileNumber, replacement: true) }
             analysed -= 1
             rejected += 1
         }
+    }
+
+    /// The header names of the columns in which two copies of a row differ.
+    static func differing(_ a: [String], _ b: [String], header: [String]) -> [String] {
+        header.indices.filter { i in (i < a.count ? a[i] : "") != (i < b.count ? b[i] : "") }.map { header[$0] }
     }
 }
