@@ -21,7 +21,8 @@ public enum DateParseError: Error, Sendable, Equatable, CustomStringConvertible 
             if text.isEmpty { return "the date is empty" }
             var message = "\"\(text)\" is not a recognised date; use yyyy-mm-dd or dd/mm/yyyy"
             if DateParseError.looksLikeExcelSerial(text) {
-                message += " (if it is an Excel serial day number, set the profile's [dates] formats to [\"excel\"])"
+                message += " (if it is an Excel serial day number, add \"excel\" to the profile's [dates] formats,"
+                    + " e.g. formats = [\"dd/MM/yyyy\", \"excel\"])"
             }
             return message
         case .twoDigitYear(let text):

@@ -24,6 +24,13 @@ public enum ConsoleSummary {
                          + "\(warnings) warning\(warnings == 1 ? "" : "s")"
                          + (outputFolder.map { " (see \($0)/data-quality.csv)" } ?? ""))
         }
+        let reasons = result.problems.counts.reasonsByCount
+        if !reasons.isEmpty {
+            let shown = reasons.prefix(10).map { "\"\($0.reason)\" \($0.count)" }.joined(separator: ", ")
+            let more = reasons.count - min(reasons.count, 10) + (result.problems.counts.otherReasons > 0 ? 1 : 0)
+            lines.append("  exception reasons not recognised, counted without an exception (map each under [values.exception_reason] "
+                         + "in a profile; `profile init` drafts one): " + shown + (more > 0 ? ", and more in data-quality.csv" : ""))
+        }
         lines.append("")
         let header = ["measure", "cases", "excl. exceptions", "incl. exceptions", "open", "overdue"]
         var table: [[String]] = [header]

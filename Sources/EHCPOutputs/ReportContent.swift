@@ -324,6 +324,17 @@ extension ReportModel {
                     })
     }
 
+    /// Each exception reason not recognised, once, with how many cases gave it.
+    package var reasonsTable: ReportTable? {
+        guard !dataQuality.unrecognisedReasons.isEmpty else { return nil }
+        return ReportTable(
+            caption: "Exception reasons not recognised (each case counted without an exception)",
+            columns: [.init("Reason as written", numeric: false), .init("Cells")],
+            rows: dataQuality.unrecognisedReasons.map { [$0.reason, String($0.count)] },
+            note: "A reason that is a statutory ground under another name can be mapped to its code in a profile, "
+                + "under [values.exception_reason]; `ehcp-timeliness profile init` drafts the section.")
+    }
+
     package var problemsTable: ReportTable? {
         guard !dataQuality.topKinds.isEmpty else { return nil }
         return ReportTable(

@@ -36,6 +36,8 @@ package enum ReportContext {
             "reconciliation": table(model.reconciliationTable),
             "hasProblems": model.problemsTable != nil,
             "problems": model.problemsTable.map(table) ?? [:],
+            "hasReasons": model.reasonsTable != nil,
+            "reasons": model.reasonsTable.map(table) ?? [:],
             "methodMeasures": table(model.methodMeasures),
             "settings": table(model.settingsTable),
             "inputs": table(model.inputsTable),

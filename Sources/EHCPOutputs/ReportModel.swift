@@ -333,6 +333,12 @@ public struct DataQualityReport: Sendable, Equatable {
     public var keptRowErrors = 0
     /// Case-measures left out because a field they need held an unusable value.
     public var notMeasured = 0
+    /// Each exception reason not recognised, as written, with its count, most frequent first.
+    public var unrecognisedReasons: [ReasonCount] = []
+    public struct ReasonCount: Sendable, Equatable {
+        public var reason: String
+        public var count: Int
+    }
     public var warnings: Int
 
     package init(inputs: [InputSummary], problems: [DataQualityProblem]) {
@@ -353,6 +359,7 @@ public struct DataQualityReport: Sendable, Equatable {
         }
         errors = counts.errors
         keptRowErrors = counts.keptRowErrors
+        unrecognisedReasons = counts.reasonsByCount.map { ReasonCount(reason: $0.reason, count: $0.count) }
         warnings = counts.warnings
         kindCount = counts.kinds.count
         // Stable: ties keep first-seen order within the same severity.

@@ -245,6 +245,11 @@ package enum ReportTemplates {
         {{>table}}
         {{/problems}}
         {{/hasProblems}}
+        {{#hasReasons}}
+        {{#reasons}}
+        {{>table}}
+        {{/reasons}}
+        {{/hasReasons}}
         </section>
         <section id="method">
         <h2>Method</h2>
@@ -433,6 +438,11 @@ package enum ReportTemplates {
         {{>table}}
         {{/problems}}
         {{/hasProblems}}
+        {{#hasReasons}}
+        {{#reasons}}
+        {{>table}}
+        {{/reasons}}
+        {{/hasReasons}}
         ## Method
 
         {{#methodMeasures}}

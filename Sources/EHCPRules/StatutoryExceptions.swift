@@ -19,10 +19,13 @@ public enum StatutoryExceptions {
     /// Why a recorded exception reason that is no statutory ground is not applied, as the
     /// warning says it. `key` is the reason folded for matching (lower case, letters and
     /// digits only).
+    /// How `notApplied`'s message begins, so the data-quality summary can count reasons.
+    public static let notAppliedPrefix = "exception reason "
+
     public static func notApplied(_ raw: String, key: String) -> String {
         let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
             ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
             : "it is not a statutory ground"
-        return "exception reason \"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))"
+        return notAppliedPrefix + "\"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))"
     }
 }

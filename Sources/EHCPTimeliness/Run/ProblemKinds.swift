@@ -27,6 +27,20 @@ package struct ProblemCounts: Sendable {
     /// Errors and warnings per file name.
     package private(set) var byFile: [String: (errors: Int, warnings: Int)] = [:]
     package private(set) var kinds: [ProblemKind] = []
+    /// Each distinct exception reason not recognised (as written) and how many cells held
+    /// it, in the order first seen: one line each, where the kinds merge them all.
+    package private(set) var unrecognisedReasons: [(reason: String, count: Int)] = []
+    private var reasonIndex: [String: Int] = [:]
+    /// Distinct reasons kept; the rest are counted together.
+    package static let reasonLimit = 200
+    package private(set) var otherReasons = 0
+
+    /// The unrecognised reasons, most frequent first (first seen first on a tie).
+    package var reasonsByCount: [(reason: String, count: Int)] {
+        unrecognisedReasons.enumerated().sorted { a, b in
+            a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
+        }.map(\.element)
+    }
     /// Severity, column and text as bytes: hashing a String with "…" in it would
     /// normalise it to NFC first.
     private var index: [ByteKey: Int] = [:]
@@ -55,6 +69,13 @@ package struct ProblemCounts: Sendable {
         if isError && p.keepsRow { keptRowErrors += 1 }
         byFile[p.file, default: (0, 0)].errors += isError && !p.keepsRow ? 1 : 0
         byFile[p.file, default: (0, 0)].warnings += isError ? 0 : 1
+        if p.severity == .warning, p.problem.hasPrefix(StatutoryExceptions.notAppliedPrefix) {
+            if let i = reasonIndex[p.value] { unrecognisedReasons[i].count += 1 }
+            else if unrecognisedReasons.count < Self.reasonLimit {
+                reasonIndex[p.value] = unrecognisedReasons.count
+                unrecognisedReasons.append((p.value, 1))
+            } else { otherReasons += 1 }
+        }
         let text = Self.generalise(p)
         var key = Array(p.severity.rawValue.utf8)
         if p.keepsRow { key.append(UInt8(ascii: "+")) }
