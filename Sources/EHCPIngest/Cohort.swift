@@ -37,6 +37,12 @@ public struct CohortColumns: Sendable {
 
 extension RowReader {
     /// Reads the row's cohort; an unreadable date of birth is a warning (age band unknown).
+    /// The cohort of a rejected row, read again (its warnings dropped: the row has its own).
+    package func rejectedRowCohort(_ columns: CohortColumns) -> Cohort {
+        var copy = self
+        return copy.cohort(columns)
+    }
+
     package mutating func cohort(_ columns: CohortColumns) -> Cohort {
         var values: [String] = []
         var slots: [Int] = []

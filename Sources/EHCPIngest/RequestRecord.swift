@@ -33,13 +33,11 @@ extension RowReader {
             warning($0, $1, $2)
         }
         let cohort = cohort(cohortColumns)
-        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard let request, !hasErrors else { return nil }
-        var record = RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
-                                   assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
-                                   draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
-                                   exception: reason, decisionException: decisionReason, cohort: cohort)
-        if !unusable.isEmpty { record.unusable = unusableFields }
-        return record
+        return RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
+                             assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
+                             draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
+                             exception: reason, decisionException: decisionReason, cohort: cohort,
+                             unusable: unusable.isEmpty ? [] : unusableFields)
     }
 }

@@ -29,7 +29,6 @@ extension RowReader {
         }
         warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
         let cohort = cohort(cohortColumns)
-        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard !hasErrors else { return nil }
         return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
                          decisionDate: decisionDate, decision: decision,
@@ -48,7 +47,6 @@ extension RowReader {
         let transfer = date(.transferDate, required: true, isEvent: false)
         let amended = date(.amendedPlanDate)
         let cohort = cohort(cohortColumns)
-        if hasErrors { self.cohort = cohort }  // only a rejected row's is wanted later
         guard let type, let transfer, !hasErrors else { return nil }
         var record = TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,
                                     amendedPlanDate: amended, cohort: cohort)

@@ -43,8 +43,6 @@ package struct RowReader {
     /// The optional fields blanked in this row, by canonical name, and the index in
     /// `problems` of the error that says why.
     package private(set) var unusable: [(field: String, problem: Int)] = []
-    /// The row's cohort, once read (kept for a rejected row's place in the action list).
-    package var cohort: Cohort?
 
     package init(context: ExtractContext, row: CSVRow) {
         self.context = context
@@ -58,13 +56,14 @@ package struct RowReader {
         caseID = ""
         problems.removeAll(keepingCapacity: true)
         unusable.removeAll(keepingCapacity: true)
-        cohort = nil
+        rowErrors = 0
     }
 
+    /// Errors that reject the row (not those of unusable optional fields).
+    private var rowErrors = 0
+
     /// True when an error that rejects the row was recorded (not only unusable optional fields).
-    package var hasErrors: Bool {
-        problems.indices.contains { i in problems[i].severity == .error && !unusable.contains { $0.problem == i } }
-    }
+    package var hasErrors: Bool { rowErrors > 0 }
 
     /// The names of the fields blanked in this row.
     package var unusableFields: [String] { unusable.map(\.field) }
@@ -127,32 +126,54 @@ package struct RowReader {
     package func text(column index: Int) -> String { Self.withTrimmed(row, column: index) { Bytes.string($0) } }
 
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
-    /// dates after the as-at date reject the row.
+    /// dates after the as-at date are unusable (`unusable`).
     package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
-        let context = self.context
-        // nil for a blank cell; the cell's text only when it does not read as a date.
-        let read: (result: Result<Day, DateParseError>, text: String?)? = withBytes(field) { bytes in
-            if bytes.isEmpty { return nil }
-            let result = context.dates.parse(bytes)
-            if case .success = result { return (result, nil) }
-            return (result, Bytes.string(bytes))
-        }
-        guard let read else {
+        switch readDate(field, isEvent: isEvent) {
+        case .day(let day):
+            return day
+        case .blank:
             if required { error(field, "", "\(field.name) is blank; it is required") }
             return nil
-        }
-        switch read.result {
-        case .success(let day):
-            if isEvent && day > context.asAt {
-                unusable(field, required: required, text(field),
-                         "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
-                return nil
-            }
-            return day
-        case .failure(let failure):
-            unusable(field, required: required, read.text ?? "", failure.description)
+        case .future(let day):
+            future(field, day, required: required)
+            return nil
+        case .unreadable:
+            unreadable(field, required: required)
             return nil
         }
+    }
+
+    private enum DateCell { case blank, day(Day), future(Day), unreadable }
+
+    /// What a date cell holds, with no text made: the common case costs a parse and no
+    /// reference count (messages are made out of line, reading the cell again).
+    @inline(__always)
+    private func readDate(_ field: Field, isEvent: Bool) -> DateCell {
+        let context = self.context
+        return withBytes(field) { bytes in
+            if bytes.isEmpty { return .blank }
+            switch context.dates.parse(bytes) {
+            case .success(let day): return isEvent && day > context.asAt ? .future(day) : .day(day)
+            case .failure: return .unreadable
+            }
+        }
+    }
+
+    @inline(never)
+    private mutating func future(_ field: Field, _ day: Day, required: Bool) {
+        unusable(field, required: required, text(field),
+                 "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
+    }
+
+    @inline(never)
+    private mutating func unreadable(_ field: Field, required: Bool) {
+        let text = self.text(field)
+        let message: String
+        switch context.dates.parse(text) {
+        case .failure(let failure): message = failure.description
+        case .success: message = "\"\(text)\" could not be read as a date"  // the bytes read otherwise than the text: never seen
+        }
+        unusable(field, required: required, text, message)
     }
 
     /// A value of `field` that cannot be used: an error that rejects the row when the field
@@ -162,7 +183,10 @@ package struct RowReader {
         let blanks = blanksUnusableFields && !required
         if blanks { unusable.append((field.name, problems.count)) }
         error(field, value, problem)
-        if blanks { problems[problems.count - 1].keepsRow = true }
+        if blanks {
+            problems[problems.count - 1].keepsRow = true
+            rowErrors -= 1
+        }
     }
 
     /// A coded field, read through the profile's value map: nil when blank; an unknown
@@ -211,6 +235,7 @@ package struct RowReader {
     }
 
     package mutating func error(column: String, value: String, _ problem: String) {
+        rowErrors += 1
         problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: caseID, column: column,
                                            value: value, severity: .error, problem: problem))
     }
@@ -231,10 +256,16 @@ package struct RowReader {
 
     /// Requires `later` to be on or after `earlier` (both known); otherwise `later` is
     /// unusable (blanked, when the reader blanks such fields).
+    @inline(__always)
     package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: inout Day?, _ laterField: Field) {
         guard let e = earlier, let l = later, l < e else { return }
-        unusable(laterField, required: false, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+        outOfOrder(e, earlierField, l, laterField)
         if blanksUnusableFields { later = nil }
+    }
+
+    @inline(never)
+    private mutating func outOfOrder(_ e: Day, _ earlierField: Field, _ l: Day, _ laterField: Field) {
+        unusable(laterField, required: false, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
     }
 
     /// Warns when `later` is before `earlier`: an odd order that does not make the row unusable.

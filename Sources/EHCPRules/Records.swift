@@ -24,7 +24,7 @@ public struct RequestRecord: Sendable, Equatable {
     /// case (`RuleTimings.unmeasured`), the others are.
     public var unusable: [String] = []
 
-    @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort, unusable: [String] = []) {
         self.caseID = caseID
         self.line = line
         self.requestDate = requestDate
@@ -38,6 +38,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.exception = exception
         self.decisionException = decisionException
         self.cohort = cohort
+        self.unusable = unusable
     }
 }
 

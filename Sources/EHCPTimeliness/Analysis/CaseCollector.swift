@@ -53,10 +53,7 @@ package struct CaseCollector {
     package mutating func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         for t in timings {
             summary.add(t, cohort: cohort, weight: 1)
-            tallies[t.measure.order].add(t, asAt: asAt)
-            if t.status == .openOverdue {
-                tallies[t.measure.order].noteOverdue(t, caseID: facts.caseID, line: facts.line, ordinal: ordinal, asAt: asAt)
-            }
+            tallies[t.measure.order].add(t, asAt: asAt, caseID: facts.caseID, line: facts.line, ordinal: ordinal)
         }
         let sinks = self.sinks  // one reference for the row, not one per sink
         for i in sinks.indices { try sinks[i].add(timings, of: facts, cohort: cohort, ordinal: ordinal) }

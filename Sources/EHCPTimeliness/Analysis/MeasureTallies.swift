@@ -91,6 +91,13 @@ package struct MeasureTallies: Sendable, Equatable {
     /// Notes an open overdue case by its id, for `oldestOverdue` (the counts come from `add`).
     package mutating func noteOverdue(_ c: CaseTiming, caseID: String, line: Int, ordinal: Int64, asAt: Day) {
         guard c.status == .openOverdue else { return }
+        // Most overdue cases are neither on the list nor first left off: told from the days
+        // alone, before a candidate (and a reference to its id) is made.
+        let days = asAt - c.due
+        if overdueCandidates.count == Self.overdueCandidateLimit, let last = overdueCandidates.last, days < last.daysOverdue,
+           let left = firstLeftOff, days < left.daysOverdue {
+            return
+        }
         let candidate = OverdueCase(daysOverdue: asAt - c.due, caseID: caseID, line: line, ordinal: ordinal)
         if overdueCandidates.count == Self.overdueCandidateLimit, let last = overdueCandidates.last,
            !candidate.precedes(last) {
@@ -113,6 +120,14 @@ package struct MeasureTallies: Sendable, Equatable {
 
     private mutating func leaveOff(_ candidate: OverdueCase) {
         if firstLeftOff.map({ candidate.precedes($0) }) ?? true { firstLeftOff = candidate }
+    }
+
+    /// Counts `c` and, when it is open overdue, notes it as a candidate for `oldestOverdue`
+    /// (one mutation of the tally a timing, where two cost the row loop a reference count).
+    @inline(__always)
+    package mutating func add(_ c: CaseTiming, asAt: Day, caseID: String, line: Int, ordinal: Int64) {
+        add(c, asAt: asAt)
+        if c.status == .openOverdue { noteOverdue(c, caseID: caseID, line: line, ordinal: ordinal, asAt: asAt) }
     }
 
     package mutating func add(_ c: CaseTiming, asAt: Day, weight: Int = 1) {

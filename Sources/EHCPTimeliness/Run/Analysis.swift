@@ -369,11 +369,10 @@ package struct FileRun {
                 try reviewPlans.add(review)
             } else {
                 summary.rejected += 1
-                let cohort = reader.cohort
+                let cohort = reader.rejectedRowCohort(columns)
                 try run.collector.addUnchecked(
-                    UncheckedCase(caseID: reader.caseID, file: input.path, line: row.line, team: cohort?.team,
-                                  caseworker: cohort?.caseworker,
-                                  dimensions: cohort?.values(on: nil) ?? Array(repeating: Cohort.unknown, count: columns.sources.count),
+                    UncheckedCase(caseID: reader.caseID, file: input.path, line: row.line, team: cohort.team,
+                                  caseworker: cohort.caseworker, dimensions: cohort.values(on: nil),
                                   measures: [], reason: UncheckedCase.reason(reader.problems) { _ in true }),
                     ordinal: rowOrdinal(file: number, line: row.line))
             }

@@ -100,10 +100,9 @@ package struct RowBatch {
     /// A row rejected by its own errors (not as a duplicate) goes to the end of the action
     /// list: its case was not checked at all.
     private mutating func addUnchecked(reader: RowReader) throws {
-        let cohort = reader.cohort
+        let cohort = reader.rejectedRowCohort(cohortColumns)
         let u = UncheckedCase(caseID: reader.caseID, file: context.file, line: reader.row.line,
-                              team: cohort?.team, caseworker: cohort?.caseworker,
-                              dimensions: cohort?.values(on: nil) ?? Array(repeating: Cohort.unknown, count: cohortColumns.sources.count),
+                              team: cohort.team, caseworker: cohort.caseworker, dimensions: cohort.values(on: nil),
                               measures: [], reason: UncheckedCase.reason(reader.problems) { !$0.keepsRow })
         try collector.addUnchecked(u, ordinal: ordinal(line: reader.row.line))
     }
