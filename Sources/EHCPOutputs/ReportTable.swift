@@ -91,6 +91,7 @@ extension PeriodUnit {
         case .year: return "year"
         case .academicYear: return "academic year"
         case .financialYear: return "financial year"
+        case .financialQuarter: return "financial quarter"
         }
     }
 

@@ -44,7 +44,7 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Cohort columns for the summary, comma-separated (any input column, or age_band).", valueName: "col,…"))
     var by: String?
 
-    @Option(name: .long, help: ArgumentHelp("Reporting period: month, quarter, year, academic-year or financial-year.", valueName: "unit"))
+    @Option(name: .long, help: ArgumentHelp("Reporting period: month, quarter (calendar), year, academic-year (Sept–Aug), financial-year (Apr–Mar) or financial-quarter (2025-26 Q2 = Jul–Sep 2025).", valueName: "unit"))
     var period: String = "month"
 
     @Option(name: .customLong("due-within"), help: ArgumentHelp("Open cases due within this many days join the action list.", valueName: "days"))
