@@ -13,6 +13,10 @@ public enum ConsoleSummary {
         let o = result.options
         lines.append("  settings: period \(o.period.rawValue), review clock \(o.reviewClock.rawValue), transfer deadline \(o.transferDeadline.rawValue)"
                      + " (\(o.transferDeadline == .literal ? "before 15 February = by 14 February" : "by 15 February")), due within \(o.dueWithin) days")
+        if o.window.isRestricted {
+            lines.append("  window: the figures below, summary.csv, summary.json and the report count cases completed, or due while open, "
+                         + ReportFormat.windowWords(o.window) { $0.iso } + "; cases.csv and the action list hold every case")
+        }
         for input in result.inputs {
             lines.append("  " + input.reconciliation)
         }
@@ -43,7 +47,8 @@ public enum ConsoleSummary {
         lines.append(contentsOf: aligned(table))
         let notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) && $0.notMeasured > 0 }
         if !notMeasured.isEmpty {
-            lines.append("  not measured (a field the measure needs is unusable; data-quality.csv names each): "
+            lines.append("  not measured (a field the measure needs is unusable; data-quality.csv names each"
+                         + (o.window.isRestricted ? "; such a case has no date, so the window does not apply" : "") + "): "
                          + notMeasured.map { "\($0.measure.rawValue) \($0.notMeasured)" }.joined(separator: ", "))
         }
         if let n = o.suppressBelow {
@@ -52,6 +57,9 @@ public enum ConsoleSummary {
         if let benchmark = result.benchmark {
             lines.append("")
             lines.append(contentsOf: benchmarkLines(benchmark))
+            if o.window.isRestricted {
+                lines.append("  (own figures for whole calendar years, whatever the window: part of a year would not compare with a published year)")
+            }
         }
         lines.append("")
         lines.append("  \(actionListCount) case\(actionListCount == 1 ? "" : "s") on the action list (overdue, or due within \(result.options.dueWithin) days)")

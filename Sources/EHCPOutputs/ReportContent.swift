@@ -11,6 +11,14 @@ extension ReportModel {
         byColumns.isEmpty ? "all cases" : "total across every " + byColumns.joined(separator: " and ")
     }
 
+    /// "Figures cover cases completed, or due while open, from 1 April 2025 to 30 September
+    /// 2025. …"; empty without `--from`/`--to`, so the report is then as it was.
+    package var windowSentence: String {
+        guard window.isRestricted else { return "" }
+        return "Figures cover cases completed, or due while open, \(ReportFormat.windowWords(window)). "
+            + "cases.csv and the action list (exceptions.csv) hold every case."
+    }
+
     package var suppressionNote: String {
         guard let n = suppressBelow else { return "" }
         return "\(ReportFormat.suppressed) = suppressed: fewer than \(n) cases."
@@ -21,7 +29,9 @@ extension ReportModel {
     /// The caveats a reader needs before the figures: a short lead and its explanation.
     package var caveats: [(lead: String, text: String)] {
         let unit = period.noun
-        var list: [(String, String)] = [
+        var list: [(String, String)] = window.isRestricted ? [("Which cases.", windowSentence
+            + " Cases that could not be measured (see Data quality) have no date, and are counted whatever the window.")] : []
+        list += [
             ("What the rates mean.",
              "“On time %” is the share of completed cases that finished by their statutory deadline, "
                 + "leaving out cases with a statutory exception: the measure DfE publishes. It says nothing about cases still open. "
@@ -94,7 +104,7 @@ extension ReportModel {
                       .init("On time % incl. overdue"), .init("Median days")],
             rows: measures.map { m in [m.title] + ReportModel.figureCells(m.total, median: true) },
             note: [targetTenths.map { "Target: \(Rates.formatTenths($0)) % on time." } ?? "",
-                   laterNote(cases: measures.reduce(0) { $0 + $1.laterCases }), suppressionNote]
+                   laterNote(cases: measures.reduce(0) { $0 + $1.laterCases }), suppressionNote, windowSentence]
                 .filter { !$0.isEmpty }.joined(separator: " "))
     }
 
@@ -293,6 +303,7 @@ extension ReportModel {
         "The tool's figures come from this extract and count plans issued in each calendar year. They will differ from the published "
             + "figures (the council's SEN2 return) for a year the extract covers only in part, for cases corrected or closed since the return, "
             + "and where exceptions were recorded differently. A published figure shown as \(ReportFormat.none) is not available, not applicable or suppressed by DfE."
+            + (window.isRestricted ? " The tool's figures here are for whole calendar years, whatever --from and --to: part of a year would not compare with a published year." : "")
     }
 
     package static func percent(_ v: Double?) -> String { v.map { Rates.formatTenths(Rates.tenths(ofPercent: $0)) } ?? ReportFormat.none }
@@ -373,7 +384,10 @@ extension ReportModel {
             ["Due within (--due-within)", "\(dueWithin) days", "Open cases due within this many days of the as-at date join the action list (exceptions.csv)."],
             ["Target (--target)", targetTenths.map { Rates.formatTenths($0) + " %" } ?? ReportFormat.none, "Drawn as a dashed line on the charts."],
             ["Suppression (--suppress-below)", suppressBelow.map { "fewer than \($0) cases" } ?? "none", "Cohorts this small have their counts and rates withheld."],
-        ]
+        ] + (window.isRestricted ? [[
+            "Window (--from, --to)", [window.from.map { "from \($0.iso)" }, window.to.map { "to \($0.iso)" }].compactMap { $0 }.joined(separator: " "),
+            "Only cases completed, or due while open, in this window are counted (both days included); cases.csv and the action list hold every case.",
+        ]] : [])
         return ReportTable(caption: "Settings used",
                            columns: [.init("Setting", numeric: false), .init("Value", numeric: false), .init("Meaning", numeric: false)], rows: rows)
     }

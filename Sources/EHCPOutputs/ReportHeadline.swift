@@ -15,7 +15,8 @@ public struct Headline: Sendable, Equatable {
     /// The latest complete month (`PeriodUnit.month.index(for:)`): the latest calendar
     /// month that ended on or before the as-at date. As at 31 October 2025 it is October
     /// 2025 (the extract holds every event of that day); as at 1 November 2025 it is
-    /// still October 2025, since November has only begun.
+    /// still October 2025, since November has only begun. With `--to` before the as-at
+    /// date, the latest month that ended on or before `--to`.
     public var month: Int
     /// One row per measure of the report, in the measure table's order.
     public var rows: [Row]
@@ -77,7 +78,7 @@ public struct Headline: Sendable, Equatable {
 
     package init(result: AnalysisResult, measures: [MeasureReport]) {
         let options = result.options
-        let latest = Self.latestCompleteMonth(asAt: options.asAt)
+        let latest = Self.latestCompleteMonth(asAt: options.window.lastDay(asAt: options.asAt))
         month = latest
         let window = latest - (Self.windowMonths - 1) ... latest
         func rate(_ tallies: MeasureTallies, _ months: ClosedRange<Int>) -> Rate {
@@ -159,10 +160,11 @@ extension ReportModel {
         var text = byColumns.isEmpty ? "" : "Totals across every \(byColumns.joined(separator: " and ")). "
         text += "On time of completed: cases completed without a statutory exception, and of them how many by their deadline. "
             + "Open overdue: cases still open past their deadline on \(ReportFormat.longDate(asAt)), statutory exceptions included "
-            + "(the action list, exceptions.csv)."
+            + (window.isRestricted ? "(only those due in the window; the action list, exceptions.csv, has every one)." : "(the action list, exceptions.csv).")
         if let n = suppressBelow {
             text += " \(ReportFormat.suppressed) = suppressed: fewer than \(n) cases completed. Cases are not named."
         }
+        if !windowSentence.isEmpty { text += " " + windowSentence }
         return text
     }
 }

@@ -27,9 +27,12 @@ public struct ReportModel: Sendable, Equatable {
     public var benchmark: BenchmarkTable?
     /// The first screen: the latest complete month, the 12 months to it, the backlog now.
     public var headline: Headline
-    /// The as-at date's period (`PeriodUnit.index(for:)`): the charts and the figure
-    /// tables stop there. A later period holds only cases still open and due after it.
+    /// The as-at date's period (`PeriodUnit.index(for:)`), or `--to`'s when that is
+    /// earlier: the charts and the figure tables stop there. A later period holds only
+    /// cases still open and due after it.
     public var lastPeriod: Int
+    /// `--from`/`--to`: which cases the figures count (every case when unrestricted).
+    public var window: DateWindow
 
     /// An exception share above this percentage of a cohort's cases draws a warning.
     public static let exceptionShareWarningPercent = 20
@@ -52,6 +55,7 @@ public struct ReportModel: Sendable, Equatable {
         targetTenths = o.target.map { Rates.tenths(ofPercent: $0) }
         suppressBelow = o.suppressBelow
         benchmark = result.benchmark
+        window = o.window
 
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
@@ -64,7 +68,7 @@ public struct ReportModel: Sendable, Equatable {
         dataQuality.notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) }
             .reduce(0) { $0 + $1.notMeasured }
         headline = Headline(result: result, measures: measures)
-        lastPeriod = o.period.index(for: o.asAt)
+        lastPeriod = o.period.index(for: o.window.lastDay(asAt: o.asAt))
     }
 
     /// The final-plan measure, when the extract has it (the day-140 caveat comes from it).
@@ -208,8 +212,9 @@ public struct MeasureReport: Sendable, Equatable {
         title = def.title; rule = def.rule; citation = def.citation
 
         // Periods after the as-at date's hold only open cases due then: they stay in
-        // summary.csv, but the charts and figure tables stop at the as-at date's period.
-        let lastPeriod = options.period.index(for: options.asAt)
+        // summary.csv, but the charts and figure tables stop at the as-at date's period
+        // (or `--to`'s, when earlier: no case is counted after it).
+        let lastPeriod = options.period.index(for: options.window.lastDay(asAt: options.asAt))
         let isLater = { (r: SummaryRow) in !r.isAllPeriods && (r.periodIndex ?? Int.min) > lastPeriod }
         let totals = rows.filter { $0.isCohortTotal(in: dimensionCount) }
         let allPeriodsRow = totals.first { $0.isAllPeriods }

@@ -76,6 +76,16 @@ public enum ReportFormat {
         return "\(monthNames[m - 1]) \(y)"
     }
 
+    /// "from 1 April 2025 to 30 September 2025", "from 1 April 2025 on", "up to 30 September 2025".
+    package static func windowWords(_ w: DateWindow, date: (Day) -> String = longDate) -> String {
+        switch (w.from, w.to) {
+        case let (from?, to?): return "from \(date(from)) to \(date(to))"
+        case let (from?, nil): return "from \(date(from)) on"
+        case let (nil, to?): return "up to \(date(to))"
+        case (nil, nil): return "on any date"
+        }
+    }
+
     /// "1 case", "3 cases".
     package static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
         "\(n) " + (n == 1 ? one : (many ?? one + "s"))
@@ -91,6 +101,7 @@ extension PeriodUnit {
         case .year: return "year"
         case .academicYear: return "academic year"
         case .financialYear: return "financial year"
+        case .financialQuarter: return "financial quarter"
         }
     }
 

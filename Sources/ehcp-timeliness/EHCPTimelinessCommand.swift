@@ -44,8 +44,14 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Cohort columns for the summary, comma-separated (any input column, or age_band).", valueName: "col,…"))
     var by: String?
 
-    @Option(name: .long, help: ArgumentHelp("Reporting period: month, quarter, year, academic-year or financial-year.", valueName: "unit"))
+    @Option(name: .long, help: ArgumentHelp("Reporting period: month, quarter (calendar), year, academic-year (Sept–Aug), financial-year (Apr–Mar) or financial-quarter (2025-26 Q2 = Jul–Sep 2025).", valueName: "unit"))
     var period: String = "month"
+
+    @Option(name: .long, help: ArgumentHelp("Count in summary.csv, summary.json, the report and the console only cases completed, or due while open, on or after this date (yyyy-mm-dd). cases.csv and the action list keep every case.", valueName: "date"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("Count in summary.csv, summary.json, the report and the console only cases completed, or due while open, on or before this date (yyyy-mm-dd). cases.csv and the action list keep every case.", valueName: "date"))
+    var to: String?
 
     @Option(name: .customLong("due-within"), help: ArgumentHelp("Open cases due within this many days join the action list.", valueName: "days"))
     var dueWithin: Int = 28
@@ -101,6 +107,7 @@ struct AnalysisArguments: ParsableArguments {
             throw ValidationError("--period \(period) is not a period; use one of " + PeriodUnit.allCases.map(\.rawValue).joined(separator: ", "))
         }
         options.period = unit
+        options.window = try window()
         guard let clock = ReviewClock(rawValue: reviewClock) else {
             throw ValidationError("--review-clock \(reviewClock) is not a clock; use decision or meeting")
         }
@@ -160,6 +167,22 @@ struct AnalysisArguments: ParsableArguments {
             options.jobs = jobs
         }
         return options
+    }
+
+    /// `--from` and `--to`, each a real date, the first not after the second.
+    private func window() throws -> DateWindow {
+        func day(_ text: String?, _ name: String) throws -> Day? {
+            guard let text else { return nil }
+            guard let day = Day(iso: text) else {
+                throw ValidationError("--\(name) \(text) is not a date; write it as yyyy-mm-dd, e.g. --\(name) 2025-04-01")
+            }
+            return day
+        }
+        let window = DateWindow(from: try day(from, "from"), to: try day(to, "to"))
+        if let start = window.from, let end = window.to, start > end {
+            throw ValidationError("--from \(start.iso) is after --to \(end.iso); the window runs from the earlier date to the later, both included")
+        }
+        return window
     }
 }
 

@@ -432,7 +432,8 @@ struct SummaryMergeTests {
     }
 
     @Test("merging accumulators over chunks equals one accumulator over all cases",
-          arguments: [(UInt64(1), PeriodUnit.month), (2, .quarter), (3, .academicYear), (4, .financialYear), (5, .year)])
+          arguments: [(UInt64(1), PeriodUnit.month), (2, .quarter), (3, .academicYear), (4, .financialYear), (5, .year),
+                     (6, .financialQuarter)])
     func mergeEqualsWhole(seed: UInt64, unit: PeriodUnit) {
         let cases = Self.randomCases(count: 400, seed: seed)
         let whole = summarise(cases, unit: unit, dims: 2)

@@ -10,8 +10,14 @@ import EHCPIngest
 /// duplicate only after it was analysed is taken back with `takeBack`: its counts are
 /// subtracted here, and its ordinal joins `retracted` for the sinks' writers to skip.
 /// Collectors of consecutive chunks of input combine with `absorb`, in chunk order.
+///
+/// The `--from`/`--to` window is applied here, once for both kinds of counts: a timing
+/// whose period date is outside it is counted in neither (only in the benchmark's own
+/// calendar years, see `MeasureTallies.addOutsideWindow`), yet still goes to every sink.
 package struct CaseCollector {
     package let asAt: Day
+    /// The window's ends as day numbers (`DateWindow.bounds`).
+    private let window: (lower: Int32, upper: Int32)
     package let byColumns: [String]
     package private(set) var summary: SummaryAccumulator
     /// The report's tallies, one per measure of the run's table.
@@ -22,6 +28,7 @@ package struct CaseCollector {
 
     package init(options: AnalysisOptions, byColumns: [String], sinks: [any CaseSink]) {
         asAt = options.asAt
+        window = options.window.bounds
         self.byColumns = byColumns
         summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count,
                                      measures: options.rules.measures.ids)
@@ -31,6 +38,7 @@ package struct CaseCollector {
 
     private init(empty other: CaseCollector) throws {
         asAt = other.asAt
+        window = other.window
         byColumns = other.byColumns
         summary = SummaryAccumulator(unit: other.summary.unit, dimensionCount: other.summary.dimensionCount,
                                      measures: other.summary.measures)
@@ -52,6 +60,10 @@ package struct CaseCollector {
     /// of its dimensions.
     package mutating func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         for t in timings {
+            guard inWindow(t) else {
+                tallies[t.measure.order].addOutsideWindow(t)
+                continue
+            }
             summary.add(t, cohort: cohort, weight: 1)
             tallies[t.measure.order].add(t, asAt: asAt, caseID: facts.caseID, line: facts.line, ordinal: ordinal)
         }
@@ -77,10 +89,20 @@ package struct CaseCollector {
 
     /// Takes back a timing added before under `ordinal`.
     package mutating func takeBack(_ t: CaseTiming, dimensions: [String], ordinal: Int64) {
-        summary.add(t, cohort: cohortNumber(dimensions), weight: -1)
-        tallies[t.measure.order].add(t, asAt: asAt, weight: -1)
-        tallies[t.measure.order].forgetOverdue(ordinal: ordinal)
+        if inWindow(t) {
+            summary.add(t, cohort: cohortNumber(dimensions), weight: -1)
+            tallies[t.measure.order].add(t, asAt: asAt, weight: -1)
+            tallies[t.measure.order].forgetOverdue(ordinal: ordinal)
+        } else {
+            tallies[t.measure.order].addOutsideWindow(t, weight: -1)
+        }
         retracted.insert(ordinal)
+    }
+
+    /// True when the summaries and the report count `t` (its period date is within `--from`/`--to`).
+    private func inWindow(_ t: CaseTiming) -> Bool {
+        let day = t.periodDate.number
+        return day >= window.lower && day <= window.upper
     }
 
     /// Moves what the sinks hold in memory to disk.

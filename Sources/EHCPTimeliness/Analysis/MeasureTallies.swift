@@ -23,42 +23,36 @@ package struct MeasureTallies: Sendable, Equatable {
     package var over20To52Weeks = 0
     package var over52Weeks = 0
     /// Calendar year of completion → (completed without an exception, of which on time).
+    /// Whole calendar years, whatever `--from`/`--to`: DfE publishes by year, and a part of
+    /// a year beside a whole published year would mislead.
     package var completedByYear: [Int: (plans: Int, onTime: Int)] {
         var byYear: [Int: (plans: Int, onTime: Int)] = [:]
-        for (i, n) in monthCounts.enumerated() where n != (0, 0) {
-            let year = (firstMonth + i) / 12
-            let sum = byYear[year] ?? (0, 0)
-            byYear[year] = (sum.plans + n.plans, sum.onTime + n.onTime)
+        for counts in [monthCounts, outsideWindow] {
+            counts.forEachMonth { month, n in
+                let year = month / 12
+                let sum = byYear[year] ?? (0, 0)
+                byYear[year] = (sum.plans + n.plans, sum.onTime + n.onTime)
+            }
         }
         return byYear.filter { $0.value != (0, 0) }
     }
 
     /// Completed cases without an exception, and of them on time, in the calendar months
-    /// numbered `months` (`PeriodUnit.month.index(for:)`); (0, 0) outside the data.
+    /// numbered `months` (`PeriodUnit.month.index(for:)`); (0, 0) outside the data, and
+    /// for cases outside `--from`/`--to`.
     package func completed(inMonths months: ClosedRange<Int>) -> (completed: Int, onTime: Int) {
-        var sum = (completed: 0, onTime: 0)
-        for m in months where m >= firstMonth && m - firstMonth < monthCounts.count {
-            sum.completed += monthCounts[m - firstMonth].plans
-            sum.onTime += monthCounts[m - firstMonth].onTime
-        }
-        return sum
+        monthCounts.sum(months)
     }
 
-    /// The same counts per calendar month from `firstMonth` on: an array, not a
-    /// dictionary, because every completed case of millions adds to it.
-    private var monthCounts: [(plans: Int, onTime: Int)] = []
-    private var firstMonth = 0
+    /// The same counts per calendar month, for cases in the window (all cases without one).
+    private var monthCounts = MonthCounts()
+    /// Completions of cases outside the window, for `completedByYear` only.
+    private var outsideWindow = MonthCounts()
 
-    private mutating func countCompletion(month: Int, onTime: Bool, weight: Int) {
-        if monthCounts.isEmpty { firstMonth = month }
-        if month < firstMonth {
-            monthCounts.insert(contentsOf: repeatElement((plans: 0, onTime: 0), count: firstMonth - month), at: 0)
-            firstMonth = month
-        }
-        let i = month - firstMonth
-        if i >= monthCounts.count { monthCounts.append(contentsOf: repeatElement((plans: 0, onTime: 0), count: i + 1 - monthCounts.count)) }
-        monthCounts[i].plans += weight
-        if onTime { monthCounts[i].onTime += weight }
+    /// Counts a case outside `--from`/`--to`: only its completion, for the benchmark's years.
+    package mutating func addOutsideWindow(_ c: CaseTiming, weight: Int = 1) {
+        guard c.exception == nil, c.status.isCompleted, let completed = c.completed else { return }
+        outsideWindow.add(month: PeriodUnit.month.index(for: completed), onTime: c.status == .onTime, weight: weight)
     }
 
     /// Open overdue cases (with or without an exception, as in the backlog) by days
@@ -150,7 +144,7 @@ package struct MeasureTallies: Sendable, Equatable {
             over52Weeks += upTo52 ? 0 : weight
         }
         if c.status.isCompleted {
-            countCompletion(month: PeriodUnit.month.index(for: completed), onTime: c.status == .onTime, weight: weight)
+            monthCounts.add(month: PeriodUnit.month.index(for: completed), onTime: c.status == .onTime, weight: weight)
         }
     }
 
@@ -159,10 +153,8 @@ package struct MeasureTallies: Sendable, Equatable {
         for i in backlogWith.indices { backlogWith[i] += o.backlogWith[i]; backlogWithout[i] += o.backlogWithout[i] }
         completedOnDueDate += o.completedOnDueDate
         within20Weeks += o.within20Weeks; over20To52Weeks += o.over20To52Weeks; over52Weeks += o.over52Weeks
-        for (i, f) in o.monthCounts.enumerated() where f != (0, 0) {
-            countCompletion(month: o.firstMonth + i, onTime: false, weight: f.plans)
-            monthCounts[o.firstMonth + i - firstMonth].onTime += f.onTime
-        }
+        monthCounts.merge(o.monthCounts)
+        outsideWindow.merge(o.outsideWindow)
         daysOverdue.merge(o.daysOverdue)
         for candidate in o.overdueCandidates { insert(candidate) }
         if let left = o.firstLeftOff { leaveOff(left) }
@@ -172,15 +164,58 @@ package struct MeasureTallies: Sendable, Equatable {
         a.reasons == b.reasons && a.backlogWith == b.backlogWith && a.backlogWithout == b.backlogWithout
             && a.completedOnDueDate == b.completedOnDueDate && a.within20Weeks == b.within20Weeks
             && a.over20To52Weeks == b.over20To52Weeks && a.over52Weeks == b.over52Weeks
-            && a.monthsWithCompletions == b.monthsWithCompletions
+            && a.monthCounts.nonZero == b.monthCounts.nonZero && a.outsideWindow.nonZero == b.outsideWindow.nonZero
             && a.maxDaysOverdue == b.maxDaysOverdue && a.overdueCandidates == b.overdueCandidates
             && a.firstLeftOff == b.firstLeftOff
     }
 
+}
+
+/// Completed cases without an exception, and of them on time, per calendar month
+/// (`PeriodUnit.month.index(for:)`) from the first month seen: an array, not a
+/// dictionary, because every completed case of millions adds to it.
+private struct MonthCounts: Sendable {
+    private var counts: [(plans: Int, onTime: Int)] = []
+    private var firstMonth = 0
+
+    mutating func add(month: Int, onTime: Bool, weight: Int) {
+        add(month: month, plans: weight, onTime: onTime ? weight : 0)
+    }
+
+    private mutating func add(month: Int, plans: Int, onTime: Int) {
+        if counts.isEmpty { firstMonth = month }
+        if month < firstMonth {
+            counts.insert(contentsOf: repeatElement((plans: 0, onTime: 0), count: firstMonth - month), at: 0)
+            firstMonth = month
+        }
+        let i = month - firstMonth
+        if i >= counts.count { counts.append(contentsOf: repeatElement((plans: 0, onTime: 0), count: i + 1 - counts.count)) }
+        counts[i].plans += plans
+        counts[i].onTime += onTime
+    }
+
+    mutating func merge(_ other: MonthCounts) {
+        other.forEachMonth { month, n in add(month: month, plans: n.plans, onTime: n.onTime) }
+    }
+
+    func sum(_ months: ClosedRange<Int>) -> (completed: Int, onTime: Int) {
+        var sum = (completed: 0, onTime: 0)
+        for m in months where m >= firstMonth && m - firstMonth < counts.count {
+            sum.completed += counts[m - firstMonth].plans
+            sum.onTime += counts[m - firstMonth].onTime
+        }
+        return sum
+    }
+
+    /// Each month with a count, in order.
+    func forEachMonth(_ body: (Int, (plans: Int, onTime: Int)) -> Void) {
+        for (i, n) in counts.enumerated() where n != (0, 0) { body(firstMonth + i, n) }
+    }
+
     /// Month number → [completed, on time], months with a count only (for equality).
-    private var monthsWithCompletions: [Int: [Int]] {
+    var nonZero: [Int: [Int]] {
         var out: [Int: [Int]] = [:]
-        for (i, n) in monthCounts.enumerated() where n != (0, 0) { out[firstMonth + i] = [n.plans, n.onTime] }
+        forEachMonth { month, n in out[month] = [n.plans, n.onTime] }
         return out
     }
 }

@@ -17,6 +17,8 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     case academicYear = "academic-year"
     /// `2025-26`, April to March
     case financialYear = "financial-year"
+    /// `2025-26 Q2`: quarters of the financial year (Q1 April to June, Q4 January to March)
+    case financialQuarter = "financial-quarter"
 
     /// The label of the period that contains `day`.
     public func label(for day: Day) -> String {
@@ -42,6 +44,10 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         case .financialYear:
             let start = m >= 4 ? y : y - 1
             Self.digits(start, 4, &bytes); bytes.append(UInt8(ascii: "-")); Self.digits(Self.mod100(start + 1), 2, &bytes)
+        case .financialQuarter:
+            let start = m >= 4 ? y : y - 1
+            Self.digits(start, 4, &bytes); bytes.append(UInt8(ascii: "-")); Self.digits(Self.mod100(start + 1), 2, &bytes)
+            bytes.append(UInt8(ascii: " ")); bytes.append(UInt8(ascii: "Q")); Self.digits(Self.financialQuarter(month: m), 1, &bytes)
         }
     }
 
@@ -58,7 +64,8 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     }
 
     /// The period containing `day` as a number that orders periods as their labels do:
-    /// months since year 0, quarters since year 0, or the (starting) year.
+    /// months since year 0, quarters since year 0 (financial quarters since April of year
+    /// 0), or the (starting) year.
     public func index(for day: Day) -> Int {
         let (y, m, _) = day.civil
         switch self {
@@ -67,6 +74,7 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         case .year: return y
         case .academicYear: return m >= 9 ? y : y - 1
         case .financialYear: return m >= 4 ? y : y - 1
+        case .financialQuarter: return (m >= 4 ? y : y - 1) * 4 + Self.financialQuarter(month: m) - 1
         }
     }
 
@@ -79,6 +87,9 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         case .year: (year, month) = (index, 1)
         case .academicYear: (year, month) = (index, 9)
         case .financialYear: (year, month) = (index, 4)
+        case .financialQuarter:
+            let startMonth = index % 4 * 3 + 4  // 4, 7, 10 or 13 (January of the next year)
+            (year, month) = startMonth > 12 ? (index / 4 + 1, startMonth - 12) : (index / 4, startMonth)
         }
         return Day(number: Int32(Day.daysFromCivil(year, month, 1)))
     }
@@ -87,5 +98,8 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     public func label(forIndex index: Int) -> String { label(for: firstDay(ofIndex: index)) }
 
     private static func mod100(_ v: Int) -> Int { ((v % 100) + 100) % 100 }
+
+    /// 1 for April to June … 4 for January to March.
+    private static func financialQuarter(month m: Int) -> Int { (m + 8) % 12 / 3 + 1 }
 
 }

@@ -19,6 +19,9 @@ public struct OutputSettings: Sendable {
     public var benchmarkLA: String?
     /// A DfE `timeliness_20_week.csv` to use instead of the shipped copy.
     public var benchmarkFile: String?
+    /// `--from` / `--to`: the cases summary.csv, summary.json, the report and the console
+    /// count (never cases.csv or the action list).
+    public var window = DateWindow()
 
     public init() {}
 }
@@ -63,9 +66,11 @@ public struct AnalysisOptions: Sendable {
     public var target: Double? { get { output.target } set { output.target = newValue } }
     public var benchmarkLA: String? { get { output.benchmarkLA } set { output.benchmarkLA = newValue } }
     public var benchmarkFile: String? { get { output.benchmarkFile } set { output.benchmarkFile = newValue } }
+    public var window: DateWindow { get { output.window } set { output.window = newValue } }
 
     /// The settings stated in every output. The publication options (benchmark,
-    /// suppression, target) appear only when given, so outputs without them keep their bytes.
+    /// suppression, target) and the window's ends appear only when given, so outputs
+    /// without them keep their bytes.
     public var settings: [(key: String, value: String)] {
         var list: [(key: String, value: String)] = [
             ("by", by.joined(separator: ",")), ("due_within_days", String(dueWithin)), ("period", period.rawValue),
@@ -75,6 +80,8 @@ public struct AnalysisOptions: Sendable {
         if let suppressBelow { list.append(("suppress_below", String(suppressBelow))) }
         if let target { list.append(("target", Self.format(target))) }
         if pseudonymiseKeyPath != nil { list.append(("pseudonymised", "case_id,person_id")) }
+        if let from = window.from { list.append(("from", from.iso)) }
+        if let to = window.to { list.append(("to", to.iso)) }
         return list.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
