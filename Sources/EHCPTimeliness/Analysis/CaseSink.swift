@@ -62,6 +62,22 @@ public struct UncheckedCase: Sendable, Equatable {
         self.dimensions = dimensions; self.measures = measures; self.reason = reason
     }
 
+    /// A row rejected by its own errors: no measure of its case was checked. Its team and
+    /// `--by` values are read again from the row (it has no record to give them).
+    package static func rejectedRow(_ reader: RowReader, columns: CohortColumns) -> UncheckedCase {
+        let cohort = reader.rejectedRowCohort(columns)
+        return UncheckedCase(caseID: reader.caseID, file: reader.context.file, line: reader.row.line, team: cohort.team,
+                             caseworker: cohort.caseworker, dimensions: cohort.values(on: nil), measures: [],
+                             reason: reason(reader.problems) { !$0.keepsRow })
+    }
+
+    /// A record that is not valid CSV (`p`, its problem): nothing of it can be read.
+    package static func malformed(_ p: DataQualityProblem, columns: CohortColumns) -> UncheckedCase {
+        UncheckedCase(caseID: "", file: p.file, line: p.line, team: nil, caseworker: nil,
+                      dimensions: Array(repeating: Cohort.unknown, count: columns.sources.count), measures: [],
+                      reason: reason([p]) { _ in true })
+    }
+
     /// The first clause of each of a row's errors that `matching` admits: the column, the
     /// value as written and what is wrong, without the advice that follows.
     package static func reason(_ problems: [DataQualityProblem], matching: (DataQualityProblem) -> Bool) -> String {

@@ -369,12 +369,7 @@ package struct FileRun {
                 try reviewPlans.add(review)
             } else {
                 summary.rejected += 1
-                let cohort = reader.rejectedRowCohort(columns)
-                try run.collector.addUnchecked(
-                    UncheckedCase(caseID: reader.caseID, file: input.path, line: row.line, team: cohort.team,
-                                  caseworker: cohort.caseworker, dimensions: cohort.values(on: nil),
-                                  measures: [], reason: UncheckedCase.reason(reader.problems) { _ in true }),
-                    ordinal: rowOrdinal(file: number, line: row.line))
+                try run.collector.addUnchecked(.rejectedRow(reader, columns: columns), ordinal: rowOrdinal(file: number, line: row.line))
             }
             try problems.append(contentsOf: reader.problems, fileNumber: number)
         }, onProblem: { problem in
@@ -382,11 +377,7 @@ package struct FileRun {
             summary.rejected += 1
             let p = DataQualityProblem.malformed(file: input.path, problem)
             try problems.append(p, fileNumber: number)
-            try run.collector.addUnchecked(
-                UncheckedCase(caseID: "", file: input.path, line: problem.line, team: nil, caseworker: nil,
-                              dimensions: Array(repeating: Cohort.unknown, count: columns.sources.count),
-                              measures: [], reason: UncheckedCase.reason([p]) { _ in true }),
-                ordinal: rowOrdinal(file: number, line: problem.line))
+            try run.collector.addUnchecked(.malformed(p, columns: columns), ordinal: rowOrdinal(file: number, line: problem.line))
         })
         try noteEncoding(reader, fileLevel: false)
 

@@ -91,20 +91,13 @@ package struct RowBatch {
         rejected += 1
         let p = DataQualityProblem.malformed(file: context.file, problem)
         try problems.append(p, fileNumber: fileNumber)
-        try collector.addUnchecked(UncheckedCase(caseID: "", file: context.file, line: problem.line, team: nil, caseworker: nil,
-                                                 dimensions: Array(repeating: Cohort.unknown, count: cohortColumns.sources.count),
-                                                 measures: [], reason: UncheckedCase.reason([p]) { _ in true }),
-                                   ordinal: ordinal(line: problem.line))
+        try collector.addUnchecked(.malformed(p, columns: cohortColumns), ordinal: ordinal(line: problem.line))
     }
 
     /// A row rejected by its own errors (not as a duplicate) goes to the end of the action
     /// list: its case was not checked at all.
     private mutating func addUnchecked(reader: RowReader) throws {
-        let cohort = reader.rejectedRowCohort(cohortColumns)
-        let u = UncheckedCase(caseID: reader.caseID, file: context.file, line: reader.row.line,
-                              team: cohort.team, caseworker: cohort.caseworker, dimensions: cohort.values(on: nil),
-                              measures: [], reason: UncheckedCase.reason(reader.problems) { !$0.keepsRow })
-        try collector.addUnchecked(u, ordinal: ordinal(line: reader.row.line))
+        try collector.addUnchecked(.rejectedRow(reader, columns: cohortColumns), ordinal: ordinal(line: reader.row.line))
     }
 
     /// What makes two rows the same case: the case id, and for a transfer its type and date.
