@@ -97,10 +97,10 @@ public enum DateParseError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// A profile's `[dates] formats` entry could not be understood: a reason the run reports
 /// as `InputError.profileInvalid`, not an error of its own.
-package struct DateFormatError: Error, Sendable, Equatable, CustomStringConvertible {
-    package let format: String
-    package let reason: String
-    package var description: String { "date format \"\(format)\": \(reason)" }
+public struct DateFormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let format: String
+    public let reason: String
+    public var description: String { "date format \"\(format)\": \(reason)" }
 }
 
 /// Reads dates from field bytes into `Day`s.
@@ -146,7 +146,7 @@ public struct DateParser: Sendable {
     ///
     /// `excel` reads Excel serial day numbers (1899-12-30 + serial; a fraction of a day
     /// is ignored); serials below 61 are errors.
-    package init(formats: [String]) throws(DateFormatError) {
+    public init(formats: [String]) throws(DateFormatError) {
         guard !formats.isEmpty else {
             throw DateFormatError(
                 format: "",

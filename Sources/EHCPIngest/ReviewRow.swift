@@ -7,16 +7,18 @@ extension RowReader {
     package mutating func reviewRow(cohortColumns: CohortColumns) -> ReviewRow? {
         checkShape()
         readCaseID()
-        blanksUnusableFields = false
-        let planDate = date(.planDate)
-        var meeting = date(.reviewMeetingDate)
+        // The plan and meeting dates carry the chain of reviews: unusable, they reject the
+        // row. Any other field unusable costs only the measures that need it.
+        blanksUnusableFields = true
+        let planDate = date(.planDate, rejectsRow: true)
+        var meeting = date(.reviewMeetingDate, rejectsRow: true)
         var decisionDate = date(.reviewDecisionDate)
         let decision = code(.reviewDecision, as: ReviewDecision.self)
         let notice = date(.amendmentNoticeDate)
         var amended = date(.amendedPlanDate)
         let ceased = date(.ceasedDate)
 
-        requireOrder(planDate, .planDate, &meeting, .reviewMeetingDate)
+        requireOrder(planDate, .planDate, &meeting, .reviewMeetingDate, rejectsRow: true)
         requireOrder(meeting, .reviewMeetingDate, &decisionDate, .reviewDecisionDate)
         requireOrder(notice, .amendmentNoticeDate, &amended, .amendedPlanDate)
         if meeting == nil, let d = decisionDate {
@@ -30,9 +32,14 @@ extension RowReader {
         warnOrder(meeting, .reviewMeetingDate, notice, .amendmentNoticeDate)
         let cohort = cohort(cohortColumns)
         guard !hasErrors else { return nil }
-        return ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
-                         decisionDate: decisionDate, decision: decision,
-                         amendmentNoticeDate: notice, amendedPlanDate: amended, ceasedDate: ceased, cohort: cohort)
+        var record = ReviewRow(caseID: caseID, line: row.line, planDate: planDate, meetingDate: meeting,
+                               decisionDate: decisionDate, decision: decision,
+                               amendmentNoticeDate: notice, amendedPlanDate: amended, ceasedDate: ceased, cohort: cohort)
+        if !unusable.isEmpty {
+            record.unusable = unusableFields
+            noteUnusableInReview()
+        }
+        return record
     }
 
     /// Maps a transfers row; nil when the row is rejected.

@@ -35,7 +35,14 @@ package enum ReviewRowCoding {
         for slot in row.cohort.ageBandSlots { putVarint(UInt64(slot), into: &bytes) }
         if let team = row.cohort.team { put(team, into: &bytes) }
         if let caseworker = row.cohort.caseworker { put(caseworker, into: &bytes) }
+        var unusable: UInt8 = 0
+        for (bit, name) in unusableNames.enumerated() where row.unusable.contains(name) { unusable |= 1 << bit }
+        bytes.append(unusable)
     }
+
+    /// The fields of a reviews row that can be unusable yet keep the row, by bit.
+    private static let unusableNames = ["review_decision_date", "review_decision", "amendment_notice_date",
+                                        "amended_plan_date", "ceased_date"]
 
     /// The row `encode` wrote; nil if the bytes are not one whole encoded row (a temporary
     /// file damaged under us: the caller reports it rather than trapping).
@@ -65,10 +72,12 @@ package enum ReviewRowCoding {
         var team: String?, caseworker: String?
         if flags & (1 << 4) != 0 { guard let t = r.string(bytes) else { return nil }; team = t }
         if flags & (1 << 5) != 0 { guard let c = r.string(bytes) else { return nil }; caseworker = c }
-        guard r.atEnd, let lineNumber = Int(exactly: line) else { return nil }
-        return ReviewRow(caseID: caseID, line: lineNumber, planDate: dates[0], meetingDate: dates[1], decisionDate: dates[2],
-                         decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], ceasedDate: dates[5],
-                         cohort: Cohort(values: values, ageBandSlots: slots, dateOfBirth: dates[6], team: team, caseworker: caseworker))
+        guard let unusable = r.byte(bytes), r.atEnd, let lineNumber = Int(exactly: line) else { return nil }
+        var row = ReviewRow(caseID: caseID, line: lineNumber, planDate: dates[0], meetingDate: dates[1], decisionDate: dates[2],
+                            decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], ceasedDate: dates[5],
+                            cohort: Cohort(values: values, ageBandSlots: slots, dateOfBirth: dates[6], team: team, caseworker: caseworker))
+        if unusable != 0 { row.unusable = unusableNames.indices.filter { unusable & (1 << $0) != 0 }.map { unusableNames[$0] } }
+        return row
     }
 
     /// Bytes that are equal exactly when two case ids are equal as Swift Strings.

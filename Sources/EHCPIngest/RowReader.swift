@@ -127,7 +127,9 @@ package struct RowReader {
 
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date are unusable (`unusable`).
-    package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true) -> Day? {
+    /// `rejectsRow`: an unusable value rejects the row even though a blank is allowed (a
+    /// review's plan and meeting dates, which the chain of reviews is built on).
+    package mutating func date(_ field: Field, required: Bool = false, isEvent: Bool = true, rejectsRow: Bool = false) -> Day? {
         switch readDate(field, isEvent: isEvent) {
         case .day(let day):
             return day
@@ -135,10 +137,10 @@ package struct RowReader {
             if required { error(field, "", "\(field.name) is blank; it is required") }
             return nil
         case .future(let day):
-            future(field, day, required: required)
+            future(field, day, required: required || rejectsRow)
             return nil
         case .unreadable:
-            unreadable(field, required: required)
+            unreadable(field, required: required || rejectsRow)
             return nil
         }
     }
@@ -256,16 +258,27 @@ package struct RowReader {
 
     /// Requires `later` to be on or after `earlier` (both known); otherwise `later` is
     /// unusable (blanked, when the reader blanks such fields).
+    /// `rejectsRow` as for `date`.
     @inline(__always)
-    package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: inout Day?, _ laterField: Field) {
+    package mutating func requireOrder(_ earlier: Day?, _ earlierField: Field, _ later: inout Day?, _ laterField: Field,
+                                       rejectsRow: Bool = false) {
         guard let e = earlier, let l = later, l < e else { return }
-        outOfOrder(e, earlierField, l, laterField)
-        if blanksUnusableFields { later = nil }
+        outOfOrder(e, earlierField, l, laterField, rejectsRow: rejectsRow)
+        if blanksUnusableFields && !rejectsRow { later = nil }
     }
 
     @inline(never)
-    private mutating func outOfOrder(_ e: Day, _ earlierField: Field, _ l: Day, _ laterField: Field) {
-        unusable(laterField, required: false, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+    private mutating func outOfOrder(_ e: Day, _ earlierField: Field, _ l: Day, _ laterField: Field, rejectsRow: Bool) {
+        unusable(laterField, required: rejectsRow, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+    }
+
+    /// Completes the message of each field blanked in a reviews row: which measures it costs
+    /// is known only when the whole plan is timed, so the message says where to look.
+    package mutating func noteUnusableInReview() {
+        for (_, i) in unusable {
+            problems[i].problem += "; the field is read as blank, and the measures of this review that need it are "
+                + "not measured (the action list lists them as not checked); the row's other measures are"
+        }
     }
 
     /// Warns when `later` is before `earlier`: an odd order that does not make the row unusable.

@@ -208,6 +208,18 @@ struct RequestEntry: Sendable {
 public enum ReviewDate: Sendable, Equatable {
     case planDate, meetingDate, decisionDate, amendmentNoticeDate, amendedPlanDate, ceasedDate
 
+    /// The canonical column name.
+    public var name: String {
+        switch self {
+        case .planDate: return "plan_date"
+        case .meetingDate: return "review_meeting_date"
+        case .decisionDate: return "review_decision_date"
+        case .amendmentNoticeDate: return "amendment_notice_date"
+        case .amendedPlanDate: return "amended_plan_date"
+        case .ceasedDate: return "ceased_date"
+        }
+    }
+
     @inline(__always) func day(of row: ReviewRow) -> Day? {
         switch self {
         case .planDate: return row.planDate

@@ -55,6 +55,8 @@ public struct ReviewRow: Sendable, Equatable {
     public var amendedPlanDate: Day?
     public var ceasedDate: Day?
     public var cohort: Cohort
+    /// Optional fields whose value could not be used, by canonical name (as `RequestRecord.unusable`).
+    public var unusable: [String] = []
 
     @inlinable public init(caseID: String, line: Int, planDate: Day? = nil, meetingDate: Day? = nil, decisionDate: Day? = nil, decision: ReviewDecision? = nil, amendmentNoticeDate: Day? = nil, amendedPlanDate: Day? = nil, ceasedDate: Day? = nil, cohort: Cohort) {
         self.caseID = caseID

@@ -41,8 +41,12 @@ public struct Unmeasured: Sendable, Equatable {
     public var measure: MeasureID
     /// The unusable fields it needed, by canonical name.
     public var fields: [String]
+    /// For a record of several rows (a plan's reviews), the row whose field it needed.
+    public var row: Int
 
-    public init(measure: MeasureID, fields: [String]) { self.measure = measure; self.fields = fields }
+    public init(measure: MeasureID, fields: [String], row: Int = 0) {
+        self.measure = measure; self.fields = fields; self.row = row
+    }
 }
 
 /// The measures of the requests extract: every `.requests` entry of the measure table.

@@ -50,8 +50,13 @@ public enum ReviewRules {
             for (i, meeting) in meetings {
                 // The row is read in place: a copy would retain each of its strings.
                 for entry in pass {
-                    guard case .afterMeeting(let start, let orElse, let completion, let decided) = entry.measure,
-                          decided.admits(plan.rows[i].decision),
+                    guard case .afterMeeting(let start, let orElse, let completion, let decided) = entry.measure else { continue }
+                    if !plan.rows[i].unusable.isEmpty,
+                       let fields = unusableFields(of: plan.rows[i], start: start, orElse: orElse, completion: completion, decided: decided) {
+                        out.unmeasured.append(Unmeasured(measure: entry.id, fields: fields, row: i))
+                        continue
+                    }
+                    guard decided.admits(plan.rows[i].decision),
                           let from = start == .meetingDate ? meeting : start.day(of: plan.rows[i]) ?? orElse?.day(of: plan.rows[i])
                     else { continue }
                     add(entry.id, row: i, start: from, due: entry.dueDate.due(from: from),
@@ -59,6 +64,25 @@ public enum ReviewRules {
                 }
             }
         }
+    }
+
+    /// The unusable fields a meeting's measure needs (to know whether it counts the meeting,
+    /// or for its clock); nil when it needs none of them, or does not count the meeting
+    /// whatever they held.
+    private static func unusableFields(of row: ReviewRow, start: ReviewDate, orElse: ReviewDate?, completion: ReviewDate,
+                                       decided: CodeMatch<ReviewDecision>) -> [String]? {
+        var fields: [String] = []
+        if row.unusable.contains("review_decision"), !decided.isAny {
+            fields.append("review_decision")
+        } else if !decided.admits(row.decision) {
+            return nil
+        }
+        if start != .meetingDate {
+            if row.unusable.contains(start.name) { fields.append(start.name) }
+            else if start.day(of: row) == nil, let orElse, row.unusable.contains(orElse.name) { fields.append(orElse.name) }
+        }
+        if row.unusable.contains(completion.name) { fields.append(completion.name) }
+        return fields.isEmpty ? nil : fields
     }
 
     private static func add(_ id: MeasureID, row: Int, start: Day, due: Day, completed: Day?, asAt: Day, to out: inout RuleTimings) {
@@ -76,6 +100,12 @@ public enum ReviewRules {
         var leapDayStart: Day?
         var openRow = meetings.last?.index ?? 0
         for (i, (index, meetingDate)) in meetings.enumerated() {
+            // A completion that could not be read leaves this cycle, and every cycle after
+            // it (each starts where the one before ended), unmeasured.
+            if clock == .decision, rows[index].unusable.contains(ReviewDate.decisionDate.name) {
+                out.unmeasured.append(Unmeasured(measure: entry.id, fields: [ReviewDate.decisionDate.name], row: index))
+                return
+            }
             let completion = clock == .decision ? rows[index].decisionDate : rows[index].meetingDate
             guard let completion else {
                 if i < meetings.count - 1 {
@@ -89,6 +119,11 @@ public enum ReviewRules {
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
             add(entry.id, row: index, start: start, due: entry.dueDate.due(from: start), completed: completion, asAt: asAt, to: &out)
             start = completion
+            // Whether the review ceased the plan, and so whether a next cycle runs, is not known.
+            if rows[index].unusable.contains("review_decision") {
+                out.unmeasured.append(Unmeasured(measure: entry.id, fields: ["review_decision"], row: index))
+                return
+            }
             if rows[index].decision == .cease {
                 ceased = true
                 if i < meetings.count - 1 {
@@ -99,7 +134,10 @@ public enum ReviewRules {
                 break
             }
         }
-        if !ceased {
+        if !ceased, let unknown = rows.firstIndex(where: { $0.unusable.contains(ReviewDate.ceasedDate.name) }) {
+            // The open cycle runs only if the plan has not ceased, which is not known.
+            out.unmeasured.append(Unmeasured(measure: entry.id, fields: [ReviewDate.ceasedDate.name], row: unknown))
+        } else if !ceased {
             if start.isLeapDay { leapDayStart = leapDayStart ?? start }
             add(entry.id, row: openRow, start: start, due: entry.dueDate.due(from: start), completed: nil, asAt: asAt, to: &out)
         }

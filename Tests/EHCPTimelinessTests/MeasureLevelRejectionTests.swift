@@ -132,13 +132,43 @@ import Testing
         #expect(exceptions.last?.prefix(4) == ["phase-transfer", "T1", "", "not_checked"], "\(exceptions)")
     }
 
-    /// A reviews row is still rejected whole: one bad date breaks the chain of meetings.
-    @Test func aReviewRowWithAnUnusableDateIsStillRejectedAndListed() throws {
+    /// A review's meeting date carries the chain of reviews: unusable, it still rejects the row.
+    @Test func aReviewRowWithAnUnusableMeetingDateIsStillRejectedAndListed() throws {
         let folder = try TemporaryFolder()
         _ = try folder.write("v.csv", "case_id,plan_date,review_meeting_date\nP1,2024-01-08,31/02/2025\n")
         let run = try CLI.run(["analyse", "--reviews", "v.csv", "--as-at", "2025-07-01", "--out", "o"], in: folder.path)
         #expect(run.stdout.contains("0 analysed + 1 rejected"), "\(run.stdout)")
         #expect(parseCSV(try folder.read("o/exceptions.csv")).last?.prefix(4) == ["", "P1", "", "not_checked"])
+    }
+
+    /// In reviews an unusable field costs only the measures of that review that need it; the
+    /// plan and meeting dates, which the chain is built on, still reject the row.
+    @Test func aReviewsUnusableFieldsCostOnlyTheMeasuresThatNeedThem() throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write("v.csv", """
+            case_id,plan_date,review_meeting_date,review_decision_date,review_decision,amendment_notice_date,amended_plan_date,ceased_date,team
+            P1,2023-01-09,2024-01-08,31/02/2024,maintain,,,,North
+            P2,2023-01-09,2024-01-08,2024-01-20,amend,2024-02-01,2024-13-01,,North
+            P3,2023-01-09,2024-01-08,2024-01-20,maybe,,,,South
+            P5,2023-01-09,2024-01-08,2024-01-20,maintain,,,2099-01-01,South
+
+            """)
+        let run = try CLI.run(["analyse", "--reviews", "v.csv", "--as-at", "2025-07-01", "--out", "o"], in: folder.path)
+        #expect(run.stdout.contains("4 rows read = 4 analysed + 0 rejected"), "\(run.stdout)")
+        let cases = parseCSV(try folder.read("o/cases.csv")).dropFirst().map { "\($0[0]) \($0[1])" }
+        // P1: its decision date completes the first cycle under the decision clock: no cycle
+        // can be timed, and no decision measured; P2: only the amended plan is lost; P3: the
+        // amendment measures need the decision, and whether a next cycle runs does too; P5:
+        // whether the plan has ceased, so whether an open cycle runs, is not known.
+        #expect(cases == ["annual-review-12m P2", "annual-review-12m P2", "annual-review-12m P3", "annual-review-12m P5",
+                          "review-decision-4w P2", "review-decision-4w P3", "review-decision-4w P5", "amendment-notice-4w P2"], "\(cases)")
+        let unchecked = parseCSV(try folder.read("o/exceptions.csv")).filter { $0[3] == "not_checked" }.map { "\($0[0]) \($0[1])" }
+        #expect(unchecked == ["annual-review-12m P1", "review-decision-4w P1", "amended-plan-8w P2", "annual-review-12m P3",
+                              "amendment-notice-4w P3", "amended-plan-8w P3", "annual-review-12m P5"], "\(unchecked)")
+        let summary = parseCSV(try folder.read("o/summary.csv")).filter { $0[1] == "all" }.map { "\($0[0]) \($0.last!)" }
+        #expect(summary == ["annual-review-12m 3", "review-decision-4w 1", "amendment-notice-4w 1", "amended-plan-8w 2"], "\(summary)")
+        let problems = parseCSV(try folder.read("o/data-quality.csv")).dropFirst()
+        #expect(problems.allSatisfy { $0[5] == "error" && $0[6].contains("the row's other measures are") }, "\(problems)")
     }
 
     // MARK: The rules

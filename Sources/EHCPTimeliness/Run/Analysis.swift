@@ -390,6 +390,7 @@ package struct FileRun {
             guard let plan = checked.plan else { return }
             summary.analysed += plan.rows.count
             ReviewRules.evaluate(plan, rules: options.rules, into: &timings)
+            if !timings.unmeasured.isEmpty { try Self.addUnmeasured(timings.unmeasured, of: plan, file: input.path, number: number, to: &run) }
             let outcome = RuleOutcome(timings, of: plan, sequence: &sequence)
             for w in outcome.warnings {
                 try problems.append(DataQualityProblem(file: input.path, line: w.line, caseID: plan.caseID,
@@ -397,6 +398,28 @@ package struct FileRun {
                                                        severity: .warning, problem: w.message), fileNumber: number)
             }
             try run.add(outcome)
+        }
+    }
+}
+
+extension FileRun {
+    /// Counts a plan's measures that could not be measured (a field they need was
+    /// unusable) and lists each row's on the action list as not checked.
+    static func addUnmeasured(_ unmeasured: [Unmeasured], of plan: ReviewPlan, file: String, number: Int64, to run: inout Run) throws {
+        var rows: [Int] = []
+        for u in unmeasured where !rows.contains(u.row) { rows.append(u.row) }
+        for i in rows {
+            let row = plan.rows[i]
+            let mine = unmeasured.filter { $0.row == i }
+            let dimensions = row.cohort.values(on: row.meetingDate ?? row.planDate)
+            run.collector.addUnmeasured(mine, cohort: run.collector.cohortNumber(dimensions))
+            var fields: [String] = []
+            for u in mine { for f in u.fields where !fields.contains(f) { fields.append(f) } }
+            try run.collector.addUnchecked(
+                UncheckedCase(caseID: plan.caseID, file: file, line: row.line, team: row.cohort.team, caseworker: row.cohort.caseworker,
+                              dimensions: dimensions, measures: mine.map(\.measure),
+                              reason: "the value of " + fields.joined(separator: ", ") + " could not be used (data-quality.csv, line \(row.line))"),
+                ordinal: rowOrdinal(file: number, line: row.line))
         }
     }
 }
