@@ -22,8 +22,10 @@ package struct RowBatch {
     package let fileNumber: Int64
     package var collector: CaseCollector
     /// Ids of a file that can be read again go to disk; those of a pipe stay in a set.
-    package var duplicates: DuplicateFinder?
-    /// Whether `duplicates` is in use: tested a row, where `duplicates != nil` copied the finder.
+    /// Not optional, though unused for a pipe: a row's `duplicates?.add` copied the
+    /// optional finder out and destroyed it again.
+    package var duplicates: DuplicateFinder
+    /// Whether `duplicates` is in use.
     private let findsDuplicatesLater: Bool
     private var seen: Set<[UInt8]> = []
     package var problems: ProblemLog
@@ -43,7 +45,7 @@ package struct RowBatch {
         self.rules = rules; self.fileNumber = fileNumber
         self.collector = collector
         problems = ProblemLog(directory: scratch)
-        duplicates = canReread ? DuplicateFinder(directory: scratch, memoryBudget: 4 << 20) : nil
+        duplicates = DuplicateFinder(directory: scratch, memoryBudget: canReread ? 4 << 20 : 0)
         findsDuplicatesLater = canReread
     }
 
@@ -150,7 +152,7 @@ package struct RowBatch {
         Self.appendKey(of: identity, to: &key)
         if findsDuplicatesLater {
             let ordinal = ordinal(line: row.line)
-            try duplicates?.add(key: key, ordinal: ordinal, extra: Int64(row.offset))
+            try duplicates.add(key: key, ordinal: ordinal, extra: Int64(row.offset))
             return true
         }
         if seen.insert(key).inserted { return true }
@@ -197,14 +199,14 @@ package struct RowBatch {
     /// to disk: a chunk read in parallel waits there until the chunks before it are done.
     package mutating func releaseMemory() throws {
         try collector.releaseMemory()
-        try duplicates?.releaseMemory()
+        if findsDuplicatesLater { try duplicates.releaseMemory() }
         try problems.releaseMemory()
     }
 
     /// Adds what `other` found in the chunk that follows this one.
     package mutating func absorb(_ other: RowBatch) throws {
         try collector.absorb(other.collector)
-        if let theirs = other.duplicates { try duplicates?.absorb(theirs) }
+        if findsDuplicatesLater && other.findsDuplicatesLater { try duplicates.absorb(other.duplicates) }
         seen.formUnion(other.seen)
         try problems.absorb(other.problems)
         rowsRead += other.rowsRead
@@ -221,7 +223,8 @@ package struct RowBatch {
         policy: DuplicatePolicy = .first,
         reread: (_ rows: [(line: Int, offset: Int)], _ body: (CSVRow) throws -> Void) throws -> Void
     ) throws {
-        guard let finder = duplicates else { return }
+        guard findsDuplicatesLater else { return }
+        let finder = duplicates
         let groups = try finder.groups { candidates in
             // Read in file order; hand the keys back in the order asked.
             let order = candidates.indices.sorted { candidates[$0].ordinal < candidates[$1].ordinal }
