@@ -125,21 +125,20 @@ package struct RowBatch {
             guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
             RequestRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
-            let cohort = record.cohort
+            // The record's cohort read in place: a copy of it retained each of its parts.
             return (Identity(caseID: record.caseID),
                     CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: cohort.values(on: RequestRules.ageReference(record)),
-                              team: cohort.team, caseworker: cohort.caseworker))
+                              dimensions: record.cohort.values(on: RequestRules.ageReference(record)),
+                              team: record.cohort.team, caseworker: record.cohort.caseworker))
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
             TransferRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
-            let cohort = record.cohort
             return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),
                     CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
-                              team: cohort.team, caseworker: cohort.caseworker))
+                              dimensions: record.cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
+                              team: record.cohort.team, caseworker: record.cohort.caseworker))
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         }
