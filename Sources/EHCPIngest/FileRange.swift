@@ -99,11 +99,19 @@ package enum LineEnds {
     /// Offsets just after a line feed near each of `parts − 1` evenly spaced points,
     /// increasing; fewer when the file has too few line feeds.
     package static func splitPoints(fileDescriptor fd: Int32, size: Int, parts: Int) -> [Int] {
+        splitPoints(fileDescriptor: fd, size: size, weights: Array(repeating: 1, count: max(parts, 1)))
+    }
+
+    /// The same for parts whose sizes are in proportion to `weights`.
+    package static func splitPoints(fileDescriptor fd: Int32, size: Int, weights: [Int]) -> [Int] {
         let window = 1 << 20
         var buffer = [UInt8](repeating: 0, count: window)
         var points: [Int] = []
-        for k in 1..<max(parts, 1) {
-            let target = max(size / parts * k, points.last ?? 0)
+        let total = max(weights.reduce(0, +), 1)
+        var sum = 0
+        for k in 1..<max(weights.count, 1) {
+            sum += weights[k - 1]
+            let target = max(Int((Double(size) * Double(sum) / Double(total)).rounded(.down)), points.last ?? 0)
             let n = FileReads.pread(fd, from: target, into: &buffer, at: 0, count: min(window, size - target))
             guard n > 0, let found = Bytes.firstIndex(of: 10, in: buffer.span, 0..<n) else { continue }
             let point = target + found + 1
