@@ -116,13 +116,20 @@ public final class ActionListStore: CaseSink {
         try unchecked.releaseMemory()
     }
 
-    /// The number of cases on the list, without the rows `retracted`.
+    /// The number of cases on the list, without the rows `retracted`: known at once when
+    /// no row was taken back, or when the list was last read whole with the same rows
+    /// taken back (writing exceptions.csv counts it); otherwise counted in one pass over
+    /// the entries, without making any into a `CaseResult`.
     public func count(retracted: RetractedRows) throws -> Int {
         guard !retracted.isEmpty else { return taken }
-        var n = 0
-        try forEach(retracted: retracted) { _ in n += 1 }
-        return n
+        if let last = lastCount, last.retracted == retracted { return last.count }
+        try forEachEntry(retracted: retracted) { _, _ in }
+        return lastCount?.count ?? 0
     }
+
+    /// The entries the last whole pass of `forEachEntry` gave, and the rows it skipped.
+    /// (Written by that pass and read after it, on the thread that waited for the files.)
+    private var lastCount: (retracted: RetractedRows, count: Int)?
 
     /// The list in its order (due date, measure, case id, input order), without the rows
     /// `retracted`.
@@ -134,12 +141,15 @@ public final class ActionListStore: CaseSink {
     /// made into strings: exceptions.csv is written from these.
     package func forEachEntry(retracted: RetractedRows, _ body: (ActionEntry, [UInt8]) throws -> Void) throws {
         var text: [UInt8] = []
+        var count = 0
         try entries.forEachSortedRecord { _, payload in
             text.removeAll(keepingCapacity: true)
             let entry = ActionEntry(&payload, measures: measures, text: &text)
             if !retracted.isEmpty, retracted.contains(entry.ordinal) { return }
+            count += 1
             try body(entry, text)
         }
+        lastCount = (retracted, count)
     }
 
     /// The whole list in memory.

@@ -79,6 +79,23 @@ import Testing
         #expect(unchecked.map { $0[1] } == ["D1", "D2"], "\(unchecked)")
     }
 
+    /// With rows taken back, the list's count is the list's length, whether asked before
+    /// exceptions.csv is written (a pass to count) or after (the count that pass made).
+    @Test(arguments: DuplicatePolicy.allCases)
+    func theActionListCountSkipsTakenBackRowsBeforeAndAfterWriting(policy: DuplicatePolicy) throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("r.csv", Self.extract)
+        var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: path)], asAt: Day(iso: "2025-07-01")!)
+        options.duplicates = policy
+        let run = try AnalysedRun.analyse(options)
+        #expect(!run.result.retracted.isEmpty)
+        let listed = try run.actionList().count
+        #expect(try run.actionListCount() == listed)
+        let csv = try OutputFiles.exceptions(run)
+        #expect(try run.actionListCount() == listed)
+        #expect(parseCSV(csv).dropFirst().filter { $0[3] != "not_checked" }.count == listed)
+    }
+
     /// A copy can be judged only once every row has been seen: a pipe cannot be read twice.
     @Test func lastAndRejectNeedAFileAndSaySo() throws {
         let folder = try TemporaryFolder()
