@@ -126,6 +126,7 @@ public struct ActionList {
             }
             throw InputError.unknownByColumn(name: name, available: available)
         }
+        try full.problems.ready()
         return try ActionList(result: full, list: try actions.all(retracted: full.retracted),
                               unchecked: try actions.allUnchecked(retracted: full.retracted), byCount: options.by.count,
                               query: query)

@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPTimeliness
 @testable import EHCPOutputs
+@testable import EHCPStore
 
 /// Issue 14's messages: free-text exception reasons are listed once each with a count,
 /// not found one warning at a time; the Excel hint says to add the format.
@@ -54,5 +55,38 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let p = parseCSV(try folder.read("o/data-quality.csv")).dropFirst().first
         #expect(p?[3] == "assessment_decision_date" && p?[4] == "12/06/2052", "\(String(describing: p))")
+    }
+}
+
+/// The problem list is made on a thread of its own while cases.csv is written: reading
+/// it waits for it, and what went wrong in making it is thrown, not lost.
+@Suite struct BackgroundProblemListTests {
+    struct Broken: Error, Equatable {}
+
+    @Test func aListMadeInTheBackgroundGivesTheSameProblemsAsOneMadeAtOnce() throws {
+        let problems = [DataQualityProblem(file: "r.csv", line: 2, caseID: "A1", column: "request_date", value: "x",
+                                           severity: .error, problem: "bad"),
+                        DataQualityProblem(file: "r.csv", line: 3, caseID: "A2", column: "team", value: "", severity: .warning,
+                                           problem: "odd")]
+        let atOnce = try ProblemList(problems)
+        let background = ProblemList(building: BackgroundWork {
+            var builder = try ProblemList.Builder(directory: ScratchSpace.directory)
+            for p in problems {
+                var w = ByteWriter()
+                ProblemCoding.encode(p, into: &w)
+                try builder.append(encoded: w.bytes)
+            }
+            return try builder.finish()
+        })
+        #expect(try background.all() == atOnce.all())
+        #expect(background.errors == 1 && background.warnings == 1)
+        #expect(background.firstErrors == atOnce.firstErrors)
+    }
+
+    @Test func aListThatCouldNotBeMadeThrowsWhenRead() {
+        let list = ProblemList(building: BackgroundWork { throw Broken() })
+        #expect(throws: Broken.self) { try list.ready() }
+        #expect(throws: Broken.self) { try list.forEach { _ in } }
+        #expect(list.count == 0)
     }
 }

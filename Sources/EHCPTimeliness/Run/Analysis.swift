@@ -111,7 +111,8 @@ public enum Analysis {
         if let missing = options.by.first(where: { name in !available.contains { NameMatching.key($0) == NameMatching.key(name) } }) {
             throw InputError.unknownByColumn(name: missing, available: available)
         }
-        let problems = try run.problems.list(directory: options.scratchDirectory)
+        // Made while the outputs that do not report problems (cases.csv) are written.
+        let problems = run.problems.listInBackground(directory: options.scratchDirectory)
         var result = AnalysisResult(options: options, byColumns: options.by, collector: run.collector, problems: problems,
                                     inputs: run.inputs, hasTeam: run.hasTeam, hasCaseworker: run.hasCaseworker)
         if let published, let code = options.benchmarkLA {

@@ -56,7 +56,18 @@ package struct ProblemLog {
 
     /// The problems in order, as a list kept in a temporary file. Call once.
     package func list(directory: String) throws -> ProblemList {
-        var list = try ProblemList(directory: directory)
+        ProblemList(ready: try content(directory: directory))
+    }
+
+    /// The same, made on a thread of its own: only the files that report problems wait
+    /// for it, so cases.csv is written meanwhile instead of after it. Call once.
+    package func listInBackground(directory: String) -> ProblemList {
+        let log = self
+        return ProblemList(building: BackgroundWork { try log.content(directory: directory) })
+    }
+
+    private func content(directory: String) throws -> ProblemList.Content {
+        var list = try ProblemList.Builder(directory: directory)
         try sorter.forEachSortedRecord { key, payload in
             let replacement = payload.take(UInt8.self) == 1
             let fileLevel = payload.take(UInt8.self) == 1
@@ -66,16 +77,46 @@ package struct ProblemLog {
             }
             try list.append(encoded: payload.rest())
         }
-        try list.finish()
-        return list
+        return try list.finish()
     }
 }
 
 /// A run's data-quality problems in their final order, in a temporary file: read them
-/// with `forEach` as often as needed; counts are at hand.
-public struct ProblemList {
+/// with `forEach` as often as needed; counts are at hand. A list may still be being made
+/// on another thread (`ProblemLog.listInBackground`): reading it waits, and `forEach` (or
+/// `ready`) throws what went wrong in making it.
+public struct ProblemList: Sendable {
+    /// What a finished list holds.
+    package struct Content: Sendable {
+        package var counts = ProblemCounts()
+        package var firstErrors: [DataQualityProblem] = []
+        /// Nil only when making the list failed (`ready` throws why).
+        package var file: SpillFile?
+    }
+
+    private enum Source: Sendable {
+        case ready(Content)
+        case building(BackgroundWork<Content>)
+    }
+    private let source: Source
+
+    package init(ready content: Content) { source = .ready(content) }
+    package init(building work: BackgroundWork<Content>) { source = .building(work) }
+
+    /// Waits for the list if it is being made, and throws what went wrong in making it.
+    public func ready() throws {
+        if case .building(let work) = source { _ = try work.wait() }
+    }
+
+    private var content: Content {
+        switch source {
+        case .ready(let content): return content
+        case .building(let work): return (try? work.wait()) ?? Content()  // `forEach` and `ready` throw the error
+        }
+    }
+
     /// Totals and kinds for the data-quality section.
-    package private(set) var counts = ProblemCounts()
+    package var counts: ProblemCounts { content.counts }
     public var count: Int { errors + warnings }
     public var errors: Int { counts.errors }
     /// Errors that kept their row: a field read as blank, the measures needing it left out.
@@ -84,36 +125,50 @@ public struct ProblemList {
     public var rejectingErrors: Int { counts.errors - counts.keptRowErrors }
     public var warnings: Int { counts.warnings }
     /// The first rejected rows, for the console (`ConsoleSummary.rejections`).
-    public private(set) var firstErrors: [DataQualityProblem] = []
+    public var firstErrors: [DataQualityProblem] { content.firstErrors }
     package static let firstErrorsKept = 20
-    private let file: SpillFile
-
-    package init(directory: String) throws {
-        file = try SpillFile(directory: directory, bufferSize: 64 << 10)
-    }
 
     /// A list of problems already in order (tests, and results built by hand).
     public init(_ problems: [DataQualityProblem]) throws {
-        try self.init(directory: ScratchSpace.directory)
+        var builder = try Builder(directory: ScratchSpace.directory)
         for p in problems {
             var w = ByteWriter()
             ProblemCoding.encode(p, into: &w)
-            try append(encoded: w.bytes)
+            try builder.append(encoded: w.bytes)
         }
-        try finish()
+        self.init(ready: try builder.finish())
     }
 
-    fileprivate mutating func append(encoded: [UInt8]) throws {
-        let problem = FramedRecord.reading(encoded) { ProblemCoding.decode(&$0) }
-        counts.add(problem)
-        if problem.severity == .error, firstErrors.count < Self.firstErrorsKept { firstErrors.append(problem) }
-        try FramedRecord.append(encoded, ordinal: 0, to: file)
-    }
+    /// Makes a list's content from encoded problems, in order.
+    package struct Builder {
+        private var content = Content()
+        private let file: SpillFile
 
-    fileprivate func finish() throws { try file.flush() }
+        package init(directory: String) throws {
+            file = try SpillFile(directory: directory, bufferSize: 64 << 10)
+        }
+
+        package mutating func append(encoded: [UInt8]) throws {
+            let problem = FramedRecord.reading(encoded) { ProblemCoding.decode(&$0) }
+            content.counts.add(problem)
+            if problem.severity == .error, content.firstErrors.count < ProblemList.firstErrorsKept {
+                content.firstErrors.append(problem)
+            }
+            try FramedRecord.append(encoded, ordinal: 0, to: file)
+        }
+
+        package func finish() throws -> Content {
+            try file.flush()
+            var done = content
+            done.file = file
+            return done
+        }
+    }
 
     /// Visits every problem in order.
     public func forEach(_ body: (DataQualityProblem) throws -> Void) throws {
+        try ready()
+        guard let file = content.file else { return }
         try FramedRecord.forEachRecord(in: file) { _, record in try body(ProblemCoding.decode(&record)) }
     }
 
