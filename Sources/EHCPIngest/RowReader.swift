@@ -125,6 +125,9 @@ package struct RowReader {
     /// The trimmed text of any column, by index.
     package func text(column index: Int) -> String { Self.withTrimmed(row, column: index) { Bytes.string($0) } }
 
+    /// The trimmed text of every column of the row, in order (to compare two rows cell by cell).
+    package var cells: [String] { (0..<row.count).map(text(column:)) }
+
     /// A date field: nil when blank. Unreadable dates, missing required dates and event
     /// dates after the as-at date are unusable (`unusable`).
     /// `rejectsRow`: an unusable value rejects the row even though a blank is allowed (a
@@ -137,10 +140,10 @@ package struct RowReader {
             if required { error(field, "", "\(field.name) is blank; it is required") }
             return nil
         case .future(let day):
-            future(field, day, required: required || rejectsRow)
+            future(field, day, rejectsRow: required || rejectsRow)
             return nil
         case .unreadable:
-            unreadable(field, required: required || rejectsRow)
+            unreadable(field, rejectsRow: required || rejectsRow)
             return nil
         }
     }
@@ -162,27 +165,28 @@ package struct RowReader {
     }
 
     @inline(never)
-    private mutating func future(_ field: Field, _ day: Day, required: Bool) {
-        unusable(field, required: required, text(field),
+    private mutating func future(_ field: Field, _ day: Day, rejectsRow: Bool) {
+        unusable(field, rejectsRow: rejectsRow, text(field),
                  "\(field.name) \(day.iso) is after the as-at date \(context.asAt.iso); an event cannot be in the future (check the date, or the --as-at date)")
     }
 
     @inline(never)
-    private mutating func unreadable(_ field: Field, required: Bool) {
+    private mutating func unreadable(_ field: Field, rejectsRow: Bool) {
         let text = self.text(field)
         let message: String
         switch context.dates.parse(text) {
         case .failure(let failure): message = failure.description
         case .success: message = "\"\(text)\" could not be read as a date"  // the bytes read otherwise than the text: never seen
         }
-        unusable(field, required: required, text, message)
+        unusable(field, rejectsRow: rejectsRow, text, message)
     }
 
-    /// A value of `field` that cannot be used: an error that rejects the row when the field
-    /// is required (or the extract's rows are rejected whole), otherwise an error that
-    /// blanks the field (`noteUnmeasured` names the measures it cost).
-    package mutating func unusable(_ field: Field, required: Bool, _ value: String, _ problem: String) {
-        let blanks = blanksUnusableFields && !required
+    /// A value of `field` that cannot be used: an error that rejects the row when
+    /// `rejectsRow` (a required field, a review's plan or meeting date) or when the
+    /// extract's rows are rejected whole, otherwise an error that blanks the field
+    /// (`noteUnmeasured` names the measures it cost).
+    package mutating func unusable(_ field: Field, rejectsRow: Bool, _ value: String, _ problem: String) {
+        let blanks = blanksUnusableFields && !rejectsRow
         if blanks { unusable.append((field.name, problems.count)) }
         error(field, value, problem)
         if blanks {
@@ -206,7 +210,7 @@ package struct RowReader {
         }
         guard let raw = read.raw else { return read.code }
         if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
-        unusable(field, required: required, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
+        unusable(field, rejectsRow: required, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
         return nil
     }
 
@@ -269,7 +273,7 @@ package struct RowReader {
 
     @inline(never)
     private mutating func outOfOrder(_ e: Day, _ earlierField: Field, _ l: Day, _ laterField: Field, rejectsRow: Bool) {
-        unusable(laterField, required: rejectsRow, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
+        unusable(laterField, rejectsRow: rejectsRow, text(laterField), "\(laterField.name) \(l.iso) is before \(earlierField.name) \(e.iso)")
     }
 
     /// Completes the message of each field blanked in a reviews row: which measures it costs

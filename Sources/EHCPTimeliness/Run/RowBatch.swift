@@ -254,23 +254,22 @@ package struct RowBatch {
         var dropped: [(ordinal: Int64, offset: Int, group: Int, reference: Int64)] = []
         var references: [Int64: Int] = [:]  // ordinal → offset
         for (g, copies) in groups.enumerated() {
-            let kept: Int64? = switch policy {
-            case .first: copies.first!.ordinal
-            case .last: copies.last!.ordinal
+            let kept: Int? = switch policy {
+            case .first: 0
+            case .last: copies.count - 1
             case .reject: nil
             }
-            for c in copies where c.ordinal != kept {
-                let reference = kept ?? (c.ordinal == copies[0].ordinal ? copies[1].ordinal : copies[0].ordinal)
-                dropped.append((c.ordinal, Int(c.extra), g, reference))
-                if let r = copies.first(where: { $0.ordinal == reference }) { references[r.ordinal] = Int(r.extra) }
+            for (i, c) in copies.enumerated() where i != kept {
+                let reference = copies[kept ?? (i == 0 ? 1 : 0)]
+                dropped.append((c.ordinal, Int(c.extra), g, reference.ordinal))
+                references[reference.ordinal] = Int(reference.extra)
             }
         }
         // The cells of each reference copy: one row a group, or two when none is kept.
         var cells: [Int64: [String]] = [:]
         let referenceRows = references.sorted { $0.key < $1.key }.map { (line: rowLine(ordinal: $0.key), offset: $0.value) }
         try reread(referenceRows) { row in
-            let reader = RowReader(context: context, row: row)
-            cells[ordinal(line: row.line)] = (0..<row.count).map { reader.text(column: $0) }
+            cells[ordinal(line: row.line)] = RowReader(context: context, row: row).cells
         }
 
         dropped.sort { $0.ordinal < $1.ordinal }
@@ -284,8 +283,7 @@ package struct RowBatch {
             guard let r = byOrdinal[rowOrdinal], let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
             for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: rowOrdinal) }
             collector.takeBackUnmeasured(outcome.unmeasured, dimensions: facts.dimensions)
-            let mine = (0..<row.count).map { reader.text(column: $0) }
-            let differing = Self.differing(mine, cells[r.reference] ?? [], header: context.layout.header)
+            let differing = Self.differing(reader.cells, cells[r.reference] ?? [], header: context.layout.header)
             reject(identity, &reader, policy: policy, copies: groups[r.group].count, other: rowLine(ordinal: r.reference),
                    differing: differing)
             if policy == .reject, rowOrdinal == groups[r.group][0].ordinal {
