@@ -63,7 +63,9 @@ public final class ActionListStore: CaseSink {
     package func addUnchecked(_ u: UncheckedCase, ordinal: Int64) throws {
         var key = ByteWriter(), payload = ByteWriter()
         key.putBigEndian(UInt64(bitPattern: ordinal) ^ (1 << 63))
+        // The ordinal and whether it outlives a retraction come first: counting reads only them.
         payload.put(ordinal)
+        payload.put(UInt8(u.outlivesRetraction ? 1 : 0))
         payload.put(u.caseID); payload.put(u.file); payload.put(Int64(u.line))
         payload.put(u.team); payload.put(u.caseworker)
         payload.put(UInt32(u.dimensions.count))
@@ -71,7 +73,6 @@ public final class ActionListStore: CaseSink {
         payload.put(UInt32(u.measures.count))
         for m in u.measures { payload.put(UInt8(m.order)) }
         payload.put(u.reason)
-        payload.put(UInt8(u.outlivesRetraction ? 1 : 0))
         try unchecked.add(key: key, payload: payload)
     }
 
@@ -79,6 +80,8 @@ public final class ActionListStore: CaseSink {
     public func forEachUnchecked(retracted: RetractedRows, _ body: (UncheckedCase) throws -> Void) throws {
         try unchecked.forEachSortedRecord { _, r in
             let ordinal = r.take(Int64.self)
+            let outlives = r.take(UInt8.self) == 1
+            if !outlives, !retracted.isEmpty, retracted.contains(ordinal) { return }
             let caseID = r.text() ?? "", file = r.text() ?? "", line = Int(r.take(Int64.self))
             let team = r.text(), caseworker = r.text()
             var dimensions: [String] = []
@@ -86,13 +89,24 @@ public final class ActionListStore: CaseSink {
             var measures: [MeasureID] = []
             for _ in 0..<Int(r.take(UInt32.self)) { measures.append(self.measures[Int(r.take(UInt8.self))]) }
             let reason = r.text() ?? ""
-            let outlives = r.take(UInt8.self) == 1
-            if !outlives, !retracted.isEmpty, retracted.contains(ordinal) { return }
             var u = UncheckedCase(caseID: caseID, file: file, line: line, team: team, caseworker: caseworker,
                                   dimensions: dimensions, measures: measures, reason: reason)
             u.outlivesRetraction = outlives
             try body(u)
         }
+    }
+
+    /// The number of cases that could not be checked, without the rows `retracted`,
+    /// counted without reading their texts: the console needs only the number, and a run
+    /// with many rejected rows would otherwise hold them all in memory.
+    public func uncheckedCount(retracted: RetractedRows) throws -> Int {
+        var count = 0
+        try unchecked.forEachSortedRecord { _, r in
+            let ordinal = r.take(Int64.self)
+            let outlives = r.take(UInt8.self) == 1
+            if outlives || retracted.isEmpty || !retracted.contains(ordinal) { count += 1 }
+        }
+        return count
     }
 
     /// All of them in memory.

@@ -6,7 +6,7 @@ import EHCPTimeliness
 /// The short summary a person reads at the end of a run.
 public enum ConsoleSummary {
     /// `actionListCount`: the cases on the action list (`AnalysedRun.actionListCount`).
-    /// `notChecked`: the cases that could not be checked (`AnalysedRun.uncheckedList`).
+    /// `notChecked`: the cases that could not be checked (`AnalysedRun.uncheckedCount`).
     public static func text(_ result: AnalysisResult, actionListCount: Int, notChecked: Int = 0, outputFolder: String?) -> String {
         var lines: [String] = []
         lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")

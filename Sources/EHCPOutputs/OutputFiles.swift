@@ -44,6 +44,9 @@ public struct AnalysedRun {
     /// The cases the run could not check (rejected rows, measures left out), in input order:
     /// the end of the action list.
     public func uncheckedList() throws -> [UncheckedCase] { try actions.allUnchecked(retracted: result.retracted) }
+
+    /// The number of cases the run could not check.
+    public func uncheckedCount() throws -> Int { try actions.uncheckedCount(retracted: result.retracted) }
 }
 
 /// The files of outputs.md, built from a finished analysis.

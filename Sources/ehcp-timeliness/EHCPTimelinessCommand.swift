@@ -206,7 +206,7 @@ struct Analyse: ParsableCommand {
             try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
-                                      notChecked: try run.uncheckedList().count, outputFolder: out),
+                                      notChecked: try run.uncheckedCount(), outputFolder: out),
                   terminator: "")
         } catch {
             Diagnostics.fail(error)

@@ -80,7 +80,8 @@ import Testing
     }
 
     /// With rows taken back, the list's count is the list's length, whether asked before
-    /// exceptions.csv is written (a pass to count) or after (the count that pass made).
+    /// exceptions.csv is written (a pass to count) or after (the count that pass made);
+    /// the console's count of cases not checked is the list's not_checked rows.
     @Test(arguments: DuplicatePolicy.allCases)
     func theActionListCountSkipsTakenBackRowsBeforeAndAfterWriting(policy: DuplicatePolicy) throws {
         let folder = try TemporaryFolder()
@@ -94,6 +95,10 @@ import Testing
         let csv = try OutputFiles.exceptions(run)
         #expect(try run.actionListCount() == listed)
         #expect(parseCSV(csv).dropFirst().filter { $0[3] != "not_checked" }.count == listed)
+        let notChecked = Set(parseCSV(csv).dropFirst().filter { $0[3] == "not_checked" }.map { $0[1] })
+        #expect(try run.uncheckedCount() == run.uncheckedList().count)
+        #expect(try run.uncheckedCount() == notChecked.count)
+        #expect(policy != .reject || notChecked == ["D1", "D2"])
     }
 
     /// A copy can be judged only once every row has been seen: a pipe cannot be read twice.
