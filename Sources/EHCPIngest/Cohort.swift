@@ -44,8 +44,15 @@ extension RowReader {
     }
 
     package mutating func cohort(_ columns: CohortColumns) -> Cohort {
-        var values: [String] = []
-        var slots: [Int] = []
+        var cohort = Cohort(values: [], ageBandSlots: [])
+        self.cohort(columns, into: &cohort)
+        return cohort
+    }
+
+    /// The same into `cohort`, whose arrays keep their storage from row to row.
+    package mutating func cohort(_ columns: CohortColumns, into cohort: inout Cohort) {
+        cohort.values.removeAll(keepingCapacity: true)
+        cohort.ageBandSlots.removeAll(keepingCapacity: true)
         // `team` and `caseworker` as read for `--by`, so as not to read them twice.
         var team: String?, caseworker: String?
         for (n, source) in columns.sources.enumerated() {
@@ -53,15 +60,15 @@ extension RowReader {
             case .column(let i):
                 let v = text(column: i)
                 if i == columns.team { team = v } else if i == columns.caseworker { caseworker = v }
-                values.append(v.isEmpty ? Cohort.unknown : v)
+                cohort.values.append(v.isEmpty ? Cohort.unknown : v)
             case .identifier(let i, let field):
                 let v = text(column: i)
-                values.append(v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v)
+                cohort.values.append(v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v)
             case .ageBand:
-                values.append(Cohort.unknown)
-                slots.append(n)
+                cohort.values.append(Cohort.unknown)
+                cohort.ageBandSlots.append(n)
             case .absent:
-                values.append(Cohort.unknown)
+                cohort.values.append(Cohort.unknown)
             }
         }
         var dob: Day?
@@ -82,7 +89,7 @@ extension RowReader {
         }
         if team == nil { team = columns.team.map { text(column: $0) } }
         if caseworker == nil { caseworker = columns.caseworker.map { text(column: $0) } }
-        return Cohort(values: values, ageBandSlots: slots, dateOfBirth: dob, team: team, caseworker: caseworker)
+        cohort.dateOfBirth = dob; cohort.team = team; cohort.caseworker = caseworker
     }
 }
 

@@ -4,6 +4,14 @@ import EHCPStore
 extension RowReader {
     /// Maps a requests row; nil when the row is rejected (its problems say why).
     package mutating func requestRecord(cohortColumns: CohortColumns) -> RequestRecord? {
+        var record = RequestRecord.blank
+        return readRequest(cohortColumns: cohortColumns, into: &record) ? record : nil
+    }
+
+    /// Maps a requests row into `record`, reused from row to row so that its cohort keeps
+    /// its storage (a record returned by value was copied and destroyed once per row);
+    /// false when the row is rejected (its problems say why; `record` is then undefined).
+    package mutating func readRequest(cohortColumns: CohortColumns, into record: inout RequestRecord) -> Bool {
         blanksUnusableFields = true
         checkShape()
         readCaseID()
@@ -32,12 +40,14 @@ extension RowReader {
         RequestRules.unmeasuredDates(assessmentDecision: decision, planDecision: planDecision, finalPlanDate: final) {
             warning($0, $1, $2)
         }
-        let cohort = cohort(cohortColumns)
-        guard let request, !hasErrors else { return nil }
-        return RequestRecord(caseID: caseID, line: row.line, requestDate: request, assessmentDecisionDate: decisionDate,
-                             assessmentDecision: decision, planDecisionDate: planDecisionDate, planDecision: planDecision,
-                             draftPlanDate: draft, finalPlanDate: final, withdrawnDate: withdrawn,
-                             exception: reason, decisionException: decisionReason, cohort: cohort,
-                             unusable: unusable.isEmpty ? [] : unusableFields)
+        cohort(cohortColumns, into: &record.cohort)
+        guard let request, !hasErrors else { return false }
+        record.caseID = caseID; record.line = row.line; record.requestDate = request
+        record.assessmentDecisionDate = decisionDate; record.assessmentDecision = decision
+        record.planDecisionDate = planDecisionDate; record.planDecision = planDecision
+        record.draftPlanDate = draft; record.finalPlanDate = final; record.withdrawnDate = withdrawn
+        record.exception = reason; record.decisionException = decisionReason
+        record.unusable = unusable.isEmpty ? [] : unusableFields
+        return true
     }
 }

@@ -24,6 +24,12 @@ public struct RequestRecord: Sendable, Equatable {
     /// case (`RuleTimings.unmeasured`), the others are.
     public var unusable: [String] = []
 
+    /// A record to read a row into (`RowReader.readRequest`): every field is set there.
+    public static var blank: RequestRecord {
+        RequestRecord(caseID: "", line: 0, requestDate: Day(number: 0), exception: .none, decisionException: .none,
+                      cohort: Cohort(values: [], ageBandSlots: []))
+    }
+
     @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort, unusable: [String] = []) {
         self.caseID = caseID
         self.line = line

@@ -128,10 +128,10 @@ import Testing
             let layout = try ColumnLayout(kind: .requests, header: header, profile: MappingProfile(), file: path)
             let context = ExtractContext(file: path, layout: layout, profile: MappingProfile(), dates: .automatic, asAt: Self.asAt)
             var rowReader = RowReader(context: context, row: row)
-            var outcome = RuleTimings()
-            let judged = RowBatch.judge(&rowReader, kind: .requests, cohortColumns: CohortColumns(by: [], layout: layout),
-                                        rules: rules, into: &outcome)
-            let (identity, _) = try #require(judged)
+            var outcome = RuleTimings(), record = RequestRecord.blank
+            var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
+            let identity = try #require(RowBatch.judge(&rowReader, kind: .requests, cohortColumns: CohortColumns(by: [], layout: layout),
+                                                       rules: rules, record: &record, facts: &facts, into: &outcome))
             found[identity.caseID] = outcome.timings.first { $0.measure == Self.finalPlan26w.id }
         }, onProblem: { Issue.record("malformed: \($0)") })
         #expect(found["R1"]?.status == .onTime)

@@ -36,6 +36,10 @@ package struct RowBatch {
     /// The last row's reader and rule timings, kept for their buffers.
     private var reader: RowReader?
     private var outcome = RuleTimings()
+    /// The last requests row's record, kept for its cohort's storage.
+    private var request: RequestRecord?
+    /// The last row's facts, kept likewise.
+    private var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
 
     /// `canReread`: the file's rows can be read again by offset (a regular file).
     /// `collector`: an empty one for this batch (`CaseCollector.makeChunk`).
@@ -57,12 +61,19 @@ package struct RowBatch {
         // The reused reader and outcome are taken out of `self` while `judge` and the collector run.
         var reader = self.reader.take() ?? RowReader(context: context, row: row)
         reader.read(row)
+        var request = self.request.take() ?? RequestRecord.blank
+        // Swapped rather than copied out and back: a copy retains every part.
+        var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
+        swap(&facts, &self.facts)
+        // Let go of the last row's share of the record's cohort, so the record reuses it.
+        facts.dimensions = []
         var outcome = RuleTimings()
         swap(&outcome, &self.outcome)
-        defer { swap(&outcome, &self.outcome) }
+        defer { swap(&outcome, &self.outcome); swap(&facts, &self.facts) }
         // Static, with the parts it needs: a method on `self` here made the compiler copy
         // the whole batch for every row.
-        if let (identity, facts) = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, into: &outcome),
+        if let identity = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules,
+                                     record: &request, facts: &facts, into: &outcome),
            try note(identity, row: row, reader: &reader) {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
@@ -84,7 +95,8 @@ package struct RowBatch {
             if reader.hasErrors { try addUnchecked(reader: reader) }
         }
         if !reader.problems.isEmpty { try problems.append(contentsOf: reader.problems, fileNumber: fileNumber) }
-        self.reader = consume reader  // (after an error the next row makes a new one)
+        self.reader = consume reader  // (after an error the next row makes new ones)
+        self.request = consume request
     }
 
     /// A record that is not valid CSV: rejected, with where and why.
@@ -112,33 +124,39 @@ package struct RowBatch {
     /// The timings go into `outcome`, reused from row to row; the facts returned are what
     /// they share.
     private func judge(_ reader: inout RowReader, into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
-        Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, into: &outcome)
+        var record = RequestRecord.blank, facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
+        guard let identity = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules, record: &record,
+                                        facts: &facts, into: &outcome) else { return nil }
+        return (identity, facts)
     }
 
     /// What `add` does to each row before the collector: the row loop's mapping and rules
-    /// (package, so a test can run a table of its own through them).
+    /// (package, so a test can run a table of its own through them). A requests row is
+    /// read into `record`, and what its timings share into `facts`, both reused from row
+    /// to row for their storage: returned by value, they were copied and destroyed.
     package static func judge(_ reader: inout RowReader, kind: ExtractKind, cohortColumns: CohortColumns, rules: RuleSettings,
-                              into outcome: inout RuleTimings) -> (Identity, CaseFacts)? {
+                              record: inout RequestRecord, facts: inout CaseFacts,
+                              into outcome: inout RuleTimings) -> Identity? {
         let line = reader.row.line
         switch kind {
         case .requests:
-            guard let record = reader.requestRecord(cohortColumns: cohortColumns) else { return nil }
+            guard reader.readRequest(cohortColumns: cohortColumns, into: &record) else { return nil }
             RequestRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // The record's cohort read in place: a copy of it retained each of its parts.
-            return (Identity(caseID: record.caseID),
-                    CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: record.cohort.values(on: RequestRules.ageReference(record)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker))
+            facts.caseID = record.caseID; facts.line = line; facts.sequence = line
+            facts.dimensions = record.cohort.values(on: RequestRules.ageReference(record))
+            facts.team = record.cohort.team; facts.caseworker = record.cohort.caseworker
+            return Identity(caseID: record.caseID)
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
             TransferRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
-            return (Identity(caseID: record.caseID, transfer: (record.type, record.transferDate)),
-                    CaseFacts(caseID: record.caseID, line: line, sequence: line,
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
                               dimensions: record.cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker))
+                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         }
