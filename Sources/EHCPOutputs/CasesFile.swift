@@ -47,8 +47,11 @@ public final class CasesFile: CaseSink {
         for i in rows.indices { rows[i].append(contentsOf: chunk.rows[i]) }
     }
 
-    /// The rows are in temporary files already; only their buffers are in memory.
-    package func releaseMemory() throws {}
+    /// The rows are in temporary files already: their buffers go too, so that a chunk
+    /// that waits for the others holds no memory.
+    package func releaseMemory() throws {
+        for list in rows { for part in list { try part.file.releaseBuffer() } }
+    }
 
     public static func header(byColumns: [String]) -> [String] {
         ["measure", "case_id", "line", "start_date", "due_date", "completed_date", "status",

@@ -81,6 +81,7 @@ package struct DuplicateFinder: Sendable {
     /// Writes the records held in memory to disk and gives the memory back.
     package mutating func releaseMemory() throws {
         for b in 0..<Self.bucketCount where !pending[b].isEmpty { try writeBlock(b) }
+        try spill?.releaseBuffer()
         pending = Array(repeating: [], count: Self.bucketCount)
     }
 

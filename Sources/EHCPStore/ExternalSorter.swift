@@ -119,6 +119,7 @@ package struct ExternalSorter: Sendable {
     /// that waits (a chunk read before others have finished).
     package mutating func releaseMemory() throws {
         try spillArena()
+        try spill?.releaseBuffer()
         arena = []
         index = []
     }

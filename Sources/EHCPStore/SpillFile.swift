@@ -50,7 +50,8 @@ package enum StorageError: Error, CustomStringConvertible, Equatable {
 package final class SpillFile: @unchecked Sendable {
     package let directory: String
     private let fd: Int32
-    private let buffer: UnsafeMutableRawPointer
+    /// The buffer, once made (see `buffer`).
+    private var storage: UnsafeMutableRawPointer?
     private let bufferSize: Int
     private var buffered = 0
     /// Bytes already on disk; they come before the buffered ones.
@@ -71,12 +72,30 @@ package final class SpillFile: @unchecked Sendable {
         self.directory = directory
         self.fd = fd
         self.bufferSize = bufferSize
-        buffer = .allocate(byteCount: bufferSize, alignment: 16)
     }
 
     deinit {
         _ = close(fd)
-        buffer.deallocate()
+        storage?.deallocate()
+    }
+
+    /// The buffer, made when first written to: a parallel read's later chunks, made at
+    /// the start, and a finished chunk's files (`releaseBuffer`) then hold no memory.
+    private var buffer: UnsafeMutableRawPointer {
+        if let storage { return storage }
+        let made = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
+        storage = made
+        return made
+    }
+
+    /// Whether the file holds a buffer now.
+    package var holdsBuffer: Bool { storage != nil }
+
+    /// Writes out what is buffered and gives the buffer back; the next append makes a new one.
+    package func releaseBuffer() throws {
+        try flush()
+        storage?.deallocate()
+        storage = nil
     }
 
     package func append(_ bytes: UnsafeRawBufferPointer) throws {
@@ -183,7 +202,8 @@ package final class SpillFile: @unchecked Sendable {
 
     /// Writes out what is buffered; afterwards `forEachBlock` only reads.
     package func flush() throws {
-        try writeOut(buffer, buffered)
+        guard buffered > 0, let storage else { return }
+        try writeOut(storage, buffered)
         buffered = 0
     }
 

@@ -108,6 +108,33 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    /// A chunk that waits for others gives its buffers back (`releaseBuffer`); what it
+    /// wrote stays whole, and writing again makes a new buffer.
+    @Test func releasedBufferKeepsEveryByteAndIsMadeAgainOnTheNextAppend() throws {
+        let folder = try TemporaryFolder()
+        let spill = try SpillFile(directory: folder.path, bufferSize: 4096)
+        #expect(!spill.holdsBuffer)  // made on the first append, not before
+        try spill.releaseBuffer()
+        #expect(spill.byteCount == 0 && !spill.holdsBuffer)
+        let first = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try spill.append(first)
+        try spill.append(Self.bytes("tail of the first part"))
+        #expect(spill.holdsBuffer)
+        try spill.releaseBuffer()
+        #expect(!spill.holdsBuffer)
+        #expect(spill.bytesOnDisk == spill.byteCount)
+        try spill.append(Self.bytes(" and the second"))
+        #expect(spill.holdsBuffer)
+        let expected = first + Self.bytes("tail of the first part and the second")
+        var read: [UInt8] = []
+        try spill.forEachBlock(blockSize: 3000) { read += $0 }
+        #expect(read == expected)
+        // A read that starts on disk and one inside the new buffer.
+        var window = [UInt8](repeating: 0, count: 16)
+        let n = try window.withUnsafeMutableBytes { try spill.read(at: 9_995, into: $0) }
+        #expect(Array(window[..<n]) == Array(expected[9_995..<(9_995 + n)]))
+    }
+
     /// A spill of 3 MiB of varied bytes, flushed to its file.
     static func writtenSpill(in folder: TemporaryFolder) throws -> (SpillFile, [UInt8]) {
         let spill = try SpillFile(directory: folder.path, bufferSize: 256 << 10)
