@@ -49,7 +49,7 @@ extension ReportModel {
         if let f = finalPlan {
             list.append(("Day counting.", f.dayCountingSentence))
         } else {
-            list.append(("Day counting.", "The day the clock starts is not counted, so a case completed on its due date is on time."))
+            list.append(("Day counting.", "A case completed on its due date is on time; each measure's section says how its due date is counted."))
         }
         if let n = suppressBelow {
             list.append(("Small numbers.",
@@ -433,10 +433,11 @@ extension MeasureReport {
         return text + "."
     }
 
-    /// For measures other than final plans: completions on the due date.
+    /// For measures other than final plans: how the due date is counted (from the
+    /// measure's own limit), and how many cases were completed on it.
     package var dueDateSentence: String {
-        if total.suppressed { return "" }
+        if total.suppressed { return countingRule }
         let n = completedOnDueDate
-        return "\(ReportFormat.plural(n, "case was", "cases were")) completed exactly on the due date: on time, because the day the clock starts is not counted."
+        return countingRule + " \(ReportFormat.plural(n, "case was", "cases were")) completed exactly on the due date."
     }
 }

@@ -203,6 +203,8 @@ public struct MeasureReport: Sendable, Equatable {
     public var rateIfDueDayLateTenths: Int?
     /// Final plans only.
     public var issueBands: IssueBands?
+    /// How this measure's due date is counted, from its own limit (`DueDate.countingSentence`).
+    public var countingRule: String
     public var backlog: Backlog
     public var exceptions: ExceptionUse
 
@@ -210,6 +212,7 @@ public struct MeasureReport: Sendable, Equatable {
         self.id = id
         let def = options.rules.measures[id]
         title = def.title; rule = def.rule; citation = def.citation
+        countingRule = def.dueDate.countingSentence(clockStart: def.clockStart, reading: options.transferDeadline)
 
         // Periods after the as-at date's hold only open cases due then: they stay in
         // summary.csv, but the charts and figure tables stop at the as-at date's period

@@ -18,6 +18,30 @@ public enum DueDate: Sendable, Equatable {
         return nil
     }
 
+    /// How the last on-time day follows from the clock's start, for a reader: each kind of
+    /// limit counts differently, so each measure's explanation comes from its own limit.
+    /// `clockStart` names the day the clock starts ("request date"); `reading` is how a
+    /// transfer's "before" is read.
+    public func countingSentence(clockStart: String, reading: TransferDeadline) -> String {
+        switch self {
+        case .weeks(let n):
+            return "Day 0 is the \(clockStart), which is not counted: the limit ends \(n * 7) days later, "
+                + "and a case completed on day \(n * 7) is on time."
+        case .twelveMonthPeriod:
+            return "A period of 12 months starting with a day includes that day, so it ends the day before the same date "
+                + "a year later (1 January 2019 → 31 December 2019; for 29 February, 28 February): "
+                + "a review completed on that last day is within the period, and on time."
+        case .phaseTransfer(let t):
+            let (school, post16) = reading == .inclusive
+                ? (t.schoolDeadline, t.post16Deadline)
+                : (t.dayBefore(month: t.schoolMonth, day: t.schoolDay), t.dayBefore(month: t.post16Month, day: t.post16Day))
+            let how = reading == .inclusive ? "read as “by” (--transfer-deadline inclusive)" : "read literally"
+            return "The deadline is a calendar date, not a count of days: “before \(t.schoolDeadline)” of the year of the transfer, "
+                + "\(how), makes \(school) the last day on time (\(post16) for a move from secondary school to post-16; "
+                + "for a move between post-16 institutions, the date \(t.post16MoveMonths) months before the move)."
+        }
+    }
+
     /// The last on-time day for a clock starting on `start`, for `weeks` and
     /// `twelveMonthPeriod` (a transfer's due date needs its type: `TransferRules.due`).
     @inline(__always)
@@ -48,6 +72,12 @@ public struct PhaseTransferDeadlines: Sendable, Equatable {
     public var schoolDeadline: String { "\(schoolDay) \(Self.monthNames[schoolMonth - 1])" }
     /// "31 March"
     public var post16Deadline: String { "\(post16Day) \(Self.monthNames[post16Month - 1])" }
+
+    /// The day before `day` `month`, in words ("14 February"), as in a year that is not a leap year.
+    func dayBefore(month: Int, day: Int) -> String {
+        let (_, m, d) = (Day(year: 2001, month: month, day: day).map { $0 - 1 } ?? Day(number: 0)).civil
+        return "\(d) \(Self.monthNames[m - 1])"
+    }
 }
 
 /// A measure's catalogue entry: what it checks, when its clock starts and stops, which
