@@ -42,6 +42,11 @@ extension ExtractKind {
                 FieldSpec(name: "amendment_notice_date", required: false, isDate: true),
                 FieldSpec(name: "amended_plan_date", required: false, isDate: true),
                 FieldSpec(name: "ceased_date", required: false, isDate: true),
+                // Version 2.
+                FieldSpec(name: "no_amendment_date", required: false, isDate: true),
+                FieldSpec(name: "transfer_in_date", required: false, isDate: true),
+                FieldSpec(name: "transfer_in_notice_date", required: false, isDate: true),
+                FieldSpec(name: "exception_reason", required: false, isDate: false),
             ]
         case .transfers:
             return [
@@ -49,6 +54,8 @@ extension ExtractKind {
                 FieldSpec(name: "transfer_type", required: true, isDate: false),
                 FieldSpec(name: "transfer_date", required: true, isDate: true),
                 FieldSpec(name: "amended_plan_date", required: false, isDate: true),
+                // Version 2.
+                FieldSpec(name: "exception_reason", required: false, isDate: false),
             ]
         }
     }
@@ -164,7 +171,7 @@ public enum Field: Int, CaseIterable, Sendable {
     case caseID, personID, requestDate, assessmentDecisionDate, assessmentDecision, planDecisionDate, planDecision,
          draftPlanDate, finalPlanDate, withdrawnDate, exceptionReason, decisionExceptionReason,
          planDate, reviewMeetingDate, reviewDecisionDate, reviewDecision, amendmentNoticeDate, amendedPlanDate,
-         ceasedDate, transferType, transferDate
+         ceasedDate, transferType, transferDate, noAmendmentDate, transferInDate, transferInNoticeDate
 
     /// The field's canonical name, as extract-format.md and the outputs spell it.
     public var name: String { Self.names[rawValue] }
@@ -174,6 +181,7 @@ public enum Field: Int, CaseIterable, Sendable {
         "plan_decision", "draft_plan_date", "final_plan_date", "withdrawn_date", "exception_reason",
         "decision_exception_reason", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
         "amendment_notice_date", "amended_plan_date", "ceased_date", "transfer_type", "transfer_date",
+        "no_amendment_date", "transfer_in_date", "transfer_in_notice_date",
     ]
 
     /// The field of a canonical name.

@@ -118,8 +118,51 @@ package struct ReviewPlans {
                 rejected += 1
                 continue
             }
+            if let transfer = row.transferInDate, transfer < planDate {
+                problem(row, "transfer_in_date", transfer.iso, .error, "transfer_in_date \(transfer.iso) is before the plan date \(planDate.iso); a plan is transferred after it is made")
+                rejected += 1
+                continue
+            }
             kept.append(row)
         }
+        checkTransferIn(&kept, caseID: plan.caseID, context: context, into: &problems)
         return (kept.isEmpty ? nil : ReviewPlan(caseID: plan.caseID, rows: kept), problems, rejected)
+    }
+
+    /// A plan transferred in (reg 15) has one transfer date and one notice: rows that
+    /// disagree are warnings (the earliest of each is used, as for the plan date); a
+    /// notice on a row without a transfer date that is before the plan's transfer date is
+    /// unusable (read as blank, like a decision before its meeting); and a notice without
+    /// a transfer date on any row is measured by nothing.
+    private static func checkTransferIn(_ rows: inout [ReviewRow], caseID: String, context: ExtractContext,
+                                        into problems: inout [DataQualityProblem]) {
+        guard rows.contains(where: { $0.transferInDate != nil || $0.transferInNoticeDate != nil }) else { return }
+        func problem(_ row: ReviewRow, _ field: String, _ value: String, _ severity: Severity, _ message: String) {
+            problems.append(DataQualityProblem(file: context.file, line: row.line, caseID: row.caseID,
+                                               column: context.layout.columnName(field), value: value,
+                                               severity: severity, problem: message))
+        }
+        let transfer = rows.compactMap(\.transferInDate).min()
+        for i in rows.indices {
+            guard let own = rows[i].transferInNoticeDate, let transfer, own < transfer else { continue }
+            problem(rows[i], "transfer_in_notice_date", own.iso, .error,
+                    "transfer_in_notice_date \(own.iso) is before the plan's transfer_in_date \(transfer.iso); the field is read as blank, "
+                        + "and the plan is not measured for \(MeasureID.transferInNotice6w.rawValue) unless another row gives the notice")
+            problems[problems.count - 1].keepsRow = true
+            rows[i].transferInNoticeDate = nil
+            rows[i].unusable.append("transfer_in_notice_date")
+        }
+        let notice = rows.compactMap(\.transferInNoticeDate).min()
+        for row in rows {
+            if let own = row.transferInDate, let transfer, own != transfer {
+                problem(row, "transfer_in_date", own.iso, .warning, "plan \(caseID) has more than one transfer_in_date; the earliest, \(transfer.iso), is used")
+            }
+            if let own = row.transferInNoticeDate, let notice, own != notice {
+                problem(row, "transfer_in_notice_date", own.iso, .warning, "plan \(caseID) has more than one transfer_in_notice_date; the earliest, \(notice.iso), is used")
+            }
+            if transfer == nil, let own = row.transferInNoticeDate {
+                problem(row, "transfer_in_notice_date", own.iso, .warning, "transfer_in_notice_date is given but no row of plan \(caseID) has a transfer_in_date; the notice is not measured")
+            }
+        }
     }
 }

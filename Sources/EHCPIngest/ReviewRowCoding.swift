@@ -6,24 +6,28 @@ import EHCPStore
 ///
 /// Layout (the bytes never leave this process, so byte order is little-endian throughout
 /// and there is no version): the line (varint); a mask of which dates are present (plan,
-/// meeting, decision, notice, amended plan, ceased, date of birth: bits 0–6); a byte with
-/// the decision (0 none, 1 + its index in `ReviewDecision.allCases`) and whether team (bit 4)
-/// and caseworker (bit 5) are present; each present date as a 4-byte day number; the case id;
-/// the cohort values (count, then each); the age-band slots (count, then each); team and
-/// caseworker if present. Strings are a varint length then UTF-8 bytes. A typical row of the
-/// generator's extract takes about 60 bytes.
+/// meeting, decision, notice, amended plan, ceased, date of birth, no amendment, transfer
+/// in, transfer-in notice: bits 0–9, as a varint); a byte with the decision (0 none, 1 +
+/// its index in `ReviewDecision.allCases`) and whether team (bit 4) and caseworker (bit 5)
+/// are present; a byte with the exception ground (0 none, 1 + its index in
+/// `ExceptionCode.allCases`; an unrecognised reason was reported when read and counts as
+/// none); each present date as a 4-byte day number; the case id; the cohort values (count,
+/// then each); the age-band slots (count, then each); team and caseworker if present; a
+/// byte of the unusable fields. Strings are a varint length then UTF-8 bytes. A typical
+/// row of the generator's extract takes about 60 bytes.
 package enum ReviewRowCoding {
     package static func encode(_ row: ReviewRow, into bytes: inout [UInt8]) {
         putVarint(UInt64(row.line), into: &bytes)
         let dates = [row.planDate, row.meetingDate, row.decisionDate, row.amendmentNoticeDate, row.amendedPlanDate,
-                     row.ceasedDate, row.cohort.dateOfBirth]
-        var mask: UInt8 = 0
-        for (bit, date) in dates.enumerated() where date != nil { mask |= 1 << bit }
-        bytes.append(mask)
+                     row.ceasedDate, row.cohort.dateOfBirth, row.noAmendmentDate, row.transferInDate, row.transferInNoticeDate]
+        var mask: UInt64 = 0
+        for (bit, date) in dates.enumerated() where date != nil { mask |= 1 << UInt64(bit) }
+        putVarint(mask, into: &bytes)
         var flags: UInt8 = row.decision.flatMap { d in ReviewDecision.allCases.firstIndex(of: d).map { UInt8($0 + 1) } } ?? 0
         if row.cohort.team != nil { flags |= 1 << 4 }
         if row.cohort.caseworker != nil { flags |= 1 << 5 }
         bytes.append(flags)
+        bytes.append(row.exception.code.flatMap { c in ExceptionCode.allCases.firstIndex(of: c).map { UInt8($0 + 1) } } ?? 0)
         for date in dates {
             guard let date else { continue }
             putFixed(UInt32(bitPattern: date.number), into: &bytes)
@@ -42,15 +46,19 @@ package enum ReviewRowCoding {
 
     /// The fields of a reviews row that can be unusable yet keep the row, by bit.
     private static let unusableNames = ["review_decision_date", "review_decision", "amendment_notice_date",
-                                        "amended_plan_date", "ceased_date"]
+                                        "amended_plan_date", "ceased_date", "no_amendment_date", "transfer_in_notice_date"]
+
+    /// The dates a row may hold, by bit of the mask.
+    private static let dateCount = 10
 
     /// The row `encode` wrote; nil if the bytes are not one whole encoded row (a temporary
     /// file damaged under us: the caller reports it rather than trapping).
     package static func decode(_ bytes: Span<UInt8>) -> ReviewRow? {
         var r = Reader(count: bytes.count)
-        guard let line = r.varint(bytes), let mask = r.byte(bytes), let flags = r.byte(bytes) else { return nil }
-        var dates = [Day?](repeating: nil, count: 7)
-        for bit in 0..<7 where mask & (1 << bit) != 0 {
+        guard let line = r.varint(bytes), let mask = r.varint(bytes), mask < 1 << UInt64(dateCount), let flags = r.byte(bytes),
+              let ground = r.byte(bytes), Int(ground) <= ExceptionCode.allCases.count else { return nil }
+        var dates = [Day?](repeating: nil, count: dateCount)
+        for bit in 0..<dateCount where mask & (1 << UInt64(bit)) != 0 {
             guard let number = r.int32(bytes) else { return nil }
             dates[bit] = Day(number: number)
         }
@@ -74,7 +82,9 @@ package enum ReviewRowCoding {
         if flags & (1 << 5) != 0 { guard let c = r.string(bytes) else { return nil }; caseworker = c }
         guard let unusable = r.byte(bytes), r.atEnd, let lineNumber = Int(exactly: line) else { return nil }
         var row = ReviewRow(caseID: caseID, line: lineNumber, planDate: dates[0], meetingDate: dates[1], decisionDate: dates[2],
-                            decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], ceasedDate: dates[5],
+                            decision: decision, amendmentNoticeDate: dates[3], amendedPlanDate: dates[4], noAmendmentDate: dates[7],
+                            ceasedDate: dates[5], transferInDate: dates[8], transferInNoticeDate: dates[9],
+                            exception: ground == 0 ? .none : .code(ExceptionCode.allCases[Int(ground) - 1]),
                             cohort: Cohort(values: values, ageBandSlots: slots, dateOfBirth: dates[6], team: team, caseworker: caseworker))
         if unusable != 0 { row.unusable = unusableNames.indices.filter { unusable & (1 << $0) != 0 }.map { unusableNames[$0] } }
         return row

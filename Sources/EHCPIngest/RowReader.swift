@@ -215,7 +215,8 @@ package struct RowReader {
     }
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
-    package mutating func exception(_ field: Field) -> ExceptionReading {
+    /// `accepted`: the grounds the warning lists (those the extract's measures accept).
+    package mutating func exception(_ field: Field, accepted: [ExceptionCode] = ExceptionCode.allCases) -> ExceptionReading {
         let unmapped = context.valueMaps[field.rawValue] == nil
         // The canonical codes themselves need no string.
         let read: (reading: ExceptionReading?, raw: String?) = withBytes(field) { bytes in
@@ -226,7 +227,7 @@ package struct RowReader {
         guard let raw = read.raw else { return read.reading ?? .none }
         let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
-            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw)))
+            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw), accepted: accepted))
         }
         return reading
     }

@@ -1,5 +1,5 @@
 /// A measure's id: its text, and its position in the measure table that holds it (the
-/// output order). The statutory measures of version 1 are the static members; a table
+/// output order). The statutory measures are the static members; a table
 /// may hold more (`MeasureTable.adding`), named the same way.
 ///
 /// Plain numbers and a literal, so that a timing that carries its measure is handed on
@@ -24,11 +24,14 @@ public struct MeasureID: Sendable, Hashable, Comparable, CaseIterable, RawRepres
     @inlinable public static var reviewDecision4w: MeasureID { MeasureID("review-decision-4w", order: 4) }
     @inlinable public static var amendmentNotice4w: MeasureID { MeasureID("amendment-notice-4w", order: 5) }
     @inlinable public static var amendedPlan8w: MeasureID { MeasureID("amended-plan-8w", order: 6) }
-    @inlinable public static var phaseTransfer: MeasureID { MeasureID("phase-transfer", order: 7) }
+    /// Notice that a plan transferred in from another authority has been transferred (reg 15(4)).
+    @inlinable public static var transferInNotice6w: MeasureID { MeasureID("transfer-in-notice-6w", order: 7) }
+    @inlinable public static var phaseTransfer: MeasureID { MeasureID("phase-transfer", order: 8) }
 
-    /// The statutory measures of version 1, in output order: the ids of `MeasureTable.standard`.
+    /// The statutory measures, in output order: the ids of `MeasureTable.standard`.
     public static let allCases: [MeasureID] = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w, .annualReview12m,
-                                               .reviewDecision4w, .amendmentNotice4w, .amendedPlan8w, .phaseTransfer]
+                                               .reviewDecision4w, .amendmentNotice4w, .amendedPlan8w, .transferInNotice6w,
+                                               .phaseTransfer]
 
     /// "final-plan-20w"
     public var rawValue: String { text.description }

@@ -131,8 +131,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The period includes this day, so it ends the day before the corresponding date a
     /// year later; when that date does not exist (29 February) it ends on the last day of
     /// the month: 1 Jan 2019 → 31 Dec 2019, 31 Mar 2024 → 30 Mar 2025, 29 Feb 2024 → 28 Feb 2025.
-    public var endOfTwelveMonthPeriod: Day {
-        let (target, exact) = correspondingDate(months: 12)
+    public var endOfTwelveMonthPeriod: Day { endOfPeriod(months: 12) }
+
+    /// The last day of "the period of `months` months starting with" this day, by the
+    /// same convention as `endOfTwelveMonthPeriod`: 14 Apr 2025, 3 months → 13 Jul 2025;
+    /// 30 Nov 2024, 3 months → 28 Feb 2025 (no 30 February: the last day of the month).
+    public func endOfPeriod(months: Int) -> Day {
+        let (target, exact) = correspondingDate(months: months)
         return exact ? target - 1 : target
     }
 

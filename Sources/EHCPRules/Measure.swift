@@ -104,19 +104,23 @@ public struct MeasureDefinition: Sendable {
     /// Which extract the measure reads, and its clock's start, completion, eligibility and
     /// exception column there.
     public let evaluation: MeasureEvaluation
+    /// For a measure of the reviews or transfers extract, the statutory exception grounds
+    /// it accepts from the row's `exception_reason` (a request measure's grounds come with
+    /// its exception column).
+    public let grounds: ExceptionGrounds
 
     public init(id: MeasureID, subject: String, titleTail: String = "", citation: String, clockStart: String,
                 dueDate: DueDate, completion: String, completedBy: String, appliesTo: String, ruleTail: String,
-                evaluation: MeasureEvaluation) {
+                evaluation: MeasureEvaluation, grounds: ExceptionGrounds = .none) {
         self.id = id; self.subject = subject; self.titleTail = titleTail; self.citation = citation
         self.clockStart = clockStart; self.dueDate = dueDate; self.completion = completion; self.completedBy = completedBy
-        self.appliesTo = appliesTo; self.ruleTail = ruleTail; self.evaluation = evaluation
+        self.appliesTo = appliesTo; self.ruleTail = ruleTail; self.evaluation = evaluation; self.grounds = grounds
     }
 
     /// The canonical column whose statutory exception applies to this measure, if any.
     public var exceptionColumn: String? {
         if case .requests(let m) = evaluation { return m.exception?.column }
-        return nil
+        return grounds.codes.isEmpty ? nil : "exception_reason"
     }
 
     /// "Final EHC plan within 20 weeks"
@@ -177,9 +181,9 @@ public struct MeasureTable: Sendable, Equatable {
                 requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m,
                                              test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
-                transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m))
+                transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
             case .reviews(let m):
-                let entry = ReviewEntry(id: d.id, dueDate: d.dueDate, measure: m)
+                let entry = ReviewEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds)
                 // A measure whose clock starts when the one before it completes is timed with
                 // it, meeting by meeting (the amended plan follows the amendment notice).
                 if let previous = passes.last?.last, entry.follows(previous) {
@@ -192,10 +196,10 @@ public struct MeasureTable: Sendable, Equatable {
         requestEntries = requests; requestTests = tests; transferEntries = transfers; reviewPasses = passes
     }
 
-    /// The statutory measures of version 1.
+    /// The statutory measures.
     public static let standard = MeasureTable(MeasureID.allCases.map(\.standardDefinition))
 
-    /// The measures of version 1, in output order.
+    /// The statutory measures, in output order.
     public static var all: [MeasureDefinition] { standard.definitions }
 
     /// The ids of the table, in output order.
@@ -224,7 +228,7 @@ extension MeasureID {
     /// any other is in the table that holds it: `table[id]`).
     public var definition: MeasureDefinition { MeasureTable.standard[self] }
 
-    /// The version 1 entry of each statutory measure.
+    /// The entry of each statutory measure.
     fileprivate var standardDefinition: MeasureDefinition {
         switch self {
         case .decisionToAssess6w:
@@ -259,17 +263,25 @@ extension MeasureID {
                                                         planDecision: .not(.noPlan)),
                              exception: .exceptionReason)))
         case .annualReview12m:
-            return .init(id: self, subject: "Annual review", citation: "CFA s.44(1); SEN2 LastReview",
+            // Reg 15(5): the first review after a transfer in is due by the later of the
+            // cycle's 12-month date and the end of this period starting with the transfer.
+            let transferIn = TransferInReview(start: .transferInDate, months: 3)
+            return .init(id: self, subject: "Annual review", citation: "CFA s.44(1); reg 15(5); SEN2 LastReview",
                          clockStart: "the plan date, then with each previous review's completion", dueDate: .twelveMonthPeriod,
                          completion: "Review completed", completedBy: "review complete (see `--review-clock`)",
-                         appliesTo: "every plan: each review cycle, plus one open cycle unless the plan has ceased",
-                         ruleTail: ".", evaluation: .reviews(.annualChain))
+                         appliesTo: "every plan: each review cycle, plus one open cycle unless the plan has ceased; "
+                             + "for a plan transferred in, the cycles the new authority completes",
+                         ruleTail: "; for a plan transferred in, the first review after the transfer is due by the later of "
+                             + "that date and the end of the \(transferIn.months) months starting with the transfer date.",
+                         evaluation: .reviews(.annualChain(transferIn: transferIn)), grounds: .covid2020)
         case .reviewDecision4w:
             return .init(id: self, subject: "Review decision", titleTail: " of the meeting",
                          citation: "regs 20 and 21 (paragraph numbers unverified); CoP 9.176",
                          clockStart: "meeting", dueDate: .weeks(4), completion: "Decision to maintain, amend or cease notified",
-                         completedBy: "decision notified", appliesTo: "every review meeting", ruleTail: ".",
-                         evaluation: .reviews(.afterMeeting(start: .meetingDate, completion: .decisionDate, decided: .any)))
+                         completedBy: "decision notified", appliesTo: "every review meeting (of a plan transferred in, from the transfer on)",
+                         ruleTail: ".",
+                         evaluation: .reviews(.afterMeeting(start: .meetingDate, completion: .decisionDate, decided: .any)),
+                         grounds: .covid2020)
         case .amendmentNotice4w:
             return .init(id: self, subject: "Proposed amendments", titleTail: " of the meeting",
                          citation: "reg 22(2) read with reg 20; R (L, M, P) v Devon CC [2022] EWHC 493 (Admin)",
@@ -277,14 +289,27 @@ extension MeasureID {
                          completedBy: "proposed amendments sent", appliesTo: "reviews decided `amend`",
                          ruleTail: ", for reviews decided amend.",
                          evaluation: .reviews(.afterMeeting(start: .meetingDate, completion: .amendmentNoticeDate,
-                                                            decided: .only(.amend))))
+                                                            decided: .only(.amend))),
+                         grounds: .covid2020)
         case .amendedPlan8w:
-            return .init(id: self, subject: "Final amended plan", titleTail: " of the notice", citation: "reg 22(3)",
-                         clockStart: "amendment notice", dueDate: .weeks(8), completion: "Final amended plan issued",
-                         completedBy: "final amended plan issued", appliesTo: "reviews decided `amend`",
-                         ruleTail: " (the decision date when the notice date is missing).",
+            return .init(id: self, subject: "Final amended plan", titleTail: " of the notice", citation: "reg 22(3) and (4)",
+                         clockStart: "amendment notice", dueDate: .weeks(8),
+                         completion: "Final amended plan issued, or the decision not to amend notified",
+                         completedBy: "final amended plan issued, or decision not to amend notified",
+                         appliesTo: "reviews decided `amend`",
+                         ruleTail: " (the decision date when the notice date is missing; neither: no clock, and a warning).",
                          evaluation: .reviews(.afterMeeting(start: .amendmentNoticeDate, orElse: .decisionDate,
-                                                            completion: .amendedPlanDate, decided: .only(.amend))))
+                                                            completion: .amendedPlanDate, orCompletion: .noAmendmentDate,
+                                                            decided: .only(.amend))),
+                         grounds: .covid2020)
+        case .transferInNotice6w:
+            return .init(id: self, subject: "Notice of a plan transferred in", citation: "reg 15(4)",
+                         clockStart: "transfer-in date", dueDate: .weeks(6),
+                         completion: "Notice of the transfer, of any proposed assessment and of the review date sent",
+                         completedBy: "notice of the transfer sent", appliesTo: "plans transferred in from another authority",
+                         ruleTail: "; plans transferred in from another authority.",
+                         evaluation: .reviews(.perPlan(start: .transferInDate, completion: .transferInNoticeDate)),
+                         grounds: .covid2020)
         case .phaseTransfer:
             return .init(id: self, subject: "Plan amended before a phase transfer", citation: "reg 18",
                          clockStart: "the transfer",
@@ -292,9 +317,10 @@ extension MeasureID {
                                                                         post16Day: 31, post16MoveMonths: 5)),
                          completion: "Final amended plan naming the new setting",
                          completedBy: "final amended plan naming the new setting", appliesTo: "every phase transfer",
-                         ruleTail: ".", evaluation: .transfers(TransferMeasure(completion: .amendedPlanDate)))
+                         ruleTail: ".", evaluation: .transfers(TransferMeasure(completion: .amendedPlanDate)),
+                         grounds: .covid2020)
         default:
-            preconditionFailure("\(self) is not a measure of version 1")
+            preconditionFailure("\(self) is not a statutory measure")
         }
     }
 }

@@ -206,7 +206,8 @@ struct RequestEntry: Sendable {
 
 /// A date of a reviews row.
 public enum ReviewDate: Sendable, Equatable {
-    case planDate, meetingDate, decisionDate, amendmentNoticeDate, amendedPlanDate, ceasedDate
+    case planDate, meetingDate, decisionDate, amendmentNoticeDate, amendedPlanDate, noAmendmentDate, ceasedDate,
+         transferInDate, transferInNoticeDate
 
     /// The canonical column name.
     public var name: String {
@@ -216,7 +217,10 @@ public enum ReviewDate: Sendable, Equatable {
         case .decisionDate: return "review_decision_date"
         case .amendmentNoticeDate: return "amendment_notice_date"
         case .amendedPlanDate: return "amended_plan_date"
+        case .noAmendmentDate: return "no_amendment_date"
         case .ceasedDate: return "ceased_date"
+        case .transferInDate: return "transfer_in_date"
+        case .transferInNoticeDate: return "transfer_in_notice_date"
         }
     }
 
@@ -227,8 +231,28 @@ public enum ReviewDate: Sendable, Equatable {
         case .decisionDate: return row.decisionDate
         case .amendmentNoticeDate: return row.amendmentNoticeDate
         case .amendedPlanDate: return row.amendedPlanDate
+        case .noAmendmentDate: return row.noAmendmentDate
         case .ceasedDate: return row.ceasedDate
+        case .transferInDate: return row.transferInDate
+        case .transferInNoticeDate: return row.transferInNoticeDate
         }
+    }
+}
+
+/// The first review a new authority owes on a plan transferred in (reg 15(5)): due by
+/// the later of the 12-month date of the cycle open at the transfer and the end of the
+/// period of `months` months starting with the transfer date (`start`).
+public struct TransferInReview: Sendable, Equatable {
+    /// The date of the transfer.
+    public var start: ReviewDate
+    public var months: Int
+
+    public init(start: ReviewDate, months: Int) { self.start = start; self.months = months }
+
+    /// The due date of the first cycle the new authority measures, whose 12-month date
+    /// is `twelveMonthDue`, for a transfer on `transfer`.
+    @inline(__always) public func due(twelveMonthDue: Day, transfer: Day) -> Day {
+        max(twelveMonthDue, transfer.endOfPeriod(months: months))
     }
 }
 
@@ -237,12 +261,38 @@ public enum ReviewMeasure: Sendable {
     /// The chain of 12-month periods (CFA s.44(1)): the first starts with the plan date,
     /// each next with the previous review's completion (its decision or its meeting, as
     /// `RuleSettings.reviewClock` says), and one open cycle follows the last unless the
-    /// plan has ceased. See `ReviewRules`.
-    case annualChain
+    /// plan has ceased (a `ceased_date`, or its last completed review decided to cease).
+    /// For a plan transferred in, the cycles completed before the transfer are the old
+    /// authority's (not measured), and the first one after it is due as `transferIn` says.
+    /// See `ReviewRules`.
+    case annualChain(transferIn: TransferInReview? = nil)
     /// One clock per review meeting decided as `decided` says: from the row's `start`
-    /// (`orElse` when that is blank; neither: not counted) to its `completion`.
-    case afterMeeting(start: ReviewDate, orElse: ReviewDate? = nil, completion: ReviewDate,
+    /// (`orElse` when that is blank; neither: not counted, with a warning) to its
+    /// `completion`, or `orCompletion` when that is earlier (or the only one). A meeting
+    /// before the plan's transfer in is the old authority's: not counted.
+    case afterMeeting(start: ReviewDate, orElse: ReviewDate? = nil, completion: ReviewDate, orCompletion: ReviewDate? = nil,
                       decided: CodeMatch<ReviewDecision>)
+    /// One clock per plan that has `start` on a row: from the earliest `start` of the
+    /// plan to the earliest `completion` (rows that disagree: a warning from
+    /// `ReviewPlans.check`).
+    case perPlan(start: ReviewDate, completion: ReviewDate)
+}
+
+/// The statutory exception grounds a review or transfer measure accepts from its row's
+/// `exception_reason` (the request measures take theirs from their exception column).
+/// A ground that is recorded but not accepted is a warning and is not applied.
+public struct ExceptionGrounds: Sendable, Equatable {
+    public var codes: [ExceptionCode]
+    /// Where the law gives the grounds, for messages.
+    public var source: String
+
+    public init(codes: [ExceptionCode], source: String) { self.codes = codes; self.source = source }
+
+    /// No exception applies.
+    public static let none = ExceptionGrounds(codes: [], source: "")
+    /// The temporary coronavirus relaxation of SI 2020/471 (for deadlines in
+    /// `StatutoryExceptions.covidWindow`).
+    public static let covid2020 = ExceptionGrounds(codes: [.covid2020], source: "SI 2020/471")
 }
 
 /// A review measure with its id and limit, as the table hands it to `ReviewRules`.
@@ -250,12 +300,13 @@ struct ReviewEntry: Sendable {
     let id: MeasureID
     let dueDate: DueDate
     let measure: ReviewMeasure
+    let grounds: ExceptionGrounds
 
     /// Whether this measure's clock starts when `previous`'s stops (then the two are
     /// timed together, meeting by meeting).
     func follows(_ previous: ReviewEntry) -> Bool {
-        guard case .afterMeeting(let start, _, _, _) = measure,
-              case .afterMeeting(_, _, let completion, _) = previous.measure else { return false }
+        guard case .afterMeeting(let start, _, _, _, _) = measure,
+              case .afterMeeting(_, _, let completion, _, _) = previous.measure else { return false }
         return start == completion
     }
 }
@@ -296,4 +347,5 @@ struct TransferEntry: Sendable {
     let id: MeasureID
     let dueDate: DueDate
     let measure: TransferMeasure
+    let grounds: ExceptionGrounds
 }

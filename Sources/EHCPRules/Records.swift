@@ -59,12 +59,22 @@ public struct ReviewRow: Sendable, Equatable {
     public var decision: ReviewDecision?
     public var amendmentNoticeDate: Day?
     public var amendedPlanDate: Day?
+    /// The decision not to make the proposed amendments, notified (reg 22(4)): it
+    /// completes the amended plan measure as the amended plan does.
+    public var noAmendmentDate: Day?
     public var ceasedDate: Day?
+    /// The plan was transferred in from another authority on this day (reg 15(2)).
+    public var transferInDate: Day?
+    /// The new authority's notice of the transfer (reg 15(4)).
+    public var transferInNoticeDate: Day?
+    /// The row's `exception_reason`: applies to the row's measures that accept the ground
+    /// (`MeasureDefinition.grounds`).
+    public var exception: ExceptionReading = .none
     public var cohort: Cohort
     /// Optional fields whose value could not be used, by canonical name (as `RequestRecord.unusable`).
     public var unusable: [String] = []
 
-    @inlinable public init(caseID: String, line: Int, planDate: Day? = nil, meetingDate: Day? = nil, decisionDate: Day? = nil, decision: ReviewDecision? = nil, amendmentNoticeDate: Day? = nil, amendedPlanDate: Day? = nil, ceasedDate: Day? = nil, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, planDate: Day? = nil, meetingDate: Day? = nil, decisionDate: Day? = nil, decision: ReviewDecision? = nil, amendmentNoticeDate: Day? = nil, amendedPlanDate: Day? = nil, noAmendmentDate: Day? = nil, ceasedDate: Day? = nil, transferInDate: Day? = nil, transferInNoticeDate: Day? = nil, exception: ExceptionReading = .none, cohort: Cohort) {
         self.caseID = caseID
         self.line = line
         self.planDate = planDate
@@ -73,7 +83,11 @@ public struct ReviewRow: Sendable, Equatable {
         self.decision = decision
         self.amendmentNoticeDate = amendmentNoticeDate
         self.amendedPlanDate = amendedPlanDate
+        self.noAmendmentDate = noAmendmentDate
         self.ceasedDate = ceasedDate
+        self.transferInDate = transferInDate
+        self.transferInNoticeDate = transferInNoticeDate
+        self.exception = exception
         self.cohort = cohort
     }
 }
@@ -87,16 +101,20 @@ public struct TransferRecord: Sendable, Equatable {
     public var transferDate: Day
     /// Final amended plan naming the new setting, or the confirmation that none was needed.
     public var amendedPlanDate: Day?
+    /// The row's `exception_reason` (`MeasureDefinition.grounds` says which grounds apply).
+    public var exception: ExceptionReading = .none
     public var cohort: Cohort
     /// Optional fields whose value could not be used, by canonical name (as `RequestRecord.unusable`).
     public var unusable: [String] = []
 
-    @inlinable public init(caseID: String, line: Int, type: TransferType, transferDate: Day, amendedPlanDate: Day? = nil, cohort: Cohort) {
+    @inlinable public init(caseID: String, line: Int, type: TransferType, transferDate: Day, amendedPlanDate: Day? = nil,
+                           exception: ExceptionReading = .none, cohort: Cohort) {
         self.caseID = caseID
         self.line = line
         self.type = type
         self.transferDate = transferDate
         self.amendedPlanDate = amendedPlanDate
+        self.exception = exception
         self.cohort = cohort
     }
 }
@@ -134,6 +152,12 @@ public enum ExceptionReading: Sendable, Equatable {
     case code(ExceptionCode)
     /// A recorded reason that is not a statutory ground: counted as no exception, with a warning.
     case unrecognised(String)
+
+    /// The ground recorded, if the cell holds one.
+    public var code: ExceptionCode? {
+        if case .code(let c) = self { return c }
+        return nil
+    }
 }
 
 /// One row's cohort: its `--by` values, with the age band filled in per measure.

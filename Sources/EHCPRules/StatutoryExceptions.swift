@@ -16,16 +16,31 @@ public enum StatutoryExceptions {
         }
     }
 
+    /// The applied exception for a measure of the reviews or transfers extract due on
+    /// `due` that accepts `grounds`, or nil; `warning` explains a code that was recorded
+    /// but cannot apply: a ground the measure does not accept, or `covid_2020` for a
+    /// deadline outside `covidWindow`.
+    public static func applied(_ reading: ExceptionReading, due: Day, grounds: ExceptionGrounds) -> (code: ExceptionCode?, warning: String?) {
+        guard case .code(let code) = reading else { return (nil, nil) }
+        guard grounds.codes.contains(code) else {
+            let accepted = grounds.codes.isEmpty
+                ? "this measure accepts no statutory exception"
+                : "this measure accepts only " + grounds.codes.map(\.rawValue).joined(separator: ", ") + " (\(grounds.source))"
+            return (nil, "exception \(code.rawValue) not applied: \(accepted); the case is counted without an exception")
+        }
+        return applied(reading, due: due)
+    }
+
     /// Why a recorded exception reason that is no statutory ground is not applied, as the
     /// warning says it. `key` is the reason folded for matching (lower case, letters and
     /// digits only).
     /// How `notApplied`'s message begins, so the data-quality summary can count reasons.
     public static let notAppliedPrefix = "exception reason "
 
-    public static func notApplied(_ raw: String, key: String) -> String {
+    public static func notApplied(_ raw: String, key: String, accepted: [ExceptionCode] = ExceptionCode.allCases) -> String {
         let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
             ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
             : "it is not a statutory ground"
-        return notAppliedPrefix + "\"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(ExceptionCode.allCases.map(\.rawValue).joined(separator: ", "))"
+        return notAppliedPrefix + "\"\(raw)\" not applied: \(why); the case is counted without an exception. Accepted: \(accepted.map(\.rawValue).joined(separator: ", "))"
     }
 }

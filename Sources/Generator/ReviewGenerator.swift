@@ -25,8 +25,11 @@ import EHCPRules
 /// or (~12 % of plans with several rows) only on the first. Nothing after `asAt` is
 /// written: a meeting after it has not happened, a decision after it is blank (an open
 /// cycle). On top of that, in each block of 1,000 plans, three plans of each deliberate
-/// kind (`ReviewPlanKind`): boundary dates, bad rows inside otherwise valid plans, and
-/// the two data-quality warning cases.
+/// kind (`ReviewPlanKind`): boundary dates, bad rows inside otherwise valid plans, the
+/// two data-quality warning cases, and the cases of rule set version 2 (`ReviewV2Case`):
+/// plans transferred in from another authority (the transfer date on every row, the
+/// notice of reg 15(4) on the first), decisions not to amend, and covid_2020 claims in
+/// and out of SI 2020/471's window.
 public struct ReviewGenerator: Sendable {
     public let seed: UInt64
     public let plans: Int
@@ -35,7 +38,8 @@ public struct ReviewGenerator: Sendable {
     /// The canonical reviews header, in file order.
     public static let header = [
         "case_id", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
-        "amendment_notice_date", "amended_plan_date", "ceased_date", "team", "caseworker", "date_of_birth",
+        "amendment_notice_date", "amended_plan_date", "no_amendment_date", "ceased_date", "transfer_in_date",
+        "transfer_in_notice_date", "exception_reason", "team", "caseworker", "date_of_birth",
     ]
 
     /// Plans whose rows are interleaved with each other.
@@ -143,7 +147,15 @@ public struct ReviewGenerator: Sendable {
         out.append(comma)
         if let d = row.amended { out.appendISO(.day(d)) }
         out.append(comma)
+        if let d = row.noAmendment { out.appendISO(.day(d)) }
+        out.append(comma)
         if let d = row.ceased { out.appendISO(.day(d)) }
+        out.append(comma)
+        if let d = row.transferIn { out.appendISO(.day(d)) }
+        out.append(comma)
+        if let d = row.transferNotice { out.appendISO(.day(d)) }
+        out.append(comma)
+        if row.covidClaim { out.append(text.covid) }
         out.append(comma)
         out.append(text.teams[plan.team])
         out.append(comma)
@@ -188,7 +200,7 @@ public struct ReviewGenerator: Sendable {
             default:
                 forced = true
             }
-        case .bad, .warning:
+        case .bad, .warning, .version2:
             forced = true
         case .normal:
             break
@@ -199,14 +211,38 @@ public struct ReviewGenerator: Sendable {
         let latestForced: Day
         switch kind {
         case .bad, .warning: latestForced = asAt - 800
+        // A plan transferred in needs its second cycle, the new authority's first, complete.
+        case .version2: latestForced = asAt - 900
         default: latestForced = asAt - 500
         }
         if forced && latestForced >= firstPlanDate {
             planDate = firstPlanDate + planRoll % (latestForced - firstPlanDate + 1)
         }
+        // A covid_2020 claim on a decision due in SI 2020/471's window: the plan early
+        // enough for its first meeting to fall then (nil when the plans start too late).
+        var covidMeeting: Day? = nil
+        if kind == .version2(.covidInWindow) {
+            var extra = stream(index, 5)
+            let meeting = StatutoryExceptions.covidWindow.lowerBound + extra.int(in: 12...100) - 28
+            let earliest = max(firstPlanDate, meeting - 300)
+            if meeting - earliest >= 120 {
+                planDate = earliest + extra.below(30)
+                covidMeeting = meeting
+            }
+        }
         let dob = planDate.addingMonths(-12 * age) - extraDays
 
-        var rows = chain(from: planDate, kind: forced ? kind : .normal, rng: &ev)
+        var transfer: (date: Day, notice: Day?)? = nil
+        var rows = chain(from: planDate, kind: forced ? kind : .normal, covidMeeting: covidMeeting, transfer: &transfer, rng: &ev)
+        if let transfer {
+            for k in rows.indices { rows[k].transferIn = transfer.date }
+            rows[0].transferNotice = transfer.notice
+        }
+        if kind == .version2(.covidOutOfWindow) || (kind == .version2(.covidInWindow) && covidMeeting == nil) {
+            // A claim on the latest decided review: its deadlines are years after 2020.
+            let k = rows.lastIndex { $0.decisionDate != nil } ?? rows.count - 1
+            rows[k].covidClaim = true
+        }
 
         // A ceased_date without a cease decision (~3 % of plans), or after one (some).
         let endsInCease = rows.last?.decision == .cease
@@ -243,7 +279,8 @@ public struct ReviewGenerator: Sendable {
 
     /// The plan's review meetings in date order, each with what followed it by asAt.
     /// `kind` shapes the first cycle of the deliberate plans.
-    private func chain(from planDate: Day, kind: ReviewPlanKind, rng: inout SplitMix64) -> [SyntheticReviewRow] {
+    private func chain(from planDate: Day, kind: ReviewPlanKind, covidMeeting: Day?, transfer: inout (date: Day, notice: Day?)?,
+                       rng: inout SplitMix64) -> [SyntheticReviewRow] {
         var rows: [SyntheticReviewRow] = []
         var start = planDate
         var nextMeeting: Day? = nil
@@ -260,6 +297,8 @@ public struct ReviewGenerator: Sendable {
             var noticeBlank = roll < 25
             var amendedNever = roll >= 30 && roll < 90
             var stuck = roll >= 990  // decision never recorded: the chain stops, overdue
+            var notAmending = false  // a decision not to make the proposed amendments (reg 22(4))
+            var covidClaim = false
             let pending = nextMeeting
             var meeting = pending ?? start + gap
             nextMeeting = nil
@@ -311,9 +350,50 @@ public struct ReviewGenerator: Sendable {
                     // A meeting with no decision, then another meeting a few months later.
                     stuck = true
                     nextMeeting = meeting + 60 + small * 4
+                case .version2(.noAmendmentDay56), .version2(.noAmendmentDay57):
+                    outcome = .amend
+                    delay = min(delay, 28)
+                    noticeDelay = min(noticeDelay, 5)
+                    amendedDelay = kind == .version2(.noAmendmentDay56) ? 56 : 57
+                    noticeBlank = false; amendedNever = false; notAmending = true
+                case .version2(.covidInWindow):
+                    // Notified late, 30 to 54 days after the meeting, in the window.
+                    if let covidMeeting { meeting = covidMeeting; delay = 30 + small; covidClaim = true }
+                case .version2:
+                    delay = min(delay, 28)
                 default:
                     break
                 }
+            }
+            if cycle == 1, case .version2(let v) = kind, let due = v.transferInDue {
+                // The plan moved in during its second cycle (the first was the old
+                // authority's): reg 15(5)'s date the later one, the 12-month date the later
+                // one, or a meeting before the transfer with its decision after it.
+                if outcome == .cease { outcome = .maintain }
+                let twelve = start.endOfTwelveMonthPeriod
+                let date: Day
+                switch due {
+                case .threeMonthsLater(let dayAfter):
+                    date = twelve - 20 - small
+                    let completion = ReviewGenerator.transferInRule.due(twelveMonthDue: twelve, transfer: date) + (dayAfter ? 1 : 0)
+                    meeting = completion - small
+                    delay = small
+                case .twelveMonthsLater(let dayAfter):
+                    date = start + 30 + small
+                    let completion = twelve + (dayAfter ? 1 : 0)
+                    meeting = completion - small
+                    delay = small
+                case .meetingBefore:
+                    delay = 10 + small
+                    date = meeting + 1 + small % (delay - 1)
+                }
+                // The notice of reg 15(4): on its last day, the day after, or within it.
+                let noticeDays = switch due {
+                case .threeMonthsLater(let dayAfter), .twelveMonthsLater(let dayAfter): dayAfter ? 43 : 42
+                case .meetingBefore: 10 + small
+                }
+                let notice = date + noticeDays
+                transfer = (date, notice <= asAt ? notice : nil)
             }
             cycle += 1
 
@@ -328,12 +408,15 @@ public struct ReviewGenerator: Sendable {
             }
             row.decisionDate = .day(decision)
             row.decision = outcome
+            row.covidClaim = covidClaim
             if outcome == .amend {
                 let notice = noticeDay.map { meeting + $0 } ?? decision + noticeDelay
                 if notice <= asAt {
                     if !noticeBlank { row.notice = notice }
                     let amended = notice + amendedDelay
-                    if !amendedNever && amended <= asAt { row.amended = amended }
+                    if !amendedNever && amended <= asAt {
+                        if notAmending { row.noAmendment = amended } else { row.amended = amended }
+                    }
                 }
             }
             rows.append(row)
@@ -423,11 +506,14 @@ public struct ReviewGenerator: Sendable {
         if slot < ReviewBoundary.allCases.count * n { return .boundary(ReviewBoundary(rawValue: slot / n)!) }
         slot -= ReviewBoundary.allCases.count * n
         if slot < ReviewWarning.allCases.count * n { return .warning(ReviewWarning(rawValue: slot / n)!) }
+        slot -= ReviewWarning.allCases.count * n
+        if slot < ReviewV2Case.allCases.count * n { return .version2(ReviewV2Case(rawValue: slot / n)!) }
         return .normal
     }
 
     /// The random stream of one plan (or block) for one purpose (1 identity, 2 review
-    /// events, 3 how the rows are written, 4 the block's interleaving).
+    /// events, 3 how the rows are written, 4 the block's interleaving, 5 the dates of a
+    /// covid_2020 claim in its window).
     private func stream(_ index: Int, _ purpose: UInt64) -> SplitMix64 {
         let key = SplitMix64.mix(seed ^ 0x5245_5649_4557 &+ purpose &* 0x9E37_79B9_7F4A_7C15)
         return SplitMix64(seed: SplitMix64.mix(key ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03)))
@@ -453,6 +539,13 @@ public struct ReviewGenerator: Sendable {
         (10...42, 28), (43...56, 33), (57...84, 20), (85...150, 12), (151...300, 7),
     ])
     package static let unreadableDate = DateValue.impossible(year: 2025, month: 13, day: 1)
+    /// Reg 15(5)'s rule for the first review after a transfer in, as the measure table has it.
+    package static let transferInRule: TransferInReview = {
+        guard case .reviews(.annualChain(let rule?)) = MeasureID.annualReview12m.definition.evaluation else {
+            preconditionFailure("the annual review measure has no rule for plans transferred in")
+        }
+        return rule
+    }()
 }
 
 // MARK: - Records
@@ -464,6 +557,44 @@ package enum ReviewPlanKind: Equatable, Sendable {
     case boundary(ReviewBoundary)
     case bad(ReviewBadRow)
     case warning(ReviewWarning)
+    case version2(ReviewV2Case)
+}
+
+/// The cases of rule set version 2 (issue 15): plans transferred in from another
+/// authority at each boundary of reg 15(4) and (5), decisions not to amend (reg 22(4))
+/// on the last on-time day and the day after, and covid_2020 claims in and out of SI
+/// 2020/471's window.
+package enum ReviewV2Case: Int, CaseIterable, Sendable {
+    /// The second cycle's decision on the last day of the 3 months starting with the
+    /// transfer (the later date), or the day after; the notice on day 42 or 43.
+    case transferThreeMonthsOn, transferThreeMonthsDayAfter
+    /// The same where the cycle's 12-month date is the later.
+    case transferTwelveMonthsOn, transferTwelveMonthsDayAfter
+    /// The second cycle's meeting before the transfer, its decision after it.
+    case transferMeetingBefore
+    /// The decision not to amend on day 56 or 57 after the amendment notice.
+    case noAmendmentDay56, noAmendmentDay57
+    /// covid_2020 on a review whose decision was due in the window (late), or on one due
+    /// years after it.
+    case covidInWindow, covidOutOfWindow
+
+    /// How the first cycle after the transfer is set up, for the transfer cases.
+    package enum TransferInDue: Sendable {
+        case threeMonthsLater(dayAfter: Bool)
+        case twelveMonthsLater(dayAfter: Bool)
+        case meetingBefore
+    }
+
+    package var transferInDue: TransferInDue? {
+        switch self {
+        case .transferThreeMonthsOn: .threeMonthsLater(dayAfter: false)
+        case .transferThreeMonthsDayAfter: .threeMonthsLater(dayAfter: true)
+        case .transferTwelveMonthsOn: .twelveMonthsLater(dayAfter: false)
+        case .transferTwelveMonthsDayAfter: .twelveMonthsLater(dayAfter: true)
+        case .transferMeetingBefore: .meetingBefore
+        default: nil
+        }
+    }
 }
 
 /// Dates on or next to a statutory limit. The first five set the plan date; the others
@@ -517,7 +648,12 @@ package struct SyntheticReviewRow: Sendable {
     package var decision: SyntheticReviewDecision? = nil
     package var notice: Day? = nil
     package var amended: Day? = nil
+    package var noAmendment: Day? = nil
     package var ceased: Day? = nil
+    package var transferIn: Day? = nil
+    package var transferNotice: Day? = nil
+    /// `exception_reason` is `covid_2020`.
+    package var covidClaim = false
 
     /// The latest real date among the row's events.
     package var latestEvent: Day? {
@@ -527,6 +663,9 @@ package struct SyntheticReviewRow: Sendable {
         if case .day(let d)? = decisionDate { see(d) }
         see(notice)
         see(amended)
+        see(noAmendment)
+        see(transferIn)
+        see(transferNotice)
         return latest
     }
 }
@@ -552,6 +691,7 @@ package struct SyntheticPlan: Sendable {
 package struct ReviewTextTables: Sendable {
     package let casePrefix = Array("EHCP".utf8)
     package let decisions = ["maintain", "amend", "cease", "continue"].map(TextTables.cell)
+    package let covid = TextTables.cell("covid_2020")
     package let teams = RequestGenerator.teams.map(TextTables.cell)
     package let caseworkers = RequestGenerator.caseworkers.map(TextTables.cell)
 }

@@ -17,7 +17,8 @@ import EHCPRules
 /// transfers before 15 February, secondary → post-16 before 31 March, post-16 → post-16
 /// at least 5 months before the transfer, all read literally), the rest later or not
 /// yet; no amended plan after asAt. On top of that, in each block of 1,000 rows, three
-/// of each boundary case (`TransferBoundary`) and three of each bad row (`TransferBadRow`).
+/// of each boundary case (`TransferBoundary`), three of each bad row (`TransferBadRow`)
+/// and three of each covid_2020 claim (`TransferCovidClaim`).
 public struct TransferGenerator: Sendable {
     public let seed: UInt64
     public let count: Int
@@ -25,7 +26,8 @@ public struct TransferGenerator: Sendable {
 
     /// The canonical transfers header, in file order.
     public static let header = [
-        "case_id", "transfer_type", "transfer_date", "amended_plan_date", "team", "caseworker", "date_of_birth",
+        "case_id", "transfer_type", "transfer_date", "amended_plan_date", "exception_reason", "team", "caseworker",
+        "date_of_birth",
     ]
 
     package static let kindBlockSize = 1000
@@ -91,6 +93,8 @@ public struct TransferGenerator: Sendable {
         out.append(comma)
         if let d = r.amendedPlanDate { out.appendISO(.day(d)) }
         out.append(comma)
+        if r.covidClaim { out.append(text.covid) }
+        out.append(comma)
         out.append(text.teams[r.team])
         out.append(comma)
         out.append(text.caseworkers[r.caseworker])
@@ -128,8 +132,10 @@ public struct TransferGenerator: Sendable {
             if type == .secondaryToPost16 || type == .post16ToPost16 { type = .primaryToSecondary }
         case .boundary(.marchThirtieth), .boundary(.marchThirtyFirst):
             type = .secondaryToPost16
-        case .boundary(.fiveMonthsOn), .boundary(.fiveMonthsDayAfter):
+        case .boundary(.fiveMonthsOn), .boundary(.fiveMonthsDayAfter), .covid(.inWindow):
             type = .post16ToPost16
+        case .covid(.outOfWindow):
+            if type == .post16ToPost16 { type = .primaryToSecondary }
         default:
             break
         }
@@ -150,6 +156,11 @@ public struct TransferGenerator: Sendable {
             let day = septemberRoll < 880 ? 1 : 2 + septemberRoll % 9  // 2–10 September
             transfer = TransferGenerator.september(year, day: day)
         }
+        if kind == .covid(.inWindow) {
+            // A move between post-16 institutions from October 2020 to January 2021: due
+            // 5 months before, from May to August 2020, in SI 2020/471's window.
+            transfer = Day(year: 2020, month: 10, day: 1)! + 2 * shift
+        }
 
         var amended: Day? = nil
         switch kind {
@@ -169,6 +180,7 @@ public struct TransferGenerator: Sendable {
             } else if timing < 975 {
                 amended = due + late
             }  // else never amended: open, or overdue once due
+            if kind == .covid(.inWindow) { amended = due + late }  // late: the claim matters
             if let a = amended, a > asAt { amended = nil }
         }
 
@@ -190,6 +202,7 @@ public struct TransferGenerator: Sendable {
         var r = SyntheticTransfer(index: index, kind: kind, caseNumber: index + 1, type: type,
                                   transferDate: transfer, amendedPlanDate: amended, team: team,
                                   caseworker: caseworker, dateOfBirth: dob)
+        if case .covid = kind { r.covidClaim = true }
         if case .bad(let bad) = kind { spoil(&r, as: bad, shift: shift) }
         return r
     }
@@ -243,6 +256,8 @@ public struct TransferGenerator: Sendable {
         }
         slot -= TransferBadRow.allCases.count * n
         if slot < TransferBoundary.allCases.count * n { return .boundary(TransferBoundary(rawValue: slot / n)!) }
+        slot -= TransferBoundary.allCases.count * n
+        if slot < TransferCovidClaim.allCases.count * n { return .covid(TransferCovidClaim(rawValue: slot / n)!) }
         return .normal
     }
 
@@ -268,6 +283,13 @@ package enum TransferRowKind: Equatable, Sendable {
     case normal
     case boundary(TransferBoundary)
     case bad(TransferBadRow)
+    case covid(TransferCovidClaim)
+}
+
+/// A `covid_2020` claim (SI 2020/471): on a post-16 move due in the window (from 1 May
+/// to 25 September 2020) and amended late, or on a school transfer due years after it.
+package enum TransferCovidClaim: Int, CaseIterable, Sendable {
+    case inWindow, outOfWindow
 }
 
 /// An amended plan on, or the day after, the literal due date.
@@ -325,10 +347,13 @@ package struct SyntheticTransfer: Sendable {
     package var team: Int
     package var caseworker: Int
     package var dateOfBirth: Day
+    /// `exception_reason` is `covid_2020`.
+    package var covidClaim = false
 }
 
 package struct TransferTextTables: Sendable {
     package let casePrefix = Array("EHCP".utf8)
+    package let covid = TextTables.cell("covid_2020")
     package let types = SyntheticTransferType.allCases.map { TextTables.cell($0.code) }
     package let teams = RequestGenerator.teams.map(TextTables.cell)
     package let caseworkers = RequestGenerator.caseworkers.map(TextTables.cell)

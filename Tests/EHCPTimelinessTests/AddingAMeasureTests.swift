@@ -72,7 +72,7 @@ import Testing
         #expect(extended.last?.status == .onTime)  // late on the 20-week measure, on time on the 26-week one
         #expect(standard.last?.status == .late)
         #expect(table.ids == MeasureID.allCases + [Self.finalPlan26w.id])
-        #expect(Self.finalPlan26w.id.order == 8 && Self.finalPlan26w.id.rawValue == "final-plan-26w")
+        #expect(Self.finalPlan26w.id.order == 9 && Self.finalPlan26w.id.rawValue == "final-plan-26w")
     }
 
     @Test func anAddedMeasureCountsOnlyTheRequestsItsEntrySays() {
@@ -193,24 +193,33 @@ import Testing
             r.assessmentDecision = admitted(m.counts.assessmentDecision)
             r.planDecision = admitted(m.counts.planDecision)
             RequestRules.evaluate(r, rules: rules, into: &out)
-        case .reviews(.afterMeeting(let startField, _, let completion, let decided)):
+        case .reviews(.afterMeeting(let startField, _, let completion, _, let decided)):
             var row = ReviewRow(caseID: "P1", line: 2, planDate: start - 300, meetingDate: start - 1, cohort: cohort)
-            for (field, day) in [(startField, start), (completion, done)] {
-                switch field {
-                case .planDate: row.planDate = day
-                case .meetingDate: row.meetingDate = day
-                case .decisionDate: row.decisionDate = day
-                case .amendmentNoticeDate: row.amendmentNoticeDate = day
-                case .amendedPlanDate: row.amendedPlanDate = day
-                case .ceasedDate: row.ceasedDate = day
-                }
-            }
+            for (field, day) in [(startField, start), (completion, done)] { Self.set(field, day, in: &row) }
             row.decision = admitted(decided)
+            ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), rules: rules, into: &out)
+        case .reviews(.perPlan(let startField, let completion)):
+            var row = ReviewRow(caseID: "P1", line: 2, planDate: start - 300, cohort: cohort)
+            for (field, day) in [(startField, start), (completion, done)] { Self.set(field, day, in: &row) }
             ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), rules: rules, into: &out)
         case .reviews(.annualChain), .transfers:
             return nil
         }
         return out.timings.first { $0.measure == d.id }?.status
+    }
+
+    static func set(_ field: ReviewDate, _ day: Day, in row: inout ReviewRow) {
+        switch field {
+        case .planDate: row.planDate = day
+        case .meetingDate: row.meetingDate = day
+        case .decisionDate: row.decisionDate = day
+        case .amendmentNoticeDate: row.amendmentNoticeDate = day
+        case .amendedPlanDate: row.amendedPlanDate = day
+        case .noAmendmentDate: row.noAmendmentDate = day
+        case .ceasedDate: row.ceasedDate = day
+        case .transferInDate: row.transferInDate = day
+        case .transferInNoticeDate: row.transferInNoticeDate = day
+        }
     }
 
     @Test func everyEntryInWeeksIsOnTimeOnItsLastDayAndLateTheNextWhateverTheTable() {

@@ -41,6 +41,13 @@ import Testing
                 var sequence = 0
                 return results(ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), clock: .decision, asAt: asAt,
                                                     sequence: &sequence))
+            case .transferInNotice6w:
+                // The transfer in is `start`.
+                let row = ReviewRow(caseID: "P1", line: 2, planDate: start - 300, transferInDate: start,
+                                    transferInNoticeDate: done, cohort: cohort)
+                var sequence = 0
+                return results(ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), clock: .decision, asAt: asAt,
+                                                    sequence: &sequence))
             default:
                 return nil
             }

@@ -134,12 +134,13 @@ private func isBadRow(_ r: ReviewRow, planDate: Day?, asAt: Day) -> Bool {
     #expect(t != v)
 }
 
-@Test func reviewsHeaderIsExactAndEveryRowHasElevenPlainCells() {
+@Test func reviewsHeaderIsExactAndEveryRowHasFifteenPlainCells() {
     let expected = "case_id,plan_date,review_meeting_date,review_decision_date,review_decision,"
-        + "amendment_notice_date,amended_plan_date,ceased_date,team,caseworker,date_of_birth\n"
+        + "amendment_notice_date,amended_plan_date,no_amendment_date,ceased_date,transfer_in_date,"
+        + "transfer_in_notice_date,exception_reason,team,caseworker,date_of_birth\n"
     let first = reviews.bytes.prefix { $0 != 10 } + [10]
     #expect(String(decoding: first, as: UTF8.self) == expected)
-    #expect(reviews.lines.dropFirst().allSatisfy { $0.count == 11 })
+    #expect(reviews.lines.dropFirst().allSatisfy { $0.count == 15 })
     #expect(!reviews.bytes.contains(13) && !reviews.bytes.contains(34))
     #expect(reviewPlans.count == 5_000)
     for r in reviews.rows {
@@ -454,12 +455,12 @@ private func transferDue(_ type: String, _ transfer: Day) -> Day {
 
 // MARK: - Transfers
 
-@Test func transfersHeaderIsExactAndEveryRowHasSevenPlainCells() {
+@Test func transfersHeaderIsExactAndEveryRowHasEightPlainCells() {
     let first = transferBytes.prefix { $0 != 10 } + [10]
     #expect(String(decoding: first, as: UTF8.self)
-        == "case_id,transfer_type,transfer_date,amended_plan_date,team,caseworker,date_of_birth\n")
+        == "case_id,transfer_type,transfer_date,amended_plan_date,exception_reason,team,caseworker,date_of_birth\n")
     #expect(transferRows.count == 5_000)
-    #expect(transferRows.allSatisfy { $0.cells.count == 7 && $0["case_id"].hasPrefix("EHCP") })
+    #expect(transferRows.allSatisfy { $0.cells.count == 8 && $0["case_id"].hasPrefix("EHCP") })
     #expect(!transferBytes.contains(13) && !transferBytes.contains(34))
 }
 
