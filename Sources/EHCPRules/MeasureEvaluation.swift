@@ -35,6 +35,8 @@ public enum CodeMatch<Value: Equatable & Sendable>: Sendable {
 /// A date of a request record.
 public enum RequestDate: Sendable, Equatable {
     case requestDate, assessmentDecisionDate, planDecisionDate, draftPlanDate, finalPlanDate, withdrawnDate
+    /// The day advice was requested from the child's school (the school-closure ground).
+    case schoolAdviceDate
 
     /// The canonical column name.
     public var name: String {
@@ -45,6 +47,7 @@ public enum RequestDate: Sendable, Equatable {
         case .draftPlanDate: return "draft_plan_date"
         case .finalPlanDate: return "final_plan_date"
         case .withdrawnDate: return "withdrawn_date"
+        case .schoolAdviceDate: return "school_advice_date"
         }
     }
 
@@ -56,8 +59,33 @@ public enum RequestDate: Sendable, Equatable {
         case .draftPlanDate: return r.draftPlanDate
         case .finalPlanDate: return r.finalPlanDate
         case .withdrawnDate: return r.withdrawnDate
+        case .schoolAdviceDate: return r.schoolAdviceDate
         }
     }
+}
+
+/// The statutory grounds on which a measure's limit need not be met, as the regulation
+/// that sets the limit lists them (regs 5(4), 10(4), 13(3)), and where it lists them. A
+/// code recorded against a measure whose regulation does not give it is not applied: the
+/// case counts without an exception, and a warning cites `citation`.
+public struct ExceptionGrounds: Sendable, Equatable {
+    /// The codes the measure accepts. `covid_2020` (SI 2020/471, with its own window) and
+    /// `unspecified` (a SEN2-style flag that names no ground) are the tool's conventions.
+    public var accepted: [ExceptionCode]
+    /// The paragraph that lists the grounds: "reg 5(4)".
+    public var citation: String
+    /// The paragraph of the school-closure ground, for the term-dates check: "reg 5(4)(a)".
+    public var schoolClosureCitation: String
+
+    public init(accepted: [ExceptionCode], citation: String, schoolClosureCitation: String) {
+        self.accepted = accepted; self.citation = citation; self.schoolClosureCitation = schoolClosureCitation
+    }
+
+    /// Every code: what a measure of a table made before grounds were written accepts.
+    public static let any = ExceptionGrounds(accepted: ExceptionCode.allCases, citation: "regs 5(4), 10(4), 13(3)",
+                                             schoolClosureCitation: "regs 5(4)(a), 10(4)(a)")
+
+    @inline(__always) func accepts(_ code: ExceptionCode) -> Bool { accepted.contains(code) }
 }
 
 /// A request's exception-reason column (regs 5(4), 10(4), 13(3)).
@@ -116,9 +144,17 @@ public struct RequestMeasure: Sendable {
     public var counts: RequestEligibility
     /// The column whose statutory exception applies, if any.
     public var exception: RequestExceptionColumn?
+    /// The grounds that column may give for this measure.
+    public var grounds: ExceptionGrounds
+    /// Whether the measure counts the cases whose final plan came less than
+    /// `RepresentationPeriod.minimumDays` after the draft (reg 13(1)(a)): summary.csv's
+    /// `short_representation` on its rows.
+    public var countsShortRepresentation: Bool
 
-    public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?) {
+    public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?,
+                grounds: ExceptionGrounds = .any, countsShortRepresentation: Bool = false) {
         self.start = start; self.completion = completion; self.counts = counts; self.exception = exception
+        self.grounds = grounds; self.countsShortRepresentation = countsShortRepresentation
     }
 }
 
@@ -134,13 +170,17 @@ struct RequestEntry: Sendable {
     let assessmentDecision: CodeMatch<AssessmentDecision>
     let planDecision: CodeMatch<PlanDecision>
     let exception: RequestExceptionColumn?
+    /// The place of the measure's grounds in the table's `requestGrounds`.
+    let grounds: Int
+    let countsShortRepresentation: Bool
     /// The place of the eligibility's `also` in the table's `requestTests`, or -1.
     let test: Int
 
-    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, test: Int) {
+    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, grounds: Int, test: Int) {
         self.id = id; self.dueDate = dueDate; self.start = m.start; self.completion = m.completion
         self.withdrawn = m.counts.withdrawn; self.assessmentDecision = m.counts.assessmentDecision
-        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.test = test
+        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.grounds = grounds
+        self.countsShortRepresentation = m.countsShortRepresentation; self.test = test
     }
 
     /// Whether the measure counts `r` (`tests`: the table's `requestTests`).

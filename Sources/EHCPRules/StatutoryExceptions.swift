@@ -16,6 +16,38 @@ public enum StatutoryExceptions {
         }
     }
 
+    /// The applied exception for a measure whose limit accepts `grounds` and whose clock
+    /// runs from `start` to `due`, or nil; `warning` explains a recorded code that cannot
+    /// apply: a ground the measure's regulation does not give, `covid_2020` outside its
+    /// window, or (with `closures`, the term dates) a `school_closure` claim they do not
+    /// support. `adviceDate`: the row's `school_advice_date`.
+    @inline(__always)
+    public static func applied(_ reading: ExceptionReading, grounds: ExceptionGrounds, start: Day, due: Day,
+                               closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
+        guard case .code(let code) = reading else { return (nil, nil) }
+        return checked(code, grounds: grounds, start: start, due: due, closures: closures, adviceDate: adviceDate)
+    }
+
+    @inline(never)
+    private static func checked(_ code: ExceptionCode, grounds: ExceptionGrounds, start: Day, due: Day,
+                                closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
+        if !grounds.accepts(code) { return (nil, notAGround(code, grounds)) }
+        let (applied, warning) = applied(.code(code), due: due)
+        guard let applied else { return (nil, warning) }
+        if applied == .schoolClosure, let closures,
+           let why = closures.reason(closures.check(clockStart: start, due: due, adviceDate: adviceDate),
+                                     citation: grounds.schoolClosureCitation) {
+            return (nil, "school_closure not applied: " + why + "; the case is counted without an exception")
+        }
+        return (applied, nil)
+    }
+
+    /// Why `code` is not applied to a measure whose regulation does not give it.
+    public static func notAGround(_ code: ExceptionCode, _ grounds: ExceptionGrounds) -> String {
+        "\(code.rawValue) is not a ground that \(grounds.citation) gives for this limit (accepted: "
+            + grounds.accepted.map(\.rawValue).joined(separator: ", ") + "); the case is counted without an exception"
+    }
+
     /// Why a recorded exception reason that is no statutory ground is not applied, as the
     /// warning says it. `key` is the reason folded for matching (lower case, letters and
     /// digits only).
