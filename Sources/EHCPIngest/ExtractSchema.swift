@@ -4,6 +4,12 @@ import EHCPStore
 /// The kinds of extract the tool reads (extract-format.md, "Canonical extracts").
 public enum ExtractKind: String, Sendable, CaseIterable {
     case requests, reviews, transfers
+    /// The council's school closures (`--term-dates`): not an extract of cases, but read
+    /// by the same rules (header matching, profiles, dates, bad rows).
+    case termDates = "term_dates"
+
+    /// The extracts of cases, which a draft profile may be for.
+    public static let caseExtracts: [ExtractKind] = [.requests, .reviews, .transfers]
 }
 
 /// A canonical field of an extract.
@@ -31,6 +37,7 @@ extension ExtractKind {
                 FieldSpec(name: "withdrawn_date", required: false, isDate: true),
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
                 FieldSpec(name: "decision_exception_reason", required: false, isDate: false),
+                FieldSpec(name: "school_advice_date", required: false, isDate: true),
             ]
         case .reviews:
             return [
@@ -49,6 +56,12 @@ extension ExtractKind {
                 FieldSpec(name: "transfer_type", required: true, isDate: false),
                 FieldSpec(name: "transfer_date", required: true, isDate: true),
                 FieldSpec(name: "amended_plan_date", required: false, isDate: true),
+            ]
+        case .termDates:
+            return [
+                FieldSpec(name: "start_date", required: true, isDate: true),
+                FieldSpec(name: "end_date", required: true, isDate: true),
+                FieldSpec(name: "description", required: false, isDate: false),
             ]
         }
     }
@@ -164,7 +177,7 @@ public enum Field: Int, CaseIterable, Sendable {
     case caseID, personID, requestDate, assessmentDecisionDate, assessmentDecision, planDecisionDate, planDecision,
          draftPlanDate, finalPlanDate, withdrawnDate, exceptionReason, decisionExceptionReason,
          planDate, reviewMeetingDate, reviewDecisionDate, reviewDecision, amendmentNoticeDate, amendedPlanDate,
-         ceasedDate, transferType, transferDate
+         ceasedDate, transferType, transferDate, schoolAdviceDate, startDate, endDate, description
 
     /// The field's canonical name, as extract-format.md and the outputs spell it.
     public var name: String { Self.names[rawValue] }
@@ -174,6 +187,7 @@ public enum Field: Int, CaseIterable, Sendable {
         "plan_decision", "draft_plan_date", "final_plan_date", "withdrawn_date", "exception_reason",
         "decision_exception_reason", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
         "amendment_notice_date", "amended_plan_date", "ceased_date", "transfer_type", "transfer_date",
+        "school_advice_date", "start_date", "end_date", "description",
     ]
 
     /// The field of a canonical name.
