@@ -105,6 +105,21 @@ import Testing
         #expect(run.stdout.contains("final plans issued less than 15 days after the draft (reg 13(1)(a)): final-plan-20w 2"), "\(run.stdout)")
     }
 
+    @Test(arguments: [("first", "2"), ("last", "1"), ("reject", "1")])
+    func aRepeatedCaseTakenBackTakesItsShortRepresentationWithIt(policy: String, expected: String) throws {
+        // D1's first copy was finalised 9 days after its draft, its second 19 days after; D2 4 days after.
+        let (folder, run) = try Self.run([
+            "D1,2025-01-06,2025-02-10,assess,2025-05-01,2025-05-10,,,,North",
+            "D1,2025-01-06,2025-02-10,assess,2025-05-01,2025-05-20,,,,North",
+            "D2,2025-01-06,2025-02-10,assess,2025-05-01,2025-05-05,,,,North",
+        ], extra: ["--duplicates", policy])
+        #expect(run.status == 0, "\(run.stderr)")
+        let total = try Self.csv(folder, "summary.csv").first { $0[0] == "final-plan-20w" && $0[1] == "all" && $0[2] == "all" }
+        #expect(total?.last == expected, "\(String(describing: total))")
+        let warnings = try Self.csv(folder, "data-quality.csv").filter { $0.count == 7 && $0[6].contains("after the draft") }
+        #expect(String(warnings.count) == expected)
+    }
+
     // MARK: school_closure against term dates
 
     @Test func schoolClosureClaimsAreCheckedOnlyWithTermDates() throws {
