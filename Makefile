@@ -13,8 +13,8 @@ SAMPLE_MOVES := 600
 SAMPLE_AS_AT := 2025-10-31
 # Keep in step with Tests/EHCPTimelinessTests/SampleGoldenTests.swift.
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
-                --transfers SampleData/transfers.csv --as-at $(SAMPLE_AS_AT) --by team \
-                --benchmark-la 351 --out Reports/sample
+                --transfers SampleData/transfers.csv --term-dates SampleData/term-dates.csv \
+                --as-at $(SAMPLE_AS_AT) --by team --benchmark-la 351 --out Reports/sample
 
 .PHONY: run test build deps sample clean bench check-report fuzz fuzz-build
 

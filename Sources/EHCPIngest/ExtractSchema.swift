@@ -4,6 +4,12 @@ import EHCPStore
 /// The kinds of extract the tool reads (extract-format.md, "Canonical extracts").
 public enum ExtractKind: String, Sendable, CaseIterable {
     case requests, reviews, transfers
+    /// The council's school closures (`--term-dates`): not an extract of cases, but read
+    /// by the same rules (header matching, profiles, dates, bad rows).
+    case termDates = "term_dates"
+
+    /// The extracts of cases, which a draft profile may be for.
+    public static let caseExtracts: [ExtractKind] = [.requests, .reviews, .transfers]
 }
 
 /// A canonical field of an extract.
@@ -31,6 +37,7 @@ extension ExtractKind {
                 FieldSpec(name: "withdrawn_date", required: false, isDate: true),
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
                 FieldSpec(name: "decision_exception_reason", required: false, isDate: false),
+                FieldSpec(name: "school_advice_date", required: false, isDate: true),
             ]
         case .reviews:
             return [
@@ -56,6 +63,12 @@ extension ExtractKind {
                 FieldSpec(name: "amended_plan_date", required: false, isDate: true),
                 // Version 2.
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
+            ]
+        case .termDates:
+            return [
+                FieldSpec(name: "start_date", required: true, isDate: true),
+                FieldSpec(name: "end_date", required: true, isDate: true),
+                FieldSpec(name: "description", required: false, isDate: false),
             ]
         }
     }
@@ -171,7 +184,8 @@ public enum Field: Int, CaseIterable, Sendable {
     case caseID, personID, requestDate, assessmentDecisionDate, assessmentDecision, planDecisionDate, planDecision,
          draftPlanDate, finalPlanDate, withdrawnDate, exceptionReason, decisionExceptionReason,
          planDate, reviewMeetingDate, reviewDecisionDate, reviewDecision, amendmentNoticeDate, amendedPlanDate,
-         ceasedDate, transferType, transferDate, noAmendmentDate, transferInDate, transferInNoticeDate
+         ceasedDate, transferType, transferDate, noAmendmentDate, transferInDate, transferInNoticeDate,
+         schoolAdviceDate, startDate, endDate, description
 
     /// The field's canonical name, as extract-format.md and the outputs spell it.
     public var name: String { Self.names[rawValue] }
@@ -182,6 +196,7 @@ public enum Field: Int, CaseIterable, Sendable {
         "decision_exception_reason", "plan_date", "review_meeting_date", "review_decision_date", "review_decision",
         "amendment_notice_date", "amended_plan_date", "ceased_date", "transfer_type", "transfer_date",
         "no_amendment_date", "transfer_in_date", "transfer_in_notice_date",
+        "school_advice_date", "start_date", "end_date", "description",
     ]
 
     /// The field of a canonical name.

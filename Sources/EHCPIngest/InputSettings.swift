@@ -18,6 +18,9 @@ public struct InputFile: Sendable, Equatable {
 /// read, how many threads read them and where temporary files go.
 public struct InputSettings: Sendable {
     public var inputs: [InputFile]
+    /// The council's school closures (`--term-dates`), read before the extracts; nil
+    /// leaves `school_closure` claims unchecked.
+    public var termDatesPath: String?
     public var profilePath: String?
     /// A key file: when given, `case_id` and `person_id` are replaced by keyed hashes in every output.
     public var pseudonymiseKeyPath: String?

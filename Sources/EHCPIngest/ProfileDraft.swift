@@ -247,7 +247,7 @@ public struct ProfileDraft: Sendable {
     package static func guessKind(_ header: [String]) -> (ExtractKind, String) {
         var best: (kind: ExtractKind, score: Double) = (.requests, -1)
         var parts: [String] = []
-        for kind in ExtractKind.allCases {
+        for kind in ExtractKind.caseExtracts {
             let canonical = match(kind, header).filter { !$0.isDimension }
             var score = 0.0, matched = 0
             for f in canonical {

@@ -23,6 +23,7 @@ extension RowReader {
         var draft = date(.draftPlanDate)
         var final = date(.finalPlanDate)
         var withdrawn = date(.withdrawnDate)
+        var schoolAdvice = date(.schoolAdviceDate)
         let reason = exception(.exceptionReason)
         let decisionReason = exception(.decisionExceptionReason)
 
@@ -31,6 +32,7 @@ extension RowReader {
         requireOrder(request, .requestDate, &draft, .draftPlanDate)
         requireOrder(request, .requestDate, &final, .finalPlanDate)
         requireOrder(request, .requestDate, &withdrawn, .withdrawnDate)
+        requireOrder(request, .requestDate, &schoolAdvice, .schoolAdviceDate)
         warnOrder(draft, .draftPlanDate, final, .finalPlanDate)
         warnOrder(decisionDate, .assessmentDecisionDate, final, .finalPlanDate)
         if let w = withdrawn, let p = planDecisionDate, p > w {
@@ -46,6 +48,7 @@ extension RowReader {
         record.assessmentDecisionDate = decisionDate; record.assessmentDecision = decision
         record.planDecisionDate = planDecisionDate; record.planDecision = planDecision
         record.draftPlanDate = draft; record.finalPlanDate = final; record.withdrawnDate = withdrawn
+        record.schoolAdviceDate = schoolAdvice
         record.exception = reason; record.decisionException = decisionReason
         record.unusable = unusable.isEmpty ? [] : unusableFields
         return true

@@ -22,7 +22,7 @@ extension RowReader {
         // meeting dates do which cycle each completes: unusable, it rejects the row.
         let transferIn = date(.transferInDate, rejectsRow: true)
         var transferNotice = date(.transferInNoticeDate)
-        let reason = exception(.exceptionReason, accepted: ExceptionGrounds.covid2020.codes)
+        let reason = exception(.exceptionReason, accepted: ExceptionGrounds.covid2020.accepted)
 
         requireOrder(planDate, .planDate, &meeting, .reviewMeetingDate, rejectsRow: true)
         requireOrder(meeting, .reviewMeetingDate, &decisionDate, .reviewDecisionDate)
@@ -66,7 +66,7 @@ extension RowReader {
         }
         let transfer = date(.transferDate, required: true, isEvent: false)
         let amended = date(.amendedPlanDate)
-        let reason = exception(.exceptionReason, accepted: ExceptionGrounds.covid2020.codes)
+        let reason = exception(.exceptionReason, accepted: ExceptionGrounds.covid2020.accepted)
         let cohort = cohort(cohortColumns)
         guard let type, let transfer, !hasErrors else { return nil }
         var record = TransferRecord(caseID: caseID, line: row.line, type: type, transferDate: transfer,

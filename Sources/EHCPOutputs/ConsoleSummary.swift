@@ -17,6 +17,10 @@ public enum ConsoleSummary {
             lines.append("  window: the figures below, summary.csv, summary.json and the report count cases completed, or due while open, "
                          + ReportFormat.windowWords(o.window) { $0.iso } + "; cases.csv and the action list hold every case")
         }
+        if let closures = o.rules.schoolClosures {
+            lines.append("  term dates: \(o.termDatesPath ?? closures.file), \(closures.qualifying.count) closure\(closures.qualifying.count == 1 ? "" : "s") "
+                         + "of 4 weeks or more; school_closure claims checked against their windows (regs 5(4)(a), 10(4)(a))")
+        }
         for input in result.inputs {
             lines.append("  " + input.reconciliation)
         }
@@ -50,6 +54,11 @@ public enum ConsoleSummary {
             lines.append("  not measured (a field the measure needs is unusable; data-quality.csv names each"
                          + (o.window.isRestricted ? "; such a case has no date, so the window does not apply" : "") + "): "
                          + notMeasured.map { "\($0.measure.rawValue) \($0.notMeasured)" }.joined(separator: ", "))
+        }
+        let short = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) && ($0.shortRepresentation ?? 0) > 0 }
+        if !short.isEmpty {
+            lines.append("  final plans issued less than \(RepresentationPeriod.minimumDays) days after the draft (\(RepresentationPeriod.citation)): "
+                         + short.map { "\($0.measure.rawValue) \($0.shortRepresentation ?? 0)" }.joined(separator: ", "))
         }
         if let n = o.suppressBelow {
             lines.append("  suppression below \(n) applied to published outputs (summary.csv, summary.json); the figures above are unsuppressed")

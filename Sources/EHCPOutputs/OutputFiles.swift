@@ -242,6 +242,7 @@ public enum OutputFiles {
                     object["ci95_low"] = number(row.ci95Low); object["ci95_high"] = number(row.ci95High)
                     object["median_days"] = number(row.medianDays)
                     object["not_measured"] = row.isAllPeriods ? .int(row.notMeasured) : .null
+                    object["short_representation"] = row.shortRepresentation.map(JSONValue.int) ?? .null
                     return .object(object)
                 }),
             ]))

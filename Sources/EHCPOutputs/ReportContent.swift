@@ -46,6 +46,13 @@ extension ReportModel {
              "Statutory exceptions (regs 5(4), 10(4), 13(3)) switch a time limit off for one case. An excepted case keeps its due date, "
                 + "is left out of “On time %”, and is counted as excepted everywhere, so heavy use of exceptions is visible."),
         ]
+        if let t = termDates {
+            list.append(("School-closure claims were checked.",
+                         "Term dates from \(t.file) were used: a school_closure exception counts only when a school closure of at least 4 weeks "
+                            + "has its window (from one week before the closure to one week before the school re-opens, regs 5(4)(a) and 10(4)(a)) "
+                            + "on the case's clock period, or on the date advice was asked of the school when the extract has it. "
+                            + "A claim that fails is counted as no exception and listed in data-quality.csv."))
+        }
         if let f = finalPlan {
             list.append(("Day counting.", f.dayCountingSentence))
         } else {
@@ -126,10 +133,31 @@ extension ReportModel {
     // MARK: Per measure
 
     package func periodTable(_ m: MeasureReport) -> ReportTable {
-        ReportTable(caption: "\(m.title): each \(period.noun) to \(lastPeriodWords), \(everyone)",
-                    columns: [.init(period.heading, numeric: false)] + Self.figureColumns,
-                    rows: m.periods.map { [$0.label] + Self.figureCells($0.figures, median: false) },
-                    note: [laterNote(cases: m.laterCases), suppressionNote].filter { !$0.isEmpty }.joined(separator: " "))
+        let short = m.countsShortRepresentation
+        return ReportTable(caption: "\(m.title): each \(period.noun) to \(lastPeriodWords), \(everyone)",
+                    columns: [.init(period.heading, numeric: false)] + Self.figureColumns
+                        + (short ? [.init(Self.shortRepresentationColumn)] : []),
+                    rows: m.periods.map { p in
+                        [p.label] + Self.figureCells(p.figures, median: false)
+                            + (short ? [ReportFormat.count(p.figures.shortRepresentation ?? 0, suppressed: p.figures.suppressed)] : [])
+                    },
+                    note: [short ? shortRepresentationNote(m) : "", laterNote(cases: m.laterCases), suppressionNote]
+                        .filter { !$0.isEmpty }.joined(separator: " "))
+    }
+
+    /// The period table's column of final plans issued less than 15 days after the draft.
+    package static let shortRepresentationColumn = "Under \(RepresentationPeriod.minimumDays) days after draft"
+
+    /// What that column counts, and why it stands next to the 20-week figures.
+    package func shortRepresentationNote(_ m: MeasureReport) -> String {
+        let days = RepresentationPeriod.minimumDays
+        var text = "“\(Self.shortRepresentationColumn)”: final plans issued less than \(days) days after the draft, with or without an exception. "
+            + "The family must have at least \(days) days from the day the draft is served to comment on it (\(RepresentationPeriod.citation)); "
+            + "a plan finalised sooner may be on time only because that period was cut short."
+        if !m.total.suppressed, let n = m.total.shortRepresentation {
+            text += " \(ReportFormat.plural(n, "plan", "plans")) in all \(period.nounPlural) shown; each is a warning in data-quality.csv."
+        }
+        return text
     }
 
     package func cohortTable(_ m: MeasureReport) -> ReportTable? {
@@ -384,12 +412,21 @@ extension ReportModel {
             ["Due within (--due-within)", "\(dueWithin) days", "Open cases due within this many days of the as-at date join the action list (exceptions.csv)."],
             ["Target (--target)", targetTenths.map { Rates.formatTenths($0) + " %" } ?? ReportFormat.none, "Drawn as a dashed line on the charts."],
             ["Suppression (--suppress-below)", suppressBelow.map { "fewer than \($0) cases" } ?? "none", "Cohorts this small have their counts and rates withheld."],
-        ] + (window.isRestricted ? [[
+        ] + termDatesSettingRows + (window.isRestricted ? [[
             "Window (--from, --to)", [window.from.map { "from \($0.iso)" }, window.to.map { "to \($0.iso)" }].compactMap { $0 }.joined(separator: " "),
             "Only cases completed, or due while open, in this window are counted (both days included); cases.csv and the action list hold every case.",
         ]] : [])
         return ReportTable(caption: "Settings used",
                            columns: [.init("Setting", numeric: false), .init("Value", numeric: false), .init("Meaning", numeric: false)], rows: rows)
+    }
+
+    /// The settings table's row for `--term-dates`, when given.
+    private var termDatesSettingRows: [[String]] {
+        guard let t = termDates else { return [] }
+        let meaning: String = "school_closure exceptions were checked against these closures: a claim stands only when a closure "
+            + "of at least 4 weeks has its window (one week before it starts to one week before the school re-opens) on the case's "
+            + "clock period, or on its school_advice_date; " + ReportFormat.plural(t.qualifying.count, "closure") + " of 4 weeks or more."
+        return [["Term dates (--term-dates)", t.file, meaning]]
     }
 
     package var inputsTable: ReportTable {

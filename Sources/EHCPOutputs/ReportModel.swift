@@ -33,6 +33,9 @@ public struct ReportModel: Sendable, Equatable {
     public var lastPeriod: Int
     /// `--from`/`--to`: which cases the figures count (every case when unrestricted).
     public var window: DateWindow
+    /// `--term-dates`: the file, and its closures of 4 weeks or more (the only ones with a
+    /// school-closure window); nil when not given.
+    public var termDates: TermDatesUse?
 
     /// An exception share above this percentage of a cohort's cases draws a warning.
     public static let exceptionShareWarningPercent = 20
@@ -56,6 +59,7 @@ public struct ReportModel: Sendable, Equatable {
         suppressBelow = o.suppressBelow
         benchmark = result.benchmark
         window = o.window
+        termDates = o.rules.schoolClosures.map { TermDatesUse(file: o.termDatesPath ?? $0.file, qualifying: $0.qualifying) }
 
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
@@ -73,6 +77,14 @@ public struct ReportModel: Sendable, Equatable {
 
     /// The final-plan measure, when the extract has it (the day-140 caveat comes from it).
     public var finalPlan: MeasureReport? { measures.first { $0.id == .finalPlan20w } }
+}
+
+/// The term dates a run checked `school_closure` claims against (`--term-dates`).
+public struct TermDatesUse: Sendable, Equatable {
+    /// The file as the user named it.
+    public var file: String
+    /// Its closures of 4 weeks or more: the only ones with a window.
+    public var qualifying: [SchoolClosure]
 }
 
 /// Counts and rates of one summary row. When `suppressed`, every count is 0 and every
@@ -93,10 +105,13 @@ public struct ReportFigures: Sendable, Equatable {
     public var rateInclOverdueTenths: Int?
     /// Twice the median days elapsed (so a half day is exact).
     public var medianHalfDays: Int?
+    /// Final plans less than 15 days after their draft, on a measure that counts them.
+    public var shortRepresentation: Int?
 
     package init(_ row: SummaryRow, suppressed: Bool) {
         self.suppressed = suppressed
         guard !suppressed else { return }
+        shortRepresentation = row.shortRepresentation
         cases = row.cases; onTime = row.onTime; late = row.late
         openInTime = row.openInTime; openOverdue = row.openOverdue; excepted = row.excepted
         rateExclTenths = row.rateExclExceptionsTenths
@@ -205,6 +220,9 @@ public struct MeasureReport: Sendable, Equatable {
     public var issueBands: IssueBands?
     /// How this measure's due date is counted, from its own limit (`DueDate.countingSentence`).
     public var countingRule: String
+    /// Whether the measure counts final plans issued less than 15 days after the draft
+    /// (reg 13(1)(a)): its period table shows them.
+    public var countsShortRepresentation: Bool
     public var backlog: Backlog
     public var exceptions: ExceptionUse
 
@@ -213,6 +231,7 @@ public struct MeasureReport: Sendable, Equatable {
         let def = options.rules.measures[id]
         title = def.title; rule = def.rule; citation = def.citation
         countingRule = def.dueDate.countingSentence(clockStart: def.clockStart, reading: options.transferDeadline)
+        countsShortRepresentation = def.countsShortRepresentation
 
         // Periods after the as-at date's hold only open cases due then: they stay in
         // summary.csv, but the charts and figure tables stop at the as-at date's period
@@ -310,6 +329,7 @@ extension SummaryRow {
         for o in rows {
             r.onTime -= o.onTime; r.late -= o.late; r.openInTime -= o.openInTime; r.openOverdue -= o.openOverdue
             r.exceptedOnTime -= o.exceptedOnTime; r.exceptedLate -= o.exceptedLate; r.exceptedOpen -= o.exceptedOpen
+            if let n = o.shortRepresentation { r.shortRepresentation = (r.shortRepresentation ?? 0) - n }
         }
         return r
     }

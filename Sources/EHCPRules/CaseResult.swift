@@ -91,16 +91,22 @@ public struct CaseTiming: Sendable, Equatable {
     public var status: CaseStatus
     /// The applied statutory exception, nil if none.
     public var exception: ExceptionCode?
+    /// A final plan issued less than `RepresentationPeriod.minimumDays` after its draft,
+    /// on a measure that counts such plans (summary.csv's `short_representation`).
+    public var shortRepresentation: Bool = false
 
     /// Dates the status on `asAt` (see `Deadline.status`).
-    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, exception: ExceptionCode?, asAt: Day) {
+    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, exception: ExceptionCode?, asAt: Day,
+                            shortRepresentation: Bool = false) {
         self.measure = measure; self.start = start; self.due = due; self.completed = completed
         self.status = Deadline.status(due: due, completed: completed, asAt: asAt); self.exception = exception
+        self.shortRepresentation = shortRepresentation
     }
 
-    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, status: CaseStatus, exception: ExceptionCode?) {
+    @inlinable package init(measure: MeasureID, start: Day?, due: Day, completed: Day?, status: CaseStatus, exception: ExceptionCode?,
+                            shortRepresentation: Bool = false) {
         self.measure = measure; self.start = start; self.due = due; self.completed = completed
-        self.status = status; self.exception = exception
+        self.status = status; self.exception = exception; self.shortRepresentation = shortRepresentation
     }
 
     /// The date that places the case in a period: completed date, or due date while open.
@@ -154,6 +160,8 @@ public struct CaseResult: Sendable, Equatable {
     /// `team` and `caseworker` when the extract has them (for the action list).
     public var team: String?
     public var caseworker: String?
+    /// See `CaseTiming.shortRepresentation`.
+    public var shortRepresentation = false
 
     public init(measure: MeasureID, caseID: String, line: Int, sequence: Int, start: Day?, due: Day,
                 completed: Day?, status: CaseStatus, exception: ExceptionCode?, dimensions: [String],
@@ -168,11 +176,13 @@ public struct CaseResult: Sendable, Equatable {
         self.init(measure: t.measure, caseID: f.caseID, line: f.line, sequence: f.sequence, start: t.start, due: t.due,
                   completed: t.completed, status: t.status, exception: t.exception, dimensions: f.dimensions,
                   team: f.team, caseworker: f.caseworker)
+        shortRepresentation = t.shortRepresentation
     }
 
     /// What the rule decided, without the case's facts.
     package var timing: CaseTiming {
-        CaseTiming(measure: measure, start: start, due: due, completed: completed, status: status, exception: exception)
+        CaseTiming(measure: measure, start: start, due: due, completed: completed, status: status, exception: exception,
+                   shortRepresentation: shortRepresentation)
     }
 
     /// The case's facts, without the rule's timing.

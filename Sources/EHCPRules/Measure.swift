@@ -120,7 +120,19 @@ public struct MeasureDefinition: Sendable {
     /// The canonical column whose statutory exception applies to this measure, if any.
     public var exceptionColumn: String? {
         if case .requests(let m) = evaluation { return m.exception?.column }
-        return grounds.codes.isEmpty ? nil : "exception_reason"
+        return grounds.accepted.isEmpty ? nil : "exception_reason"
+    }
+
+    /// The statutory grounds its exception column may give, for a measure that has one.
+    public var exceptionGrounds: ExceptionGrounds? {
+        if case .requests(let m) = evaluation { return m.exception != nil ? m.grounds : nil }
+        return grounds.accepted.isEmpty ? nil : grounds
+    }
+
+    /// Whether summary.csv's `short_representation` counts on this measure's rows (reg 13(1)(a)).
+    public var countsShortRepresentation: Bool {
+        if case .requests(let m) = evaluation { return m.countsShortRepresentation }
+        return false
     }
 
     /// "Final EHC plan within 20 weeks"
@@ -163,6 +175,8 @@ public struct MeasureTable: Sendable, Equatable {
     let requestEntries: [RequestEntry]
     /// The request eligibilities' `also` closures, by `RequestEntry.test`.
     let requestTests: [@Sendable (RequestRecord) -> Bool]
+    /// The request measures' exception grounds, by `RequestEntry.grounds`.
+    let requestGrounds: [ExceptionGrounds]
     let transferEntries: [TransferEntry]
     /// The review entries in the order their timings are made: the 12-month chain, then
     /// each pass over a plan's meetings (see `ReviewRules`).
@@ -174,11 +188,13 @@ public struct MeasureTable: Sendable, Equatable {
         }
         self.definitions = definitions
         var requests: [RequestEntry] = [], tests: [@Sendable (RequestRecord) -> Bool] = [], transfers: [TransferEntry] = [], passes: [[ReviewEntry]] = []
+        var grounds: [ExceptionGrounds] = []
         for d in definitions {
             switch d.evaluation {
             case .requests(let m):
                 if let also = m.counts.also { tests.append(also) }
-                requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m,
+                grounds.append(m.grounds)
+                requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: grounds.count - 1,
                                              test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
                 transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
@@ -193,7 +209,7 @@ public struct MeasureTable: Sendable, Equatable {
                 }
             }
         }
-        requestEntries = requests; requestTests = tests; transferEntries = transfers; reviewPasses = passes
+        requestEntries = requests; requestTests = tests; requestGrounds = grounds; transferEntries = transfers; reviewPasses = passes
     }
 
     /// The statutory measures.
@@ -240,7 +256,7 @@ extension MeasureID {
                          evaluation: .requests(RequestMeasure(
                              start: .requestDate, completion: .assessmentDecisionDate,
                              counts: RequestEligibility(withdrawn: .countedWith(.assessmentDecisionDate)),
-                             exception: .decisionExceptionReason)))
+                             exception: .decisionExceptionReason, grounds: .decisionToAssess)))
         case .noPlanDecision16w:
             return .init(id: self, subject: "Notice of no plan", citation: "reg 10(1)",
                          clockStart: "request date", dueDate: .weeks(16),
@@ -250,7 +266,7 @@ extension MeasureID {
                          evaluation: .requests(RequestMeasure(
                              start: .requestDate, completion: .planDecisionDate,
                              counts: RequestEligibility(withdrawn: .notCounted, planDecision: .only(.noPlan)),
-                             exception: .exceptionReason)))
+                             exception: .exceptionReason, grounds: .noPlanNotice)))
         case .finalPlan20w:
             return .init(id: self, subject: "Final EHC plan", citation: "reg 13(2); CoP 9.40",
                          clockStart: "request date", dueDate: .weeks(20), completion: "Final plan issued",
@@ -261,7 +277,7 @@ extension MeasureID {
                              start: .requestDate, completion: .finalPlanDate,
                              counts: RequestEligibility(withdrawn: .notCounted, assessmentDecision: .not(.refuse),
                                                         planDecision: .not(.noPlan)),
-                             exception: .exceptionReason)))
+                             exception: .exceptionReason, grounds: .finalPlan, countsShortRepresentation: true)))
         case .annualReview12m:
             // Reg 15(5): the first review after a transfer in is due by the later of the
             // cycle's 12-month date and the end of this period starting with the transfer.
@@ -325,9 +341,26 @@ extension MeasureID {
     }
 }
 
+extension ExceptionGrounds {
+    /// Reg 5(4): the school closure (a), exceptional personal circumstances and absence
+    /// from the area. No early-years ground: that is reg 10(4)(b) alone.
+    public static let decisionToAssess = ExceptionGrounds(
+        accepted: [.schoolClosure, .personalCircumstances, .absentFromArea, .covid2020, .unspecified],
+        citation: "reg 5(4)", schoolClosureCitation: "reg 5(4)(a)")
+    /// Reg 10(4)(a) to (d): the school closure, the early-years provider's closure,
+    /// exceptional personal circumstances and absence from the area.
+    public static let noPlanNotice = ExceptionGrounds(
+        accepted: [.schoolClosure, .earlyYearsClosure, .personalCircumstances, .absentFromArea, .covid2020, .unspecified],
+        citation: "reg 10(4)", schoolClosureCitation: "reg 10(4)(a)")
+    /// Reg 13(3): "any of the reasons set out in regulation 10(4)(a) to (d)".
+    public static let finalPlan = ExceptionGrounds(
+        accepted: [.schoolClosure, .earlyYearsClosure, .personalCircumstances, .absentFromArea, .covid2020, .unspecified],
+        citation: "reg 13(3) (the grounds of reg 10(4)(a) to (d))", schoolClosureCitation: "reg 13(3) with reg 10(4)(a)")
+}
+
 /// The rule set's version, stated in every output.
 public enum RuleSet {
-    public static let version = "1"
+    public static let version = "2"
 }
 
 /// One measure's verdict on a case: how a deadline and a completion date compare on the as-at date.

@@ -35,6 +35,8 @@ public enum CodeMatch<Value: Equatable & Sendable>: Sendable {
 /// A date of a request record.
 public enum RequestDate: Sendable, Equatable {
     case requestDate, assessmentDecisionDate, planDecisionDate, draftPlanDate, finalPlanDate, withdrawnDate
+    /// The day advice was requested from the child's school (the school-closure ground).
+    case schoolAdviceDate
 
     /// The canonical column name.
     public var name: String {
@@ -45,6 +47,7 @@ public enum RequestDate: Sendable, Equatable {
         case .draftPlanDate: return "draft_plan_date"
         case .finalPlanDate: return "final_plan_date"
         case .withdrawnDate: return "withdrawn_date"
+        case .schoolAdviceDate: return "school_advice_date"
         }
     }
 
@@ -56,8 +59,39 @@ public enum RequestDate: Sendable, Equatable {
         case .draftPlanDate: return r.draftPlanDate
         case .finalPlanDate: return r.finalPlanDate
         case .withdrawnDate: return r.withdrawnDate
+        case .schoolAdviceDate: return r.schoolAdviceDate
         }
     }
+}
+
+/// The statutory grounds on which a measure's limit need not be met, as the regulation
+/// that sets the limit lists them (regs 5(4), 10(4), 13(3)), and where it lists them. A
+/// code recorded against a measure whose regulation does not give it is not applied: the
+/// case counts without an exception, and a warning cites `citation`.
+public struct ExceptionGrounds: Sendable, Equatable {
+    /// The codes the measure accepts. `covid_2020` (SI 2020/471, with its own window) and
+    /// `unspecified` (a SEN2-style flag that names no ground) are the tool's conventions.
+    public var accepted: [ExceptionCode]
+    /// The paragraph that lists the grounds: "reg 5(4)".
+    public var citation: String
+    /// The paragraph of the school-closure ground, for the term-dates check: "reg 5(4)(a)".
+    public var schoolClosureCitation: String
+
+    public init(accepted: [ExceptionCode], citation: String, schoolClosureCitation: String) {
+        self.accepted = accepted; self.citation = citation; self.schoolClosureCitation = schoolClosureCitation
+    }
+
+    /// Every code: what a measure of a table made before grounds were written accepts.
+    public static let any = ExceptionGrounds(accepted: ExceptionCode.allCases, citation: "regs 5(4), 10(4), 13(3)",
+                                             schoolClosureCitation: "regs 5(4)(a), 10(4)(a)")
+
+    @inline(__always) func accepts(_ code: ExceptionCode) -> Bool { accepted.contains(code) }
+
+    /// No exception applies.
+    public static let none = ExceptionGrounds(accepted: [], citation: "", schoolClosureCitation: "")
+    /// Only the temporary coronavirus relaxation of SI 2020/471 (for deadlines in
+    /// `StatutoryExceptions.covidWindow`): the review and transfer measures.
+    public static let covid2020 = ExceptionGrounds(accepted: [.covid2020], citation: "SI 2020/471", schoolClosureCitation: "")
 }
 
 /// A request's exception-reason column (regs 5(4), 10(4), 13(3)).
@@ -116,9 +150,17 @@ public struct RequestMeasure: Sendable {
     public var counts: RequestEligibility
     /// The column whose statutory exception applies, if any.
     public var exception: RequestExceptionColumn?
+    /// The grounds that column may give for this measure.
+    public var grounds: ExceptionGrounds
+    /// Whether the measure counts the cases whose final plan came less than
+    /// `RepresentationPeriod.minimumDays` after the draft (reg 13(1)(a)): summary.csv's
+    /// `short_representation` on its rows.
+    public var countsShortRepresentation: Bool
 
-    public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?) {
+    public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?,
+                grounds: ExceptionGrounds = .any, countsShortRepresentation: Bool = false) {
         self.start = start; self.completion = completion; self.counts = counts; self.exception = exception
+        self.grounds = grounds; self.countsShortRepresentation = countsShortRepresentation
     }
 }
 
@@ -134,13 +176,17 @@ struct RequestEntry: Sendable {
     let assessmentDecision: CodeMatch<AssessmentDecision>
     let planDecision: CodeMatch<PlanDecision>
     let exception: RequestExceptionColumn?
+    /// The place of the measure's grounds in the table's `requestGrounds`.
+    let grounds: Int
+    let countsShortRepresentation: Bool
     /// The place of the eligibility's `also` in the table's `requestTests`, or -1.
     let test: Int
 
-    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, test: Int) {
+    init(id: MeasureID, dueDate: DueDate, measure m: RequestMeasure, grounds: Int, test: Int) {
         self.id = id; self.dueDate = dueDate; self.start = m.start; self.completion = m.completion
         self.withdrawn = m.counts.withdrawn; self.assessmentDecision = m.counts.assessmentDecision
-        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.test = test
+        self.planDecision = m.counts.planDecision; self.exception = m.exception; self.grounds = grounds
+        self.countsShortRepresentation = m.countsShortRepresentation; self.test = test
     }
 
     /// Whether the measure counts `r` (`tests`: the table's `requestTests`).
@@ -276,23 +322,6 @@ public enum ReviewMeasure: Sendable {
     /// plan to the earliest `completion` (rows that disagree: a warning from
     /// `ReviewPlans.check`).
     case perPlan(start: ReviewDate, completion: ReviewDate)
-}
-
-/// The statutory exception grounds a review or transfer measure accepts from its row's
-/// `exception_reason` (the request measures take theirs from their exception column).
-/// A ground that is recorded but not accepted is a warning and is not applied.
-public struct ExceptionGrounds: Sendable, Equatable {
-    public var codes: [ExceptionCode]
-    /// Where the law gives the grounds, for messages.
-    public var source: String
-
-    public init(codes: [ExceptionCode], source: String) { self.codes = codes; self.source = source }
-
-    /// No exception applies.
-    public static let none = ExceptionGrounds(codes: [], source: "")
-    /// The temporary coronavirus relaxation of SI 2020/471 (for deadlines in
-    /// `StatutoryExceptions.covidWindow`).
-    public static let covid2020 = ExceptionGrounds(codes: [.covid2020], source: "SI 2020/471")
 }
 
 /// A review measure with its id and limit, as the table hands it to `ReviewRules`.

@@ -13,6 +13,9 @@ public struct RequestRecord: Sendable, Equatable {
     public var draftPlanDate: Day?
     public var finalPlanDate: Day?
     public var withdrawnDate: Day?
+    /// The day advice was requested from the child's school or post-16 institution: the
+    /// school-closure ground is checked against it when term dates are given.
+    public var schoolAdviceDate: Day?
     /// Applies to the 16- and 20-week measures.
     public var exception: ExceptionReading
     /// Applies to the 6-week measure.
@@ -30,7 +33,7 @@ public struct RequestRecord: Sendable, Equatable {
                       cohort: Cohort(values: [], ageBandSlots: []))
     }
 
-    @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort, unusable: [String] = []) {
+    @inlinable public init(caseID: String, line: Int, requestDate: Day, assessmentDecisionDate: Day? = nil, assessmentDecision: AssessmentDecision? = nil, planDecisionDate: Day? = nil, planDecision: PlanDecision? = nil, draftPlanDate: Day? = nil, finalPlanDate: Day? = nil, withdrawnDate: Day? = nil, schoolAdviceDate: Day? = nil, exception: ExceptionReading, decisionException: ExceptionReading, cohort: Cohort, unusable: [String] = []) {
         self.caseID = caseID
         self.line = line
         self.requestDate = requestDate
@@ -41,6 +44,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.draftPlanDate = draftPlanDate
         self.finalPlanDate = finalPlanDate
         self.withdrawnDate = withdrawnDate
+        self.schoolAdviceDate = schoolAdviceDate
         self.exception = exception
         self.decisionException = decisionException
         self.cohort = cohort

@@ -49,6 +49,38 @@ public struct Unmeasured: Sendable, Equatable {
     }
 }
 
+/// Reg 13(1)(a): the parent or young person must have "at least 15 days, beginning with
+/// the day on which the draft plan was served", to make representations on the draft. The
+/// 15 days run from the draft's day to 14 days after it, so a final plan issued 15 days or
+/// more after the draft leaves the whole period; one issued 0 to 14 days after it cut the
+/// period short. (A final plan dated before its draft is a different problem: an odd
+/// order, warned about when the row is read.)
+public enum RepresentationPeriod {
+    /// "at least 15 days".
+    public static let minimumDays = 15
+    public static let citation = "reg 13(1)(a)"
+
+    /// The days from the draft to the final plan when they are fewer than `minimumDays`
+    /// (and not negative); nil otherwise, or when either date is missing.
+    @inline(__always)
+    public static func shortfall(draft: Day?, final: Day?) -> Int? {
+        guard let d = draft, let f = final else { return nil }
+        let days = f - d
+        return days >= 0 && days < minimumDays ? days : nil
+    }
+
+    /// "final plan 9 days after the draft; at least 15 days are required, reg 13(1)(a)"
+    public static func message(days: Int) -> String {
+        "final plan \(days) day\(days == 1 ? "" : "s") after the draft; at least \(minimumDays) days are required, \(citation)"
+    }
+
+    @inline(never)
+    static func warning(_ r: RequestRecord, days: Int) -> RuleWarning {
+        RuleWarning(line: r.line, field: RequestDate.finalPlanDate.name, value: r.finalPlanDate?.iso ?? "",
+                    message: message(days: days) + " (draft_plan_date \(r.draftPlanDate?.iso ?? ""))")
+    }
+}
+
 /// The measures of the requests extract: every `.requests` entry of the measure table.
 public enum RequestRules {
     /// Evaluates the request measures of `measures` (by default the 6-, 16- and 20-week
@@ -67,11 +99,14 @@ public enum RequestRules {
     /// The same, as timings into `out` (emptied first), in table order: what the row loop calls.
     package static func evaluate(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
         out.removeAll()
+        if let days = RepresentationPeriod.shortfall(draft: r.draftPlanDate, final: r.finalPlanDate) {
+            out.warnings.append(RepresentationPeriod.warning(r, days: days))
+        }
         if !r.unusable.isEmpty { return evaluateWithUnusable(r, rules: rules, into: &out) }
         // Indices into the borrowed table rather than a copy of it (`let table = ...` cost a
         // reference count on each of its arrays for every row).
         for i in rules.measures.requestEntries.indices where rules.measures.requestEntries[i].admits(r, tests: rules.measures.requestTests) {
-            add(rules.measures.requestEntries[i], r, asAt: rules.asAt, to: &out)
+            add(rules.measures.requestEntries[i], r, rules: rules, to: &out)
         }
     }
 
@@ -88,9 +123,14 @@ public enum RequestRules {
             case .unknown(let fields):
                 out.unmeasured.append(Unmeasured(measure: entry.id, fields: fields))
             case .counted:
-                let clock = [entry.start.name, entry.completion.name].filter(r.unusable.contains)
+                var needed = [entry.start.name, entry.completion.name]
+                // A school-closure claim checked against term dates needs the advice date.
+                if let column = entry.exception, rules.schoolClosures != nil, column.reading(of: r) == .code(.schoolClosure) {
+                    needed.append(RequestDate.schoolAdviceDate.name)
+                }
+                let clock = needed.filter(r.unusable.contains)
                 if clock.isEmpty {
-                    add(entry, r, asAt: rules.asAt, to: &out)
+                    add(entry, r, rules: rules, to: &out)
                 } else {
                     out.unmeasured.append(Unmeasured(measure: entry.id, fields: clock))
                 }
@@ -99,20 +139,27 @@ public enum RequestRules {
     }
 
     @inline(__always)
-    private static func add(_ entry: RequestEntry, _ r: RequestRecord, asAt: Day, to out: inout RuleTimings) {
+    private static func add(_ entry: RequestEntry, _ r: RequestRecord, rules: RuleSettings, to out: inout RuleTimings) {
         guard let start = entry.start.day(of: r) else { return }
         let due = entry.dueDate.due(from: start)
         var exception: ExceptionCode?
         if let column = entry.exception {
-            let (code, warning) = StatutoryExceptions.applied(column.reading(of: r), due: due)
-            exception = code
-            if let warning {
-                out.warnings.append(RuleWarning(line: r.line, field: column.column, value: ExceptionCode.covid2020.rawValue,
-                                                message: "\(entry.id.rawValue): " + warning))
+            let reading = column.reading(of: r)
+            if case .code(let recorded) = reading {
+                let (code, warning) = StatutoryExceptions.applied(
+                    reading, grounds: rules.measures.requestGrounds[entry.grounds], start: start, due: due,
+                    closures: rules.schoolClosures, adviceDate: r.schoolAdviceDate)
+                exception = code
+                if let warning {
+                    out.warnings.append(RuleWarning(line: r.line, field: column.column, value: recorded.rawValue,
+                                                    message: "\(entry.id.rawValue): " + warning))
+                }
             }
         }
+        let short = entry.countsShortRepresentation
+            && RepresentationPeriod.shortfall(draft: r.draftPlanDate, final: r.finalPlanDate) != nil
         out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: entry.completion.day(of: r),
-                                      exception: exception, asAt: asAt))
+                                      exception: exception, asAt: rules.asAt, shortRepresentation: short))
     }
 
     /// What a requests row records that no measure times, as warnings (`warn(field, value,

@@ -10,12 +10,16 @@ public struct RuleSettings: Sendable, Equatable {
     public var transferDeadline: TransferDeadline = .literal
     /// The measures of the run: the statutory ones of version 1 unless a table adds more.
     public var measures: MeasureTable = .standard
+    /// The council's school closures (`--term-dates`): when given, a `school_closure`
+    /// claim stands only if they support it (`SchoolClosures.check`); nil checks nothing.
+    public var schoolClosures: SchoolClosures?
 
     public init(asAt: Day, reviewClock: ReviewClock = .decision, transferDeadline: TransferDeadline = .literal,
-                measures: MeasureTable = .standard) {
+                measures: MeasureTable = .standard, schoolClosures: SchoolClosures? = nil) {
         self.asAt = asAt
         self.reviewClock = reviewClock
         self.transferDeadline = transferDeadline
         self.measures = measures
+        self.schoolClosures = schoolClosures
     }
 }

@@ -19,16 +19,48 @@ public enum StatutoryExceptions {
     /// The applied exception for a measure of the reviews or transfers extract due on
     /// `due` that accepts `grounds`, or nil; `warning` explains a code that was recorded
     /// but cannot apply: a ground the measure does not accept, or `covid_2020` for a
-    /// deadline outside `covidWindow`.
+    /// deadline outside `covidWindow`. (No term-dates check: no such measure accepts
+    /// `school_closure`.)
     public static func applied(_ reading: ExceptionReading, due: Day, grounds: ExceptionGrounds) -> (code: ExceptionCode?, warning: String?) {
         guard case .code(let code) = reading else { return (nil, nil) }
-        guard grounds.codes.contains(code) else {
-            let accepted = grounds.codes.isEmpty
-                ? "this measure accepts no statutory exception"
-                : "this measure accepts only " + grounds.codes.map(\.rawValue).joined(separator: ", ") + " (\(grounds.source))"
-            return (nil, "exception \(code.rawValue) not applied: \(accepted); the case is counted without an exception")
-        }
+        if !grounds.accepts(code) { return (nil, notAGround(code, grounds)) }
         return applied(reading, due: due)
+    }
+
+    /// The applied exception for a measure whose limit accepts `grounds` and whose clock
+    /// runs from `start` to `due`, or nil; `warning` explains a recorded code that cannot
+    /// apply: a ground the measure's regulation does not give, `covid_2020` outside its
+    /// window, or (with `closures`, the term dates) a `school_closure` claim they do not
+    /// support. `adviceDate`: the row's `school_advice_date`.
+    @inline(__always)
+    public static func applied(_ reading: ExceptionReading, grounds: ExceptionGrounds, start: Day, due: Day,
+                               closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
+        guard case .code(let code) = reading else { return (nil, nil) }
+        return checked(code, grounds: grounds, start: start, due: due, closures: closures, adviceDate: adviceDate)
+    }
+
+    @inline(never)
+    private static func checked(_ code: ExceptionCode, grounds: ExceptionGrounds, start: Day, due: Day,
+                                closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
+        if !grounds.accepts(code) { return (nil, notAGround(code, grounds)) }
+        let (applied, warning) = applied(.code(code), due: due)
+        guard let applied else { return (nil, warning) }
+        if applied == .schoolClosure, let closures,
+           let why = closures.reason(closures.check(clockStart: start, due: due, adviceDate: adviceDate),
+                                     citation: grounds.schoolClosureCitation) {
+            return (nil, "school_closure not applied: " + why + "; the case is counted without an exception")
+        }
+        return (applied, nil)
+    }
+
+    /// Why `code` is not applied to a measure whose regulation does not give it.
+    public static func notAGround(_ code: ExceptionCode, _ grounds: ExceptionGrounds) -> String {
+        if grounds.accepted.isEmpty { return "exception \(code.rawValue) not applied: this measure accepts no statutory exception; the case is counted without an exception" }
+        if grounds == .covid2020 {
+            return "exception \(code.rawValue) not applied: this measure accepts only covid_2020 (\(grounds.citation)); the case is counted without an exception"
+        }
+        return "\(code.rawValue) is not a ground that \(grounds.citation) gives for this limit (accepted: "
+            + grounds.accepted.map(\.rawValue).joined(separator: ", ") + "); the case is counted without an exception"
     }
 
     /// Why a recorded exception reason that is no statutory ground is not applied, as the

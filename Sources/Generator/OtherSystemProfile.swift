@@ -35,6 +35,7 @@ extension RequestGenerator {
     withdrawn_date = "Inactive Date"
     exception_reason = "Exception"
     decision_exception_reason = "Decision Exception"
+    school_advice_date = "School Advice Requested"
     team = "Locality"
     caseworker = "Officer"
     primary_need = "Primary Need"

@@ -44,6 +44,10 @@ public struct RequestGenerator: Sendable {
     private let personBits: Int
     private let personMask: UInt64
     private let text: TextTables
+    /// The summer closures of `TermDatesGenerator` the deliberate `ClaimCase` rows are
+    /// placed against: those whose window ends a month before `asAt` and which start
+    /// 300 days or more after the first request date.
+    package let summers: [SchoolClosure]
 
     public init(seed: UInt64, count: Int, asAt: Day) {
         precondition(count >= 0, "count must not be negative")
@@ -78,6 +82,9 @@ public struct RequestGenerator: Sendable {
         self.personMask = (1 << UInt64(bits)) - 1
         self.personKey = SplitMix64.mix(seed ^ 0x5045_5253_4F4E)
         self.text = TextTables()
+        self.summers = TermDatesGenerator(asAt: asAt).closures.qualifying.filter {
+            $0.window.upperBound <= asAt - 30 && $0.start - 300 >= first
+        }
     }
 
     // MARK: - Writing
@@ -174,6 +181,8 @@ public struct RequestGenerator: Sendable {
                 if let d = r.finalPlanDate { layout.write(.day(d), column: column, into: out) }
             case .withdrawnDate:
                 if let d = r.withdrawnDate { layout.write(.day(d), column: column, into: out) }
+            case .schoolAdviceDate:
+                if let d = r.schoolAdviceDate { layout.write(.day(d), column: column, into: out) }
             case .exceptionReason:
                 if let e = r.exceptionReason {
                     out.append(other ? text.otherExceptions[e.rawValue] : text.canonicalExceptions[e.rawValue])
@@ -257,6 +266,26 @@ public struct RequestGenerator: Sendable {
             finalDay = ev.int(in: 150...270)
             allowExceptions = false
             forcedException = .covid2020
+        case .claim(let c):
+            withdrawn = false; stuckDecision = false; stuckPlan = false
+            refuse = false; noPlan = false; allowExceptions = false
+            decisionDay = ev.int(in: 20...40)
+            finalDay = ev.int(in: 150...200)
+            let summer = summers[(index / 1000) % summers.count]
+            let window = summer.window
+            switch c {
+            case .representation14, .representation15, .representationShort, .noneReasons, .earlyYearsOnDecision:
+                finalDay = ev.int(in: 110...180)
+                if c == .earlyYearsOnDecision { decisionDay = ev.int(in: 45...60) }
+                // The final plan must have been issued by asAt.
+                let latest = asAt - finalDay - 3
+                if request > latest { request = latest - ev.below(90) }
+            case .closureInsideSummer: request = window.lowerBound - 100
+            case .closureOutsideWindows: request = summer.start - 250 - ev.below(20)
+            case .closureTouchesWindow: request = window.lowerBound - 140
+            case .closureMissesWindow: request = window.lowerBound - 141
+            case .adviceFirstDay, .adviceLastDay, .adviceDayBefore: request = window.lowerBound - 60
+            }
         }
 
         if finalDay < decisionDay + 35 { finalDay = decisionDay + 35 + ev.below(30) }
@@ -308,7 +337,7 @@ public struct RequestGenerator: Sendable {
             index: index, kind: kind, caseNumber: index + 1, personNumber: person,
             requestDate: request, assessmentDecisionDate: nil, assessmentDecision: nil,
             planDecisionDate: nil, planDecision: nil, draftPlanDate: nil, finalPlanDate: nil,
-            withdrawnDate: nil, exceptionReason: nil, decisionExceptionReason: nil,
+            withdrawnDate: nil, schoolAdviceDate: nil, exceptionReason: nil, decisionExceptionReason: nil,
             team: team, caseworker: caseworker, primaryNeed: primaryNeed, dateOfBirth: dob)
 
         // The extract is taken on asAt: an event after it has not happened yet.
@@ -360,7 +389,45 @@ public struct RequestGenerator: Sendable {
         }
 
         if case .bad(let bad) = kind { spoil(&r, as: bad, decisionDay: decisionDay, rng: &ev) }
+        if case .claim(let c) = kind { shape(&r, as: c, rng: &ev) }
+        if kind == .normal { r.schoolAdviceDate = adviceDate(r, index: index, decisionDay: decisionDay, age: age) }
         return r
+    }
+
+    /// Advice asked of the child's school on about half the assessed requests of children
+    /// aged 4 or more, a few days after the decision to assess (or, when the 6-week
+    /// decision claims the school closure, during the 6 weeks). Its own random stream, so
+    /// the rest of the row is as it was before the column existed.
+    private func adviceDate(_ r: SyntheticRequest, index: Int, decisionDay: Int, age: Int) -> Day? {
+        guard let request = r.requestDate, r.assessmentDecision == .assess, age >= 4 else { return nil }
+        var rng = stream(index, 4)
+        guard rng.chance(perMille: 500) else { return nil }
+        let day = r.decisionExceptionReason == .schoolClosure ? rng.int(in: 3...20) : decisionDay + rng.int(in: 1...7)
+        let d = request + day
+        return d <= asAt ? d : nil
+    }
+
+    /// Makes a row the version 2 case it is (see `ClaimCase`).
+    private func shape(_ r: inout SyntheticRequest, as c: ClaimCase, rng: inout SplitMix64) {
+        let window = summers[(r.index / 1000) % summers.count].window
+        switch c {
+        case .representation14, .representation15, .representationShort:
+            guard let final = r.finalPlanDate else { return }
+            let gap = c == .representation14 ? 14 : c == .representation15 ? 15 : rng.int(in: 5...13)
+            r.draftPlanDate = final - gap
+            r.planDecisionDate = final - gap
+        case .closureInsideSummer, .closureOutsideWindows, .closureTouchesWindow, .closureMissesWindow:
+            r.exceptionReason = .schoolClosure
+        case .adviceFirstDay, .adviceLastDay, .adviceDayBefore:
+            r.exceptionReason = .schoolClosure
+            r.schoolAdviceDate = c == .adviceFirstDay ? window.lowerBound : c == .adviceLastDay ? window.upperBound : window.lowerBound - 1
+        case .noneReasons:
+            r.exceptionReason = .noneLower
+            r.decisionExceptionReason = .noneTitle
+        case .earlyYearsOnDecision:
+            r.exceptionReason = .earlyYearsClosure
+            r.decisionExceptionReason = .earlyYearsClosure
+        }
     }
 
     /// Makes a row bad in one way the analyser must reject.
@@ -406,6 +473,10 @@ public struct RequestGenerator: Sendable {
         let edgeBlock = index / 1600
         let edgeSlot = (index % 1600 + blockOffset(edgeBlock, tag: 0xED6E, size: 1600)) % 1600
         if edgeSlot < BoundaryCase.allCases.count { return .boundary(BoundaryCase(rawValue: edgeSlot)!) }
+        // Version 2's cases take slots in each block of 1,000 (when a summer is in range).
+        let claimBlock = index / 1000
+        let claimSlot = (index % 1000 + blockOffset(claimBlock, tag: 0xC1A1, size: 1000)) % 1000
+        if claimSlot < ClaimCase.allCases.count, !summers.isEmpty { return .claim(ClaimCase(rawValue: claimSlot)!) }
         return .normal
     }
 
@@ -538,7 +609,7 @@ public struct RequestGenerator: Sendable {
 package enum Column: CaseIterable, Sendable {
     case caseID, personID, requestDate, assessmentDecisionDate, assessmentDecision
     case planDecisionDate, planDecision, draftPlanDate, finalPlanDate, withdrawnDate
-    case exceptionReason, decisionExceptionReason, team, caseworker, primaryNeed, dateOfBirth
+    case exceptionReason, decisionExceptionReason, schoolAdviceDate, team, caseworker, primaryNeed, dateOfBirth
 
     package var canonicalName: String {
         switch self {
@@ -554,6 +625,7 @@ package enum Column: CaseIterable, Sendable {
         case .withdrawnDate: "withdrawn_date"
         case .exceptionReason: "exception_reason"
         case .decisionExceptionReason: "decision_exception_reason"
+        case .schoolAdviceDate: "school_advice_date"
         case .team: "team"
         case .caseworker: "caseworker"
         case .primaryNeed: "primary_need"
@@ -576,6 +648,7 @@ package enum Column: CaseIterable, Sendable {
         case .withdrawnDate: "Inactive Date"
         case .exceptionReason: "Exception"
         case .decisionExceptionReason: "Decision Exception"
+        case .schoolAdviceDate: "School Advice Requested"
         case .team: "Locality"
         case .caseworker: "Officer"
         case .primaryNeed: "Primary Need"
@@ -594,7 +667,7 @@ package enum Layout: Sendable {
             .caseID, .team, .caseworker, .personID, .dateOfBirth, .primaryNeed, .requestDate,
             .assessmentDecisionDate, .assessmentDecision, .decisionExceptionReason,
             .planDecisionDate, .planDecision, .draftPlanDate, .finalPlanDate, .exceptionReason,
-            .withdrawnDate,
+            .withdrawnDate, .schoolAdviceDate,
         ]
         }
     }

@@ -4,14 +4,16 @@ import EHCPStore
 import EHCPRules
 
 /// Writes a complete synthetic sample: the canonical requests extract, the same data as
-/// another system exports it, the profile that reads that export, and canonical reviews
-/// and transfers extracts.
+/// another system exports it, the profile that reads that export, canonical reviews
+/// and transfers extracts, and the council's term dates (`--term-dates`).
 public enum SampleData {
     public static let requestsFile = "requests.csv"
     public static let otherSystemFile = "requests-other-system.csv"
     public static let otherSystemProfileFile = "other-system-profile.toml"
     public static let reviewsFile = "reviews.csv"
     public static let transfersFile = "transfers.csv"
+    /// The synthetic council's school closures, for `--term-dates`.
+    public static let termDatesFile = "term-dates.csv"
 
     /// Writes `requests` request rows, the reviews of `reviews` plans and `transfers`
     /// transfer rows. The reviews and transfers use seeds derived from `seed`
@@ -26,6 +28,7 @@ public enum SampleData {
         try OutputFolder.writeFile(folder + "/" + otherSystemProfileFile, RequestGenerator.otherSystemProfile)
         try ReviewGenerator(seed: seed &+ 1, plans: reviews, asAt: asAt).write(to: folder + "/" + reviewsFile)
         try TransferGenerator(seed: seed &+ 2, count: transfers, asAt: asAt).write(to: folder + "/" + transfersFile)
-        return [requestsFile, otherSystemFile, otherSystemProfileFile, reviewsFile, transfersFile]
+        try TermDatesGenerator(asAt: asAt).write(to: folder + "/" + termDatesFile)
+        return [requestsFile, otherSystemFile, otherSystemProfileFile, reviewsFile, transfersFile, termDatesFile]
     }
 }

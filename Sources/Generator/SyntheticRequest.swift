@@ -11,6 +11,33 @@ package enum RowKind: Equatable, Sendable {
     case bad(BadRow)
     /// `valid`: the 20-week deadline falls inside 1 May – 25 Sep 2020.
     case covid(valid: Bool)
+    /// A case for rule set version 2's checks (issue 15).
+    case claim(ClaimCase)
+}
+
+/// Version 2's deliberate rows: the 15-day representation period at its boundary,
+/// `school_closure` claims against the term dates (`TermDatesGenerator`) inside, outside
+/// and one day either side of a summer window, `school_advice_date` on a window's first
+/// and last day and the day before it, `none` in the exception columns, and
+/// `early_years_closure` claimed on the 6-week decision (not a reg 5(4) ground).
+package enum ClaimCase: Int, CaseIterable, Sendable {
+    /// Final plan 14 days after the draft (a warning) and 15 days after (fine).
+    case representation14, representation15
+    /// Final plan 5 to 13 days after the draft.
+    case representationShort
+    /// `school_closure` on the 20-week plan, the clock well inside a summer window (applied).
+    case closureInsideSummer
+    /// `school_closure` on a clock from November that meets only short holidays (not applied).
+    case closureOutsideWindows
+    /// The 20-week clock ends on the window's first day (applied) or the day before (not).
+    case closureTouchesWindow, closureMissesWindow
+    /// `school_advice_date` on the window's first day, its last day (applied) and the day
+    /// before it (not applied), with a clock that overlaps the window either way.
+    case adviceFirstDay, adviceLastDay, adviceDayBefore
+    /// `none` in both exception columns.
+    case noneReasons
+    /// `early_years_closure` on a late 6-week decision and on the 20-week plan.
+    case earlyYearsOnDecision
 }
 
 /// A case completed exactly on, or one day after, a statutory due date
@@ -61,6 +88,9 @@ package enum RecordedException: Int, CaseIterable, Sendable {
     case personalCircumstances, schoolClosure, absentFromArea, earlyYearsClosure, covid2020
     case unspecified, flagOne, flagYes
     case missedAppointment, parentOnHoliday
+    /// `none` written out, as some systems do in every row without an exception (never
+    /// drawn at random: `ClaimCase.noneReasons` writes them).
+    case noneLower, noneTitle
 
     /// The value in the canonical extract.
     package var canonical: String {
@@ -75,6 +105,8 @@ package enum RecordedException: Int, CaseIterable, Sendable {
         case .flagYes: "Yes"
         case .missedAppointment: "missed appointment"
         case .parentOnHoliday: "parent on holiday"
+        case .noneLower: "none"
+        case .noneTitle: "None"
         }
     }
 
@@ -89,7 +121,7 @@ package enum RecordedException: Int, CaseIterable, Sendable {
         case .earlyYearsClosure: "EY"
         case .covid2020: "COV"
         case .unspecified: "Y"
-        case .flagOne, .flagYes, .missedAppointment, .parentOnHoliday: canonical
+        case .flagOne, .flagYes, .missedAppointment, .parentOnHoliday, .noneLower, .noneTitle: canonical
         }
     }
 }
@@ -124,6 +156,8 @@ package struct SyntheticRequest: Sendable {
     package var draftPlanDate: Day?
     package var finalPlanDate: Day?
     package var withdrawnDate: Day?
+    /// Advice requested from the child's school (version 2).
+    package var schoolAdviceDate: Day?
     package var exceptionReason: RecordedException?
     package var decisionExceptionReason: RecordedException?
     /// Indexes into `RequestGenerator.teams`, `.caseworkers`, `.primaryNeeds`.

@@ -38,6 +38,9 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the extract was taken (yyyy-mm-dd). Required: results never depend on the day the tool runs.", valueName: "date"))
     var asAt: String
 
+    @Option(name: .customLong("term-dates"), help: ArgumentHelp("The council's school closures (CSV: start_date,end_date[,description], both days included). A school_closure exception then stands only when a closure of 4 weeks or more has its window (one week before it starts to one week before the school re-opens) on the case's clock period, or on its school_advice_date; otherwise it is not applied and listed as a warning.", valueName: "file"))
+    var termDates: String?
+
     @Option(name: .long, help: ArgumentHelp("Mapping profile (TOML) for an export whose headers, date formats or codes differ.", valueName: "file"))
     var profile: String?
 
@@ -102,6 +105,7 @@ struct AnalysisArguments: ParsableArguments {
         }
         var options = AnalysisOptions(inputs: inputs, asAt: asAtDay)
         options.profilePath = profile
+        options.termDatesPath = termDates
         options.by = (by ?? "").split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         guard let unit = PeriodUnit(rawValue: period) else {
             throw ValidationError("--period \(period) is not a period; use one of " + PeriodUnit.allCases.map(\.rawValue).joined(separator: ", "))

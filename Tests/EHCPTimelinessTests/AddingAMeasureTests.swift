@@ -188,6 +188,7 @@ import Testing
                 case .draftPlanDate: r.draftPlanDate = day
                 case .finalPlanDate: r.finalPlanDate = day
                 case .withdrawnDate: r.withdrawnDate = day
+                case .schoolAdviceDate: r.schoolAdviceDate = day
                 }
             }
             r.assessmentDecision = admitted(m.counts.assessmentDecision)

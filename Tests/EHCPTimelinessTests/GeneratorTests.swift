@@ -134,8 +134,9 @@ private struct Figures {
                 if d > 365 { over365 += 1 }
             }
             if !row["withdrawn_date"].isEmpty { withdrawn += 1 }
-            if !row["exception_reason"].isEmpty { excepted += 1 }
-            if !row["decision_exception_reason"].isEmpty { decisionExcepted += 1 }
+            // `none` (version 2's deliberate rows) is no exception.
+            if !["", "none", "None"].contains(row["exception_reason"]) { excepted += 1 }
+            if !["", "none", "None"].contains(row["decision_exception_reason"]) { decisionExcepted += 1 }
         }
     }
 
@@ -167,12 +168,12 @@ private struct Figures {
 @Test func canonicalHeaderIsExactlyTheCanonicalColumnsInOrder() {
     let expected = "case_id,person_id,request_date,assessment_decision_date,assessment_decision,"
         + "plan_decision_date,plan_decision,draft_plan_date,final_plan_date,withdrawn_date,"
-        + "exception_reason,decision_exception_reason,team,caseworker,primary_need,date_of_birth\n"
+        + "exception_reason,decision_exception_reason,school_advice_date,team,caseworker,primary_need,date_of_birth\n"
     let firstLine = sample.canonicalBytes.prefix { $0 != 10 } + [10]
     #expect(String(decoding: firstLine, as: UTF8.self) == expected)
     #expect(RequestGenerator.canonicalHeader.joined(separator: ",") + "\n" == expected)
     #expect(sample.rows.count == 20_000)
-    #expect(sample.rows.allSatisfy { $0.count == 16 })
+    #expect(sample.rows.allSatisfy { $0.count == 17 })
     #expect(!sample.canonicalBytes.contains(13))
 }
 
@@ -244,8 +245,8 @@ private struct Figures {
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         return hash
     }
-    #expect(fnv1a(readBytes(a)) == 6_344_997_361_913_919_089, "canonical")
-    #expect(fnv1a(readBytes(b)) == 11_621_544_122_529_451_606, "other system")
+    #expect(fnv1a(readBytes(a)) == 8_857_213_235_638_603_096, "canonical")
+    #expect(fnv1a(readBytes(b)) == 5_961_738_229_814_074_859, "other system")
 }
 
 // MARK: - Dates and open cases
@@ -376,9 +377,12 @@ private let eventColumns = ["request_date", "assessment_decision_date", "plan_de
 
 @Test func exceptionReasonsAreMostlyStatutoryWithSomeFlagsAndSomeInvalid() {
     let f = Figures(allRows)
+    let none: Set<String> = ["none", "None"]
     #expect(share(f.excepted, f.rows) > 0.04 && share(f.excepted, f.rows) < 0.06)
     var counts: [String: Int] = [:]
-    for row in allRows where !row["exception_reason"].isEmpty { counts[row["exception_reason"], default: 0] += 1 }
+    for row in allRows where !row["exception_reason"].isEmpty && !none.contains(row["exception_reason"]) {
+        counts[row["exception_reason"], default: 0] += 1
+    }
     let main = ["personal_circumstances", "school_closure", "absent_from_area", "early_years_closure"]
     for reason in main + ["unspecified", "1", "Yes", "missed appointment", "parent on holiday", "covid_2020"] {
         #expect(counts[reason, default: 0] >= 3, "\(reason)")
@@ -387,7 +391,7 @@ private let eventColumns = ["request_date", "assessment_decision_date", "plan_de
                                                      "parent on holiday", "covid_2020"])))
     #expect(share(main.reduce(0) { $0 + counts[$1, default: 0] }, f.excepted) > 0.65)
     let decisionReasons = Set(allRows.map { $0["decision_exception_reason"] }.filter { !$0.isEmpty })
-    #expect(decisionReasons.isSubset(of: Set(main + ["unspecified"])))
+    #expect(decisionReasons.isSubset(of: Set(main + ["unspecified"]).union(none)))
 }
 
 // MARK: - Deliberate rows
@@ -613,7 +617,7 @@ private func isoText(_ value: String, formats: [String]) -> String? {
     #expect(sample.other.count == sample.canonical.count)
     var mismatches = 0
     for (otherRow, canonicalRow) in zip(sample.other.dropFirst(), sample.canonical.dropFirst()) {
-        #expect(otherRow.count == 16)
+        #expect(otherRow.count == 17)
         for (c, name) in canonicalHeader.enumerated() {
             let raw = otherRow[position[profile.columns[name]!]!]
             var mapped = raw

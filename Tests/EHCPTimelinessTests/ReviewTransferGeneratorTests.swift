@@ -578,7 +578,8 @@ private func transferDue(_ type: String, _ transfer: Day) -> Day {
 @Test func sampleDataWritesReviewsAndTransfersWithDerivedSeedsAndLeavesRequestsUnchanged() throws {
     let folder = try TemporaryFolder()
     let names = try SampleData.write(to: folder.path, seed: 77, requests: 200, reviews: 150, transfers: 120, asAt: asAt)
-    #expect(names == ["requests.csv", "requests-other-system.csv", "other-system-profile.toml", "reviews.csv", "transfers.csv"])
+    #expect(names == ["requests.csv", "requests-other-system.csv", "other-system-profile.toml", "reviews.csv", "transfers.csv",
+                      "term-dates.csv"])
     #expect(names.allSatisfy { folder.exists($0) })
     let requests = generated("q.csv") { try RequestGenerator(seed: 77, count: 200, asAt: asAt).writeCanonical(to: $0) }
     let plans = generated("r.csv") { try ReviewGenerator(seed: 78, plans: 150, asAt: asAt).write(to: $0) }

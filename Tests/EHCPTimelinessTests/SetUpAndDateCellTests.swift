@@ -45,9 +45,9 @@ import Testing
     }()
 
     @Test func everyDateColumnOfEveryExtractCoversTheCells() {
-        // 6 request dates, 9 review dates (3 of rule set version 2), 2 transfer dates, and
-        // date_of_birth in each.
-        #expect(Self.dateColumns.count == 20)
+        // 7 request dates (school_advice_date in version 2), 9 review dates (3 of version 2),
+        // 2 transfer dates, and date_of_birth in each.
+        #expect(Self.dateColumns.count == 21)
     }
 
     @Test(arguments: [false, true])

@@ -108,13 +108,13 @@ struct SummaryBlankTests {
         #expect(row.rateInclOverdue == nil)
         #expect(row.ci95Low == nil && row.ci95High == nil)
         #expect(row.medianDays == nil)
-        #expect(Array(row.cells()[8...]) == ["", "", "", "", "", "", "0"])
+        #expect(Array(row.cells()[8...]) == ["", "", "", "", "", "", "0", "0"])
     }
 
     @Test("only open-overdue cases: the overdue rate is 0.0, the completed rates are blank")
     func onlyOpenOverdue() {
         let row = allRow([makeCase(.openOverdue)])
-        #expect(Array(row.cells()[8...]) == ["", "", "0.0", "", "", "", "0"])
+        #expect(Array(row.cells()[8...]) == ["", "", "0.0", "", "", "", "0", "0"])
     }
 
     @Test("only excepted completed cases: the rate including exceptions alone is filled")
@@ -123,7 +123,7 @@ struct SummaryBlankTests {
         #expect(row.rateExclExceptions == nil)
         #expect(row.rateInclExceptions == 50.0)
         #expect(row.rateInclOverdue == nil)
-        #expect(Array(row.cells()[8...]) == ["", "50.0", "", "", "", "", "0"])
+        #expect(Array(row.cells()[8...]) == ["", "50.0", "", "", "", "", "0", "0"])
     }
 
     @Test("Wilson interval of zero trials is nil")
@@ -297,7 +297,7 @@ struct SummaryRowsTests {
         #expect(rows.map(\.cases) == [1, 1, 1, 3])
         #expect(rows.allSatisfy { $0.cohort.isEmpty && !$0.isCohortTotal })
         #expect(rows[3].cells() == ["final-plan-20w", "all", "3", "1", "1", "0", "1", "0",
-                                    "50.0", "50.0", "33.3", "9.5", "90.5", "130", "0"])
+                                    "50.0", "50.0", "33.3", "9.5", "90.5", "130", "0", "0"])
     }
 
     @Test("with --by columns, totals across cohorts appear for each period and for all periods")
@@ -395,12 +395,12 @@ struct SummaryRowsTests {
         #expect(SummaryRow.header(byColumns: ["team", "age_band"]) == [
             "measure", "period", "team", "age_band", "cases", "on_time", "late", "open_in_time",
             "open_overdue", "excepted", "rate_excl_exceptions", "rate_incl_exceptions",
-            "rate_incl_overdue", "ci95_low", "ci95_high", "median_days", "not_measured",
+            "rate_incl_overdue", "ci95_low", "ci95_high", "median_days", "not_measured", "short_representation",
         ])
-        #expect(SummaryRow.header(byColumns: []).count == 15)
+        #expect(SummaryRow.header(byColumns: []).count == 16)
         let rows = summarise([makeCase(.onTime, elapsed: 42, dims: ["North", "under 5"])], unit: .financialYear, dims: 2).rows()
         #expect(rows[0].cells() == ["final-plan-20w", "2024-25", "North", "under 5", "1", "1", "0", "0", "0", "0",
-                                    "100.0", "100.0", "100.0", "20.7", "100.0", "42", ""])
+                                    "100.0", "100.0", "100.0", "20.7", "100.0", "42", "", "0"])
         #expect(rows.allSatisfy { $0.cells().count == SummaryRow.header(byColumns: ["team", "age_band"]).count })
     }
 }

@@ -73,7 +73,7 @@ import Testing
         #expect(summary.contains(["final-plan-20w", "2025", "South"] + blank))
         #expect(summary.contains(["final-plan-20w", "all", "South"] + blank))
         #expect(summary.contains(["decision-to-assess-6w", "all", "South"] + blank))
-        #expect(summary.contains(["final-plan-20w", "all", "North", "3", "2", "1", "0", "0", "0", "66.7", "66.7", "66.7", "20.8", "93.9", "140", "0"]))
+        #expect(summary.contains(["final-plan-20w", "all", "North", "3", "2", "1", "0", "0", "0", "66.7", "66.7", "66.7", "20.8", "93.9", "140", "0", "0"]))
         #expect(summary.contains { $0.prefix(4) == ["final-plan-20w", "all", "all", "5"] })
         #expect(!summary.contains { $0[2] == "South" && $0[3] != "" })
         // cases.csv keeps every case of the small cohort.

@@ -31,7 +31,8 @@ package struct CaseCollector {
         window = options.window.bounds
         self.byColumns = byColumns
         summary = SummaryAccumulator(unit: options.period, dimensionCount: byColumns.count,
-                                     measures: options.rules.measures.ids)
+                                     measures: options.rules.measures.ids,
+                                     countsShortRepresentation: options.rules.measures.definitions.map(\.countsShortRepresentation))
         tallies = Array(repeating: MeasureTallies(), count: options.rules.measures.count)
         self.sinks = sinks
     }
@@ -41,7 +42,8 @@ package struct CaseCollector {
         window = other.window
         byColumns = other.byColumns
         summary = SummaryAccumulator(unit: other.summary.unit, dimensionCount: other.summary.dimensionCount,
-                                     measures: other.summary.measures)
+                                     measures: other.summary.measures,
+                                     countsShortRepresentation: other.summary.countsShortRepresentation)
         tallies = Array(repeating: MeasureTallies(), count: other.tallies.count)
         sinks = try other.sinks.map { try $0.makeChunk() }
     }

@@ -27,12 +27,21 @@ public struct SummaryAccumulator: Sendable, Equatable {
 
     /// The run's measures, by order (the measure table's ids).
     public let measures: [MeasureID]
+    /// By measure order: whether the measure's rows count `short_representation`
+    /// (`MeasureDefinition.countsShortRepresentation`); blank on the others'.
+    public let countsShortRepresentation: [Bool]
 
-    public init(unit: PeriodUnit, dimensionCount: Int, measures: [MeasureID] = MeasureID.allCases) {
+    /// `countsShortRepresentation`: by measure order, as the table says; nil takes the
+    /// standard table's answer for each measure of it (false for any other).
+    public init(unit: PeriodUnit, dimensionCount: Int, measures: [MeasureID] = MeasureID.allCases,
+                countsShortRepresentation: [Bool]? = nil) {
         precondition(dimensionCount >= 0)
         self.unit = unit
         self.dimensionCount = dimensionCount
         self.measures = measures
+        self.countsShortRepresentation = countsShortRepresentation ?? measures.map { id in
+            MeasureTable.standard.ids.contains(id) && MeasureTable.standard[id].countsShortRepresentation
+        }
     }
 
     /// Equal when they give the same rows, however their cohorts happen to be numbered.
@@ -146,7 +155,8 @@ public struct SummaryAccumulator: Sendable, Equatable {
                 isCohortTotal: key.cohort == nil,
                 onTime: t.onTime, late: t.late, openInTime: t.openInTime, openOverdue: t.openOverdue,
                 exceptedOnTime: t.exceptedOnTime, exceptedLate: t.exceptedLate, exceptedOpen: t.exceptedOpen,
-                medianHalfDays: t.days.medianHalves(), periodIndex: key.period, notMeasured: t.notMeasured)
+                medianHalfDays: t.days.medianHalves(), periodIndex: key.period, notMeasured: t.notMeasured,
+                shortRepresentation: countsShortRepresentation[key.measure] ? t.shortRepresentation : nil)
         }
     }
 
@@ -169,6 +179,9 @@ public struct SummaryAccumulator: Sendable, Equatable {
         package var exceptedOnTime = 0, exceptedLate = 0, exceptedOpen = 0
         /// Cases the measure would count but could not measure (see `addUnmeasured`).
         package var notMeasured = 0
+        /// Final plans issued less than 15 days after their draft (`CaseTiming.shortRepresentation`),
+        /// with or without an exception.
+        package var shortRepresentation = 0
         /// Days elapsed (completed − start) of completed cases without an exception.
         package var days = DayHistogram()
 
@@ -178,6 +191,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
         }
 
         package mutating func add(_ r: CaseTiming, weight: Int = 1) {
+            if r.shortRepresentation { shortRepresentation += weight }
             if r.exception != nil {
                 switch r.status {
                 case .onTime: exceptedOnTime += weight
@@ -201,6 +215,7 @@ public struct SummaryAccumulator: Sendable, Equatable {
             onTime += o.onTime; late += o.late; openInTime += o.openInTime; openOverdue += o.openOverdue
             exceptedOnTime += o.exceptedOnTime; exceptedLate += o.exceptedLate; exceptedOpen += o.exceptedOpen
             notMeasured += o.notMeasured
+            shortRepresentation += o.shortRepresentation
             days.merge(o.days)
         }
     }

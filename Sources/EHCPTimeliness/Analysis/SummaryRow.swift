@@ -37,6 +37,10 @@ public struct SummaryRow: Sendable, Equatable {
     /// held an unusable value (data-quality.csv names each). They have no period, so
     /// only an all-periods row counts them; they are not in `cases` or any rate.
     public var notMeasured: Int = 0
+    /// Final plans issued less than 15 days after their draft (reg 13(1)(a)), with or
+    /// without an exception, on the rows of a measure that counts them (final-plan-20w);
+    /// nil (a blank cell) on other measures' rows.
+    public var shortRepresentation: Int? = nil
 
     /// True when this row covers all periods together.
     public var isAllPeriods: Bool { period == Rates.allLabel }
@@ -69,7 +73,7 @@ public struct SummaryRow: Sendable, Equatable {
     package init(measure: MeasureID, period: String, cohort: [String], isCohortTotal: Bool,
          onTime: Int = 0, late: Int = 0, openInTime: Int = 0, openOverdue: Int = 0,
          exceptedOnTime: Int = 0, exceptedLate: Int = 0, exceptedOpen: Int = 0,
-         medianHalfDays: Int? = nil, periodIndex: Int? = nil, notMeasured: Int = 0) {
+         medianHalfDays: Int? = nil, periodIndex: Int? = nil, notMeasured: Int = 0, shortRepresentation: Int? = nil) {
         self.measure = measure; self.period = period; self.cohort = cohort
         self.isCohortTotal = isCohortTotal
         self.onTime = onTime; self.late = late; self.openInTime = openInTime; self.openOverdue = openOverdue
@@ -77,6 +81,7 @@ public struct SummaryRow: Sendable, Equatable {
         self.medianHalfDays = medianHalfDays
         self.periodIndex = periodIndex
         self.notMeasured = notMeasured
+        self.shortRepresentation = shortRepresentation
     }
 
     /// The summary.csv header: `measure,period`, the `--by` columns, then the counts,
@@ -96,6 +101,7 @@ public struct SummaryRow: Sendable, Equatable {
             Self.text(rateInclOverdueTenths), Self.text(wilson?.low), Self.text(wilson?.high),
             medianHalfDays.map(Rates.formatHalves) ?? "",
             isAllPeriods ? String(notMeasured) : "",
+            shortRepresentation.map(String.init) ?? "",
         ]
     }
 
@@ -103,7 +109,7 @@ public struct SummaryRow: Sendable, Equatable {
     public static let valueColumns = [
         "cases", "on_time", "late", "open_in_time", "open_overdue", "excepted",
         "rate_excl_exceptions", "rate_incl_exceptions", "rate_incl_overdue",
-        "ci95_low", "ci95_high", "median_days", "not_measured",
+        "ci95_low", "ci95_high", "median_days", "not_measured", "short_representation",
     ]
 
     /// `cells()`, or for a suppressed row the measure, period and cohort with every

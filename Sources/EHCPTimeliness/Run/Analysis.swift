@@ -69,6 +69,7 @@ public enum Analysis {
 
     /// Analyses the extracts `options` names, sending every case to `sinks`.
     package static func run(_ options: AnalysisOptions, sinks: [any CaseSink]) throws -> AnalysisResult {
+        var options = options
         let profile = try options.profilePath.map { path throws(InputError) in try MappingProfile.load(path: path) } ?? MappingProfile()
         let dates: DateParser
         if let formats = profile.dateFormats {
@@ -97,7 +98,29 @@ public enum Analysis {
             }
         }
 
+        // The term dates before the extracts: the rules check school-closure claims against them.
+        var termDates: (file: TermDatesFile, summary: InputSummary)?
+        if let path = options.termDatesPath {
+            let reader: CSVReader
+            do {
+                reader = try CSVReader(path: path, delimiter: options.delimiter ?? profile.delimiter,
+                                       encoding: options.encoding ?? profile.encoding ?? .auto)
+            } catch {
+                throw InputError.unreadable(file: path, reason: error.description)
+            }
+            let file = try TermDatesFile.read(reader, path: path, profile: profile, dates: dates, asAt: options.asAt)
+            options.rules.schoolClosures = file.closures
+            termDates = (file, InputSummary(kind: .termDates, file: path, rowsRead: file.rowsRead, analysed: file.analysed,
+                                            rejected: file.rejected, sha256: try sha256(of: path)))
+        }
+
         var run = try Run(options: options, sinks: sinks)
+        if let termDates {
+            // File number 0, ahead of the extracts (whose numbers follow): its problems come first.
+            run.inputs.append(termDates.summary)
+            try run.problems.append(contentsOf: termDates.file.problems, fileNumber: run.fileNumber)
+            run.fileNumber += 1
+        }
         let progress = Progress(enabled: options.showProgress)
         defer { progress.finish() }
         for (input, reader) in readers {

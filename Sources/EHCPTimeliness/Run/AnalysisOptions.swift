@@ -51,6 +51,7 @@ public struct AnalysisOptions: Sendable {
     public var reviewClock: ReviewClock { get { rules.reviewClock } set { rules.reviewClock = newValue } }
     public var transferDeadline: TransferDeadline { get { rules.transferDeadline } set { rules.transferDeadline = newValue } }
     public var profilePath: String? { get { input.profilePath } set { input.profilePath = newValue } }
+    public var termDatesPath: String? { get { input.termDatesPath } set { input.termDatesPath = newValue } }
     public var pseudonymiseKeyPath: String? { get { input.pseudonymiseKeyPath } set { input.pseudonymiseKeyPath = newValue } }
     public var encoding: TextEncoding? { get { input.encoding } set { input.encoding = newValue } }
     public var delimiter: UInt8? { get { input.delimiter } set { input.delimiter = newValue } }
@@ -82,6 +83,7 @@ public struct AnalysisOptions: Sendable {
         if pseudonymiseKeyPath != nil { list.append(("pseudonymised", "case_id,person_id")) }
         if let from = window.from { list.append(("from", from.iso)) }
         if let to = window.to { list.append(("to", to.iso)) }
+        if let termDatesPath { list.append(("term_dates", termDatesPath)) }
         return list.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 

@@ -159,6 +159,8 @@ package struct RowBatch {
             return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
+        case .termDates:
+            preconditionFailure("term dates are read before the extracts (TermDatesFile)")
         }
     }
 
