@@ -234,6 +234,17 @@ public struct ReviewGenerator: Sendable {
 
         var transfer: (date: Day, notice: Day?)? = nil
         var rows = chain(from: planDate, kind: forced ? kind : .normal, covidMeeting: covidMeeting, transfer: &transfer, rng: &ev)
+        if transfer == nil, kind == .normal, asAt - planDate > 60 {
+            // About 2.5 % of the other plans moved in from another authority at any time of
+            // their life, so that the measure has recent cases: the notice mostly within
+            // its 6 weeks, some late, some not sent by the as-at date.
+            var moved = stream(index, 6)
+            if moved.below(1000) < 25 {
+                let date = planDate + 30 + moved.below(asAt - planDate - 30)
+                let notice = date + (moved.below(100) < 80 ? moved.int(in: 10...42) : moved.int(in: 43...90))
+                transfer = (date, notice <= asAt ? notice : nil)
+            }
+        }
         if let transfer {
             for k in rows.indices { rows[k].transferIn = transfer.date }
             rows[0].transferNotice = transfer.notice
