@@ -216,7 +216,10 @@ package struct RowReader {
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
     /// `accepted`: the grounds the warning lists (those the extract's measures accept).
-    package mutating func exception(_ field: Field, accepted: [ExceptionCode] = ExceptionCode.allCases) -> ExceptionReading {
+    /// `accepted`: the codes the warning for an unrecognised reason lists (every code when
+    /// nil; optional rather than defaulted, so that the list is made only for a warning and
+    /// not for every row).
+    package mutating func exception(_ field: Field, accepted: [ExceptionCode]? = nil) -> ExceptionReading {
         let unmapped = context.valueMaps[field.rawValue] == nil
         // The canonical codes themselves need no string.
         let read: (reading: ExceptionReading?, raw: String?) = withBytes(field) { bytes in
@@ -227,7 +230,7 @@ package struct RowReader {
         guard let raw = read.raw else { return read.reading ?? .none }
         let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
-            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw), accepted: accepted))
+            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw), accepted: accepted ?? ExceptionCode.allCases))
         }
         return reading
     }

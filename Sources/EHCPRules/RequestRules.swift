@@ -27,11 +27,14 @@ package struct RuleTimings {
     /// The measures that would count the record but need a field it could not use.
     package var unmeasured: [Unmeasured] = []
 
+    /// Empties the lists, keeping their storage. Called for every row: the checks skip
+    /// the lists a row seldom fills (removing from an empty array still checks that its
+    /// storage is unique).
     package mutating func removeAll() {
         timings.removeAll(keepingCapacity: true)
-        warnings.removeAll(keepingCapacity: true)
-        rows.removeAll(keepingCapacity: true)
-        unmeasured.removeAll(keepingCapacity: true)
+        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
+        if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+        if !unmeasured.isEmpty { unmeasured.removeAll(keepingCapacity: true) }
     }
 }
 
