@@ -45,6 +45,12 @@ extension DataQualityProblem {
         DataQualityProblem(file: file, line: problem.line, caseID: "", column: "", value: "", severity: .error,
                            problem: "malformed CSV at line \(problem.line), column \(problem.column): \(problem.message); the record is rejected")
     }
+
+    /// `file` held a byte that is not UTF-8 first on `line`, and was read as Windows-1252.
+    package static func readAsWindows1252(file: String, line: Int) -> DataQualityProblem {
+        DataQualityProblem(file: file, line: line, caseID: "", column: "", value: "", severity: .warning,
+                           problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly")
+    }
 }
 
 /// Where a result came from: its file's number, then its line. Spill files and the

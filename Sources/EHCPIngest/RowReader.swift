@@ -215,7 +215,6 @@ package struct RowReader {
     }
 
     /// An exception-reason field; an unrecognised reason is a warning, never an error.
-    /// `accepted`: the grounds the warning lists (those the extract's measures accept).
     /// `accepted`: the codes the warning for an unrecognised reason lists (every code when
     /// nil; optional rather than defaulted, so that the list is made only for a warning and
     /// not for every row).

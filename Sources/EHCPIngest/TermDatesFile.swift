@@ -48,10 +48,8 @@ public struct TermDatesFile: Sendable {
         })
         guard context != nil else { throw InputError.noHeader(file: path) }
         if let line = reader.detectedWindows1252AtLine {
-            file.problems.insert(DataQualityProblem(
-                file: path, line: line, caseID: "", column: "", value: "", severity: .warning,
-                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"),
-                at: file.problems.firstIndex { $0.line >= line } ?? file.problems.count)
+            file.problems.insert(.readAsWindows1252(file: path, line: line),
+                                 at: file.problems.firstIndex { $0.line >= line } ?? file.problems.count)
         }
         return file
     }

@@ -104,17 +104,25 @@ public struct MeasureDefinition: Sendable {
     /// Which extract the measure reads, and its clock's start, completion, eligibility and
     /// exception column there.
     public let evaluation: MeasureEvaluation
-    /// For a measure of the reviews or transfers extract, the statutory exception grounds
-    /// it accepts from the row's `exception_reason` (a request measure's grounds come with
-    /// its exception column).
+    /// The statutory exception grounds the measure accepts: from a request measure's
+    /// exception column, or from a reviews or transfers row's `exception_reason`.
     public let grounds: ExceptionGrounds
 
+    /// `grounds`: by default every code for a request measure with an exception column,
+    /// none for any other measure.
     public init(id: MeasureID, subject: String, titleTail: String = "", citation: String, clockStart: String,
                 dueDate: DueDate, completion: String, completedBy: String, appliesTo: String, ruleTail: String,
-                evaluation: MeasureEvaluation, grounds: ExceptionGrounds = .none) {
+                evaluation: MeasureEvaluation, grounds: ExceptionGrounds? = nil) {
         self.id = id; self.subject = subject; self.titleTail = titleTail; self.citation = citation
         self.clockStart = clockStart; self.dueDate = dueDate; self.completion = completion; self.completedBy = completedBy
-        self.appliesTo = appliesTo; self.ruleTail = ruleTail; self.evaluation = evaluation; self.grounds = grounds
+        self.appliesTo = appliesTo; self.ruleTail = ruleTail; self.evaluation = evaluation
+        if let grounds {
+            self.grounds = grounds
+        } else if case .requests(let m) = evaluation, m.exception != nil {
+            self.grounds = .any
+        } else {
+            self.grounds = .none
+        }
     }
 
     /// The canonical column whose statutory exception applies to this measure, if any.
@@ -124,10 +132,7 @@ public struct MeasureDefinition: Sendable {
     }
 
     /// The statutory grounds its exception column may give, for a measure that has one.
-    public var exceptionGrounds: ExceptionGrounds? {
-        if case .requests(let m) = evaluation { return m.exception != nil ? m.grounds : nil }
-        return grounds.accepted.isEmpty ? nil : grounds
-    }
+    public var exceptionGrounds: ExceptionGrounds? { exceptionColumn == nil ? nil : grounds }
 
     /// Whether summary.csv's `short_representation` counts on this measure's rows (reg 13(1)(a)).
     public var countsShortRepresentation: Bool {
@@ -193,7 +198,7 @@ public struct MeasureTable: Sendable, Equatable {
             switch d.evaluation {
             case .requests(let m):
                 if let also = m.counts.also { tests.append(also) }
-                grounds.append(m.grounds)
+                grounds.append(d.grounds)
                 requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: grounds.count - 1,
                                              test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
@@ -256,7 +261,8 @@ extension MeasureID {
                          evaluation: .requests(RequestMeasure(
                              start: .requestDate, completion: .assessmentDecisionDate,
                              counts: RequestEligibility(withdrawn: .countedWith(.assessmentDecisionDate)),
-                             exception: .decisionExceptionReason, grounds: .decisionToAssess)))
+                             exception: .decisionExceptionReason)),
+                         grounds: .decisionToAssess)
         case .noPlanDecision16w:
             return .init(id: self, subject: "Notice of no plan", citation: "reg 10(1)",
                          clockStart: "request date", dueDate: .weeks(16),
@@ -266,7 +272,8 @@ extension MeasureID {
                          evaluation: .requests(RequestMeasure(
                              start: .requestDate, completion: .planDecisionDate,
                              counts: RequestEligibility(withdrawn: .notCounted, planDecision: .only(.noPlan)),
-                             exception: .exceptionReason, grounds: .noPlanNotice)))
+                             exception: .exceptionReason)),
+                         grounds: .noPlanNotice)
         case .finalPlan20w:
             return .init(id: self, subject: "Final EHC plan", citation: "reg 13(2); CoP 9.40",
                          clockStart: "request date", dueDate: .weeks(20), completion: "Final plan issued",
@@ -277,7 +284,8 @@ extension MeasureID {
                              start: .requestDate, completion: .finalPlanDate,
                              counts: RequestEligibility(withdrawn: .notCounted, assessmentDecision: .not(.refuse),
                                                         planDecision: .not(.noPlan)),
-                             exception: .exceptionReason, grounds: .finalPlan, countsShortRepresentation: true)))
+                             exception: .exceptionReason, countsShortRepresentation: true)),
+                         grounds: .finalPlan)
         case .annualReview12m:
             // Reg 15(5): the first review after a transfer in is due by the later of the
             // cycle's 12-month date and the end of this period starting with the transfer.

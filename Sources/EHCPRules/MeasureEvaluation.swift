@@ -148,19 +148,18 @@ public struct RequestMeasure: Sendable {
     public var start: RequestDate
     public var completion: RequestDate
     public var counts: RequestEligibility
-    /// The column whose statutory exception applies, if any.
+    /// The column whose statutory exception applies, if any (the grounds it may give are
+    /// the measure's: `MeasureDefinition.grounds`).
     public var exception: RequestExceptionColumn?
-    /// The grounds that column may give for this measure.
-    public var grounds: ExceptionGrounds
     /// Whether the measure counts the cases whose final plan came less than
     /// `RepresentationPeriod.minimumDays` after the draft (reg 13(1)(a)): summary.csv's
     /// `short_representation` on its rows.
     public var countsShortRepresentation: Bool
 
     public init(start: RequestDate, completion: RequestDate, counts: RequestEligibility, exception: RequestExceptionColumn?,
-                grounds: ExceptionGrounds = .any, countsShortRepresentation: Bool = false) {
+                countsShortRepresentation: Bool = false) {
         self.start = start; self.completion = completion; self.counts = counts; self.exception = exception
-        self.grounds = grounds; self.countsShortRepresentation = countsShortRepresentation
+        self.countsShortRepresentation = countsShortRepresentation
     }
 }
 

@@ -30,6 +30,23 @@ package struct RuleTimings {
     /// Empties the lists, keeping their storage. Called for every row: the checks skip
     /// the lists a row seldom fills (removing from an empty array still checks that its
     /// storage is unique).
+    /// The exception `reading` gives a timing of `measure` (nil when none applies), as
+    /// `StatutoryExceptions.applied` decides; a recorded code that cannot apply is a
+    /// warning on `field` of line `line`. The requests, reviews and transfers rules all
+    /// apply their exceptions through here.
+    @inline(__always)
+    package mutating func exception(_ reading: ExceptionReading, of measure: MeasureID, grounds: ExceptionGrounds, start: Day? = nil,
+                                    due: Day, closures: SchoolClosures? = nil, adviceDate: Day? = nil,
+                                    line: Int, field: String) -> ExceptionCode? {
+        guard case .code(let recorded) = reading else { return nil }
+        let (code, warning) = StatutoryExceptions.applied(reading, grounds: grounds, start: start, due: due,
+                                                          closures: closures, adviceDate: adviceDate)
+        if let warning {
+            warnings.append(RuleWarning(line: line, field: field, value: recorded.rawValue, message: "\(measure.rawValue): " + warning))
+        }
+        return code
+    }
+
     package mutating func removeAll() {
         timings.removeAll(keepingCapacity: true)
         if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
@@ -147,17 +164,9 @@ public enum RequestRules {
         let due = entry.dueDate.due(from: start)
         var exception: ExceptionCode?
         if let column = entry.exception {
-            let reading = column.reading(of: r)
-            if case .code(let recorded) = reading {
-                let (code, warning) = StatutoryExceptions.applied(
-                    reading, grounds: rules.measures.requestGrounds[entry.grounds], start: start, due: due,
-                    closures: rules.schoolClosures, adviceDate: r.schoolAdviceDate)
-                exception = code
-                if let warning {
-                    out.warnings.append(RuleWarning(line: r.line, field: column.column, value: recorded.rawValue,
-                                                    message: "\(entry.id.rawValue): " + warning))
-                }
-            }
+            exception = out.exception(column.reading(of: r), of: entry.id, grounds: rules.measures.requestGrounds[entry.grounds],
+                                      start: start, due: due, closures: rules.schoolClosures, adviceDate: r.schoolAdviceDate,
+                                      line: r.line, field: column.column)
         }
         let short = entry.countsShortRepresentation
             && RepresentationPeriod.shortfall(draft: r.draftPlanDate, final: r.finalPlanDate) != nil

@@ -130,16 +130,8 @@ public enum ReviewRules {
     /// warning and is not applied).
     private static func add(_ entry: ReviewEntry, row: Int, of plan: ReviewPlan, start: Day, due: Day, completed: Day?, asAt: Day,
                             to out: inout RuleTimings) {
-        var exception: ExceptionCode?
-        if plan.rows[row].exception != .none {
-            let reading = plan.rows[row].exception
-            let (code, warning) = StatutoryExceptions.applied(reading, due: due, grounds: entry.grounds)
-            exception = code
-            if let warning {
-                out.warnings.append(RuleWarning(line: plan.rows[row].line, field: "exception_reason", value: reading.code?.rawValue ?? "",
-                                                message: "\(entry.id.rawValue): " + warning))
-            }
-        }
+        let exception = out.exception(plan.rows[row].exception, of: entry.id, grounds: entry.grounds, due: due,
+                                      line: plan.rows[row].line, field: "exception_reason")
         out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: completed, exception: exception, asAt: asAt))
         out.rows.append(row)
     }

@@ -16,36 +16,27 @@ public enum StatutoryExceptions {
         }
     }
 
-    /// The applied exception for a measure of the reviews or transfers extract due on
-    /// `due` that accepts `grounds`, or nil; `warning` explains a code that was recorded
-    /// but cannot apply: a ground the measure does not accept, or `covid_2020` for a
-    /// deadline outside `covidWindow`. (No term-dates check: no such measure accepts
-    /// `school_closure`.)
-    public static func applied(_ reading: ExceptionReading, due: Day, grounds: ExceptionGrounds) -> (code: ExceptionCode?, warning: String?) {
-        guard case .code(let code) = reading else { return (nil, nil) }
-        if !grounds.accepts(code) { return (nil, notAGround(code, grounds)) }
-        return applied(reading, due: due)
-    }
-
     /// The applied exception for a measure whose limit accepts `grounds` and whose clock
     /// runs from `start` to `due`, or nil; `warning` explains a recorded code that cannot
     /// apply: a ground the measure's regulation does not give, `covid_2020` outside its
     /// window, or (with `closures`, the term dates) a `school_closure` claim they do not
-    /// support. `adviceDate`: the row's `school_advice_date`.
+    /// support. `adviceDate`: the row's `school_advice_date`. Without `closures` (or
+    /// `start`: a phase transfer's clock starts on no day) claims are not checked against
+    /// term dates.
     @inline(__always)
-    public static func applied(_ reading: ExceptionReading, grounds: ExceptionGrounds, start: Day, due: Day,
-                               closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
+    public static func applied(_ reading: ExceptionReading, grounds: ExceptionGrounds, start: Day? = nil, due: Day,
+                               closures: SchoolClosures? = nil, adviceDate: Day? = nil) -> (code: ExceptionCode?, warning: String?) {
         guard case .code(let code) = reading else { return (nil, nil) }
         return checked(code, grounds: grounds, start: start, due: due, closures: closures, adviceDate: adviceDate)
     }
 
     @inline(never)
-    private static func checked(_ code: ExceptionCode, grounds: ExceptionGrounds, start: Day, due: Day,
+    private static func checked(_ code: ExceptionCode, grounds: ExceptionGrounds, start: Day?, due: Day,
                                 closures: SchoolClosures?, adviceDate: Day?) -> (code: ExceptionCode?, warning: String?) {
         if !grounds.accepts(code) { return (nil, notAGround(code, grounds)) }
         let (applied, warning) = applied(.code(code), due: due)
         guard let applied else { return (nil, warning) }
-        if applied == .schoolClosure, let closures,
+        if applied == .schoolClosure, let closures, let start,
            let why = closures.reason(closures.check(clockStart: start, due: due, adviceDate: adviceDate),
                                      citation: grounds.schoolClosureCitation) {
             return (nil, "school_closure not applied: " + why + "; the case is counted without an exception")

@@ -65,15 +65,8 @@ public enum TransferRules {
             } else {
                 (start, due) = (t.transferDate, entry.dueDate.due(from: t.transferDate))
             }
-            var exception: ExceptionCode?
-            if t.exception != .none {
-                let (code, warning) = StatutoryExceptions.applied(t.exception, due: due, grounds: entry.grounds)
-                exception = code
-                if let warning {
-                    out.warnings.append(RuleWarning(line: t.line, field: "exception_reason", value: t.exception.code?.rawValue ?? "",
-                                                    message: "\(entry.id.rawValue): " + warning))
-                }
-            }
+            let exception = out.exception(t.exception, of: entry.id, grounds: entry.grounds, due: due,
+                                          line: t.line, field: "exception_reason")
             out.timings.append(CaseTiming(measure: entry.id, start: start, due: due, completed: entry.measure.completion.day(of: t),
                                           exception: exception, asAt: rules.asAt))
         }

@@ -343,7 +343,12 @@ import Testing
                 #expect(def.grounds == .covid2020, "\(def.id)")
                 #expect(def.exceptionColumn == "exception_reason")
             case .requests:
-                #expect(def.grounds == .none, "\(def.id)")
+                // The request measures keep their regulations' own grounds (regs 5(4),
+                // 10(4), 13(3)), held on the measure like the others'.
+                let own: [MeasureID: ExceptionGrounds] = [.decisionToAssess6w: .decisionToAssess, .noPlanDecision16w: .noPlanNotice,
+                                                          .finalPlan20w: .finalPlan]
+                #expect(def.grounds == own[def.id], "\(def.id)")
+                #expect(def.exceptionGrounds == own[def.id], "\(def.id)")
             }
         }
     }

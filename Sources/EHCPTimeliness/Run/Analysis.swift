@@ -325,10 +325,7 @@ package struct FileRun {
 
     private mutating func noteEncoding(_ reader: CSVReader, fileLevel: Bool) throws {
         if let line = reader.detectedWindows1252AtLine {
-            try problems.append(DataQualityProblem(
-                file: input.path, line: line, caseID: "", column: "", value: "", severity: .warning,
-                problem: "the file is not UTF-8 (first non-UTF-8 byte on line \(line)) and was read as Windows-1252, as Excel saves plain CSV; pass --encoding to say so explicitly"),
-                fileNumber: number, fileLevel: fileLevel)
+            try problems.append(.readAsWindows1252(file: input.path, line: line), fileNumber: number, fileLevel: fileLevel)
         }
     }
 
