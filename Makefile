@@ -10,10 +10,13 @@ SAMPLE_SEED  := 20251031
 SAMPLE_ROWS  := 3000
 SAMPLE_PLANS := 1200
 SAMPLE_MOVES := 600
+SAMPLE_REASSESSMENTS := 300
+SAMPLE_ORDERS := 300
 SAMPLE_AS_AT := 2025-10-31
 # Keep in step with Tests/EHCPTimelinessTests/SampleGoldenTests.swift.
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
                 --transfers SampleData/transfers.csv --term-dates SampleData/term-dates.csv \
+                --reassessments SampleData/reassessments.csv --orders SampleData/orders.csv \
                 --as-at $(SAMPLE_AS_AT) --by team --benchmark-la 351 --out Reports/sample
 
 .PHONY: run test build deps sample clean bench check-report fuzz fuzz-build
@@ -40,7 +43,8 @@ test: deps
 ## Regenerate SampleData/ with the tool's own generator (fixed seed), then Reports/sample/.
 sample: build
 	$(BIN) generate --out SampleData --seed $(SAMPLE_SEED) --requests $(SAMPLE_ROWS) \
-	  --reviews $(SAMPLE_PLANS) --transfers $(SAMPLE_MOVES) --as-at $(SAMPLE_AS_AT)
+	  --reviews $(SAMPLE_PLANS) --transfers $(SAMPLE_MOVES) --reassessments $(SAMPLE_REASSESSMENTS) \
+	  --orders $(SAMPLE_ORDERS) --as-at $(SAMPLE_AS_AT)
 	$(BIN) analyse $(SAMPLE_ARGS)
 
 ## Look at Reports/sample/report.html in headless Chromium: the checker's self-test (an

@@ -71,7 +71,7 @@ public struct MappingProfile: Sendable, Equatable {
         }
         let known = ["columns", "dates", "values", "csv"] + ExtractKind.allCases.map(\.rawValue)
         for key in table.keys where !known.contains(key) {
-            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [requests.columns], [reviews.columns], [transfers.columns], [term_dates.columns], [dates], [values.FIELD] and [csv]")
+            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [requests.columns], [reviews.columns], [transfers.columns], [term_dates.columns], [reassessments.columns], [orders.columns], [dates], [values.FIELD] and [csv]")
         }
         if let columns = table["columns"] {
             self.columns = try Self.columnTable(columns, name: "columns", file: file)

@@ -283,10 +283,17 @@ public struct MeasureReport: Sendable, Equatable {
         }
         exceptions = ExceptionUse(
             suppressed: totalSuppressed,
-            byReason: ExceptionCode.allCases.map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
+            byReason: Self.reportedGrounds(options.rules.measures[id].grounds).map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
             byPeriod: periodRows.filter { $0.excepted > 0 }.map { share([$0.period], $0) },
             byCohort: allPeriodsCohortRows.map { share($0.cohort, $0) },
             total: share([Rates.allLabel], allPeriodsRow))
+    }
+
+    /// The grounds a measure's exception table lists: the general ones (every measure's
+    /// table had these rows before reg 44(3)'s ground existed), then any other its
+    /// regulation gives.
+    package static func reportedGrounds(_ grounds: ExceptionGrounds) -> [ExceptionCode] {
+        ExceptionCode.general + grounds.accepted.filter { !ExceptionCode.general.contains($0) }
     }
 
     /// The chart's periods: a continuous run of labels from the first to the last

@@ -126,6 +126,7 @@ extension ExceptionCode {
         case .absentFromArea: return "Child or family away from the area for 4 weeks or more"
         case .covid2020: return "Coronavirus relaxation (May to September 2020)"
         case .unspecified: return "Flagged as an exception, no reason given"
+        case .lateRepresentations: return "Representations on the plan wished for after the 15-day period"
         }
     }
 }

@@ -35,6 +35,12 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Phase transfers extract (CSV): one row per transfer.", valueName: "file"))
     var transfers: String?
 
+    @Option(name: .long, help: ArgumentHelp("Re-assessments extract (CSV): one row per request to re-assess an existing plan (regs 25 and 27).", valueName: "file"))
+    var reassessments: String?
+
+    @Option(name: .long, help: ArgumentHelp("Tribunal orders extract (CSV): one row per First-tier Tribunal order or unopposed appeal (regs 44 and 45).", valueName: "file"))
+    var orders: String?
+
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the extract was taken (yyyy-mm-dd). Required: results never depend on the day the tool runs.", valueName: "date"))
     var asAt: String
 
@@ -100,8 +106,10 @@ struct AnalysisArguments: ParsableArguments {
         if let requests { inputs.append(InputFile(kind: .requests, path: requests)) }
         if let reviews { inputs.append(InputFile(kind: .reviews, path: reviews)) }
         if let transfers { inputs.append(InputFile(kind: .transfers, path: transfers)) }
+        if let reassessments { inputs.append(InputFile(kind: .reassessments, path: reassessments)) }
+        if let orders { inputs.append(InputFile(kind: .orders, path: orders)) }
         guard !inputs.isEmpty else {
-            throw ValidationError("give at least one extract: --requests FILE, --reviews FILE or --transfers FILE")
+            throw ValidationError("give at least one extract: --requests FILE, --reviews FILE, --transfers FILE, --reassessments FILE or --orders FILE")
         }
         var options = AnalysisOptions(inputs: inputs, asAt: asAtDay)
         options.profilePath = profile
@@ -273,7 +281,7 @@ struct Exceptions: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write synthetic requests, reviews and transfers extracts (and the requests as another system would export them, with its profile)."
+        abstract: "Write synthetic requests, reviews, transfers, re-assessments and Tribunal orders extracts (and the requests as another system would export them, with its profile)."
     )
 
     @Option(name: .long, help: ArgumentHelp("Folder to write into.", valueName: "dir"))
@@ -291,6 +299,12 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of phase-transfer rows.", valueName: "n"))
     var transfers: Int = 600
 
+    @Option(name: .long, help: ArgumentHelp("Number of random re-assessment requests (the boundary rows are added to them); 0 writes no reassessments.csv.", valueName: "n"))
+    var reassessments: Int = 300
+
+    @Option(name: .long, help: ArgumentHelp("Number of random Tribunal orders (the boundary rows are added to them); 0 writes no orders.csv.", valueName: "n"))
+    var orders: Int = 300
+
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the synthetic extract is taken (yyyy-mm-dd).", valueName: "date"))
     var asAt: String
 
@@ -299,9 +313,11 @@ struct Generate: ParsableCommand {
         guard requests >= 0 else { throw ValidationError("--requests must be 0 or more") }
         guard reviews >= 0 else { throw ValidationError("--reviews must be 0 or more") }
         guard transfers >= 0 else { throw ValidationError("--transfers must be 0 or more") }
+        guard reassessments >= 0 else { throw ValidationError("--reassessments must be 0 or more") }
+        guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
         do {
             let written = try SampleData.write(to: out, seed: seed, requests: requests, reviews: reviews,
-                                               transfers: transfers, asAt: day)
+                                               transfers: transfers, reassessments: reassessments, orders: orders, asAt: day)
             print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
         } catch {
             Diagnostics.fail(error)
@@ -333,12 +349,12 @@ struct ProfileInit: ParsableCommand {
     @Argument(help: ArgumentHelp("The export (CSV) to draft a profile for.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews or transfers (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
+    @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews, transfers, reassessments or orders (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
     var kind: String?
 
     func validate() throws {
         if let kind, ExtractKind(rawValue: kind) == nil {
-            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews or transfers")
+            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews, transfers, reassessments or orders")
         }
     }
 

@@ -2,7 +2,7 @@ import EHCPRules
 import EHCPStore
 import EHCPIngest
 
-/// The analysis of the rows of a requests or transfers extract, or of one chunk of it
+/// The analysis of the rows of a requests, transfers, reassessments or orders extract, or of one chunk of it
 /// read by its own thread: each row is mapped, judged and handed to a `CaseCollector`
 /// at once, so nothing per row is kept.
 ///
@@ -157,6 +157,22 @@ package struct RowBatch {
                               dimensions: record.cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
                               team: record.cohort.team, caseworker: record.cohort.caseworker)
             return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
+        case .reassessments:
+            guard let record = reader.reassessmentRecord(cohortColumns: cohortColumns) else { return nil }
+            ReassessmentRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
+                              dimensions: record.cohort.values(on: ReassessmentRules.ageReference(record)),
+                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            return Identity(caseID: record.caseID)
+        case .orders:
+            guard let record = reader.orderRecord(cohortColumns: cohortColumns) else { return nil }
+            OrderRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
+                              dimensions: record.cohort.values(on: OrderRules.ageReference(record)),
+                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            return Identity(caseID: record.caseID)
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         case .termDates:
