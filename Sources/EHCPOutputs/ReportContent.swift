@@ -289,7 +289,7 @@ extension ReportModel {
         let s = m.exceptions.suppressed
         return ReportTable(caption: "\(m.title): cases with a statutory exception, by ground",
                            columns: [.init("Ground", numeric: false), .init("Code", numeric: false), .init("Cases")],
-                           rows: m.exceptions.byReason.map { [$0.code.plainName, $0.code.rawValue, ReportFormat.count($0.count, suppressed: s)] }
+                           rows: m.exceptions.byReason.map { [$0.code.plainName(for: m.id), $0.code.rawValue, ReportFormat.count($0.count, suppressed: s)] }
                                + [["Total", "", ReportFormat.count(m.exceptions.excepted, suppressed: s)]],
                            note: suppressionNote)
     }
