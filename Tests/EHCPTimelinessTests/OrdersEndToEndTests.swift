@@ -150,3 +150,27 @@ import Testing
         #expect(r.stdout.contains("tribunal-final-plan-14w"), "\(r.stdout)")
     }
 }
+
+/// The headline holds every measure on a laptop's first screen: with more than nine (the
+/// re-assessment and order measures beside the others) it is set smaller; with nine or
+/// fewer, report.html is what it was before them.
+@Suite struct CompactHeadlineTests {
+    @Test func moreThanNineHeadlineRowsAreSetSmallerAndNineOrFewerAreNot() throws {
+        let folder = try TemporaryFolder()
+        let examples = Repo.root + "/docs/rules/examples"
+        let all = try CLI.run(["analyse", "--requests", "requests.csv", "--reviews", "reviews.csv", "--transfers", "transfers.csv",
+                               "--reassessments", "orders/reassessments.csv", "--orders", "orders/orders.csv",
+                               "--as-at", "2025-10-31", "--out", folder.path + "/all"], in: examples)
+        #expect(all.status == 0, "\(all.stderr)")
+        let big = try folder.read("all/report.html")
+        #expect(big.contains("<table class=\"headline compact\">"))
+        #expect(big.contains("<style>table.headline.compact{"))
+        let orders = try CLI.run(["analyse", "--orders", "orders/orders.csv", "--as-at", "2025-10-31", "--out", folder.path + "/orders"],
+                                 in: examples)
+        #expect(orders.status == 0, "\(orders.stderr)")
+        let small = try folder.read("orders/report.html")
+        #expect(small.contains("<table class=\"headline\">"))
+        #expect(!small.contains("compact"))
+        #expect(ReportContext.fullSizeHeadlineRows == 9)
+    }
+}
