@@ -7,6 +7,9 @@ public enum ExtractKind: String, Sendable, CaseIterable {
     /// The council's school closures (`--term-dates`): not an extract of cases, but read
     /// by the same rules (header matching, profiles, dates, bad rows).
     case termDates = "term_dates"
+    /// The DfE SEN2 person-level return (`--sen2`, XML): read by `SEN2Reader`, not by
+    /// columns, so it has no canonical fields.
+    case sen2
 
     /// The extracts of cases, which a draft profile may be for.
     public static let caseExtracts: [ExtractKind] = [.requests, .reviews, .transfers]
@@ -64,6 +67,8 @@ extension ExtractKind {
                 // Version 2.
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
             ]
+        case .sen2:
+            return []
         case .termDates:
             return [
                 FieldSpec(name: "start_date", required: true, isDate: true),
