@@ -24,6 +24,10 @@ deps:
 	  echo "Installing libcsv-dev (the CSV parser) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcsv-dev; }
+	@dpkg -s libxml2-dev >/dev/null 2>&1 || { \
+	  echo "Installing libxml2-dev (the SEN2 return's streaming XML reader) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libxml2-dev; }
 
 build: deps
 	$(SWIFT) build -c release --product ehcp-timeliness
@@ -65,7 +69,7 @@ bench: build
 ## Fuzzing (libFuzzer + AddressSanitizer): the nested package Fuzz/, built apart from the
 ## main build. Each target runs FUZZ_SECONDS; crash inputs go to Fuzz/crashes/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv-reader date-parser profile extract
+FUZZ_TARGETS ?= csv-reader date-parser profile extract sen2
 FUZZ_BIN     := Fuzz/.build/release
 # -sanitize on every Swift module, so the library under test is instrumented too;
 # -enable-testing so that fuzz-csv-reader can @testable import it (to shrink the chunk size).

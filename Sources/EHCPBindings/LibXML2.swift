@@ -10,6 +10,11 @@ public struct XMLSyntaxError: Error, Sendable, Equatable {
     public var line: Int
     public var column: Int
     public var message: String
+    /// libxml2's error code (`xmlParserErrors`; 0 when the parser gave none).
+    public var code: Int = 0
+    /// XML_ERR_DOCUMENT_END: "Extra content at the end of the document", which libxml2's
+    /// reader also says of a file that ends with elements still open.
+    public static let documentEnd = Int(XML_ERR_DOCUMENT_END.rawValue)
 }
 
 /// The file could not be opened at all (missing, unreadable).
@@ -77,7 +82,7 @@ public struct XMLStreamReader: ~Copyable {
             guard box.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             let text = error.pointee.message.map { String(cString: $0) } ?? "the XML is not well formed"
             box.error = XMLSyntaxError(line: Int(error.pointee.line), column: Int(error.pointee.int2),
-                                       message: text.trimmingWhitespace)
+                                       message: text.trimmingWhitespace, code: Int(error.pointee.code))
         }, context)
     }
 

@@ -117,9 +117,10 @@ public struct SEN2Reader: ~Copyable {
                 }
             }
         } catch let error as XMLSyntaxError {
-            // libxml2's words, and where the reader was: a truncated file ends inside open elements.
-            let inside = stack.last.map { " (reading inside <\($0)>, \(stack.count) element\(stack.count == 1 ? "" : "s") still open)" } ?? ""
-            throw InputError.malformedXML(file: path, line: error.line, column: error.column, problem: error.message + inside)
+            // libxml2's words; its reader says this one also of a file cut short.
+            let gloss = error.code == XMLSyntaxError.documentEnd
+                ? " (the file ends with elements still open, or has something after the root element)" : ""
+            throw InputError.malformedXML(file: path, line: error.line, column: error.column, problem: error.message + gloss)
         }
         if !headerSent { try onHeader(header) }
     }
