@@ -14,6 +14,8 @@ public enum SampleData {
     public static let transfersFile = "transfers.csv"
     /// The synthetic council's school closures, for `--term-dates`.
     public static let termDatesFile = "term-dates.csv"
+    /// The synthetic SEN2 return (`generate --sen2`), written on its own.
+    public static let sen2File = "sen2.xml"
 
     /// Writes `requests` request rows, the reviews of `reviews` plans and `transfers`
     /// transfer rows. The reviews and transfers use seeds derived from `seed`

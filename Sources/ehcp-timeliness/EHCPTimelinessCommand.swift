@@ -315,11 +315,24 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the synthetic extract is taken (yyyy-mm-dd).", valueName: "date"))
     var asAt: String
 
+    @Flag(name: .long, help: "Write only a synthetic SEN2 return, sen2.xml: --requests persons (the requests of the same seed as a return records them, with plans, boundary cases and a few bad elements), ReferenceDate --as-at.")
+    var sen2 = false
+
     func run() throws {
         guard let day = Day(iso: asAt) else { throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd") }
         guard requests >= 0 else { throw ValidationError("--requests must be 0 or more") }
         guard reviews >= 0 else { throw ValidationError("--reviews must be 0 or more") }
         guard transfers >= 0 else { throw ValidationError("--transfers must be 0 or more") }
+        if sen2 {
+            do {
+                try OutputFolder.makeFolders(out)
+                try SEN2Generator(seed: seed, persons: requests, asAt: day).write(to: out + "/" + SampleData.sen2File)
+                print("wrote \(out)/\(SampleData.sen2File)")
+            } catch {
+                Diagnostics.fail(error)
+            }
+            return
+        }
         do {
             let written = try SampleData.write(to: out, seed: seed, requests: requests, reviews: reviews,
                                                transfers: transfers, asAt: day)
