@@ -23,7 +23,7 @@ public struct SEN2Plan: Sendable, Equatable {
 public struct SEN2Case: Sendable {
     /// `{person_id}/{ReceivedDate}` (`#2`, `#3` for a person's later requests of the same
     /// day), pseudonymised when `--pseudonymise` is given; the person id alone when the
-    /// `ReceivedDate` is missing or unreadable.
+    /// `ReceivedDate` is missing (an unreadable one is kept as written, to find the element).
     public var caseID: String
     /// Line of the `<Requests>` start tag.
     public var line: Int

@@ -177,7 +177,7 @@ import Testing
             return String(lines[start...].firstIndex { $0.contains(text) }! + 1)
         }
         #expect(problems.map { Array($0[1...5]) } == [
-            [line(of: "2024-02-30", after: "A1"), "A1", "ReceivedDate", "2024-02-30", "error"],
+            [line(of: "2024-02-30", after: "A1"), "A1/2024-02-30", "ReceivedDate", "2024-02-30", "error"],
             [line(of: "<RequestOutcome>Q", after: "A2"), "A2/2024-01-02", "RequestOutcome", "Q", "error"],
             [line(of: "<Requests>", after: "A3"), "A3", "ReceivedDate", "", "error"],
             [line(of: "<RequestOutcomeDate>", after: "A4"), "A4/2024-01-02", "RequestOutcomeDate", "2024-01-01", "error"],
@@ -190,7 +190,7 @@ import Testing
         #expect(problems[4][6].contains("after the as-at date"))
         // Every rejected <Requests> is on the action list as not checked.
         let exceptions = try folder.read("o/exceptions.csv")
-        for id in ["A1", "A2/2024-01-02", "A3", "A4/2024-01-02", "A5/2024-01-02", "A6/2024-01-02"] {
+        for id in ["A1/2024-02-30", "A2/2024-01-02", "A3", "A4/2024-01-02", "A5/2024-01-02", "A6/2024-01-02"] {
             #expect(exceptions.contains(id), "\(id) is not on the action list")
         }
     }
@@ -260,8 +260,9 @@ import Testing
         #expect(status("phase-transfer", "R29") == "late")
         // H on both outcomes: no request measure at all; the plan's cases stand.
         #expect(status("decision-to-assess-6w", "R28") == nil && status("final-plan-20w", "R28") == nil)
-        // The cycle from LastReview: 12 months on, open.
-        #expect(Self.row(cases, "annual-review-12m", "R28/" + d(0)) == ["open_in_time", "", (received + 428).addingMonths(12).iso, ""])
+        // The cycle from LastReview, open, its limit from the measure table.
+        let cycleDue = MeasureID.annualReview12m.definition.dueDate.due(from: received + 428)
+        #expect(Self.row(cases, "annual-review-12m", "R28/" + d(0)) == ["open_in_time", "", cycleDue.iso, ""])
         // A refused request is in the 6-week measure only.
         #expect(status("final-plan-20w", "S43") == nil)
         #expect(try Self.csv(folder, "data-quality.csv").count == 1)
@@ -414,7 +415,8 @@ import Testing
         #expect(errors.isSuperset(of: ["ReceivedDate", "RequestOutcome", "RequestOutcomeDate"]), "\(errors)")
         let report = try String(contentsOfFile: Repo.root + "/Reports/sample-sen2/report.md", encoding: .utf8)
         #expect(report.contains("What DfE will publish"))
-        #expect(report.contains("timeliness_20_week.csv"))
+        #expect(report.contains("what DfE will publish from the SEN2 return SampleData/sen2.xml"))
+        #expect(report.contains("plans issued in each calendar year"))
         let json = try String(contentsOfFile: Repo.root + "/Reports/sample-sen2/summary.json", encoding: .utf8)
         #expect(json.contains("\"sen2\""))
         for personal in ["Synthname", "Synthforename", "ZZ99"] {
