@@ -74,7 +74,7 @@ check-report:
 ## The SEN2 part compares with Python's lxml (python3-lxml, installed when missing);
 ## BENCH_SEN2_ONLY=1 runs that part alone, BENCH_SEN2_PERSONS=600000 its size.
 bench: build
-	@python3 -c 'import lxml' 2>/dev/null || { \
+	@python3 -c 'import lxml' 2>/dev/null || /usr/bin/python3 -c 'import lxml' 2>/dev/null || { \
 	  echo "Installing python3-lxml (the SEN2 benchmark's comparison pass) ..."; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-lxml; }
 	python3 Benchmarks/bench.py
