@@ -22,6 +22,19 @@ public struct XMLOpenError: Error, Sendable, Equatable {
     public var message: String
 }
 
+/// An element name of one reader (`XMLStreamReader.nameToken`): the address at which the
+/// reader's dictionary holds it, as a number. Meaningful only with the reader that gave it.
+public struct XMLNameToken: Hashable, Sendable {
+    let address: UInt
+
+    /// No name (what an empty cache slot holds).
+    public static let none = XMLNameToken(address: 0)
+    /// The number of slots `slot` ranges over.
+    public static let slots = 256
+    /// A slot for a direct-mapped cache of tokens: the address's bits above its alignment.
+    public var slot: Int { Int((address >> 4) & UInt(Self.slots - 1)) }
+}
+
 /// What the reader stands on after `next()`.
 public enum XMLNodeEvent: Sendable, Equatable {
     /// An element's start tag (also for `<a/>`, which is followed by its `end`).
@@ -122,6 +135,13 @@ public struct XMLStreamReader: ~Copyable {
                 continue  // whitespace, comments, processing instructions, the doctype
             }
         }
+    }
+
+    /// The local name of the element the reader stands on, as a token: the reader's
+    /// dictionary keeps one copy of each name for its whole life, so equal tokens mean
+    /// equal names, and a caller can recognise a name without making a `String` of it.
+    public var nameToken: XMLNameToken {
+        XMLNameToken(address: xmlTextReaderConstLocalName(reader).map { UInt(bitPattern: $0) } ?? 0)
     }
 
     /// The local name of the element the reader stands on (start or end).

@@ -50,10 +50,53 @@ public struct SEN2Header: Sendable, Equatable {
     public var la: String?
 }
 
+/// The elements the reader knows, by name; every other element is `other`.
+enum SEN2Tag: UInt8 {
+    case other
+    case header, collectionDetails, referenceDate, year, source, lea
+    case persons, person, upn, uln
+    case requests, receivedDate, requestOutcomeDate, requestOutcome, exported
+    case assessment, assessmentOutcome, assessmentOutcomeDate, week20, namedPlan, startDate
+    case activePlans, reviewMeeting, lastReview, reviewOutcome, phaseTransferDueDate, phaseTransferFinalDate
+
+    static let byName: [String: SEN2Tag] = [
+        "Header": .header, "CollectionDetails": .collectionDetails, "ReferenceDate": .referenceDate, "Year": .year,
+        "Source": .source, "LEA": .lea, "Persons": .persons, "Person": .person, "UPN": .upn, "UniqueLearnerNumber": .uln,
+        "Requests": .requests, "ReceivedDate": .receivedDate, "RequestOutcomeDate": .requestOutcomeDate,
+        "RequestOutcome": .requestOutcome, "Exported": .exported, "Assessment": .assessment,
+        "AssessmentOutcome": .assessmentOutcome, "AssessmentOutcomeDate": .assessmentOutcomeDate, "Week20": .week20,
+        "NamedPlan": .namedPlan, "StartDate": .startDate, "ActivePlans": .activePlans, "ReviewMeeting": .reviewMeeting,
+        "LastReview": .lastReview, "ReviewOutcome": .reviewOutcome, "PhaseTransferDueDate": .phaseTransferDueDate,
+        "PhaseTransferFinalDate": .phaseTransferFinalDate,
+    ]
+
+    /// Whether the element's text is an item the reader keeps, under `parent` (and
+    /// `grandparent`): only these are ever made into text, so a name, a postcode or a
+    /// birth date never becomes a string in the tool.
+    func isItem(parent: SEN2Tag, grandparent: SEN2Tag) -> Bool {
+        switch (parent, self) {
+        case (.collectionDetails, .referenceDate), (.collectionDetails, .year): return grandparent == .header
+        case (.source, .lea): return grandparent == .header
+        case (.person, .upn), (.person, .uln): return true
+        case (.requests, .receivedDate), (.requests, .requestOutcomeDate), (.requests, .requestOutcome), (.requests, .exported):
+            return true
+        case (.assessment, .assessmentOutcome), (.assessment, .assessmentOutcomeDate), (.assessment, .week20):
+            return grandparent == .requests
+        case (.namedPlan, .startDate): return grandparent == .assessment
+        case (.activePlans, .reviewMeeting), (.activePlans, .lastReview), (.activePlans, .reviewOutcome),
+             (.activePlans, .phaseTransferDueDate), (.activePlans, .phaseTransferFinalDate):
+            return grandparent == .requests
+        default: return false
+        }
+    }
+}
+
 /// Reads a SEN2 person-level return as a stream (libxml2's xmlTextReader through
 /// `XMLStreamReader`): one `<Person>` at a time is held, never the document, so memory
 /// does not grow with the file. Element names are those of the 2023 to 2026 schemas
 /// (stable across them; newer items are optional, and missing items are simply absent).
+/// Names are recognised by their token (`XMLNameToken`), and only the items the measures
+/// read are ever made into text.
 public struct SEN2Reader: ~Copyable {
     public let path: String
     private var xml: XMLStreamReader
@@ -70,9 +113,13 @@ public struct SEN2Reader: ~Copyable {
         }
     }
 
-    /// Where the reader is inside the document: the element names from the root down.
-    private var stack: [String] = []
-    private var textBuffer = ""
+    /// Where the reader is inside the document: the elements from the root down.
+    private var stack: [SEN2Tag] = []
+    /// The tag of each name token met so far.
+    private var tags: [XMLNameToken: SEN2Tag] = [:]
+    /// The text of the item being read, and the line of its start tag; nil outside items.
+    private var itemText: String?
+    private var itemLine = 0
 
     /// Reads the whole return: `onHeader` once the header is read (before the first
     /// person; also at the end when the return has no persons), `onPerson` with each
@@ -87,33 +134,37 @@ public struct SEN2Reader: ~Copyable {
             while let event = try xml.next() {
                 switch event {
                 case .start:
-                    let name = xml.name
-                    textBuffer.removeAll(keepingCapacity: true)
-                    let parent = stack.last
-                    stack.append(name)
-                    switch (parent, name) {
-                    case ("Persons", "Person"):
+                    let tag = self.tag()
+                    let parent = stack.last ?? .other
+                    let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
+                    stack.append(tag)
+                    itemText = nil
+                    switch (parent, tag) {
+                    case (.persons, .person):
                         if !headerSent { try onHeader(header); headerSent = true }
                         persons += 1
                         person = PersonState(number: persons)
-                    case ("Person", "Requests") where person != nil:
+                    case (.person, .requests) where person != nil:
                         current = SEN2Request(personID: "", line: xml.line)
-                    case ("Requests", "Assessment") where current != nil:
+                    case (.requests, .assessment) where current != nil:
                         current?.assessmentLine = xml.line
-                    case ("Requests", "ActivePlans") where current != nil:
+                    case (.requests, .activePlans) where current != nil:
                         current?.activePlansLine = xml.line
                     default:
-                        break
+                        if tag != .other, tag.isItem(parent: parent, grandparent: grandparent) {
+                            itemText = ""
+                            itemLine = xml.line
+                        }
                     }
                 case .text:
-                    // Only leaf items are kept, and they are short: text inside containers
-                    // (never there in a valid return) is dropped at the next start tag.
-                    if textBuffer.utf8.count < 4096 { textBuffer += xml.text }
+                    // Only items' text is kept, and items are short.
+                    if let t = itemText, t.utf8.count < 4096 { itemText = t + xml.text }
                 case .end:
-                    guard let name = stack.popLast() else { continue }
-                    let parent = stack.last
-                    try end(name, parent: parent, person: &person, current: &current, onPerson: onPerson)
-                    textBuffer.removeAll(keepingCapacity: true)
+                    guard let tag = stack.popLast() else { continue }
+                    if tag != .other {
+                        try end(tag, person: &person, current: &current, onPerson: onPerson)
+                    }
+                    itemText = nil
                 }
             }
         } catch let error as XMLSyntaxError {
@@ -124,6 +175,26 @@ public struct SEN2Reader: ~Copyable {
         }
         if !headerSent { try onHeader(header) }
     }
+
+    /// The tag of the element the reader stands on: its name is made into a string only
+    /// the first time its token is met. A small direct-mapped cache in front of `tags`
+    /// answers almost every call without hashing (a return has a few dozen names).
+    private mutating func tag() -> SEN2Tag {
+        let token = xml.nameToken
+        let slot = token.slot
+        if recent[slot].token == token { return recent[slot].tag }
+        let tag: SEN2Tag
+        if let known = tags[token] {
+            tag = known
+        } else {
+            tag = SEN2Tag.byName[xml.name] ?? .other
+            tags[token] = tag
+        }
+        recent[slot] = (token, tag)
+        return tag
+    }
+
+    private var recent = [(token: XMLNameToken, tag: SEN2Tag)](repeating: (XMLNameToken.none, .other), count: XMLNameToken.slots)
 
     /// Reads only as far as the header's `ReferenceDate` (the as-at date of a run whose
     /// only input is the return).
@@ -145,34 +216,16 @@ public struct SEN2Reader: ~Copyable {
         var requests: [SEN2Request] = []
     }
 
-    private var item: SEN2Item {
-        mutating get { SEN2Item(textBuffer.trimmedSEN2, line: lastStartLine) }
+    /// The item now ending, trimmed, with the line of its start tag.
+    private var item: SEN2Item? {
+        itemText.map { SEN2Item($0.trimmedSEN2, line: itemLine) }
     }
 
-    /// The line of the element now ending: libxml2 gives the line of the node the reader
-    /// stands on, which for an end tag is its element's start tag.
-    private var lastStartLine: Int { xml.line }
-
-    private mutating func end(_ name: String, parent: String?, person: inout PersonState?, current: inout SEN2Request?,
+    private mutating func end(_ tag: SEN2Tag, person: inout PersonState?, current: inout SEN2Request?,
                               onPerson: ([SEN2Request]) throws -> Void) throws {
-        let grandparent = stack.count >= 2 ? stack[stack.count - 2] : nil
-        switch (parent, name) {
-        case ("CollectionDetails", "ReferenceDate") where grandparent == "Header":
-            header.referenceDate = item
-        case ("CollectionDetails", "Year") where grandparent == "Header":
-            header.year = textBuffer.trimmedSEN2
-        case ("Source", "LEA") where grandparent == "Header":
-            header.la = textBuffer.trimmedSEN2
-        case ("Person", "UPN"):
-            let v = textBuffer.trimmedSEN2
-            if !v.isEmpty { person?.upn = v }
-        case ("Person", "UniqueLearnerNumber"):
-            let v = textBuffer.trimmedSEN2
-            if !v.isEmpty { person?.uln = v }
-        case ("Person", "Requests"):
-            if let r = current { person?.requests.append(r) }
-            current = nil
-        case ("Persons", "Person"):
+        let parent = stack.last ?? .other
+        switch (parent, tag) {
+        case (.persons, .person):
             guard var p = person else { return }
             // The id may follow the requests in a file that does not keep the schema's
             // order, so it is given to them only once the person is complete.
@@ -180,31 +233,49 @@ public struct SEN2Reader: ~Copyable {
             for i in p.requests.indices { p.requests[i].personID = id }
             try onPerson(p.requests)
             person = nil
-        case ("Requests", "ReceivedDate"): current?.receivedDate = item
-        case ("Requests", "RequestOutcomeDate"): current?.requestOutcomeDate = item
-        case ("Requests", "RequestOutcome"): current?.requestOutcome = item
-        case ("Requests", "Exported"): current?.exported = item
-        case ("Assessment", "AssessmentOutcome") where grandparent == "Requests": current?.assessmentOutcome = item
-        case ("Assessment", "AssessmentOutcomeDate") where grandparent == "Requests": current?.assessmentOutcomeDate = item
-        case ("Assessment", "Week20") where grandparent == "Requests": current?.week20 = item
-        case ("NamedPlan", "StartDate") where grandparent == "Assessment": current?.startDate = item
-        case ("ActivePlans", "ReviewMeeting") where grandparent == "Requests": current?.reviewMeeting = item
-        case ("ActivePlans", "LastReview") where grandparent == "Requests": current?.lastReview = item
-        case ("ActivePlans", "ReviewOutcome") where grandparent == "Requests": current?.reviewOutcome = item
-        case ("ActivePlans", "PhaseTransferDueDate") where grandparent == "Requests": current?.phaseTransferDueDate = item
-        case ("ActivePlans", "PhaseTransferFinalDate") where grandparent == "Requests": current?.phaseTransferFinalDate = item
+            return
+        case (.person, .requests):
+            if let r = current { person?.requests.append(r) }
+            current = nil
+            return
         default:
             break
+        }
+        guard let item else { return }
+        switch tag {
+        case .referenceDate: header.referenceDate = item
+        case .year: header.year = item.value
+        case .lea: header.la = item.value
+        case .upn: if !item.value.isEmpty { person?.upn = item.value }
+        case .uln: if !item.value.isEmpty { person?.uln = item.value }
+        case .receivedDate: current?.receivedDate = item
+        case .requestOutcomeDate: current?.requestOutcomeDate = item
+        case .requestOutcome: current?.requestOutcome = item
+        case .exported: current?.exported = item
+        case .assessmentOutcome: current?.assessmentOutcome = item
+        case .assessmentOutcomeDate: current?.assessmentOutcomeDate = item
+        case .week20: current?.week20 = item
+        case .startDate: current?.startDate = item
+        case .reviewMeeting: current?.reviewMeeting = item
+        case .lastReview: current?.lastReview = item
+        case .reviewOutcome: current?.reviewOutcome = item
+        case .phaseTransferDueDate: current?.phaseTransferDueDate = item
+        case .phaseTransferFinalDate: current?.phaseTransferFinalDate = item
+        default: break
         }
     }
 }
 
 extension String {
-    /// Without the whitespace that pretty-printed XML leaves around a value.
+    /// Without the whitespace that pretty-printed XML leaves around a value (XML's own:
+    /// space, tab, CR, LF), by bytes: no Unicode property is looked up.
     var trimmedSEN2: String {
-        var s = Substring(self)
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        return String(s)
+        let bytes = utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(self[start..<end])
     }
 }

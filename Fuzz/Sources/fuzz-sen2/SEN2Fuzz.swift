@@ -2,9 +2,10 @@
 // reader (EHCPBindings), SEN2Reader and SEN2Mapper (EHCPIngest), the rules and the
 // collector.
 //
-// Input layout: the bytes are the return itself (seeds in Fuzz/corpus/sen2 are the public
-// samples and slices of a generated return). Byte 0's low bit, when the input is not XML
-// at all, changes nothing: the file is always given as it is.
+// Input layout: the bytes are the return itself (seeds in Fuzz/corpus/sen2: the public
+// samples, truncations of them and small returns with bad elements). Every input goes
+// through the reader and the mapping; those whose size is a multiple of 4 also through the
+// whole analysis (far slower, so only a quarter).
 //
 // Oracles besides "does not crash": a malformed return is an InputError naming the file,
 // a line and a column; a well-formed one reconciles (every <Requests> read is analysed or
@@ -40,6 +41,26 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     // The header alone (what --as-at defaults to) must stop or succeed, never crash.
     _ = try? SEN2Reader.header(path: input)
+
+    // The reader and the mapping, on every input (cheap): every <Requests> gives a case
+    // or its errors, never neither.
+    let mapper = SEN2Mapper(file: input, asAt: Day(iso: "2025-01-18")!)
+    do {
+        var reader = try SEN2Reader(path: input)
+        try reader.read(onHeader: { _ in }, onPerson: { requests in
+            for c in mapper.map(requests) {
+                check(c.request != nil || c.problems.contains { $0.severity == .error },
+                      "a <Requests> on line \(c.line) was neither mapped nor rejected")
+                for p in c.problems { check(p.line >= 1 && !p.problem.isEmpty, "a problem without a line or message") }
+            }
+        })
+    } catch let error as InputError {
+        check(!error.description.isEmpty, "an input error without a message")
+    } catch {
+        check(false, "the reader threw something other than an InputError: \(error)")
+    }
+    // The whole analysis on a quarter of the inputs (by size): it costs far more.
+    guard size % 4 == 0 else { return 0 }
 
     var options = AnalysisOptions(inputs: [InputFile(kind: .sen2, path: input)], asAt: Day(iso: "2025-01-18")!)
     options.scratchDirectory = folder + "/scratch"
