@@ -325,6 +325,47 @@ import Testing
         #expect(ids.contains("C1") && ids.contains("X1234567898765/2023-11-30"))
     }
 
+    /// XML's own forms read as the text they stand for: character references, the
+    /// predefined entities, CDATA and an empty element; a declared entity is never expanded
+    /// (no DTD is acted on), so its item reads as missing and the <Requests> is rejected.
+    @Test func characterReferencesCDATAAndEmptyElementsAreReadAndDeclaredEntitiesAreNot() throws {
+        let (folder, run) = try Self.run(Self.sen2([
+            "<UPN>&#65;&amp;<![CDATA[B]]></UPN>\n<Requests>\n<ReceivedDate><![CDATA[2024-01-02]]></ReceivedDate>\n<RequestOutcome/>\n</Requests>",
+        ]))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Self.row(try Self.csv(folder, "cases.csv"), "decision-to-assess-6w", "A&B/2024-01-02")?[0] == "open_overdue")
+
+        let entity = try TemporaryFolder()
+        try entity.write("return.xml", """
+            <?xml version="1.0"?>
+            <!DOCTYPE Message [<!ENTITY d "2024-01-02">]>
+            <Message><Persons><Person><UPN>E1</UPN><Requests><ReceivedDate>&d;</ReceivedDate></Requests></Person></Persons></Message>
+
+            """)
+        let r = try CLI.run(["analyse", "--sen2", "return.xml", "--as-at", "2025-01-18", "--out", "o"], in: entity.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 rows read = 0 analysed + 1 rejected"), "\(r.stdout)")
+    }
+
+    @Test func theReportSaysWhichFiguresDfEWillPublish() throws {
+        let folder = try TemporaryFolder()
+        let monthly = try CLI.run(["analyse", "--sen2", Self.fixtures + "sen2_sample_2025.xml", "--out", "m"], in: folder.path)
+        let yearly = try CLI.run(["analyse", "--sen2", Self.fixtures + "sen2_sample_2025.xml", "--period", "year",
+                                  "--benchmark-la", "351", "--out", "y"], in: folder.path)
+        #expect(monthly.status == 0 && yearly.status == 0, "\(monthly.stderr) \(yearly.stderr)")
+        let m = try folder.read("m/report.md"), y = try folder.read("y/report.md")
+        #expect(m.contains("Run with --period year to see the 20-week figures as DfE publishes them"))
+        #expect(y.contains("The final-plan-20w rows by year are what DfE will publish from the SEN2 return"))
+        #expect(y.contains("The benchmark table sets the council's own published figures beside them"))
+        // Bury's published 2023 figure (old code 351) is beside the return's own plans of 2023.
+        #expect(y.contains("Comparison with published figures"))
+        // A CSV-only run says nothing of SEN2.
+        try folder.write("requests.csv", "case_id,request_date\nC1,2024-01-02\n")
+        let csv = try CLI.run(["analyse", "--requests", "requests.csv", "--as-at", "2025-01-18", "--out", "c"], in: folder.path)
+        #expect(csv.status == 0)
+        #expect(!(try folder.read("c/report.md")).contains("What DfE will publish"))
+    }
+
     // MARK: The same cases as CSV and as SEN2
 
     /// The same requests given as a canonical requests extract and as a return give the
