@@ -347,6 +347,21 @@ import Testing
         #expect(r.stdout.contains("1 rows read = 0 analysed + 1 rejected"), "\(r.stdout)")
     }
 
+    /// libxml2 keeps a node's line in 16 bits unless told otherwise (XML_PARSE_BIG_LINES):
+    /// a <Requests> past line 65,535 must still be named by its own line.
+    @Test func linesPast65535AreNamedExactly() throws {
+        let padding = String(repeating: "<!-- -->\n", count: 70_000)
+        let xml = Self.sen2(["<UPN>L1</UPN>\n" + padding + Self.requests(["ReceivedDate": "2024-01-02", "RequestOutcome": "Z"])])
+        let (folder, run) = try Self.run(xml)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = xml.split(separator: "\n", omittingEmptySubsequences: false)
+        let expected = String(lines.firstIndex { $0.contains("<RequestOutcome>Z") }! + 1)
+        let problems = Array(try Self.csv(folder, "data-quality.csv").dropFirst())
+        #expect(Int(expected)! > 70_000)
+        #expect(problems.map { $0[1] } == [expected])
+        #expect(Array(try folder.read("o/exceptions.csv").split(separator: "\n").dropFirst()).first?.contains("L1/2024-01-02") == true)
+    }
+
     @Test func theReportSaysWhichFiguresDfEWillPublish() throws {
         let folder = try TemporaryFolder()
         let monthly = try CLI.run(["analyse", "--sen2", Self.fixtures + "sen2_sample_2025.xml", "--out", "m"], in: folder.path)
