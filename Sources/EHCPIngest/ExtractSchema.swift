@@ -11,6 +11,9 @@ public enum ExtractKind: String, Sendable, CaseIterable {
     case reassessments
     /// First-tier Tribunal orders and unopposed appeals (`--orders`, regs 44 and 45).
     case orders
+    /// The DfE SEN2 person-level return (`--sen2`, XML): read by `SEN2Reader`, not by
+    /// columns, so it has no canonical fields.
+    case sen2
 
     /// The extracts of cases, which a draft profile may be for.
     public static let caseExtracts: [ExtractKind] = [.requests, .reviews, .transfers]
@@ -92,6 +95,8 @@ extension ExtractKind {
                 FieldSpec(name: "amended_plan_date", required: false, isDate: true),
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
             ]
+        case .sen2:
+            return []
         case .termDates:
             return [
                 FieldSpec(name: "start_date", required: true, isDate: true),

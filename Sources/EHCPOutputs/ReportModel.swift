@@ -36,6 +36,9 @@ public struct ReportModel: Sendable, Equatable {
     /// `--term-dates`: the file, and its closures of 4 weeks or more (the only ones with a
     /// school-closure window); nil when not given.
     public var termDates: TermDatesUse?
+    /// The SEN2 returns among the inputs (`--sen2`): the report then says which of its
+    /// figures are the ones DfE publishes from a return.
+    public var sen2Returns: [String] = []
 
     /// An exception share above this percentage of a cohort's cases draws a warning.
     public static let exceptionShareWarningPercent = 20
@@ -60,6 +63,7 @@ public struct ReportModel: Sendable, Equatable {
         benchmark = result.benchmark
         window = o.window
         termDates = o.rules.schoolClosures.map { TermDatesUse(file: o.termDatesPath ?? $0.file, qualifying: $0.qualifying) }
+        sen2Returns = o.inputs.filter { $0.kind == .sen2 }.map(\.path)
 
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }

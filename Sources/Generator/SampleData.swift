@@ -17,6 +17,8 @@ public enum SampleData {
     /// Requests to re-assess a plan (`--reassessments`) and Tribunal orders (`--orders`).
     public static let reassessmentsFile = "reassessments.csv"
     public static let ordersFile = "orders.csv"
+    /// The synthetic SEN2 return (`generate --sen2`), written on its own.
+    public static let sen2File = "sen2.xml"
 
     /// Writes `requests` request rows, the reviews of `reviews` plans and `transfers`
     /// transfer rows. The reviews and transfers use seeds derived from `seed`

@@ -177,6 +177,8 @@ package struct RowBatch {
             preconditionFailure("review rows are judged per plan, not one at a time")
         case .termDates:
             preconditionFailure("term dates are read before the extracts (TermDatesFile)")
+        case .sen2:
+            preconditionFailure("a SEN2 return is read by FileRun.readSEN2, not by rows")
         }
     }
 
