@@ -1,8 +1,12 @@
-// libxml2's Swift face: its streaming reader (xmlTextReader), one node at a time, so a
-// return of any size is read in the memory of a few nodes (the reader frees each subtree
-// once it has moved past it; nothing here ever asks it to expand one). What the elements
-// mean is EHCPIngest's business (`SEN2Reader`); this file only walks the nodes and turns
-// libxml2's errors into a line, a column and a message.
+// libxml2's Swift face: its SAX2 push parser (xmlCreatePushParserCtxt + xmlParseChunk), fed
+// from the file in blocks, its callbacks queuing element starts, ends and text nodes for
+// `XMLStreamReader.next()`. Only one block's events are held at a time and no tree is ever
+// built, so a return of any size is read in the memory of a block. What the elements mean is
+// EHCPIngest's business (`SEN2Reader`); this file only walks the events and turns libxml2's
+// errors into a line, a column and a message. The events are those libxml2's own streaming
+// reader (xmlTextReader, which sits on the same push parser) gave before: text nodes are
+// the same runs of character data, whitespace-only ones are not reported, and the first
+// error is the same error at the same place.
 import CLibXML2
 
 /// Malformed XML: where the parser stopped and why, in libxml2's words.
@@ -46,16 +50,141 @@ public enum XMLNodeEvent: Sendable, Equatable {
     case text
 }
 
-/// The first error libxml2 reports while parsing, kept for `next()` to throw. A class so
-/// that libxml2's callback can reach it through a plain pointer.
-private final class XMLErrorBox {
+/// One queued event: its kind, the element's local name (interned in the parser's
+/// dictionary, which lives as long as the parser), the line of a start tag, and where a
+/// text node's bytes lie in `XMLParseState.text`.
+private struct XMLQueuedEvent {
+    var kind: XMLNodeEvent
+    var name: UnsafePointer<xmlChar>?
+    var line: Int
+    var textStart: Int
+    var textEnd: Int
+}
+
+/// What the parser's callbacks write into: the events of the block being parsed, the bytes
+/// of their text nodes, and the first error. A class so that libxml2's callbacks can reach
+/// it through the parser context's `_private` pointer.
+private final class XMLParseState {
+    /// The document's own parser context: callbacks from any other context (libxml2 checks
+    /// an internal entity's replacement text with a parser of its own, calling the same
+    /// callbacks) are ignored, as the streaming reader never expanded an entity.
+    var main: xmlParserCtxtPtr?
     var error: XMLSyntaxError?
+    var events: [XMLQueuedEvent] = []
+    /// Text nodes' bytes, UTF-8, one after another; the last run may still be open.
+    var text: [UInt8] = []
+    /// Whether character data has come since the last element, comment, processing
+    /// instruction or entity reference: it is one text node until one of those ends it.
+    var textOpen = false
+    var textStart = 0
+
+    init() {
+        events.reserveCapacity(8192)
+        text.reserveCapacity(1 << 16)
+    }
+
+    /// Ends the open text node: reported when it holds anything but XML whitespace (the
+    /// reader called whitespace-only nodes "whitespace" and they were skipped), else dropped.
+    func closeText() {
+        guard textOpen else { return }
+        textOpen = false
+        var blank = true
+        for i in textStart..<text.count {
+            let b = text[i]
+            if !(b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) { blank = false; break }
+        }
+        if blank {
+            text.removeSubrange(textStart...)
+        } else {
+            events.append(XMLQueuedEvent(kind: .text, name: nil, line: 0, textStart: textStart, textEnd: text.count))
+        }
+    }
+
+    /// Drops the events already handed out, keeping the bytes of a text node still open.
+    func startBlock() {
+        events.removeAll(keepingCapacity: true)
+        if textOpen {
+            text.removeSubrange(0..<textStart)
+            textStart = 0
+        } else {
+            text.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The state of the parser `ctx`, when `ctx` is the document's own parser.
+    @inline(__always)
+    static func of(_ ctx: UnsafeMutableRawPointer?) -> (XMLParseState, xmlParserCtxtPtr)? {
+        guard let ctx else { return nil }
+        // Safe: libxml2 passes the parser context as the callbacks' user data (the push
+        // parser is created with none, so user data is the context itself); `_private` was
+        // set to this state, which outlives the parser (`XMLStreamReader` owns both).
+        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let raw = ctxt.pointee._private else { return nil }
+        let state = Unmanaged<XMLParseState>.fromOpaque(raw).takeUnretainedValue()
+        guard state.main == ctxt else { return nil }
+        return (state, ctxt)
+    }
+}
+
+/// The callbacks: element starts and ends, character data (CDATA comes here too, with
+/// XML_PARSE_NOCDATA), and the nodes that end a text node. Everything else (the document,
+/// the DTD's declarations, entity lookup) is libxml2's default SAX2 handling, as in its reader.
+private let onStart: startElementNsSAX2Func = { ctx, localname, _, _, _, _, _, _, _ in
+    guard let (state, ctxt) = XMLParseState.of(ctx) else { return }
+    state.closeText()
+    // The line of the start tag as libxml2's tree builder records it: the input's line
+    // once the tag is read (an int, so past 65,535 too).
+    let line = Int(ctxt.pointee.input?.pointee.line ?? 0)
+    state.events.append(XMLQueuedEvent(kind: .start, name: localname, line: line, textStart: 0, textEnd: 0))
+}
+
+private let onEnd: endElementNsSAX2Func = { ctx, localname, _, _ in
+    guard let (state, _) = XMLParseState.of(ctx) else { return }
+    state.closeText()
+    state.events.append(XMLQueuedEvent(kind: .end, name: localname, line: 0, textStart: 0, textEnd: 0))
+}
+
+private let onCharacters: charactersSAXFunc = { ctx, ch, len in
+    guard let (state, _) = XMLParseState.of(ctx), let ch, len > 0 else { return }
+    if !state.textOpen {
+        state.textOpen = true
+        state.textStart = state.text.count
+    }
+    // Safe: libxml2 gives `len` bytes of UTF-8 at `ch`, valid during the call; copied here.
+    state.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+}
+
+private let onReference: referenceSAXFunc = { ctx, _ in
+    XMLParseState.of(ctx)?.0.closeText()
+}
+
+private let onComment: commentSAXFunc = { ctx, _ in
+    XMLParseState.of(ctx)?.0.closeText()
+}
+
+private let onProcessingInstruction: processingInstructionSAXFunc = { ctx, _, _ in
+    XMLParseState.of(ctx)?.0.closeText()
+}
+
+/// Keeps libxml2's first error. Errors from an entity's own check parser count too, as
+/// they did for the reader (its `_private` is copied from the document's parser).
+private let onError: xmlStructuredErrorFunc = { ctx, error in
+    guard let ctx, let error else { return }
+    // Safe: as in `XMLParseState.of`, but from any parser whose `_private` is the state.
+    let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let raw = ctxt.pointee._private else { return }
+    let state = Unmanaged<XMLParseState>.fromOpaque(raw).takeUnretainedValue()
+    // Warnings (an unknown encoding name guessed, say) do not stop the parse.
+    guard state.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    let text = error.pointee.message.map { String(cString: $0) } ?? "the XML is not well formed"
+    state.error = XMLSyntaxError(line: Int(error.pointee.line), column: Int(error.pointee.int2),
+                                 message: text.trimmingWhitespace, code: Int(error.pointee.code))
 }
 
 /// Parser options: no network access, no external DTD or entity loading (both off by
 /// default, and XML_PARSE_NOENT is not given, so entities are never substituted from
 /// outside), CDATA as text, and full line numbers beyond 65,535 (XML_PARSE_BIG_LINES).
-private let readerOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
+private let parserOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
 /// libxml2 sets up its global tables once, before any thread parses.
 private let libxmlReady: Bool = {
@@ -63,94 +192,153 @@ private let libxmlReady: Bool = {
     return true
 }()
 
-/// A pull reader over one XML file. Not copyable: it alone owns the C reader, freed when
-/// it goes away.
+/// How many bytes are read from the file and given to the parser at a time.
+private let blockSize = 1 << 18
+
+/// A pull reader over one XML file, on libxml2's SAX2 push parser. Not copyable: it alone
+/// owns the C parser and file, freed when it goes away.
 public struct XMLStreamReader: ~Copyable {
-    private let reader: xmlTextReaderPtr
-    private let errors: XMLErrorBox
-    /// Local names by the address libxml2 interned them at: the reader's dictionary keeps
-    /// one copy of each name for its whole life, so an address always means the same name
-    /// and each distinct name is made into a `String` once.
+    private let input: xmlParserInputBufferPtr
+    private let ctxt: xmlParserCtxtPtr
+    private let state: XMLParseState
+    private let block: UnsafeMutablePointer<CChar>
+    /// The file has been read to its end and the parser told so, or the parse stopped.
+    private var finished = false
+    /// The next queued event to hand out.
+    private var cursor = 0
+    private var current = XMLQueuedEvent(kind: .start, name: nil, line: 0, textStart: 0, textEnd: 0)
+    /// Local names by the address libxml2 interned them at (the parser's dictionary keeps
+    /// one copy of each name for its whole life), each made into a `String` once.
     private var names: [UnsafeRawPointer: String] = [:]
-    /// Set after the start of an empty element (`<a/>`): the next call reports its end
-    /// without moving the reader.
-    private var pendingEnd = false
+    private var openElements = 0
     /// The event last returned.
     public private(set) var event: XMLNodeEvent = .start
 
     public init(path: String) throws(XMLOpenError) {
+        let opened = try Self.open(path: path)
+        input = opened.input
+        ctxt = opened.ctxt
+        state = opened.state
+        block = opened.block
+        finished = opened.state.error != nil
+    }
+
+    /// Opens the file and sets up the parser on its first bytes.
+    private static func open(path: String) throws(XMLOpenError)
+        -> (input: xmlParserInputBufferPtr, ctxt: xmlParserCtxtPtr, state: XMLParseState, block: UnsafeMutablePointer<CChar>) {
         _ = libxmlReady
-        guard let r = xmlReaderForFile(path, nil, readerOptions) else {
+        // The file layer libxml2's reader opened files with (plain or gzip-compressed).
+        guard let input = xmlParserInputBufferCreateFilename(path, XML_CHAR_ENCODING_NONE) else {
             throw XMLOpenError(message: "it could not be opened for reading")
         }
-        reader = r
-        errors = XMLErrorBox()
-        // Safe: the box lives as long as this reader (a stored property), and the handler
-        // is called only from inside xmlTextReaderRead, on this thread, while it is alive.
-        let context = Unmanaged.passUnretained(errors).toOpaque()
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            let box = Unmanaged<XMLErrorBox>.fromOpaque(context).takeUnretainedValue()
-            // Warnings (an unknown encoding name guessed, say) do not stop the parse.
-            guard box.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let text = error.pointee.message.map { String(cString: $0) } ?? "the XML is not well formed"
-            box.error = XMLSyntaxError(line: Int(error.pointee.line), column: Int(error.pointee.int2),
-                                       message: text.trimmingWhitespace, code: Int(error.pointee.code))
-        }, context)
+        let state = XMLParseState()
+        let block = UnsafeMutablePointer<CChar>.allocate(capacity: blockSize)
+        // The first bytes (up to 4, as the reader gave) let libxml2 guess the encoding.
+        let first = read(input, into: block, count: 4)
+        var sax = xmlSAXHandler()
+        xmlSAXVersion(&sax, 2)
+        sax.startElementNs = onStart
+        sax.endElementNs = onEnd
+        sax.characters = onCharacters
+        sax.ignorableWhitespace = onCharacters
+        sax.cdataBlock = onCharacters
+        sax.reference = onReference
+        sax.comment = onComment
+        sax.processingInstruction = onProcessingInstruction
+        sax.serror = onError
+        // libxml2 copies the handler; no user data, so each callback gets the parser context.
+        guard let c = xmlCreatePushParserCtxt(&sax, nil, first > 0 ? block : nil, Int32(first), path) else {
+            xmlFreeParserInputBuffer(input)
+            block.deallocate()
+            throw XMLOpenError(message: "it could not be opened for reading")
+        }
+        _ = xmlCtxtUseOptions(c, parserOptions)
+        c.pointee.linenumbers = 1
+        // Safe: the state is a stored property of the reader, which frees the parser in
+        // its deinit, so the pointer never outlives the object (unretained on purpose).
+        c.pointee._private = Unmanaged.passUnretained(state).toOpaque()
+        state.main = c
+        return (input, c, state, block)
     }
 
     deinit {
-        xmlFreeTextReader(reader)
+        // The document node libxml2's default start-document handler made (holding only
+        // the DTD's declarations: no element is ever added to it).
+        if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
+        xmlFreeParserCtxt(ctxt)
+        xmlFreeParserInputBuffer(input)
+        block.deallocate()
+    }
+
+    /// Reads up to `count` bytes of the file; 0 at its end (a read error ends it too, as
+    /// it did for the reader).
+    private static func read(_ input: xmlParserInputBufferPtr, into block: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard let read = input.pointee.readcallback else { return 0 }
+        var got = 0
+        while got < count {
+            let n = read(input.pointee.context, block + got, Int32(count - got))
+            if n <= 0 { break }
+            got += Int(n)
+        }
+        return got
+    }
+
+    /// Parses the next block of the file (or ends the document), queuing its events.
+    private mutating func parseBlock() {
+        state.startBlock()
+        cursor = 0
+        let n = Self.read(input, into: block, count: blockSize)
+        _ = xmlParseChunk(ctxt, n > 0 ? block : nil, Int32(n), n > 0 ? 0 : 1)
+        if n == 0 {
+            finished = true
+            state.closeText()
+        }
+        if state.error != nil {
+            finished = true
+        } else if ctxt.pointee.wellFormed == 0 {
+            finished = true
+            state.error = XMLSyntaxError(line: Int(ctxt.pointee.input?.pointee.line ?? 0),
+                                         column: Int(ctxt.pointee.input?.pointee.col ?? 0),
+                                         message: "the XML is not well formed")
+        }
     }
 
     /// Moves to the next element start, element end or text node; nil at the end of the
-    /// document. Throws at the first well-formedness error, with its line and column.
+    /// document. Throws at the first well-formedness error, with its line and column,
+    /// once the events before it have been handed out.
     public mutating func next() throws(XMLSyntaxError) -> XMLNodeEvent? {
-        if pendingEnd {
-            pendingEnd = false
-            event = .end
-            return .end
-        }
-        while true {
-            let status = xmlTextReaderRead(reader)
-            if let error = errors.error { throw error }
-            if status == 0 { return nil }
-            if status < 0 {
-                throw XMLSyntaxError(line: Int(xmlTextReaderGetParserLineNumber(reader)),
-                                     column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                                     message: "the XML is not well formed")
+        while cursor >= state.events.count {
+            if finished {
+                if let error = state.error { throw error }
+                return nil
             }
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                pendingEnd = xmlTextReaderIsEmptyElement(reader) == 1
-                event = .start
-                return .start
-            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                event = .end
-                return .end
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                event = .text
-                return .text
-            default:
-                continue  // whitespace, comments, processing instructions, the doctype
-            }
+            parseBlock()
         }
+        current = state.events[cursor]
+        cursor += 1
+        event = current.kind
+        switch current.kind {
+        case .start: openElements += 1
+        case .end: openElements -= 1
+        case .text: break
+        }
+        return current.kind
     }
 
-    /// The local name of the element the reader stands on, as a token: the reader's
+    /// The local name of the element the reader stands on, as a token: the parser's
     /// dictionary keeps one copy of each name for its whole life, so equal tokens mean
     /// equal names, and a caller can recognise a name without making a `String` of it.
     public var nameToken: XMLNameToken {
-        XMLNameToken(address: xmlTextReaderConstLocalName(reader).map { UInt(bitPattern: $0) } ?? 0)
+        XMLNameToken(address: current.name.map { UInt(bitPattern: $0) } ?? 0)
     }
 
     /// The local name of the element the reader stands on (start or end).
     public var name: String {
         mutating get {
-            guard let p = xmlTextReaderConstLocalName(reader) else { return "" }
+            guard let p = current.name else { return "" }
             let key = UnsafeRawPointer(p)
             if let known = names[key] { return known }
-            // Safe: libxml2 gives a NUL-terminated UTF-8 string owned by the reader's dictionary.
+            // Safe: a NUL-terminated UTF-8 string owned by the parser's dictionary.
             let made = String(cString: p)
             names[key] = made
             return made
@@ -159,21 +347,16 @@ public struct XMLStreamReader: ~Copyable {
 
     /// The text of the text node the reader stands on ("" elsewhere).
     public var text: String {
-        // Safe: a NUL-terminated UTF-8 string owned by the reader, valid until it moves on;
-        // copied into the String here.
-        guard let p = xmlTextReaderConstValue(reader) else { return "" }
-        return String(cString: p)
+        guard current.kind == .text else { return "" }
+        return String(decoding: state.text[current.textStart..<current.textEnd], as: UTF8.self)
     }
 
-    /// The line of the node the reader stands on (1-based; the line of an element's start tag).
-    public var line: Int {
-        guard let node = xmlTextReaderCurrentNode(reader) else { return Int(xmlTextReaderGetParserLineNumber(reader)) }
-        let n = Int(xmlGetLineNo(node))
-        return n > 0 ? n : Int(xmlTextReaderGetParserLineNumber(reader))
-    }
+    /// The line of the element start the reader stands on (1-based; the line where its
+    /// start tag ends, as libxml2's tree builder records it).
+    public var line: Int { current.line }
 
     /// How deep the current node is (the root element is 0).
-    public var depth: Int { Int(xmlTextReaderDepth(reader)) }
+    public var depth: Int { current.kind == .start ? openElements - 1 : openElements }
 }
 
 extension String {
