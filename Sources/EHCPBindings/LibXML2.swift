@@ -62,66 +62,109 @@ private struct XMLQueuedEvent {
 }
 
 /// What the parser's callbacks write into: the events of the block being parsed, the bytes
-/// of their text nodes, and the first error. A class so that libxml2's callbacks can reach
-/// it through the parser context's `_private` pointer.
-private final class XMLParseState {
+/// of their text nodes, and the first error. Held at a fixed address (`XMLStreamReader`
+/// allocates it) so that libxml2's callbacks reach it through the parser context's
+/// `_private` pointer, with no reference counting or exclusivity checks per event.
+private struct XMLParseState {
     /// The document's own parser context: callbacks from any other context (libxml2 checks
     /// an internal entity's replacement text with a parser of its own, calling the same
     /// callbacks) are ignored, as the streaming reader never expanded an entity.
     var main: xmlParserCtxtPtr?
     var error: XMLSyntaxError?
-    var events: [XMLQueuedEvent] = []
+    var events: UnsafeMutablePointer<XMLQueuedEvent>
+    var eventCount = 0
+    var eventCapacity = 8192
     /// Text nodes' bytes, UTF-8, one after another; the last run may still be open.
-    var text: [UInt8] = []
+    var text: UnsafeMutablePointer<UInt8>
+    var textCount = 0
+    var textCapacity = 1 << 16
     /// Whether character data has come since the last element, comment, processing
     /// instruction or entity reference: it is one text node until one of those ends it.
     var textOpen = false
     var textStart = 0
 
     init() {
-        events.reserveCapacity(8192)
-        text.reserveCapacity(1 << 16)
+        events = .allocate(capacity: eventCapacity)
+        text = .allocate(capacity: textCapacity)
+    }
+
+    func free() {
+        events.deallocate()
+        text.deallocate()
+    }
+
+    @inline(__always)
+    mutating func append(_ event: XMLQueuedEvent) {
+        if eventCount == eventCapacity {
+            let grown = UnsafeMutablePointer<XMLQueuedEvent>.allocate(capacity: eventCapacity * 2)
+            grown.moveInitialize(from: events, count: eventCount)
+            events.deallocate()
+            events = grown
+            eventCapacity *= 2
+        }
+        (events + eventCount).initialize(to: event)
+        eventCount += 1
+    }
+
+    @inline(__always)
+    mutating func appendText(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        if textCount + count > textCapacity {
+            var capacity = textCapacity * 2
+            while textCount + count > capacity { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: text, count: textCount)
+            text.deallocate()
+            text = grown
+            textCapacity = capacity
+        }
+        (text + textCount).update(from: bytes, count: count)
+        textCount += count
     }
 
     /// Ends the open text node: reported when it holds anything but XML whitespace (the
     /// reader called whitespace-only nodes "whitespace" and they were skipped), else dropped.
-    func closeText() {
+    @inline(__always)
+    mutating func closeText() {
         guard textOpen else { return }
         textOpen = false
-        var blank = true
-        for i in textStart..<text.count {
+        var i = textStart
+        while i < textCount {
             let b = text[i]
-            if !(b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) { blank = false; break }
+            if !(b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) { break }
+            i += 1
         }
-        if blank {
-            text.removeSubrange(textStart...)
+        if i == textCount {
+            textCount = textStart
         } else {
-            events.append(XMLQueuedEvent(kind: .text, name: nil, line: 0, textStart: textStart, textEnd: text.count))
+            append(XMLQueuedEvent(kind: .text, name: nil, line: 0, textStart: textStart, textEnd: textCount))
         }
     }
 
     /// Drops the events already handed out, keeping the bytes of a text node still open.
-    func startBlock() {
-        events.removeAll(keepingCapacity: true)
+    mutating func startBlock() {
+        eventCount = 0
         if textOpen {
-            text.removeSubrange(0..<textStart)
+            let open = textCount - textStart
+            if textStart > 0 { text.update(from: text + textStart, count: open) }
             textStart = 0
+            textCount = open
         } else {
-            text.removeAll(keepingCapacity: true)
+            textCount = 0
         }
     }
 
     /// The state of the parser `ctx`, when `ctx` is the document's own parser.
     @inline(__always)
-    static func of(_ ctx: UnsafeMutableRawPointer?) -> (XMLParseState, xmlParserCtxtPtr)? {
+    static func of(_ ctx: UnsafeMutableRawPointer?) -> (UnsafeMutablePointer<XMLParseState>, xmlParserCtxtPtr)? {
         guard let ctx else { return nil }
         // Safe: libxml2 passes the parser context as the callbacks' user data (the push
         // parser is created with none, so user data is the context itself); `_private` was
-        // set to this state, which outlives the parser (`XMLStreamReader` owns both).
+        // set to this state, which `XMLStreamReader` allocates before the parser and frees
+        // after it.
         let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
         guard let raw = ctxt.pointee._private else { return nil }
-        let state = Unmanaged<XMLParseState>.fromOpaque(raw).takeUnretainedValue()
-        guard state.main == ctxt else { return nil }
+        let state = raw.assumingMemoryBound(to: XMLParseState.self)
+        guard state.pointee.main == ctxt else { return nil }
         return (state, ctxt)
     }
 }
@@ -131,39 +174,39 @@ private final class XMLParseState {
 /// the DTD's declarations, entity lookup) is libxml2's default SAX2 handling, as in its reader.
 private let onStart: startElementNsSAX2Func = { ctx, localname, _, _, _, _, _, _, _ in
     guard let (state, ctxt) = XMLParseState.of(ctx) else { return }
-    state.closeText()
+    state.pointee.closeText()
     // The line of the start tag as libxml2's tree builder records it: the input's line
     // once the tag is read (an int, so past 65,535 too).
     let line = Int(ctxt.pointee.input?.pointee.line ?? 0)
-    state.events.append(XMLQueuedEvent(kind: .start, name: localname, line: line, textStart: 0, textEnd: 0))
+    state.pointee.append(XMLQueuedEvent(kind: .start, name: localname, line: line, textStart: 0, textEnd: 0))
 }
 
 private let onEnd: endElementNsSAX2Func = { ctx, localname, _, _ in
     guard let (state, _) = XMLParseState.of(ctx) else { return }
-    state.closeText()
-    state.events.append(XMLQueuedEvent(kind: .end, name: localname, line: 0, textStart: 0, textEnd: 0))
+    state.pointee.closeText()
+    state.pointee.append(XMLQueuedEvent(kind: .end, name: localname, line: 0, textStart: 0, textEnd: 0))
 }
 
 private let onCharacters: charactersSAXFunc = { ctx, ch, len in
     guard let (state, _) = XMLParseState.of(ctx), let ch, len > 0 else { return }
-    if !state.textOpen {
-        state.textOpen = true
-        state.textStart = state.text.count
+    if !state.pointee.textOpen {
+        state.pointee.textOpen = true
+        state.pointee.textStart = state.pointee.textCount
     }
     // Safe: libxml2 gives `len` bytes of UTF-8 at `ch`, valid during the call; copied here.
-    state.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+    state.pointee.appendText(ch, count: Int(len))
 }
 
 private let onReference: referenceSAXFunc = { ctx, _ in
-    XMLParseState.of(ctx)?.0.closeText()
+    XMLParseState.of(ctx)?.0.pointee.closeText()
 }
 
 private let onComment: commentSAXFunc = { ctx, _ in
-    XMLParseState.of(ctx)?.0.closeText()
+    XMLParseState.of(ctx)?.0.pointee.closeText()
 }
 
 private let onProcessingInstruction: processingInstructionSAXFunc = { ctx, _, _ in
-    XMLParseState.of(ctx)?.0.closeText()
+    XMLParseState.of(ctx)?.0.pointee.closeText()
 }
 
 /// Keeps libxml2's first error. Errors from an entity's own check parser count too, as
@@ -173,11 +216,11 @@ private let onError: xmlStructuredErrorFunc = { ctx, error in
     // Safe: as in `XMLParseState.of`, but from any parser whose `_private` is the state.
     let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
     guard let raw = ctxt.pointee._private else { return }
-    let state = Unmanaged<XMLParseState>.fromOpaque(raw).takeUnretainedValue()
+    let state = raw.assumingMemoryBound(to: XMLParseState.self)
     // Warnings (an unknown encoding name guessed, say) do not stop the parse.
-    guard state.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    guard state.pointee.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
     let text = error.pointee.message.map { String(cString: $0) } ?? "the XML is not well formed"
-    state.error = XMLSyntaxError(line: Int(error.pointee.line), column: Int(error.pointee.int2),
+    state.pointee.error = XMLSyntaxError(line: Int(error.pointee.line), column: Int(error.pointee.int2),
                                  message: text.trimmingWhitespace, code: Int(error.pointee.code))
 }
 
@@ -200,7 +243,7 @@ private let blockSize = 1 << 18
 public struct XMLStreamReader: ~Copyable {
     private let input: xmlParserInputBufferPtr
     private let ctxt: xmlParserCtxtPtr
-    private let state: XMLParseState
+    private let state: UnsafeMutablePointer<XMLParseState>
     private let block: UnsafeMutablePointer<CChar>
     /// The file has been read to its end and the parser told so, or the parse stopped.
     private var finished = false
@@ -220,18 +263,19 @@ public struct XMLStreamReader: ~Copyable {
         ctxt = opened.ctxt
         state = opened.state
         block = opened.block
-        finished = opened.state.error != nil
+        finished = opened.state.pointee.error != nil
     }
 
     /// Opens the file and sets up the parser on its first bytes.
     private static func open(path: String) throws(XMLOpenError)
-        -> (input: xmlParserInputBufferPtr, ctxt: xmlParserCtxtPtr, state: XMLParseState, block: UnsafeMutablePointer<CChar>) {
+        -> (input: xmlParserInputBufferPtr, ctxt: xmlParserCtxtPtr, state: UnsafeMutablePointer<XMLParseState>, block: UnsafeMutablePointer<CChar>) {
         _ = libxmlReady
         // The file layer libxml2's reader opened files with (plain or gzip-compressed).
         guard let input = xmlParserInputBufferCreateFilename(path, XML_CHAR_ENCODING_NONE) else {
             throw XMLOpenError(message: "it could not be opened for reading")
         }
-        let state = XMLParseState()
+        let state = UnsafeMutablePointer<XMLParseState>.allocate(capacity: 1)
+        state.initialize(to: XMLParseState())
         let block = UnsafeMutablePointer<CChar>.allocate(capacity: blockSize)
         // The first bytes (up to 4, as the reader gave) let libxml2 guess the encoding.
         let first = read(input, into: block, count: 4)
@@ -250,14 +294,17 @@ public struct XMLStreamReader: ~Copyable {
         guard let c = xmlCreatePushParserCtxt(&sax, nil, first > 0 ? block : nil, Int32(first), path) else {
             xmlFreeParserInputBuffer(input)
             block.deallocate()
+            state.pointee.free()
+            state.deinitialize(count: 1)
+            state.deallocate()
             throw XMLOpenError(message: "it could not be opened for reading")
         }
         _ = xmlCtxtUseOptions(c, parserOptions)
         c.pointee.linenumbers = 1
-        // Safe: the state is a stored property of the reader, which frees the parser in
-        // its deinit, so the pointer never outlives the object (unretained on purpose).
-        c.pointee._private = Unmanaged.passUnretained(state).toOpaque()
-        state.main = c
+        // Safe: the reader frees the parser before the state, in its deinit, so libxml2
+        // never holds this pointer past the state's life.
+        c.pointee._private = UnsafeMutableRawPointer(state)
+        state.pointee.main = c
         return (input, c, state, block)
     }
 
@@ -268,6 +315,9 @@ public struct XMLStreamReader: ~Copyable {
         xmlFreeParserCtxt(ctxt)
         xmlFreeParserInputBuffer(input)
         block.deallocate()
+        state.pointee.free()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Reads up to `count` bytes of the file; 0 at its end (a read error ends it too, as
@@ -285,19 +335,19 @@ public struct XMLStreamReader: ~Copyable {
 
     /// Parses the next block of the file (or ends the document), queuing its events.
     private mutating func parseBlock() {
-        state.startBlock()
+        state.pointee.startBlock()
         cursor = 0
         let n = Self.read(input, into: block, count: blockSize)
         _ = xmlParseChunk(ctxt, n > 0 ? block : nil, Int32(n), n > 0 ? 0 : 1)
         if n == 0 {
             finished = true
-            state.closeText()
+            state.pointee.closeText()
         }
-        if state.error != nil {
+        if state.pointee.error != nil {
             finished = true
         } else if ctxt.pointee.wellFormed == 0 {
             finished = true
-            state.error = XMLSyntaxError(line: Int(ctxt.pointee.input?.pointee.line ?? 0),
+            state.pointee.error = XMLSyntaxError(line: Int(ctxt.pointee.input?.pointee.line ?? 0),
                                          column: Int(ctxt.pointee.input?.pointee.col ?? 0),
                                          message: "the XML is not well formed")
         }
@@ -307,14 +357,14 @@ public struct XMLStreamReader: ~Copyable {
     /// document. Throws at the first well-formedness error, with its line and column,
     /// once the events before it have been handed out.
     public mutating func next() throws(XMLSyntaxError) -> XMLNodeEvent? {
-        while cursor >= state.events.count {
+        while cursor >= state.pointee.eventCount {
             if finished {
-                if let error = state.error { throw error }
+                if let error = state.pointee.error { throw error }
                 return nil
             }
             parseBlock()
         }
-        current = state.events[cursor]
+        current = state.pointee.events[cursor]
         cursor += 1
         event = current.kind
         switch current.kind {
@@ -348,7 +398,9 @@ public struct XMLStreamReader: ~Copyable {
     /// The text of the text node the reader stands on ("" elsewhere).
     public var text: String {
         guard current.kind == .text else { return "" }
-        return String(decoding: state.text[current.textStart..<current.textEnd], as: UTF8.self)
+        // Safe: the bytes of the node handed out last, inside the text buffer until the next block.
+        return String(decoding: UnsafeBufferPointer(start: state.pointee.text + current.textStart,
+                                                    count: current.textEnd - current.textStart), as: UTF8.self)
     }
 
     /// The line of the element start the reader stands on (1-based; the line where its
