@@ -277,8 +277,12 @@ public struct XMLStreamReader: ~Copyable {
         let state = UnsafeMutablePointer<XMLParseState>.allocate(capacity: 1)
         state.initialize(to: XMLParseState())
         let block = UnsafeMutablePointer<CChar>.allocate(capacity: blockSize)
-        // The first bytes (up to 4, as the reader gave) let libxml2 guess the encoding.
-        let first = read(input, into: block, count: 4)
+        // The first 4 bytes, as the reader gave them, let libxml2 guess the encoding. A file
+        // shorter than that the reader never gave the parser at all (it ended the document
+        // at once: "Extra content at the end of the document", line 1, column 1), and
+        // neither does this.
+        let read4 = read(input, into: block, count: 4)
+        let first = read4 == 4 ? 4 : 0
         var sax = xmlSAXHandler()
         xmlSAXVersion(&sax, 2)
         sax.startElementNs = onStart
