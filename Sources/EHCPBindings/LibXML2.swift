@@ -35,8 +35,9 @@ public struct XMLNameToken: Hashable, Sendable {
     public static let none = XMLNameToken(address: 0)
     /// The number of slots `slot` ranges over.
     public static let slots = 256
-    /// A slot for a direct-mapped cache of tokens: the address's bits above its alignment.
-    public var slot: Int { Int((address >> 4) & UInt(Self.slots - 1)) }
+    /// A slot for a direct-mapped cache of tokens: the top bits of the address times a
+    /// large odd constant (names the dictionary packs a few bytes apart land far apart).
+    public var slot: Int { Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 56) & (Self.slots - 1) }
 }
 
 /// What the reader stands on after `next()`.
