@@ -91,7 +91,7 @@ enum SEN2Tag: UInt8 {
     }
 }
 
-/// Reads a SEN2 person-level return as a stream (libxml2's xmlTextReader through
+/// Reads a SEN2 person-level return as a stream (libxml2's SAX2 push parser through
 /// `XMLStreamReader`): one `<Person>` at a time is held, never the document, so memory
 /// does not grow with the file. Element names are those of the 2023 to 2026 schemas
 /// (stable across them; newer items are optional, and missing items are simply absent).

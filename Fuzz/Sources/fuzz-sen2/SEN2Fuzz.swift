@@ -1,5 +1,5 @@
-// libFuzzer target: a SEN2 return (XML) through the whole analysis: libxml2's streaming
-// reader (EHCPBindings), SEN2Reader and SEN2Mapper (EHCPIngest), the rules and the
+// libFuzzer target: a SEN2 return (XML) through the whole analysis: libxml2's SAX2 push
+// parser (EHCPBindings), SEN2Reader and SEN2Mapper (EHCPIngest), the rules and the
 // collector.
 //
 // Input layout: the bytes are the return itself (seeds in Fuzz/corpus/sen2: the public
