@@ -170,6 +170,13 @@ public struct CaseFacts: Sendable {
         self.team = team
         self.caseworker = caseworker
     }
+
+    /// The facts of a case read from one row: its cohort's `--by` values as on
+    /// `ageReference` (the day its age band is reckoned on), its team and caseworker.
+    @inlinable public init(caseID: String, line: Int, sequence: Int, cohort: Cohort, ageReference: Day?) {
+        self.init(caseID: caseID, line: line, sequence: sequence, dimensions: cohort.values(on: ageReference),
+                  team: cohort.team, caseworker: cohort.caseworker)
+    }
 }
 
 /// One case evaluated against one measure: a row of cases.csv.

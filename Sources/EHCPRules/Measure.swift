@@ -215,13 +215,13 @@ public struct MeasureTable: Sendable, Equatable {
                 requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: grounds.count - 1,
                                              test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
-                transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
+                transfers.append(TransferEntry(d, m))
             case .reassessments(let m):
-                reassessments.append(ReassessmentEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
+                reassessments.append(ReassessmentEntry(d, m))
             case .orders(let m):
-                orders.append(OrderEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
+                orders.append(OrderEntry(d, m))
             case .reviews(let m):
-                let entry = ReviewEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds)
+                let entry = ReviewEntry(d, m)
                 // A measure whose clock starts when the one before it completes is timed with
                 // it, meeting by meeting (the amended plan follows the amendment notice).
                 if let previous = passes.last?.last, entry.follows(previous) {

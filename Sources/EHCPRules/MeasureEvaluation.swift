@@ -325,13 +325,25 @@ public enum ReviewMeasure: Sendable {
     case perPlan(start: ReviewDate, completion: ReviewDate)
 }
 
-/// A review measure with its id and limit, as the table hands it to `ReviewRules`.
-struct ReviewEntry: Sendable {
+/// A measure of one extract with its id, limit and grounds, as the table hands it to
+/// that extract's rules (reviews, transfers, re-assessments, orders; the requests' rules
+/// keep a flat `RequestEntry` of their own, read in the row loop).
+struct MeasureEntry<Measure: Sendable>: Sendable {
     let id: MeasureID
     let dueDate: DueDate
-    let measure: ReviewMeasure
+    let measure: Measure
     let grounds: ExceptionGrounds
 
+    init(_ definition: MeasureDefinition, _ measure: Measure) {
+        id = definition.id; dueDate = definition.dueDate; grounds = definition.grounds
+        self.measure = measure
+    }
+}
+
+/// A review measure with its id and limit, as the table hands it to `ReviewRules`.
+typealias ReviewEntry = MeasureEntry<ReviewMeasure>
+
+extension MeasureEntry where Measure == ReviewMeasure {
     /// Whether this measure's clock starts when `previous`'s stops (then the two are
     /// timed together, meeting by meeting).
     func follows(_ previous: ReviewEntry) -> Bool {
@@ -373,12 +385,7 @@ public struct TransferMeasure: Sendable {
 }
 
 /// A transfer measure with its id and limit, as the table hands it to `TransferRules`.
-struct TransferEntry: Sendable {
-    let id: MeasureID
-    let dueDate: DueDate
-    let measure: TransferMeasure
-    let grounds: ExceptionGrounds
-}
+typealias TransferEntry = MeasureEntry<TransferMeasure>
 
 // MARK: - Re-assessments
 

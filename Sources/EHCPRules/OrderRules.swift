@@ -1,10 +1,5 @@
 /// An order measure with its id and limit, as the table hands it to `OrderRules`.
-struct OrderEntry: Sendable {
-    let id: MeasureID
-    let dueDate: DueDate
-    let measure: OrderMeasure
-    let grounds: ExceptionGrounds
-}
+typealias OrderEntry = MeasureEntry<OrderMeasure>
 
 /// The measures of the orders extract: every `.orders` entry of the measure table. Each
 /// clock runs from the order date (for an unopposed appeal, the day the authority told
@@ -17,8 +12,8 @@ public enum OrderRules {
         var out = RuleTimings()
         evaluate(o, rules: RuleSettings(asAt: asAt, measures: measures), into: &out)
         return RuleOutcome(results: out.timings.map {
-            CaseResult($0, CaseFacts(caseID: o.caseID, line: o.line, sequence: sequence, dimensions: o.cohort.values(on: o.orderDate),
-                                     team: o.cohort.team, caseworker: o.cohort.caseworker))
+            CaseResult($0, CaseFacts(caseID: o.caseID, line: o.line, sequence: sequence, cohort: o.cohort,
+                                     ageReference: ageReference(o)))
         }, warnings: out.warnings)
     }
 
@@ -52,12 +47,7 @@ public enum OrderRules {
 }
 
 /// A re-assessment measure with its id and limit, as the table hands it to `ReassessmentRules`.
-struct ReassessmentEntry: Sendable {
-    let id: MeasureID
-    let dueDate: DueDate
-    let measure: ReassessmentMeasure
-    let grounds: ExceptionGrounds
-}
+typealias ReassessmentEntry = MeasureEntry<ReassessmentMeasure>
 
 /// The measures of the reassessments extract: every `.reassessments` entry of the
 /// measure table. The decision is due 15 days after the request (reg 25(1)); after a
@@ -69,8 +59,8 @@ public enum ReassessmentRules {
         var out = RuleTimings()
         evaluate(r, rules: RuleSettings(asAt: asAt, measures: measures, schoolClosures: closures), into: &out)
         return RuleOutcome(results: out.timings.map {
-            CaseResult($0, CaseFacts(caseID: r.caseID, line: r.line, sequence: sequence, dimensions: r.cohort.values(on: r.requestDate),
-                                     team: r.cohort.team, caseworker: r.cohort.caseworker))
+            CaseResult($0, CaseFacts(caseID: r.caseID, line: r.line, sequence: sequence, cohort: r.cohort,
+                                     ageReference: ageReference(r)))
         }, warnings: out.warnings)
     }
 

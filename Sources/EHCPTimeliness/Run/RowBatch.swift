@@ -153,25 +153,22 @@ package struct RowBatch {
             TransferRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
-            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: record.cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: outcome.timings.first.map(TransferRules.ageReference))
             return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
         case .reassessments:
             guard let record = reader.reassessmentRecord(cohortColumns: cohortColumns) else { return nil }
             ReassessmentRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
-            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: record.cohort.values(on: ReassessmentRules.ageReference(record)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: ReassessmentRules.ageReference(record))
             return Identity(caseID: record.caseID)
         case .orders:
             guard let record = reader.orderRecord(cohortColumns: cohortColumns) else { return nil }
             OrderRules.evaluate(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
-            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: record.cohort.values(on: OrderRules.ageReference(record)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: OrderRules.ageReference(record))
             return Identity(caseID: record.caseID)
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
