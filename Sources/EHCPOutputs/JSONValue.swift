@@ -58,6 +58,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func quote(_ s: String, into out: inout String) {
         out.append("\"")
+        // Nearly every string needs no escape: appended whole (a scalar at a time, the
+        // summary's hundred thousand strings cost more than the rest of it).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(s)
+            out.append("\"")
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")

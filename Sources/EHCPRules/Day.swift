@@ -163,7 +163,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return era * 146_097 + doe - 719_468
     }
 
-    private static func writeDigits(_ value: Int, _ width: Int, into bytes: inout [UInt8], at start: Int) {
+    fileprivate static func writeDigits(_ value: Int, _ width: Int, into bytes: inout [UInt8], at start: Int) {
         var v = value
         for i in stride(from: start + width - 1, through: start, by: -1) {
             bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
@@ -196,13 +196,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let (y, m, d) = Day(number: first + Int32(i)).computedCivil
         return UInt32(y) << 9 | UInt32(m) << 5 | UInt32(d)
     }
-    /// Ten bytes per day.
+    /// Ten bytes per day, written by counting the calendar forward from 1 January 1950
+    /// (a string per day made this table a fifth of a 200k-row run's formatting cost).
     package static let iso: [UInt8] = {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * 10)
+        var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: count * 10)
+        var (y, m, d) = (1950, 1, 1)
         for i in 0..<count {
-            let (y, m, d) = Day(number: first + Int32(i)).computedCivil
-            bytes.append(contentsOf: Day.isoText(y, m, d).utf8)
+            Day.writeDigits(y, 4, into: &bytes, at: i * 10)
+            Day.writeDigits(m, 2, into: &bytes, at: i * 10 + 5)
+            Day.writeDigits(d, 2, into: &bytes, at: i * 10 + 8)
+            d += 1
+            if d > Day.daysIn(month: m, year: y) {
+                d = 1; m += 1
+                if m > 12 { m = 1; y += 1 }
+            }
         }
         return bytes
     }()

@@ -159,3 +159,15 @@ private func day(_ year: Int, _ month: Int, _ dayOfMonth: Int) -> Day {
     #expect(Day(number: CivilTable.first).iso == "1950-01-01")
     #expect(Day(number: CivilTable.first + Int32(CivilTable.count) - 1).iso == "2099-12-31")
 }
+
+@Test func theISOTableHoldsEveryDaysTextAsTheCalendarArithmeticWritesIt() {
+    let table = Day.isoTable
+    #expect(table.count == CivilTable.count * 10)
+    for i in 0..<CivilTable.count {
+        let (y, m, d) = Day(number: CivilTable.first + Int32(i)).computedCivil
+        func padded(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: width - String(n).count) + String(n) }
+        let expected = padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
+        let text = String(decoding: table[i * 10 ..< i * 10 + 10], as: UTF8.self)
+        if text != expected { Issue.record("day \(i): \(text) != \(expected)"); return }
+    }
+}

@@ -12,6 +12,7 @@ import EHCPIngest
 package struct ProblemLog {
     private var sorter: ExternalSorter
     private var sequence: UInt64 = 0
+    private var key = ByteWriter(), payload = ByteWriter()
     /// Rows found to repeat an earlier one after they were read: their first problems are
     /// dropped, and those recorded as `replacement` stand instead.
     package private(set) var replacedRows = Set<Int64>()
@@ -25,12 +26,13 @@ package struct ProblemLog {
     /// Records a problem of the file numbered `fileNumber`.
     package mutating func append(_ p: DataQualityProblem, fileNumber: Int64, fileLevel: Bool = false,
                          replacement: Bool = false) throws {
-        var key = ByteWriter()
+        // The writers keep their storage from problem to problem.
+        key.bytes.removeAll(keepingCapacity: true)
         key.putBigEndian(UInt64(rowOrdinal(file: fileNumber, line: p.line)))
         key.put(UInt8(fileLevel ? 0 : 1))
         key.putBigEndian(sequence)
         sequence += 1
-        var payload = ByteWriter()
+        payload.bytes.removeAll(keepingCapacity: true)
         payload.put(UInt8(replacement ? 1 : 0))
         payload.put(UInt8(fileLevel ? 1 : 0))
         ProblemCoding.encode(p, into: &payload)
