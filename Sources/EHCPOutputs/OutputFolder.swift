@@ -41,6 +41,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownColumn(option: String, name: String, available: [String])
     /// A `--where` value that no analysed case has.
     case noCaseHasValue(column: String, value: String, seen: [String])
+    /// `exceptions --split-by --out DIR`: DIR holds entries that an earlier split by the same
+    /// column did not write (those starting `prefix`), so replacing it could lose them.
+    case splitFolderHoldsOtherFiles(folder: String, files: [String], prefix: String)
 
     public var description: String {
         switch self {
@@ -53,6 +56,10 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
             let shown = seen.prefix(20).joined(separator: ", ") + (seen.count > 20 ? ", …" : "")
             return "--where \(column)=\(value): no analysed case has \(column) \"\(value)\". Values in the extracts: "
                 + (seen.isEmpty ? "none (no case was analysed)" : shown) + ". Check the spelling."
+        case let .splitFolderHoldsOtherFiles(folder, files, prefix):
+            let shown = files.prefix(5).joined(separator: ", ") + (files.count > 5 ? ", … (\(files.count) in all)" : "")
+            return "--out \(folder) holds entries that are not lists of this split (\(prefix)*.csv or \(prefix)*.xlsx): \(shown). "
+                + "The folder is replaced as a whole, so give an empty or new folder, used only for these lists. Nothing was written."
         }
     }
 }
@@ -64,7 +71,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
-    public static func write(_ files: [OutputEntry], to folder: String) throws {
+    /// With `keepingOtherFiles` false, the folder afterwards holds exactly `files` (the old
+    /// folder's other files go with it; the caller has checked they may).
+    public static func write(_ files: [OutputEntry], to folder: String, keepingOtherFiles: Bool = true) throws {
         var trimmed = folder
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
@@ -101,7 +110,8 @@ public enum OutputFolder {
         // made before the swap, so nothing is lost if the run dies here.
         let written = Set(files.map(\.name))
         var folders: [String] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] where !written.contains(entry) {
+        for entry in keepingOtherFiles ? (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] : []
+        where !written.contains(entry) {
             var est = stat()
             guard lstat(trimmed + "/" + entry, &est) == 0 else { continue }
             if (est.st_mode & S_IFMT) == S_IFDIR { folders.append(entry); continue }
