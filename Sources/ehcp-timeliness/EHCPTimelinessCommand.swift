@@ -242,7 +242,7 @@ struct Analyse: ParsableCommand {
             try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out)
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
-                                      notChecked: try run.uncheckedCount(), outputFolder: out),
+                                      notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),
                   terminator: "")
         } catch {
             Diagnostics.fail(error)

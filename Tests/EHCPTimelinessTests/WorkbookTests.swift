@@ -124,6 +124,7 @@ private func unneutralised(_ rows: [[String]]) -> [[String]] {
         try folder.write("requests.csv", Self.extract)
         let run = try analyse(folder, out: "o", ["--xlsx"])
         #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("report.md, ehcp-timeliness.xlsx"), "the console names the workbook: \(run.stdout)")
         let book = try ReadWorkbook.read(folder.path + "/o/" + Workbook.fileName)
         #expect(book.sheetNames == ["Action list", "Summary", "Data quality", "Settings"])
 
