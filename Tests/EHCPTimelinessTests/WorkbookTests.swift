@@ -5,6 +5,7 @@ import Testing
 @testable import EHCPStore
 @testable import EHCPTimeliness
 @testable import EHCPOutputs
+import EHCPBindings
 
 /// A workbook as an independent reader sees it: Python's openpyxl (Debian python3-openpyxl,
 /// which `make test` installs), never our own writer's idea of what it wrote.
@@ -313,6 +314,20 @@ private func unneutralised(_ rows: [[String]]) -> [[String]] {
         #expect(overdue.status == ExitStatus.overdue.rawValue)
         #expect(overdue.stdout.isEmpty)
         #expect(folder.exists("lists/team-North.csv"))
+    }
+
+    @Test func aTextLongerThanExcelAllowsIsCutAtItsLimitAndControlCharactersStillMakeAReadableFile() throws {
+        let folder = try TemporaryFolder()
+        let long = String(repeating: "y", count: 40_000)
+        try folder.write("requests.csv", "case_id,request_date,team\nA1,2025-01-06,\(long)\nA2,2025-01-07,Nor\u{1}th\n")
+        let run = try analyse(folder, out: "o", ["--xlsx"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let list = try #require(try ReadWorkbook.read(folder.path + "/o/" + Workbook.fileName).sheets["Action list"])
+        let team = try #require(list.rows[0].firstIndex(of: "team"))
+        let teams = list.rows.dropFirst().map { $0[team] }
+        #expect(teams.contains(String(repeating: "y", count: XLSXWorkbook.maxCellCharacters)))
+        // libxlsxwriter writes a control character as OOXML's _x0001_ escape, which Excel reads back as the character.
+        #expect(teams.contains { $0.hasPrefix("Nor") && $0.hasSuffix("th") })
     }
 
     @Test func fileNamesKeepLettersDigitsHyphensAndUnderscores() {
