@@ -72,8 +72,11 @@ public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
     /// With `keepingOtherFiles` false, the folder afterwards holds exactly `files` (the old
-    /// folder's other files go with it; the caller has checked they may).
-    public static func write(_ files: [OutputEntry], to folder: String, keepingOtherFiles: Bool = true) throws {
+    /// folder's other files go with it; the caller has checked they may). Files named in
+    /// `dropping` are never kept: outputs of an earlier run that this run does not write
+    /// (a workbook left beside newer CSVs would show last month's list).
+    public static func write(_ files: [OutputEntry], to folder: String, keepingOtherFiles: Bool = true,
+                             dropping: Set<String> = []) throws {
         var trimmed = folder
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
@@ -81,6 +84,7 @@ public enum OutputFolder {
         guard !name.isEmpty, name != ".", name != ".." else {
             // `--out .` or `/`: there is no folder to swap, so replace file by file.
             try writeInPlace(files, to: trimmed)
+            for name in dropping.sorted() { unlink(trimmed + "/" + name) }
             return
         }
         let parent = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
@@ -108,7 +112,7 @@ public enum OutputFolder {
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.cannotWrite(path: trimmed, reason: "it exists and is not a folder") }
         // Keep what else the old folder holds (a rendered PDF, a note): hard links are
         // made before the swap, so nothing is lost if the run dies here.
-        let written = Set(files.map(\.name))
+        let written = Set(files.map(\.name)).union(dropping)
         var folders: [String] = []
         for entry in keepingOtherFiles ? (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] : []
         where !written.contains(entry) {

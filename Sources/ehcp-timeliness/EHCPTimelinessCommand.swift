@@ -239,7 +239,8 @@ struct Analyse: ParsableCommand {
         options.showProgress = isatty(2) != 0
         do {
             let run = try AnalysedRun.analyse(options)
-            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out)
+            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out,
+                                   dropping: xlsx ? [] : [Workbook.fileName])
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),

@@ -210,6 +210,12 @@ private func unneutralised(_ rows: [[String]]) -> [[String]] {
         #expect(try analyse(folder, out: "book", ["--xlsx"]).status == 0)
         #expect(!folder.exists("plain/" + Workbook.fileName))
         for name in OutputFiles.names { #expect(try folder.read("plain/" + name) == folder.read("book/" + name), "\(name)") }
+        // A later run without --xlsx into the same folder leaves no stale workbook beside its
+        // newer CSVs (other files, a note, are kept as before).
+        try folder.write("book/note.txt", "mine")
+        #expect(try analyse(folder, out: "book").status == 0)
+        #expect(!folder.exists("book/" + Workbook.fileName))
+        #expect(try folder.read("book/note.txt") == "mine")
     }
 
     @Test func theSplitListsTogetherAreExactlyTheActionList() throws {
