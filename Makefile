@@ -17,7 +17,7 @@ SAMPLE_AS_AT := 2025-10-31
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
                 --transfers SampleData/transfers.csv --term-dates SampleData/term-dates.csv \
                 --reassessments SampleData/reassessments.csv --orders SampleData/orders.csv \
-                --as-at $(SAMPLE_AS_AT) --by team --benchmark-la 351 --out Reports/sample
+                --as-at $(SAMPLE_AS_AT) --by team --benchmark-la 351 --xlsx --out Reports/sample
 # The sample's SEN2 run: a synthetic return (generate --sen2, the same seed), read alone, so
 # its as-at date is the return's ReferenceDate; by year, as DfE publishes. Keep in step with
 # Tests/EHCPTimelinessTests/SEN2Tests.swift.
@@ -36,6 +36,10 @@ deps:
 	  echo "Installing libxml2-dev (the SEN2 return's streaming XML reader) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libxml2-dev; }
+	@dpkg -s libxlsxwriter-dev >/dev/null 2>&1 || { \
+	  echo "Installing libxlsxwriter-dev (the Excel workbook, --xlsx) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libxlsxwriter-dev; }
 
 build: deps
 	$(SWIFT) build -c release --product ehcp-timeliness
@@ -45,8 +49,12 @@ run: build
 	$(BIN) analyse $(SAMPLE_ARGS)
 	$(BIN) analyse $(SEN2_ARGS)
 
-## The whole test suite.
+## The whole test suite. The workbook tests read the .xlsx back with Python's openpyxl
+## (Debian's python3-openpyxl, for /usr/bin/python3), installed when missing.
 test: deps
+	@python3 -c 'import openpyxl' 2>/dev/null || /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || { \
+	  echo "Installing python3-openpyxl (the workbook tests' independent reader) ..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-openpyxl; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // libxlsxwriter (BSD-2-Clause), for the Excel workbook (`--xlsx`): its constant-memory
+        // mode only, rows written in order. Debian's libxlsxwriter-dev 1.1.4.
+        .systemLibrary(
+            name: "CLibXLSXWriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not expose.
         .target(name: "CShims"),
         // The statutory measures: dates as day numbers, records, the measure table and
@@ -40,11 +46,11 @@ let package = Package(
         // Temporary storage: spill files, the external sorter, framed records, and safe
         // views of byte buffers. With EHCPBindings, the only home of unsafe code.
         .target(name: "EHCPStore", dependencies: ["CShims"]),
-        // Safe Swift faces of the C libraries (libcsv, libxml2's streaming reader; libxlsxwriter
-        // later) and of reading input files: the parser, the record it assembles, file
+        // Safe Swift faces of the C libraries (libcsv, libxml2's streaming reader, libxlsxwriter's
+        // workbook) and of reading input files: the parser, the record it assembles, file
         // reads into arrays and word-at-a-time byte scans. Only what must touch C or raw
         // memory; everything that decides what the bytes mean stays in EHCPIngest.
-        .target(name: "EHCPBindings", dependencies: ["CLibCSV", "CLibXML2", "EHCPStore"]),
+        .target(name: "EHCPBindings", dependencies: ["CLibCSV", "CLibXML2", "CLibXLSXWriter", "EHCPStore"]),
         // Bytes to records: CSV (through EHCPBindings), encodings, dates, profiles, header
         // matching, row reading and data-quality problems. No unsafe code.
         .target(
@@ -71,7 +77,7 @@ let package = Package(
         .target(
             name: "EHCPOutputs",
             dependencies: [
-                "EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "CShims",
+                "EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "EHCPBindings", "CShims",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),

@@ -50,10 +50,13 @@ public struct ActionListQuery: Sendable {
     /// Conditions a listed case must meet: conditions on the same column match any of
     /// their values; conditions on different columns must all hold.
     public var filters: [ActionListFilter]
+    /// The option that named `groupBy`, for messages (`--split-by` groups too).
+    public var groupOption: String
 
-    public init(groupBy: String? = nil, filters: [ActionListFilter] = []) {
+    public init(groupBy: String? = nil, filters: [ActionListFilter] = [], groupOption: String = "--group-by") {
         self.groupBy = groupBy
         self.filters = filters
+        self.groupOption = groupOption
     }
 }
 
@@ -112,7 +115,7 @@ public struct ActionList {
             extended.by.append(name)
             extras.append((option, name))
         }
-        if let g = query.groupBy, !Self.isNone(g) { need(g, option: "--group-by") }
+        if let g = query.groupBy, !Self.isNone(g) { need(g, option: query.groupOption) }
         for f in query.filters { need(f.column, option: "--where") }
         // Only the action list's sink: `exceptions` writes no other file.
         let actions = ActionListStore(options: extended)
@@ -181,7 +184,7 @@ public struct ActionList {
             groupColumn = nil
             label = { _, _ in "" }
         case let name?:
-            let i = try index(name, option: "--group-by")
+            let i = try index(name, option: query.groupOption)
             groupColumn = full.byColumns[i]
             label = { _, d in i < d.count ? d[i] : Cohort.unknown }
         }

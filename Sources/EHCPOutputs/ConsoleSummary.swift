@@ -7,7 +7,8 @@ import EHCPTimeliness
 public enum ConsoleSummary {
     /// `actionListCount`: the cases on the action list (`AnalysedRun.actionListCount`).
     /// `notChecked`: the cases that could not be checked (`AnalysedRun.uncheckedCount`).
-    public static func text(_ result: AnalysisResult, actionListCount: Int, notChecked: Int = 0, outputFolder: String?) -> String {
+    public static func text(_ result: AnalysisResult, actionListCount: Int, notChecked: Int = 0, outputFolder: String?,
+                            workbook: Bool = false) -> String {
         var lines: [String] = []
         lines.append("\(Tool.name) \(Tool.version), rules v\(RuleSet.version), as at \(result.options.asAt.iso)")
         let o = result.options
@@ -77,7 +78,8 @@ public enum ConsoleSummary {
                          + "listed at the end of exceptions.csv as not_checked")
         }
         if let outputFolder {
-            lines.append("  outputs written to \(outputFolder)/: " + OutputFiles.names.joined(separator: ", "))
+            lines.append("  outputs written to \(outputFolder)/: "
+                         + (OutputFiles.names + (workbook ? [Workbook.fileName] : [])).joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
     }

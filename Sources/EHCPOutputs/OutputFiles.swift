@@ -286,20 +286,23 @@ public enum OutputFiles {
 
     /// Every file of the contract, by name. With `once`, the cases' temporary files are
     /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
-    /// then be written only once, as the command line does.
-    public static func all(_ run: AnalysedRun, once: Bool = false) -> [OutputEntry] {
+    /// then be written only once, as the command line does. With `xlsx`, the Excel workbook too.
+    public static func all(_ run: AnalysedRun, once: Bool = false, xlsx: Bool = false) -> [OutputEntry] {
         let result = run.result
         let model = ReportModel(result)
+        let actionListPass = ActionListPass()
         return [
             OutputEntry(name: "cases.csv") { sink in
                 try run.cases.write(retracted: result.retracted, discarding: once) { try sink.write($0) }
             },
             OutputEntry(name: "summary.csv", text: { summary(result) }),
-            OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(run) { try sink.write($0) } },
+            OutputEntry(name: "exceptions.csv") { sink in
+                try actionListPass.run { try writeExceptions(run) { try sink.write($0) } }
+            },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
             OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
             OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),
             OutputEntry(name: "report.md", text: { MarkdownReport.render(model) }),
-        ]
+        ] + (xlsx ? [Workbook.entry(run, actionListPass: actionListPass)] : [])
     }
 }

@@ -41,6 +41,9 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownColumn(option: String, name: String, available: [String])
     /// A `--where` value that no analysed case has.
     case noCaseHasValue(column: String, value: String, seen: [String])
+    /// `exceptions --split-by --out DIR`: DIR holds entries that an earlier split by the same
+    /// column did not write (those starting `prefix`), so replacing it could lose them.
+    case splitFolderHoldsOtherFiles(folder: String, files: [String], prefix: String)
 
     public var description: String {
         switch self {
@@ -53,6 +56,10 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
             let shown = seen.prefix(20).joined(separator: ", ") + (seen.count > 20 ? ", …" : "")
             return "--where \(column)=\(value): no analysed case has \(column) \"\(value)\". Values in the extracts: "
                 + (seen.isEmpty ? "none (no case was analysed)" : shown) + ". Check the spelling."
+        case let .splitFolderHoldsOtherFiles(folder, files, prefix):
+            let shown = files.prefix(5).joined(separator: ", ") + (files.count > 5 ? ", … (\(files.count) in all)" : "")
+            return "--out \(folder) holds entries that are not lists of this split (\(prefix)*.csv or \(prefix)*.xlsx): \(shown). "
+                + "The folder is replaced as a whole, so give an empty or new folder, used only for these lists. Nothing was written."
         }
     }
 }
@@ -64,7 +71,12 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum OutputFolder {
     // Untyped `throws` on purpose: Swift 6.3 crashes (-O, cross-module optimisation)
     // compiling a caller in another module of a public typed-throws function.
-    public static func write(_ files: [OutputEntry], to folder: String) throws {
+    /// With `keepingOtherFiles` false, the folder afterwards holds exactly `files` (the old
+    /// folder's other files go with it; the caller has checked they may). Files named in
+    /// `dropping` are never kept: outputs of an earlier run that this run does not write
+    /// (a workbook left beside newer CSVs would show last month's list).
+    public static func write(_ files: [OutputEntry], to folder: String, keepingOtherFiles: Bool = true,
+                             dropping: Set<String> = []) throws {
         var trimmed = folder
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
@@ -72,6 +84,7 @@ public enum OutputFolder {
         guard !name.isEmpty, name != ".", name != ".." else {
             // `--out .` or `/`: there is no folder to swap, so replace file by file.
             try writeInPlace(files, to: trimmed)
+            for name in dropping.sorted() { unlink(trimmed + "/" + name) }
             return
         }
         let parent = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
@@ -99,9 +112,10 @@ public enum OutputFolder {
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.cannotWrite(path: trimmed, reason: "it exists and is not a folder") }
         // Keep what else the old folder holds (a rendered PDF, a note): hard links are
         // made before the swap, so nothing is lost if the run dies here.
-        let written = Set(files.map(\.name))
+        let written = Set(files.map(\.name)).union(dropping)
         var folders: [String] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] where !written.contains(entry) {
+        for entry in keepingOtherFiles ? (try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [] : []
+        where !written.contains(entry) {
             var est = stat()
             guard lstat(trimmed + "/" + entry, &est) == 0 else { continue }
             if (est.st_mode & S_IFMT) == S_IFDIR { folders.append(entry); continue }

@@ -231,15 +231,19 @@ struct Analyse: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the outputs (created when missing).", valueName: "dir"))
     var out: String
 
+    @Flag(name: .long, help: "Also write ehcp-timeliness.xlsx: the action list (real dates, filters, overdue rows shaded), the summary, data quality and the run's settings, for Excel.")
+    var xlsx = false
+
     func run() throws {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
             let run = try AnalysedRun.analyse(options)
-            try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
+            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out,
+                                   dropping: xlsx ? [] : [Workbook.fileName])
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
-                                      notChecked: try run.uncheckedCount(), outputFolder: out),
+                                      notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),
                   terminator: "")
         } catch {
             Diagnostics.fail(error)
@@ -256,7 +260,13 @@ struct Exceptions: ParsableCommand {
             Rejected rows are not reported unless --verbose (run analyse for data-quality.csv). \
             Exit status: 0 when the list was printed (or is empty); 1 with --fail-on-overdue when a listed \
             case is overdue; 2 when a fatal problem stopped the run (a missing file or column, an unknown \
-            --group-by or --where column, a --where value no case has); 64 for a mistake in the command line.
+            --group-by, --where or --split-by column, a --where value no case has, an --out folder that cannot \
+            be written or holds other files); 64 for a mistake in the command line.
+
+            With --split-by COLUMN --out DIR it prints nothing and writes one list per value of the column \
+            into DIR instead (COLUMN-VALUE.csv, exactly exceptions.csv's columns and that value's rows; \
+            COLUMN-unassigned.csv for a blank value; .xlsx with --xlsx). DIR then holds those files only: \
+            an earlier split's files are replaced, and a folder holding anything else is refused.
             """
     )
 
@@ -277,8 +287,31 @@ struct Exceptions: ParsableCommand {
     @Flag(name: .long, help: "Also print rows read, analysed and rejected, and the first rejected rows, on stderr.")
     var verbose = false
 
+    @Option(name: .customLong("split-by"), help: ArgumentHelp("Write one list per value of this column (team, caseworker, any input column or age_band) into --out, for mailing each its own cases.", valueName: "col"))
+    var splitBy: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --split-by: the folder for the lists (created when missing; it holds only these lists).", valueName: "dir"))
+    var out: String?
+
+    @Flag(name: .long, help: "With --split-by: write each list as an Excel workbook (.xlsx) instead of CSV.")
+    var xlsx = false
+
+    func validate() throws {
+        if splitBy == nil && (out != nil || xlsx) {
+            throw ValidationError("--out and --xlsx go with --split-by COLUMN (exceptions prints the list; analyse --out DIR --xlsx writes the workbook)")
+        }
+        if let splitBy {
+            guard out != nil else { throw ValidationError("--split-by \(splitBy) needs --out DIR: the folder for the lists") }
+            guard groupBy == nil else { throw ValidationError("--split-by and --group-by do not go together: each file is one group") }
+            guard !ActionList.isNone(splitBy), !splitBy.trimmingSpaces().isEmpty else {
+                throw ValidationError("--split-by needs a column, e.g. --split-by team")
+            }
+        }
+    }
+
     func run() throws {
         let options = try arguments.options()
+        if let splitBy, let out { return try split(options, column: splitBy, out: out) }
         guard let format = ActionListFormat(rawValue: format) else {
             throw ValidationError("--format \(format) is not a format; use one of " + ActionListFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -296,6 +329,30 @@ struct Exceptions: ParsableCommand {
         }
         if verbose { Console.stderr(list.diagnostics) }
         Console.stdout(list.formatted(format))
+        if failOnOverdue && list.hasOverdue { throw ExitCode(ExitStatus.overdue.rawValue) }
+    }
+
+    /// `--split-by`: the lists written into `out`, nothing printed (with --verbose, the
+    /// diagnostics and the files written, on stderr); the exit status as without it.
+    private func split(_ options: AnalysisOptions, column: String, out: String) throws {
+        let filters = try conditions.map { text in
+            guard let filter = ActionListFilter(parsing: text) else {
+                throw ValidationError("--where \(text): write COLUMN=VALUE, e.g. --where team=North")
+            }
+            return filter
+        }
+        let list: ActionList
+        let names: [String]
+        do {
+            list = try ActionList.make(options, query: ActionListQuery(groupBy: column, filters: filters, groupOption: "--split-by"))
+            names = try SplitActionLists.write(list, to: out, xlsx: xlsx)
+        } catch {
+            Diagnostics.fail(error)
+        }
+        if verbose {
+            Console.stderr(list.diagnostics)
+            Console.stderr("wrote \(names.count) list\(names.count == 1 ? "" : "s") into \(out)" + names.map { "\n  " + $0 }.joined() + "\n")
+        }
         if failOnOverdue && list.hasOverdue { throw ExitCode(ExitStatus.overdue.rawValue) }
     }
 }

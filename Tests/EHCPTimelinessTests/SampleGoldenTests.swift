@@ -14,7 +14,7 @@ import Testing
                                   "--transfers", "SampleData/transfers.csv", "--term-dates", "SampleData/term-dates.csv",
                                   "--reassessments", "SampleData/reassessments.csv", "--orders", "SampleData/orders.csv",
                                   "--as-at", "2025-10-31", "--by", "team",
-                                  "--benchmark-la", "351"]
+                                  "--benchmark-la", "351", "--xlsx"]
 
     @Test func regeneratingReportsSampleGivesByteIdenticalFiles() throws {
         let folder = try TemporaryFolder()
@@ -25,6 +25,10 @@ import Testing
             let actual = try folder.read("sample/" + name)
             #expect(actual == expected, "Reports/sample/\(name) differs: run `make run` and review the change")
         }
+        // The workbook, byte for byte: its creation time is the as-at date, never the clock.
+        let workbook = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/sample/" + Workbook.fileName))
+        #expect(workbook == (try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Reports/sample/" + Workbook.fileName))),
+                "Reports/sample/\(Workbook.fileName) differs: run `make run` and review the change")
     }
 
     @Test func regeneratingSampleDataGivesByteIdenticalFiles() throws {
