@@ -97,8 +97,12 @@ public enum RepresentationPeriod {
     @inline(never)
     static func warning(_ r: RequestRecord, days: Int) -> RuleWarning {
         RuleWarning(line: r.line, field: RequestDate.finalPlanDate.name, value: r.finalPlanDate?.iso ?? "",
-                    message: message(days: days) + " (draft_plan_date \(r.draftPlanDate?.iso ?? ""))")
+                    message: messages[days] + " (draft_plan_date " + (r.draftPlanDate?.iso ?? "") + ")")
     }
+
+    /// `message` for each shortfall (0 to 14 days), made once: a large extract can have
+    /// tens of thousands of short periods.
+    private static let messages = (0..<minimumDays).map(message(days:))
 }
 
 /// The measures of the requests extract: every `.requests` entry of the measure table.
