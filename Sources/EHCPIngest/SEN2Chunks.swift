@@ -95,6 +95,41 @@ public struct SEN2ChunkPlan: Sendable {
         return SEN2ChunkPlan(size: size, cuts: cuts, head: Array(head[0..<4]), prefix: found.prefix, suffix: found.suffix)
     }
 
+    /// Reads the chunks one after another on this thread, numbered from counts made here
+    /// as `SEN2Prepass` makes them, and hands each person's requests to `onPerson` once all
+    /// have been read: the parallel read's results without its threads, for the tests and
+    /// the fuzz target. False (and nothing handed on) when the parallel read would give the
+    /// file to one thread: a chunk that fails, a person count that differs, a lone CR.
+    package func readInOrder(path: String, onPerson: ([SEN2Request]) throws -> Void) throws -> Bool {
+        let bytes = try FileBytes.readBytes(path: path)
+        guard bytes.count == size else { return false }
+        var counter = SEN2PersonCounter()
+        var lineFeeds = 0
+        var before = [(lineFeeds: 0, persons: 0)]
+        var start = 0
+        for end in cuts + [size] {
+            let part = bytes[start..<end]
+            lineFeeds += part.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            counter.add(part.span)
+            before.append((lineFeeds, counter.count))
+            start = end
+        }
+        for (i, b) in bytes.enumerated() where b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) { return false }
+        var persons: [[SEN2Request]] = []
+        for k in 0..<chunkCount {
+            var reader = try SEN2Reader(path: path, chunk: chunk(k, firstLine: before[k].lineFeeds + 1,
+                                                                 personsBefore: before[k].persons))
+            do {
+                try reader.read(onHeader: { _ in }, onPerson: { persons.append($0) })
+            } catch {
+                return false
+            }
+            guard reader.persons == before[k + 1].persons - before[k].persons else { return false }
+        }
+        for p in persons { try onPerson(p) }
+        return true
+    }
+
     /// How much of the file's start is searched for its `<Persons>` start tag.
     static let headLimit = 1 << 20
     /// How far past each point a cut is looked for.

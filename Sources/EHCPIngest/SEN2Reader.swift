@@ -174,7 +174,10 @@ public struct SEN2Reader: ~Copyable {
                     }
                 case .text:
                     // Only items' text is kept, and items are short.
-                    if let t = itemText, t.utf8.count < 4096 { itemText = t + xml.text }
+                    // Almost always one text node: taken as it is, not appended to "".
+                    if let t = itemText {
+                        if t.isEmpty { itemText = xml.text } else if t.utf8.count < 4096 { itemText = t + xml.text }
+                    }
                 case .end:
                     guard let tag = stack.popLast() else { continue }
                     if tag != .other {
