@@ -301,6 +301,8 @@ public struct XMLStreamReader: ~Copyable {
         state.initialize(to: XMLParseState())
         let block = UnsafeMutablePointer<CChar>.allocate(capacity: max(blockSize, prefix.count))
         var sax = Self.handler()
+        // Safe: the prefix's bytes (at least 4, checked above) are read by libxml2 during
+        // the call only (it copies what it keeps), as CChar, the same size as UInt8.
         let c: xmlParserCtxtPtr? = prefix.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { xmlCreatePushParserCtxt(&sax, nil, $0.baseAddress, 4, path) }
         }
@@ -326,7 +328,8 @@ public struct XMLStreamReader: ~Copyable {
         ctxt = c
         self.state = state
         self.block = block
-        // The rest of the prefix: its events are queued for the first `next()`.
+        // The rest of the prefix: its events are queued for the first `next()`. Safe: as
+        // above, bytes 4 ..< count of the prefix, read during the call.
         prefix.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { _ = xmlParseChunk(c, $0.baseAddress! + 4, Int32(p.count - 4), 0) }
         }
@@ -414,13 +417,16 @@ public struct XMLStreamReader: ~Copyable {
     /// The next bytes of a range, then its suffix; 0 once both are given.
     private mutating func readRange() -> Int {
         if rangeNext < rangeEnd {
+            // Safe: `block` holds `blockSize` bytes (or more), and at most that many are read.
             let n = pread(fd, block, min(blockSize, rangeEnd - rangeNext), off_t(rangeNext))
             if n > 0 { rangeNext += n; return n }
             if n < 0, errno == EINTR { return readRange() }
             rangeNext = rangeEnd  // a read error or a file cut short: what was read is parsed, then the suffix
         }
-        guard !suffixSent else { return 0 }
+        guard !suffixSent, !suffix.isEmpty else { return 0 }
         suffixSent = true
+        // Safe: the suffix (a few closing tags) is far shorter than `block`, and not empty.
+        precondition(suffix.count <= blockSize, "the suffix fits in a block")
         suffix.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { block.update(from: $0.baseAddress!, count: p.count) }
         }
