@@ -233,6 +233,19 @@ struct SEN2Head {
         var prefix: [UInt8] = []
         if starts("<?xml", at: 0), n > 5, isBlank(b[5]) {
             guard let end = past("?>", from: 5) else { return nil }
+            // UTF-8 only (declared, or by default): another encoding's decoder may carry
+            // state across a cut (UTF-7's shifts did, found by fuzz-sen2), and the cuts
+            // are found in bytes read as ASCII.
+            if let e = past("encoding", from: 5), e < end {
+                var j = e
+                while j < end, isBlank(b[j]) || b[j] == 0x3D { j += 1 }
+                guard j < end, b[j] == 0x22 || b[j] == 0x27 else { return nil }
+                let quote = b[j]
+                var k = j + 1
+                while k < end, b[k] != quote { k += 1 }
+                let name = String(decoding: b[(j + 1)..<k], as: UTF8.self).lowercased()
+                guard name == "utf-8" || name == "utf8" else { return nil }
+            }
             prefix += oneLine(b[0..<end])
             i = end
         }

@@ -192,6 +192,22 @@ import Testing
         #expect(try Self.chunked(Repo.root + "/SampleData/sen2.xml", parts: 4) == (try Self.oneThread(Repo.root + "/SampleData/sen2.xml")))
     }
 
+    @Test func aReturnNotInUTF8IsNotCut() throws {
+        // fuzz-sen2 found a return declared UTF-7 whose chunks gave other requests than one
+        // thread (the decoder's state crossed a cut): only UTF-8 returns are cut.
+        let crash = SEN2Tests.fixtures + "fuzz-crash-utf7-chunks.xml"
+        #expect(SEN2ChunkPlan.make(path: crash, minimumSize: 0, weights: [1, 1, 1]) == nil)
+        try Self.expectSameOutputs(crash, jobs: [2])
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let xml = SEN2Tests.sen2(Self.persons(0..<20))
+        for (encoding, cut) in [("UTF-7", false), ("ISO-8859-1", false), ("utf-8", true), ("UTF8", true)] {
+            let path = try Self.file(xml.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding='\(encoding)'"),
+                                     "\(encoding).xml", in: folder)
+            #expect((SEN2ChunkPlan.make(path: path, minimumSize: 0, weights: [1, 1]) != nil) == cut, "\(encoding)")
+        }
+    }
+
     @Test func thePersonCounterCountsTagsSplitBetweenPieces() {
         let text = Array("<Person>x<Persons><Person\n/><PersonBirthDate><Person ".utf8)
         for split in 0...text.count {
