@@ -51,24 +51,29 @@ extension RowReader {
 
     /// The same into `cohort`, whose arrays keep their storage from row to row.
     package mutating func cohort(_ columns: CohortColumns, into cohort: inout Cohort) {
-        cohort.values.removeAll(keepingCapacity: true)
-        cohort.ageBandSlots.removeAll(keepingCapacity: true)
+        // The values are written over the last row's in place: emptying and refilling the
+        // arrays cost more than reading the cells.
+        let sources = columns.sources
+        if cohort.values.count != sources.count {
+            cohort.values = Array(repeating: Cohort.unknown, count: sources.count)
+        }
+        if !cohort.ageBandSlots.isEmpty { cohort.ageBandSlots.removeAll(keepingCapacity: true) }
         // `team` and `caseworker` as read for `--by`, so as not to read them twice.
         var team: String?, caseworker: String?
-        for (n, source) in columns.sources.enumerated() {
-            switch source {
+        for n in sources.indices {
+            switch sources[n] {
             case .column(let i):
-                let v = text(column: i)
+                let v = repeatedText(column: i)
                 if i == columns.team { team = v } else if i == columns.caseworker { caseworker = v }
-                cohort.values.append(v.isEmpty ? Cohort.unknown : v)
+                cohort.values[n] = v.isEmpty ? Cohort.unknown : v
             case .identifier(let i, let field):
                 let v = text(column: i)
-                cohort.values.append(v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v)
+                cohort.values[n] = v.isEmpty ? Cohort.unknown : context.pseudonymiser?.pseudonym(v, field: field) ?? v
             case .ageBand:
-                cohort.values.append(Cohort.unknown)
+                cohort.values[n] = Cohort.unknown
                 cohort.ageBandSlots.append(n)
             case .absent:
-                cohort.values.append(Cohort.unknown)
+                cohort.values[n] = Cohort.unknown
             }
         }
         var dob: Day?
@@ -87,8 +92,8 @@ extension RowReader {
             case nil: break
             }
         }
-        if team == nil { team = columns.team.map { text(column: $0) } }
-        if caseworker == nil { caseworker = columns.caseworker.map { text(column: $0) } }
+        if team == nil, let i = columns.team { team = repeatedText(column: i) }
+        if caseworker == nil, let i = columns.caseworker { caseworker = repeatedText(column: i) }
         cohort.dateOfBirth = dob; cohort.team = team; cohort.caseworker = caseworker
     }
 }

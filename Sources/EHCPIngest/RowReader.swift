@@ -61,6 +61,8 @@ package struct RowReader {
 
     /// Errors that reject the row (not those of unusable optional fields).
     private var rowErrors = 0
+    /// The cohort columns' strings, kept from row to row (`cohort`).
+    private var interned = TextInterner()
 
     /// True when an error that rejects the row was recorded (not only unusable optional fields).
     package var hasErrors: Bool { rowErrors > 0 }
@@ -124,6 +126,18 @@ package struct RowReader {
 
     /// The trimmed text of any column, by index.
     package func text(column index: Int) -> String { Self.withTrimmed(row, column: index) { Bytes.string($0) } }
+
+    /// The same for a column whose values repeat from row to row (a team, a `--by`
+    /// column): each value's string is made once.
+    package mutating func repeatedText(column index: Int) -> String {
+        Self.repeatedText(row, column: index, interned: &interned)
+    }
+
+    /// Static, so that the row is borrowed while the interner changes (a method copied
+    /// and retained the row for every cell).
+    private static func repeatedText(_ row: borrowing CSVRow, column index: Int, interned: inout TextInterner) -> String {
+        withTrimmed(row, column: index) { interned.string($0) }
+    }
 
     /// The trimmed text of every column of the row, in order (to compare two rows cell by cell).
     package var cells: [String] { (0..<row.count).map(text(column:)) }

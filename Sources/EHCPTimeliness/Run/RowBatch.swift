@@ -36,8 +36,9 @@ package struct RowBatch {
     /// The last row's reader and rule timings, kept for their buffers.
     private var reader: RowReader?
     private var outcome = RuleTimings()
-    /// The last requests row's record, kept for its cohort's storage.
-    private var request: RequestRecord?
+    /// The last requests row's record, kept for its cohort's storage and read into in
+    /// place (taken out and put back, its bytes were copied several times a row).
+    private var request = RequestRecord.blank
     /// The last row's facts, kept likewise.
     private var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
 
@@ -58,18 +59,14 @@ package struct RowBatch {
 
     package mutating func add(_ row: CSVRow) throws {
         rowsRead += 1
-        // The reused reader and outcome are taken out of `self` while `judge` and the collector run.
+        // The reused reader is taken out of `self` while `judge` and the collector run.
         var reader = self.reader.take() ?? RowReader(context: context, row: row)
         reader.read(row)
-        var request = self.request.take() ?? RequestRecord.blank
-        // Swapped rather than copied out and back: a copy retains every part.
-        var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
-        swap(&facts, &self.facts)
+        // The record, facts and timings are changed where they are kept (stored properties
+        // apart from those read beside them): taken out and put back, they were made,
+        // copied and destroyed for every row.
         // Let go of the last row's share of the record's cohort, so the record reuses it.
         facts.dimensions = []
-        var outcome = RuleTimings()
-        swap(&outcome, &self.outcome)
-        defer { swap(&outcome, &self.outcome); swap(&facts, &self.facts) }
         // Static, with the parts it needs: a method on `self` here made the compiler copy
         // the whole batch for every row.
         if let identity = Self.judge(&reader, kind: kind, cohortColumns: cohortColumns, rules: rules,
@@ -96,7 +93,6 @@ package struct RowBatch {
         }
         if !reader.problems.isEmpty { try problems.append(contentsOf: reader.problems, fileNumber: fileNumber) }
         self.reader = consume reader  // (after an error the next row makes new ones)
-        self.request = consume request
     }
 
     /// A record that is not valid CSV: rejected, with where and why.
