@@ -65,6 +65,10 @@ package struct DuplicateFinder: Sendable {
         try key.withUnsafeBytes { try add(key: $0, ordinal: ordinal, extra: extra) }
     }
 
+    package mutating func add(key: Span<UInt8>, ordinal: Int64, extra: Int64) throws {
+        try key.withUnsafeBytes { try add(key: $0, ordinal: ordinal, extra: extra) }
+    }
+
     private mutating func writeBlock(_ bucket: Int) throws {
         let file: SpillFile
         if let spill { file = spill } else {

@@ -177,7 +177,14 @@ package struct RowBatch {
 
     /// Records the row's identity; false when it is already known to repeat an earlier row
     /// (then the row is rejected at once).
+    @inline(__always)
     private mutating func note(_ identity: Identity, row: CSVRow, reader: inout RowReader) throws -> Bool {
+        if findsDuplicatesLater, identity.transfer == nil {
+            // The key is the case id's own bytes: no copy of them to build.
+            let ordinal = ordinal(line: row.line)
+            try Bytes.withUTF8(identity.caseID) { try duplicates.add(key: $0, ordinal: ordinal, extra: Int64(row.offset)) }
+            return true
+        }
         key.removeAll(keepingCapacity: true)
         Self.appendKey(of: identity, to: &key)
         if findsDuplicatesLater {
