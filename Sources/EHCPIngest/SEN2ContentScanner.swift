@@ -147,12 +147,13 @@ enum SEN2ContentScanner {
                     guard !closedPersons else { throw Doubt() }
                     var j = i + 1
                     guard classes[Int(s[j])] & nameStart != 0 else { throw Doubt() }
-                    var hash: UInt32 = 2_166_136_261
-                    while j < n, classes[Int(s[j])] & nameChar != 0 {
-                        hash = (hash ^ UInt32(s[j])) &* 16_777_619
-                        j += 1
-                    }
+                    while j < n, classes[Int(s[j])] & nameChar != 0 { j += 1 }
                     guard j < n else { break }
+                    // The length and the first, middle and last bytes pick the slot (no
+                    // chain of multiplies per byte); the bytes themselves are compared there.
+                    let length = j - i - 1
+                    let hash = UInt32(truncatingIfNeeded: length &* 31) &+ UInt32(s[i + 1]) &* 7
+                        &+ UInt32(s[j - 1]) &* 131 &+ UInt32(s[i + 1 + length / 2]) &* 17
                     let empty: Bool
                     if s[j] == 0x3E {
                         empty = false
@@ -292,7 +293,7 @@ struct NameTable {
         return true
     }
 
-    /// The number of the name `s[range]` (whose FNV-1a hash is `hash`), added when new.
+    /// The number of the name `s[range]` (whose hash is `hash`), added when new.
     @inline(__always)
     mutating func intern(_ s: [UInt8], _ range: Range<Int>, hash: UInt32) -> Int? {
         var slot = Int(hash & 511)
