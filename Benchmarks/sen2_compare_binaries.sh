@@ -36,12 +36,14 @@ for f in Tests/EHCPTimelinessTests/Fixtures/sen2/sen2_sample_202*.xml; do run "$
 run "combined sample" analyse --sen2 SampleData/sen2.xml --requests SampleData/requests.csv --as-at 2025-10-31
 run "combined 60k" analyse --sen2 "$R60" --requests SampleData/requests.csv --as-at 2025-10-31
 run "60k" analyse --sen2 "$R60"
-run "60k --by team" analyse --sen2 "$R60" --by team
+run "60k --by team (lone return: refused)" analyse --sen2 "$R60" --by team
+run "combined 60k --by team" analyse --sen2 "$R60" --requests SampleData/requests.csv --as-at 2025-10-31 --by team
 run "60k --jobs 1" analyse --sen2 "$R60" --jobs 1
 run "60k exceptions" exceptions --sen2 "$R60"
 if [ -n "$BIG" ]; then
   run "big" analyse --sen2 "$BIG"
-  run "big --by team" analyse --sen2 "$BIG" --by team
+  run "big --by team (lone return: refused)" analyse --sen2 "$BIG" --by team
+  run "combined big --by team" analyse --sen2 "$BIG" --requests SampleData/requests.csv --as-at 2025-10-31 --by team
   run "big --jobs 1" analyse --sen2 "$BIG" --jobs 1
 fi
 # Malformed: truncations across the whole file (so in every chunk) and corruptions.
