@@ -38,6 +38,11 @@ public struct SEN2ChunkPlan: Sendable {
     let prefix: [UInt8]
     /// The end of the earlier chunks' text: `</Persons></root>`.
     let suffix: [UInt8]
+    /// Just after the `<Persons>` start tag, the line feeds before it, and the root's name
+    /// as written (for `SEN2ContentScanner`).
+    let contentStart: Int
+    let headLineFeeds: Int
+    let rootName: [UInt8]
 
     public var chunkCount: Int { cuts.count + 1 }
 
@@ -53,10 +58,13 @@ public struct SEN2ChunkPlan: Sendable {
         let last = k == cuts.count
         if k == 0 {
             return SEN2Chunk(range: head.count ..< r.upperBound, prefix: head, suffix: last ? [] : suffix,
-                             lineOffset: 0, personsBefore: 0)
+                             lineOffset: 0, personsBefore: 0, contentRange: contentStart ..< r.upperBound,
+                             contentFirstLine: headLineFeeds + 1, rootName: rootName, isLast: last,
+                             headRange: head.count ..< contentStart, headSuffix: suffix)
         }
         return SEN2Chunk(range: r, prefix: prefix, suffix: last ? [] : suffix, lineOffset: firstLine - 2,
-                         personsBefore: personsBefore)
+                         personsBefore: personsBefore, contentRange: r, contentFirstLine: firstLine, rootName: rootName,
+                         isLast: last, headRange: nil, headSuffix: suffix)
     }
 
     /// A plan for the file at `path` when it is a regular file of at least `minimumSize`
@@ -92,7 +100,9 @@ public struct SEN2ChunkPlan: Sendable {
             if cut > (cuts.last ?? found.contentStart), cut < size { cuts.append(cut) }
         }
         guard !cuts.isEmpty else { return nil }
-        return SEN2ChunkPlan(size: size, cuts: cuts, head: Array(head[0..<4]), prefix: found.prefix, suffix: found.suffix)
+        let headLineFeeds = head[0..<found.contentStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return SEN2ChunkPlan(size: size, cuts: cuts, head: Array(head[0..<4]), prefix: found.prefix, suffix: found.suffix,
+                             contentStart: found.contentStart, headLineFeeds: headLineFeeds, rootName: found.rootName)
     }
 
     /// Reads the chunks one after another on this thread, numbered from counts made here
@@ -117,10 +127,10 @@ public struct SEN2ChunkPlan: Sendable {
         for (i, b) in bytes.enumerated() where b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) { return false }
         var persons: [[SEN2Request]] = []
         for k in 0..<chunkCount {
-            var reader = try SEN2Reader(path: path, chunk: chunk(k, firstLine: before[k].lineFeeds + 1,
-                                                                 personsBefore: before[k].persons))
+            let c = chunk(k, firstLine: before[k].lineFeeds + 1, personsBefore: before[k].persons)
+            var reader = try SEN2Reader(path: path, chunk: c)
             do {
-                try reader.read(onHeader: { _ in }, onPerson: { persons.append($0) })
+                try reader.readChunk(c, onPerson: { persons.append($0) })
             } catch {
                 return false
             }
@@ -170,6 +180,17 @@ public struct SEN2Chunk: Sendable {
     public var lineOffset: Int
     /// `<Person>`s before the chunk: its persons' `P{n}` numbers follow them.
     public var personsBefore: Int
+    /// The bytes read as `<Persons>` content by `SEN2ContentScanner` (the first chunk's
+    /// after its head), and the file's line of the first of them.
+    var contentRange: Range<Int>
+    var contentFirstLine: Int
+    /// The root element's name as written.
+    var rootName: [UInt8]
+    /// Whether the chunk ends the file (its content ends with `</Persons>` and the root's end tag).
+    var isLast: Bool
+    /// The first chunk's head, checked by libxml2 inside `headSuffix`.
+    var headRange: Range<Int>?
+    var headSuffix: [UInt8]
 }
 
 /// The head of a return, scanned by bytes up to its `<Persons>` start tag.
@@ -178,6 +199,7 @@ struct SEN2Head {
     var contentStart: Int
     var prefix: [UInt8]
     var suffix: [UInt8]
+    var rootName: [UInt8]
 
     init?(_ b: [UInt8]) {
         let n = b.count
@@ -301,6 +323,7 @@ struct SEN2Head {
                     contentStart = end
                     self.prefix = prefix
                     suffix = Array("</Persons></".utf8) + rootName + [0x3E]
+                    self.rootName = Array(rootName)
                     return
                 }
                 if !empty { depth += 1 }

@@ -86,6 +86,11 @@ public struct SEN2Mapper: Sendable {
 
     private enum Level { case request, plan }
 
+    /// The codes each coded item may take (made once, not per request).
+    private static let outcomeCodes = ["Y", "N", "A", "W", "H"]
+    private static let week20Codes = ["0", "1"]
+    private static let reviewOutcomeCodes = ["M", "C", "A"]
+
     /// Reading one `<Requests>`: its problems, and whether an error rejected it or its plan.
     private struct Reading {
         var problems: [DataQualityProblem] = []
@@ -143,11 +148,11 @@ public struct SEN2Mapper: Sendable {
             problem("ReceivedDate", r.receivedDate, line: r.line, .error,
                     "ReceivedDate is missing; it is the one item the measures cannot do without, so the <Requests> is rejected", .request)
         }
-        let outcome = code("RequestOutcome", r.requestOutcome, ["Y", "N", "A", "W", "H"], .request)
+        let outcome = code("RequestOutcome", r.requestOutcome, Self.outcomeCodes, .request)
         var outcomeDate = date("RequestOutcomeDate", r.requestOutcomeDate, .request)
-        var assessment = code("AssessmentOutcome", r.assessmentOutcome, ["Y", "N", "A", "W", "H"], .request)
+        var assessment = code("AssessmentOutcome", r.assessmentOutcome, Self.outcomeCodes, .request)
         var assessmentDate = date("AssessmentOutcomeDate", r.assessmentOutcomeDate, .request)
-        let week20 = code("Week20", r.week20, ["0", "1"], .request)
+        let week20 = code("Week20", r.week20, Self.week20Codes, .request)
         let startDate = date("StartDate", r.startDate, .request)
         if let received {
             if let d = outcomeDate, d < received {
@@ -181,7 +186,7 @@ public struct SEN2Mapper: Sendable {
         if let planLine = r.activePlansLine {
             let meeting = date("ReviewMeeting", r.reviewMeeting, .plan)
             let last = date("LastReview", r.lastReview, .plan)
-            let reviewOutcome = code("ReviewOutcome", r.reviewOutcome, ["M", "C", "A"], .plan)
+            let reviewOutcome = code("ReviewOutcome", r.reviewOutcome, Self.reviewOutcomeCodes, .plan)
             let due = date("PhaseTransferDueDate", r.phaseTransferDueDate, .plan, isEvent: false)
             let final = date("PhaseTransferFinalDate", r.phaseTransferFinalDate, .plan)
             if !reading.planRejected {

@@ -100,9 +100,11 @@ enum SEN2Tag: UInt8 {
 public struct SEN2Reader: ~Copyable {
     public let path: String
     private var xml: XMLStreamReader
+    /// What the elements mean: the same for every source of events (`SEN2Assembler`).
+    private var assembler = SEN2Assembler()
     /// `<Person>` elements read so far.
-    public private(set) var persons = 0
-    public private(set) var header = SEN2Header()
+    public var persons: Int { assembler.persons }
+    public var header: SEN2Header { assembler.header }
 
     public init(path: String) throws(InputError) {
         self.path = path
@@ -117,7 +119,7 @@ public struct SEN2Reader: ~Copyable {
     /// its persons are numbered after the `chunk.personsBefore` before it.
     public init(path: String, chunk: SEN2Chunk) throws(InputError) {
         self.path = path
-        personsBefore = chunk.personsBefore
+        assembler.personsBefore = chunk.personsBefore
         do {
             xml = try XMLStreamReader(path: path, range: chunk.range, prefix: chunk.prefix, suffix: chunk.suffix,
                                       lineOffset: chunk.lineOffset)
@@ -126,16 +128,8 @@ public struct SEN2Reader: ~Copyable {
         }
     }
 
-    /// `<Person>`s before the part of the file this reader reads.
-    private var personsBefore = 0
-
-    /// Where the reader is inside the document: the elements from the root down.
-    private var stack: [SEN2Tag] = []
     /// The tag of each name token met so far.
     private var tags: [XMLNameToken: SEN2Tag] = [:]
-    /// The text of the item being read, and the line of its start tag; nil outside items.
-    private var itemText: String?
-    private var itemLine = 0
 
     /// Reads the whole return: `onHeader` once the header is read (before the first
     /// person; also at the end when the return has no persons), `onPerson` with each
@@ -143,47 +137,15 @@ public struct SEN2Reader: ~Copyable {
     /// `InputError.malformedXML`, naming the line and column.
     public mutating func read(onHeader: (SEN2Header) throws -> Void,
                               onPerson: (_ requests: [SEN2Request]) throws -> Void) throws {
-        var headerSent = false
-        var person: PersonState?
-        var current: SEN2Request?
         do {
             while let event = try xml.next() {
                 switch event {
                 case .start:
-                    let tag = self.tag()
-                    let parent = stack.last ?? .other
-                    let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
-                    stack.append(tag)
-                    itemText = nil
-                    switch (parent, tag) {
-                    case (.persons, .person):
-                        if !headerSent { try onHeader(header); headerSent = true }
-                        persons += 1
-                        person = PersonState(number: personsBefore + persons)
-                    case (.person, .requests) where person != nil:
-                        current = SEN2Request(personID: "", line: xml.line)
-                    case (.requests, .assessment) where current != nil:
-                        current?.assessmentLine = xml.line
-                    case (.requests, .activePlans) where current != nil:
-                        current?.activePlansLine = xml.line
-                    default:
-                        if tag != .other, tag.isItem(parent: parent, grandparent: grandparent) {
-                            itemText = ""
-                            itemLine = xml.line
-                        }
-                    }
+                    try assembler.start(self.tag(), line: xml.line, onHeader: onHeader)
                 case .text:
-                    // Only items' text is kept, and items are short.
-                    // Almost always one text node: taken as it is, not appended to "".
-                    if let t = itemText {
-                        if t.isEmpty { itemText = xml.text } else if t.utf8.count < 4096 { itemText = t + xml.text }
-                    }
+                    if assembler.wantsText { assembler.text(xml.text) }
                 case .end:
-                    guard let tag = stack.popLast() else { continue }
-                    if tag != .other {
-                        try end(tag, person: &person, current: &current, onPerson: onPerson)
-                    }
-                    itemText = nil
+                    try assembler.end(onPerson: onPerson)
                 }
             }
         } catch let error as XMLSyntaxError {
@@ -192,7 +154,16 @@ public struct SEN2Reader: ~Copyable {
                 ? " (the file ends with elements still open, or has something after the root element)" : ""
             throw InputError.malformedXML(file: path, line: error.line, column: error.column, problem: error.message + gloss)
         }
-        if !headerSent { try onHeader(header) }
+        try assembler.finish(onHeader: onHeader)
+    }
+
+    /// Reads the chunk this reader was made for (`init(path:chunk:)`) straight from its
+    /// bytes (`SEN2ContentScanner`, libxml2 checking only the first chunk's head): the
+    /// persons `read` would give. Throws when the chunk is not plain enough to be sure of
+    /// that, or is malformed: the caller then reads the file with `read` on one thread.
+    public mutating func readChunk(_ chunk: SEN2Chunk, onPerson: ([SEN2Request]) throws -> Void) throws {
+        assembler.personsBefore = chunk.personsBefore
+        try SEN2ContentScanner.read(path: path, chunk: chunk, assembler: &assembler, onPerson: onPerson)
     }
 
     /// The tag of the element the reader stands on: its name is made into a string only
@@ -227,6 +198,26 @@ public struct SEN2Reader: ~Copyable {
     }
 
     private struct StopAtHeader: Error {}
+}
+
+/// What the elements of a return mean, event by event: element starts (by tag, with the
+/// line of the start tag), the text of the items the measures read, element ends. Fed by
+/// libxml2's events (`SEN2Reader.read`) or by the content scanner of a chunk
+/// (`SEN2ContentScanner`), so both give the same requests by construction.
+struct SEN2Assembler {
+    /// `<Person>` elements read so far.
+    var persons = 0
+    var header = SEN2Header()
+    /// `<Person>`s before the part of the file being read.
+    var personsBefore = 0
+    private var headerSent = false
+    /// Where the reader is inside the document: the elements from the root down.
+    private(set) var stack: [SEN2Tag] = []
+    private var person: PersonState?
+    private var current: SEN2Request?
+    /// The text of the item being read, and the line of its start tag; nil outside items.
+    private var itemText: String?
+    private var itemLine = 0
 
     private struct PersonState {
         let number: Int
@@ -235,23 +226,75 @@ public struct SEN2Reader: ~Copyable {
         var requests: [SEN2Request] = []
     }
 
+    /// Whether the text now read is kept (the reader makes a string of it only then).
+    var wantsText: Bool { itemText != nil }
+
+    @inline(__always)
+    mutating func start(_ tag: SEN2Tag, line: @autoclosure () -> Int, onHeader: (SEN2Header) throws -> Void) throws {
+        let parent = stack.last ?? .other
+        let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
+        stack.append(tag)
+        itemText = nil
+        guard tag != .other else { return }
+        switch (parent, tag) {
+        case (.persons, .person):
+            if !headerSent { try onHeader(header); headerSent = true }
+            persons += 1
+            person = PersonState(number: personsBefore + persons)
+        case (.person, .requests) where person != nil:
+            current = SEN2Request(personID: "", line: line())
+        case (.requests, .assessment) where current != nil:
+            current?.assessmentLine = line()
+        case (.requests, .activePlans) where current != nil:
+            current?.activePlansLine = line()
+        default:
+            if tag.isItem(parent: parent, grandparent: grandparent) {
+                itemText = ""
+                itemLine = line()
+            }
+        }
+    }
+
+    /// A text node inside the current element (only called when `wantsText`).
+    @inline(__always)
+    mutating func text(_ text: String) {
+        // Only items' text is kept, and items are short.
+        // Almost always one text node: taken as it is, not appended to "".
+        if let t = itemText {
+            if t.isEmpty { itemText = text } else if t.utf8.count < 4096 { itemText = t + text }
+        }
+    }
+
+    @inline(__always)
+    mutating func end(onPerson: ([SEN2Request]) throws -> Void) throws {
+        guard let tag = stack.popLast() else { return }
+        if tag != .other {
+            try end(tag, onPerson: onPerson)
+        }
+        itemText = nil
+    }
+
+    /// The end of the document: the header goes out if no person did.
+    mutating func finish(onHeader: (SEN2Header) throws -> Void) throws {
+        if !headerSent { try onHeader(header) }
+    }
+
     /// The item now ending, trimmed, with the line of its start tag.
     private var item: SEN2Item? {
         itemText.map { SEN2Item($0.trimmedSEN2, line: itemLine) }
     }
 
-    private mutating func end(_ tag: SEN2Tag, person: inout PersonState?, current: inout SEN2Request?,
-                              onPerson: ([SEN2Request]) throws -> Void) throws {
+    private mutating func end(_ tag: SEN2Tag, onPerson: ([SEN2Request]) throws -> Void) throws {
         let parent = stack.last ?? .other
         switch (parent, tag) {
         case (.persons, .person):
             guard var p = person else { return }
+            person = nil
             // The id may follow the requests in a file that does not keep the schema's
             // order, so it is given to them only once the person is complete.
             let id = p.upn ?? p.uln ?? "P\(p.number)"
             for i in p.requests.indices { p.requests[i].personID = id }
             try onPerson(p.requests)
-            person = nil
             return
         case (.person, .requests):
             if let r = current { person?.requests.append(r) }

@@ -143,7 +143,16 @@ extension ReportModel {
         if r.overdueSuppressed { return ReportFormat.suppressed }
         guard let days = r.maxDaysOverdue else { return ReportFormat.none }
         let text = ReportFormat.plural(days, "day")
-        return r.oldest.map { text + " (case \($0.caseID))" } ?? text
+        return r.oldest.map { text + " (case \(headlineID($0.caseID)))" } ?? text
+    }
+
+    /// The longest case id the headline shows whole; a longer one (a system's long
+    /// reference, a UPN padded out) is cut with an ellipsis there, and only there: the
+    /// outputs keep every id whole.
+    package static let headlineIDLength = 32
+
+    package static func headlineID(_ id: String) -> String {
+        id.count <= headlineIDLength ? id : String(id.prefix(headlineIDLength - 1)) + "…"
     }
 
     /// DfE's latest published year beside the tool's own, in one sentence; empty without a benchmark.

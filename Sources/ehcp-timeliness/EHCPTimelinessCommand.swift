@@ -131,6 +131,12 @@ struct AnalysisArguments: ParsableArguments {
         guard !inputs.isEmpty else {
             throw ValidationError("give at least one extract: --requests FILE, --reviews FILE, --transfers FILE, --reassessments FILE, --orders FILE or --sen2 FILE")
         }
+        // A return's persons carry no dimension: refused here, before any file is read
+        // (the run would otherwise stop only after reading the whole return).
+        let byNames = (by ?? "").split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        if let first = byNames.first, inputs.allSatisfy({ $0.kind == .sen2 }) {
+            throw ValidationError("--by \(first): a SEN2 return has no columns to group by (no team, caseworker or other dimension), so a return given alone supports no --by value; leave out --by, or give it with a --requests, --reviews or --transfers extract that has the column")
+        }
         let asAtDay = try asAtDay(inputs: inputs)
         var options = AnalysisOptions(inputs: inputs, asAt: asAtDay)
         options.profilePath = profile

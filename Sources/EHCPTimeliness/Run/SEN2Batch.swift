@@ -51,7 +51,8 @@ struct SEN2Batch {
             }
             analysed += 1
             RequestRules.evaluate(record, rules: rules, into: &timings)
-            var kept = timings.timings.filter { !c.leftOut.contains($0.measure) }
+            // Usually nothing is left out: the timings are taken as they are.
+            var kept = c.leftOut.isEmpty ? timings.timings : timings.timings.filter { !c.leftOut.contains($0.measure) }
             if c.exported { kept.removeAll { $0.completed == nil } }
             var all = c.problems
             for w in timings.warnings {

@@ -77,10 +77,10 @@ extension FileRun {
             guard !failed.load(ordering: .relaxed) else { throw StopReading() }
             do {
                 let counts = k == 0 ? SEN2Prepass.Counts(lineFeeds: 0, persons: 0) : try prepass.counts(beforeCut: k - 1)
-                var reader = try SEN2Reader(path: path, chunk: plan.chunk(k, firstLine: counts.lineFeeds + 1,
-                                                                          personsBefore: counts.persons))
+                let chunk = plan.chunk(k, firstLine: counts.lineFeeds + 1, personsBefore: counts.persons)
+                var reader = try SEN2Reader(path: path, chunk: chunk)
                 var counted = 0
-                try reader.read(onHeader: { _ in }, onPerson: { requests in
+                try reader.readChunk(chunk, onPerson: { requests in
                     try batch.add(requests)
                     if batch.rowsRead & 4095 == 0 {
                         if failed.load(ordering: .relaxed) { throw StopReading() }

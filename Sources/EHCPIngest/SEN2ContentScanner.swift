@@ -1,0 +1,326 @@
+import EHCPBindings
+import EHCPStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The content of a chunk of a SEN2 return (`SEN2ChunkPlan`), the children of its
+/// `<Persons>`, read straight from the bytes into `SEN2Assembler` without libxml2: start
+/// tags, end tags and text, for the plain XML a case-management system writes. Anything
+/// outside that plain subset is not decided here but doubted (`Doubt`): an attribute, a
+/// comment, CDATA, a processing instruction, an entity reference in an item, a namespace
+/// prefix, a blank inside a tag, a name that is not ASCII, a CR in a value, a mismatched
+/// end tag, bytes that are not UTF-8 or not XML characters, `]]>` in text, something after
+/// the root element. A doubted chunk fails, and the caller reads the file with libxml2 on
+/// one thread, so malformed XML still stops with libxml2's own first error, and only what
+/// libxml2 would accept with the same events is ever accepted here.
+///
+/// Lines are the file's: the chunk's first line (from `SEN2Prepass`) plus the line feeds
+/// read since, and a start tag (which holds no line feed here) is on the line of its `<`,
+/// where libxml2 puts it too.
+enum SEN2ContentScanner {
+    /// The chunk is outside the plain subset: libxml2 decides.
+    struct Doubt: Error {}
+
+    /// How many bytes are read at a time; a text node or tag longer than this is doubted.
+    static let blockSize = 1 << 20
+
+    /// Reads `chunk.contentRange` of the file at `path` (for the first chunk, after its head
+    /// has been checked by libxml2).
+    static func read(path: String, chunk: SEN2Chunk, assembler: inout SEN2Assembler,
+                     onPerson: ([SEN2Request]) throws -> Void) throws {
+        if let head = chunk.headRange {
+            // The first chunk's head (declaration, root start tag, header, `<Persons>` start
+            // tag), checked by libxml2 inside the synthetic end tags: the header's elements
+            // are not the measures' business in a chunked read.
+            var xml: XMLStreamReader
+            do {
+                xml = try XMLStreamReader(path: path, range: head, prefix: chunk.prefix, suffix: chunk.headSuffix, lineOffset: 0)
+            } catch {
+                throw InputError.unreadable(file: path, reason: error.message)
+            }
+            do {
+                while try xml.next() != nil {}
+            } catch {
+                throw Doubt()
+            }
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError.unreadable(file: path, reason: "it could not be opened for reading") }
+        defer { close(fd) }
+        var scanner = Scanner(line: chunk.contentFirstLine, rootName: chunk.rootName, isLast: chunk.isLast)
+        // The root's and <Persons>' start events, as libxml2 gives them from the synthetic
+        // prefix (by the root's local name, as libxml2 names it).
+        let local = chunk.rootName.split(separator: 0x3A, omittingEmptySubsequences: false).last.map(Array.init) ?? []
+        try assembler.start(SEN2Tag(name: local), line: 1, onHeader: { _ in })
+        try assembler.start(.persons, line: 1, onHeader: { _ in })
+        var buffer = [UInt8](repeating: 0, count: blockSize)
+        var filled = 0
+        var next = chunk.contentRange.lowerBound
+        let end = chunk.contentRange.upperBound
+        while true {
+            while filled < blockSize, next < end {
+                let n = FileReads.pread(fd, from: next, into: &buffer, at: filled, count: min(blockSize - filled, end - next))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw Doubt() }  // a read error or a file cut short
+                filled += n
+                next += n
+            }
+            let atEnd = next == end
+            let done = try scanner.scan(buffer, count: filled, atEnd: atEnd, assembler: &assembler, onPerson: onPerson)
+            if atEnd {
+                guard done == filled, scanner.finished else { throw Doubt() }
+                return
+            }
+            guard done > 0 else { throw Doubt() }  // one token longer than a block
+            // The unfinished token moves to the front.
+            for k in 0..<(filled - done) { buffer[k] = buffer[done + k] }
+            filled -= done
+        }
+    }
+
+    /// Byte classes: a name's first byte, a name's later byte.
+    private static let nameStart: UInt8 = 1, nameChar: UInt8 = 2
+    private static let classes: [UInt8] = (0..<256).map { b in
+        let c = UInt8(b)
+        let letter = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+        let digit = (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2D
+        return (letter ? nameStart | nameChar : 0) | (digit ? nameChar : 0)
+    }
+
+    struct Scanner {
+        var line: Int
+        let rootName: [UInt8]
+        let isLast: Bool
+        let classes = SEN2ContentScanner.classes
+        /// The open elements below `<Persons>`, by their interned names.
+        var open: [Int] = []
+        /// Whether `</Persons>` and the root's end tag have been read (the last chunk).
+        var closedPersons = false
+        var closedRoot = false
+        var names = NameTable()
+
+        init(line: Int, rootName: [UInt8], isLast: Bool) {
+            self.line = line
+            self.rootName = rootName
+            self.isLast = isLast
+        }
+
+        /// Whether the chunk ended where it must: between two children of `<Persons>`, or
+        /// (the last) after the root element.
+        var finished: Bool { open.isEmpty && (isLast ? closedRoot : !closedPersons) }
+
+        /// Reads the whole tokens of `s[0 ..< count]`: the offset of the first one not read
+        /// (a tag or text that may go on past `count`, unless `atEnd`).
+        mutating func scan(_ s: [UInt8], count n: Int, atEnd: Bool, assembler: inout SEN2Assembler,
+                           onPerson: ([SEN2Request]) throws -> Void) throws -> Int {
+            var i = 0
+            while i < n {
+                if s[i] == 0x3C {
+                    guard i + 1 < n else { break }
+                    guard !closedRoot else { throw Doubt() }
+                    if s[i + 1] == 0x2F {
+                        // An end tag: the open element's name, then `>`.
+                        if let top = open.last {
+                            let length = names.length(top)
+                            guard i + 2 + length < n else { break }
+                            guard names.matches(top, s, at: i + 2), s[i + 2 + length] == 0x3E else { throw Doubt() }
+                            open.removeLast()
+                            try assembler.end(onPerson: onPerson)
+                            i += 3 + length
+                        } else {
+                            // `</Persons>`, then the root's end tag: only in the last chunk.
+                            guard isLast else { throw Doubt() }
+                            let name: [UInt8] = closedPersons ? rootName : SEN2ContentScanner.persons
+                            guard i + 2 + name.count < n else { break }
+                            for k in 0..<name.count where s[i + 2 + k] != name[k] { throw Doubt() }
+                            guard s[i + 2 + name.count] == 0x3E else { throw Doubt() }
+                            try assembler.end(onPerson: onPerson)
+                            if closedPersons { closedRoot = true } else { closedPersons = true }
+                            i += 3 + name.count
+                        }
+                        continue
+                    }
+                    // A start tag: an ASCII name, then `>` or `/>`.
+                    guard !closedPersons else { throw Doubt() }
+                    var j = i + 1
+                    guard classes[Int(s[j])] & nameStart != 0 else { throw Doubt() }
+                    while j < n, classes[Int(s[j])] & nameChar != 0 { j += 1 }
+                    guard j < n else { break }
+                    // The length and the first, middle and last bytes pick the slot (no
+                    // chain of multiplies per byte); the bytes themselves are compared there.
+                    let length = j - i - 1
+                    let hash = UInt32(truncatingIfNeeded: length &* 31) &+ UInt32(s[i + 1]) &* 7
+                        &+ UInt32(s[j - 1]) &* 131 &+ UInt32(s[i + 1 + length / 2]) &* 17
+                    let empty: Bool
+                    if s[j] == 0x3E {
+                        empty = false
+                    } else if s[j] == 0x2F {
+                        guard j + 1 < n else { break }
+                        guard s[j + 1] == 0x3E else { throw Doubt() }
+                        empty = true
+                    } else {
+                        throw Doubt()
+                    }
+                    guard j - i - 1 <= 200, open.count < 200 else { throw Doubt() }
+                    guard let name = names.intern(s, i + 1 ..< j, hash: hash) else { throw Doubt() }
+                    open.append(name)
+                    try assembler.start(names.tag(name), line: line, onHeader: { _ in })
+                    if empty {
+                        open.removeLast()
+                        try assembler.end(onPerson: onPerson)
+                        i = j + 2
+                    } else {
+                        i = j + 1
+                    }
+                    continue
+                }
+                // Text up to the next `<`: checked, its line feeds counted, and made a string
+                // only when it is an item's.
+                var j = i
+                var lineFeeds = 0
+                var blank = true
+                var cr = false
+                while j < n {
+                    let c = s[j]
+                    if c < 0x80 {
+                        if c == 0x3C { break }
+                        if c <= 0x20 {
+                            if c == 0x0A { lineFeeds += 1 } else if c == 0x0D { cr = true } else if c != 0x20 && c != 0x09 { throw Doubt() }
+                            j += 1
+                            continue
+                        }
+                        blank = false
+                        if c == 0x26 {
+                            // Only the five predefined entities, and not in an item.
+                            guard !assembler.wantsText, let e = SEN2ContentScanner.entityEnd(s, at: j, count: n) else {
+                                if j + 8 > n, !atEnd { break }
+                                throw Doubt()
+                            }
+                            j = e
+                            continue
+                        }
+                        if c == 0x3E, j >= i + 2, s[j - 1] == 0x5D, s[j - 2] == 0x5D { throw Doubt() }
+                        j += 1
+                    } else {
+                        blank = false
+                        guard let e = SEN2ContentScanner.utf8End(s, at: j, count: n) else {
+                            if j + 4 > n, !atEnd { break }
+                            throw Doubt()
+                        }
+                        j = e
+                    }
+                }
+                if j == n, !atEnd { break }
+                if j < n, s[j] != 0x3C { break }  // stopped inside an entity or a character cut by the block's end
+                if !blank {
+                    // A CR in a value (libxml2 makes CR LF one LF), or text beside the
+                    // <Person>s or after </Persons>: libxml2 decides.
+                    guard !cr, !open.isEmpty else { throw Doubt() }
+                    if assembler.wantsText { assembler.text(String(decoding: s[i ..< j], as: UTF8.self)) }
+                }
+                line += lineFeeds
+                i = j
+            }
+            return i
+        }
+    }
+
+    static let persons = Array("Persons".utf8)
+
+    /// The offset past a predefined entity reference at `j` (`&lt;` `&gt;` `&amp;` `&quot;`
+    /// `&apos;`); nil for anything else.
+    static func entityEnd(_ s: [UInt8], at j: Int, count n: Int) -> Int? {
+        for e in entities where j + e.count <= n {
+            var same = true
+            for k in 0..<e.count where s[j + k] != e[k] { same = false; break }
+            if same { return j + e.count }
+        }
+        return nil
+    }
+
+    static let entities = ["&lt;", "&gt;", "&amp;", "&quot;", "&apos;"].map { Array($0.utf8) }
+
+    /// The offset past a well-formed UTF-8 character at `j` (its first byte at least 0x80)
+    /// that XML allows (not U+FFFE or U+FFFF); nil when it is not one, or is cut by `n`.
+    static func utf8End(_ s: [UInt8], at j: Int, count n: Int) -> Int? {
+        let b0 = s[j]
+        func cont(_ k: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool { k < n && s[k] >= low && s[k] <= high }
+        switch b0 {
+        case 0xC2...0xDF:
+            return cont(j + 1) ? j + 2 : nil
+        case 0xE0:
+            return cont(j + 1, 0xA0) && cont(j + 2) ? j + 3 : nil
+        case 0xE1...0xEC, 0xEE:
+            return cont(j + 1) && cont(j + 2) ? j + 3 : nil
+        case 0xED:
+            return cont(j + 1, 0x80, 0x9F) && cont(j + 2) ? j + 3 : nil
+        case 0xEF:
+            guard cont(j + 1), cont(j + 2) else { return nil }
+            return s[j + 1] == 0xBF && s[j + 2] >= 0xBE ? nil : j + 3
+        case 0xF0:
+            return cont(j + 1, 0x90) && cont(j + 2) && cont(j + 3) ? j + 4 : nil
+        case 0xF1...0xF3:
+            return cont(j + 1) && cont(j + 2) && cont(j + 3) ? j + 4 : nil
+        case 0xF4:
+            return cont(j + 1, 0x80, 0x8F) && cont(j + 2) && cont(j + 3) ? j + 4 : nil
+        default:
+            return nil
+        }
+    }
+}
+
+/// The element names met in a chunk, each kept once with its tag: a name is found again
+/// by its hash and bytes, as libxml2's dictionary does.
+struct NameTable {
+    private var slots = [Int](repeating: -1, count: 512)
+    private var hashes: [UInt32] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
+    private var tags: [SEN2Tag] = []
+    private var bytes: [UInt8] = []
+
+    func length(_ name: Int) -> Int { lengths[name] }
+    func tag(_ name: Int) -> SEN2Tag { tags[name] }
+
+    /// Whether `s` holds the name `name` from `at`.
+    @inline(__always)
+    func matches(_ name: Int, _ s: [UInt8], at: Int) -> Bool {
+        let start = starts[name]
+        for k in 0..<lengths[name] where s[at + k] != bytes[start + k] { return false }
+        return true
+    }
+
+    /// The number of the name `s[range]` (whose hash is `hash`), added when new.
+    @inline(__always)
+    mutating func intern(_ s: [UInt8], _ range: Range<Int>, hash: UInt32) -> Int? {
+        var slot = Int(hash & 511)
+        while true {
+            let name = slots[slot]
+            if name < 0 { break }
+            if hashes[name] == hash, lengths[name] == range.count, matches(name, s, at: range.lowerBound) { return name }
+            slot = (slot + 1) & 511
+        }
+        // A chunk has a few dozen names; a table that fills up is a file to doubt (nil).
+        guard hashes.count < 400 else { return nil }
+        let name = hashes.count
+        var text: [UInt8] = []
+        for k in range { text.append(s[k]) }
+        hashes.append(hash)
+        starts.append(bytes.count)
+        lengths.append(range.count)
+        tags.append(SEN2Tag(name: text))
+        bytes += text
+        slots[slot] = name
+        return name
+    }
+}
+
+extension SEN2Tag {
+    /// The tag of an element name given as UTF-8 bytes.
+    init(name: [UInt8]) {
+        self = SEN2Tag.byName[String(decoding: name, as: UTF8.self)] ?? .other
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import EHCPIngest
+@testable import EHCPRules
+@testable import EHCPTimeliness
+@testable import EHCPOutputs
+
+/// The chunks of a SEN2 return are read from their bytes (`SEN2ContentScanner`), not by
+/// libxml2: for plain XML it must give exactly one thread's requests, and for anything
+/// outside plain XML (well formed or not) the file must end up with one thread's outputs,
+/// or one thread's first error.
+@Suite struct SEN2ContentScannerTests {
+    typealias Chunks = SEN2ChunkTests
+
+    /// 60 persons with `edit` applied to the text of person `at` (its inside, as written).
+    static func xml(editing at: Int, _ edit: (String) -> String) -> String {
+        var persons = Chunks.persons(0..<60)
+        persons[at] = edit(persons[at])
+        return SEN2Tests.sen2(persons)
+    }
+
+    @Test func aPlainReturnIsReadByTheScannerAsOneThreadReadsIt() throws {
+        let folder = try TemporaryFolder()
+        // Empty elements, UTF-8 and predefined entities outside items, values padded by blanks.
+        let xml = Self.xml(editing: 41) { "<Surname>O&amp;Brien é€😀 &lt;&gt;</Surname><RYA/>\n" + $0 }
+            .replacingOccurrences(of: "<ReceivedDate>2024-01-03</ReceivedDate>", with: "<ReceivedDate>\n 2024-01-03\t</ReceivedDate>")
+        let path = try Chunks.file(xml, in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        let one = try Chunks.oneThread(path)
+        #expect(chunked != nil, "a plain return is read in chunks")
+        #expect(chunked == one)
+        #expect(one.count == 60)
+        try Chunks.expectSameOutputs(path)
+    }
+
+    @Test("well-formed XML outside the plain subset in a later chunk gives one thread's outputs",
+          arguments: ["<ReceivedDate>&#50;024-01-01</ReceivedDate>", "<!-- a note -->", "<?pi x?>", "<X a=\"1\"/>",
+                      "<X><![CDATA[<y>]]></X>", "<ReceivedDate>2024-01-01\r\n</ReceivedDate>", "<UPN>A&amp;B</UPN>",
+                      "<x:Y xmlns:x=\"urn:x\"/>", "<X >text</X >", "<É>x</É>"])
+    func wellFormedButNotPlain(_ inserted: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try Chunks.file(Self.xml(editing: 45) { inserted + "\n" + $0 }, in: folder)
+        if let chunked = try Chunks.chunked(path, parts: 3) {
+            let one = try Chunks.oneThread(path)
+            #expect(chunked == one, "\(inserted)")
+        }
+        try Chunks.expectSameOutputs(path, jobs: [2], inserted)
+    }
+
+    @Test("malformed XML in a later chunk stops with one thread's first error",
+          arguments: ["<", "&", "&nbsp;", "\u{01}", "]]>", "</Requests>", "<X></Y>", "<1/>", "<X", "\u{FFFE}", "<!-- -- -->"])
+    func malformedInALaterChunk(_ inserted: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try Chunks.file(Self.xml(editing: 50) { inserted + "\n" + $0 }, in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        #expect(chunked == nil, "\(inserted)")
+        let one = Chunks.outputs(path, jobs: 1, in: folder)
+        guard case .failure = one else { Issue.record("\(inserted) is accepted by one thread"); return }
+        try Chunks.expectSameOutputs(path, jobs: [2, 3], inserted)
+    }
+
+    @Test func invalidUTF8InALaterChunkStopsAsOneThreadStops() throws {
+        let folder = try TemporaryFolder()
+        for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+            var bytes = Array(Self.xml(editing: 48) { "<Sex>M</Sex>\n" + $0 }.utf8)
+            let at = bytes.indices.first { i in bytes[i...].starts(with: Array("<Sex>M".utf8)) }! + 5
+            bytes.replaceSubrange(at..<(at + 1), with: bad)
+            let path = folder.path + "/bad.xml"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let chunked = try Chunks.chunked(path, parts: 3)
+            #expect(chunked == nil, "\(bad)")
+            try Chunks.expectSameOutputs(path, jobs: [2], "\(bad)")
+        }
+    }
+
+    @Test func aReturnEndingWithSomethingAfterItsRootIsLeftToLibxml2() throws {
+        let folder = try TemporaryFolder()
+        for tail in ["<!-- end -->\n", "x\n", "<Extra/>\n", "</Persons>\n"] {
+            let path = try Chunks.file(SEN2Tests.sen2(Chunks.persons(0..<60)) + tail, in: folder)
+            try Chunks.expectSameOutputs(path, jobs: [2], tail)
+        }
+    }
+}
+
+/// The small gaps of issue 17 closed with the speed work.
+@Suite struct SEN2ByColumnTests {
+    @Test func byOnALoneReturnIsRefusedBeforeTheReturnIsRead() throws {
+        // A return cut short: were it read, the run would stop on its XML instead.
+        let (folder, run) = try SEN2Tests.run("<?xml version=\"1.0\"?>\n<Message>\n<Persons>\n<Person>", extra: ["--by", "team", "--as-at", "2025-01-18"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("--by team: a SEN2 return has no columns to group by"))
+        #expect(run.stderr.contains("supports no --by value"))
+        #expect(!run.stderr.contains("return.xml: line"), "the return is not read: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/o/cases.csv"))
+    }
+
+    @Test func byOnALoneReturnWithoutAsAtIsRefusedBeforeItsHeaderIsRead() throws {
+        let (_, run) = try SEN2Tests.run("not xml at all", extra: ["--by", "caseworker,team"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("--by caseworker: a SEN2 return has no columns to group by"))
+    }
+}
+
+@Suite struct ReportHeadlineIDTests {
+    @Test func aVeryLongCaseIDIsCutWithAnEllipsisInTheHeadlineOnly() throws {
+        let upn = String(repeating: "Z", count: 70)
+        // A request received long before the as-at date and never decided: overdue, and the oldest.
+        let xml = SEN2Tests.sen2(["<UPN>\(upn)</UPN>\n" + SEN2Tests.requests(["ReceivedDate": "2024-01-02"])])
+        let (folder, run) = try SEN2Tests.run(xml)
+        #expect(run.status == 0, "\(run.stderr)")
+        let id = upn + "/2024-01-02"
+        let shown = String(id.prefix(ReportModel.headlineIDLength - 1)) + "…"
+        for report in ["report.md", "report.html"] {
+            let text = try folder.read("o/" + report)
+            #expect(text.contains("(case \(shown))"), "\(report)")
+            #expect(!text.contains("(case \(id))"), "\(report)")
+        }
+        #expect(try folder.read("o/cases.csv").contains(id), "cases.csv keeps the id whole")
+    }
+
+    @Test func anIDAtTheLimitIsShownWhole() {
+        let id = String(repeating: "A", count: ReportModel.headlineIDLength)
+        #expect(ReportModel.headlineID(id) == id)
+        #expect(ReportModel.headlineID(id + "B") == String(repeating: "A", count: ReportModel.headlineIDLength - 1) + "…")
+    }
+}
