@@ -1,4 +1,5 @@
 import ArgumentParser
+import EHCPHistory
 import EHCPIngest
 import EHCPRules
 import EHCPOutputs
@@ -20,7 +21,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             The rules and their citations are in the README.
             """ + "\n\nExit status: " + ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + ".",
         version: Tool.version,
-        subcommands: [Analyse.self, Exceptions.self, Generate.self, Profile.self]
+        subcommands: [Analyse.self, Exceptions.self, History.self, Generate.self, Profile.self]
     )
 }
 
@@ -202,16 +203,25 @@ struct Analyse: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the outputs (created when missing).", valueName: "dir"))
     var out: String
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite, created when missing): add this run to it (a run with the same as-at date and settings is replaced). See the history command and exceptions --new-only.", valueName: "file"))
+    var history: String?
+
     func run() throws {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
+            // Opened (and created or upgraded) first: a history that cannot be used stops the run before any work.
+            let store = try history.map(RunHistory.init(path:))
             let run = try AnalysedRun.analyse(options)
             try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
+            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, in: $0) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out),
                   terminator: "")
+            if let recorded, let history {
+                print("Run \(recorded == .replaced ? "replaced (same as-at date and settings)" : "added") in the history \(history)")
+            }
         } catch {
             Diagnostics.fail(error)
         }
@@ -248,6 +258,12 @@ struct Exceptions: ParsableCommand {
     @Flag(name: .long, help: "Also print rows read, analysed and rejected, and the first rejected rows, on stderr.")
     var verbose = false
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite) that analyse --history writes; read only, for --new-only. exceptions never records a run.", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .customLong("new-only"), help: "List only the (case, measure) pairs that were not on the action list of the last run in --history with an earlier as-at date; print nothing when none is new.")
+    var newOnly = false
+
     func run() throws {
         let options = try arguments.options()
         guard let format = ActionListFormat(rawValue: format) else {
@@ -259,9 +275,11 @@ struct Exceptions: ParsableCommand {
             }
             return filter
         }
-        let list: ActionList
+        if newOnly && history == nil { throw ValidationError("--new-only needs --history FILE: the runs to compare with") }
+        var list: ActionList
         do {
             list = try ActionList.make(options, query: ActionListQuery(groupBy: groupBy, filters: filters))
+            if newOnly, let history { list = try NewOnly.filter(list, asAt: options.asAt, history: history) }
         } catch {
             Diagnostics.fail(error)
         }
