@@ -297,6 +297,7 @@ public enum OutputFiles {
             OutputEntry(name: "summary.csv", text: { summary(result) }),
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(run) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
+            OutputEntry(name: "backlog.csv", text: { backlog(result) }),
             OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
             OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),
             OutputEntry(name: "report.md", text: { MarkdownReport.render(model) }),

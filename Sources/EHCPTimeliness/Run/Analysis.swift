@@ -38,6 +38,8 @@ public struct AnalysisResult {
     public var retracted: RetractedRows
     /// The 20-week benchmark, when `--benchmark-la` was given.
     public var benchmark: BenchmarkTable? = nil
+    /// backlog.csv: the open caseload at every month end (`BacklogAccumulator`).
+    public var backlog: [BacklogRow] = []
 
     package init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
                  inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
@@ -46,6 +48,16 @@ public struct AnalysisResult {
         self.measureTallies = collector.tallies
         self.retracted = RetractedRows(collector.retracted)
         self.problems = problems; self.inputs = inputs; self.hasTeam = hasTeam; self.hasCaseworker = hasCaseworker
+        // The measures the run counted (as summary.csv has them) that a backlog is reckoned
+        // for: those of the requests and transfers extracts.
+        let counted = Set(summary.map(\.measure))
+        let measures = options.rules.measures.definitions.filter { def in
+            guard counted.contains(def.id) else { return false }
+            if case .reviews = def.evaluation { return false }
+            return true
+        }.map(\.id)
+        self.backlog = collector.backlog.rows(measures: measures, cohorts: collector.summary.cohorts.values,
+                                              ranks: collector.summary.cohorts.ranks(), dimensionCount: byColumns.count)
     }
 
     /// A result from cases already evaluated (tests and tools that build cases by hand):

@@ -82,6 +82,7 @@ package struct RowBatch {
                 let cohort = collector.cohortNumber(facts.dimensions)
                 try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal)
             }
+            if !outcome.spans.isEmpty { collector.addSpans(outcome.spans, cohort: collector.cohortNumber(facts.dimensions)) }
             if !outcome.unmeasured.isEmpty {
                 collector.addUnmeasured(outcome.unmeasured, cohort: collector.cohortNumber(facts.dimensions))
                 let u = UncheckedCase(caseID: facts.caseID, file: context.file, line: row.line, team: facts.team,
@@ -142,6 +143,7 @@ package struct RowBatch {
         case .requests:
             guard reader.readRequest(cohortColumns: cohortColumns, into: &record) else { return nil }
             RequestRules.evaluate(record, rules: rules, into: &outcome)
+            RequestRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // The record's cohort read in place: a copy of it retained each of its parts.
             facts.caseID = record.caseID; facts.line = line; facts.sequence = line
@@ -151,6 +153,7 @@ package struct RowBatch {
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
             TransferRules.evaluate(record, rules: rules, into: &outcome)
+            TransferRules.openSpans(record, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
@@ -303,6 +306,7 @@ package struct RowBatch {
             guard let r = byOrdinal[rowOrdinal], let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
             for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: rowOrdinal) }
             collector.takeBackUnmeasured(outcome.unmeasured, dimensions: facts.dimensions)
+            collector.addSpans(outcome.spans, cohort: collector.cohortNumber(facts.dimensions), weight: -1)
             let differing = Self.differing(reader.cells, cells[r.reference] ?? [], header: context.layout.header)
             reject(identity, &reader, policy: policy, copies: groups[r.group].count, other: rowLine(ordinal: r.reference),
                    differing: differing)
