@@ -67,6 +67,8 @@ public struct RunRecord: Sendable {
     public var actions: [RecordedAction]
     /// The run's cases.csv, read back for each case's measure, id, status and due date.
     public var casesFile: String?
+    /// The run's KPI values (`--kpis`): measure, rate (`excl_exceptions`…) and value.
+    public var kpis: [(measure: String, rate: String, value: Double?)] = []
 
     public init(asAt: Day, settings: [(key: String, value: String)], toolVersion: String, rulesVersion: String,
                 byColumns: [String], inputs: [InputSummary], summary: [SummaryRow], actions: [RecordedAction],
@@ -164,12 +166,23 @@ public final class RunHistory {
                 CREATE INDEX run_action_run ON run_action(run_id);
                 """)
         }
+        // Release 2 of the history: each run's KPI values (--kpis), so that the next run
+        // has its previous value, baseline and trend. A file of release 1 gains the table.
+        m.registerMigration("v2-kpis") { db in
+            try db.execute(sql: """
+                CREATE TABLE run_kpi (
+                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    measure TEXT NOT NULL, rate TEXT NOT NULL, value REAL
+                );
+                CREATE INDEX run_kpi_run ON run_kpi(run_id);
+                """)
+        }
         return m
     }
 
     /// The schema version this release writes (`PRAGMA user_version`, besides GRDB's own
     /// table of applied steps).
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// Opens the history at `path`, creating it when missing, and brings its schema up to date.
     public init(path: String) throws {
@@ -239,6 +252,8 @@ public final class RunHistory {
                     for a in run.actions {
                         try action.execute(arguments: [id, a.pair.measure, a.pair.caseID, a.status, a.dueDate])
                     }
+                    let kpi = try db.makeStatement(sql: "INSERT INTO run_kpi VALUES (?, ?, ?, ?)")
+                    for k in run.kpis { try kpi.execute(arguments: [id, k.measure, k.rate, k.value]) }
                     let block = try db.makeStatement(sql: "INSERT INTO run_cases VALUES (?, ?, ?, ?, ?)")
                     // Streamed from the file a block at a time: memory stays flat however many cases.
                     var n = 0
@@ -305,6 +320,17 @@ public final class RunHistory {
                 .map { ActionPair(measure: $0["measure"], caseID: $0["case_id"]) }
         }
         return (run, Set(pairs))
+    }
+
+    /// A KPI's value in every run recorded with an as-at date before `asAt` that has it,
+    /// oldest first (a run without `--kpis`, or without this KPI, is left out).
+    public func kpiSeries(measure: String, rate: String, before asAt: Day) throws -> [(asAt: String, value: Double?)] {
+        try reading { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.as_at, k.value FROM run r JOIN run_kpi k ON k.run_id = r.id
+                WHERE k.measure = ? AND k.rate = ? AND r.as_at < ? ORDER BY r.as_at, r.id
+                """, arguments: [measure, rate, asAt.iso]).map { (asAt: $0["as_at"], value: $0["value"]) }
+        }
     }
 
     /// The cases recorded for a run: (measure, case id, status, due date) in cases.csv's order.

@@ -209,7 +209,7 @@ public enum OutputFiles {
     }
 
     /// summary.json: the whole run as one object with sorted keys.
-    public static func summaryJSON(_ result: AnalysisResult) -> String {
+    public static func summaryJSON(_ result: AnalysisResult, kpis: [KPIRow]? = nil) -> String {
         let options = result.options
         var settings: [String: JSONValue] = [:]
         for s in result.options.settings { settings[s.key] = .string(s.value) }
@@ -257,6 +257,7 @@ public enum OutputFiles {
             "data_quality": .object(["errors": .int(errors), "warnings": .int(result.problems.count - errors)]),
         ]
         if let benchmark = result.benchmark { top["benchmark"] = benchmarkJSON(benchmark, options: options) }
+        if let kpis { top["kpis"] = KPIs.json(kpis) }
         return JSONValue.object(top).rendered()
     }
 
@@ -287,9 +288,10 @@ public enum OutputFiles {
     /// Every file of the contract, by name. With `once`, the cases' temporary files are
     /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
     /// then be written only once, as the command line does.
-    public static func all(_ run: AnalysedRun, once: Bool = false) -> [OutputEntry] {
+    public static func all(_ run: AnalysedRun, once: Bool = false, kpis: [KPIRow]? = nil) -> [OutputEntry] {
         let result = run.result
-        let model = ReportModel(result)
+        var model = ReportModel(result)
+        model.kpis = kpis
         return [
             OutputEntry(name: "cases.csv") { sink in
                 try run.cases.write(retracted: result.retracted, discarding: once) { try sink.write($0) }
@@ -298,7 +300,7 @@ public enum OutputFiles {
             OutputEntry(name: "exceptions.csv") { sink in try writeExceptions(run) { try sink.write($0) } },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
             OutputEntry(name: "backlog.csv", text: { backlog(result) }),
-            OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
+            OutputEntry(name: "summary.json", text: { summaryJSON(result, kpis: kpis) }),
             OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),
             OutputEntry(name: "report.md", text: { MarkdownReport.render(model) }),
         ]

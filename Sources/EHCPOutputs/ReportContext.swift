@@ -45,6 +45,7 @@ package enum ReportContext {
             "provenance": model.provenance,
         ]
         context["style"] = ReportTemplates.htmlStyle
+        if let kpis = model.kpis { context["kpiBoard"] = KPIReport.context(kpis, asAt: model.asAt, charts: charts) }
         return context
     }
 

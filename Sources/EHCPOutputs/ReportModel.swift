@@ -9,6 +9,8 @@ import EHCPTimeliness
 /// Suppression (`--suppress-below`) is applied here: a suppressed figure is zero or nil
 /// in the model and flagged, so no renderer can print it by mistake.
 public struct ReportModel: Sendable, Equatable {
+    /// The improvement board's KPIs (`--kpis`), shown before everything else; nil without.
+    public var kpis: [KPIRow]? = nil
     public var toolName: String
     public var toolVersion: String
     public var ruleSetVersion: String

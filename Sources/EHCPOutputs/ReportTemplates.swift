@@ -92,6 +92,17 @@ package enum ReportTemplates {
         <h1>EHC plan timeliness: evidence pack</h1>
         <p class="subtitle">As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}</p>
         </header>
+        {{#kpiBoard}}
+        <section id="kpis" aria-labelledby="kpis-title">
+        <h2 id="kpis-title">Key performance indicators</h2>
+        {{#kpiTable}}
+        {{>table}}
+        {{/kpiTable}}
+        {{#kpiTrends}}
+        <figure class="kpi-trend">{{{svg}}}<figcaption>{{name}}: {{text}}</figcaption></figure>
+        {{/kpiTrends}}
+        </section>
+        {{/kpiBoard}}
         {{#headline}}
         <section id="headline" aria-labelledby="headline-title">
         <h2 id="headline-title">Headline</h2>
@@ -307,6 +318,13 @@ package enum ReportTemplates {
 
         As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}
 
+        {{#kpiBoard}}
+        ## Key performance indicators
+
+        {{#kpiTable}}
+        {{>table}}
+        {{/kpiTable}}
+        {{/kpiBoard}}
         {{#headline}}
         ## Headline
 

@@ -206,15 +206,24 @@ struct Analyse: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run history (SQLite, created when missing): add this run to it (a run with the same as-at date and settings is replaced). See the history command and exceptions --new-only.", valueName: "file"))
     var history: String?
 
+    @Option(name: .long, help: ArgumentHelp("The improvement plan's KPIs (TOML, [[kpi]] tables: measure, target, optional name, rate, baseline, amber_within): a KPI table opens the report and summary.json gains kpis; with --history, each KPI's previous value, baseline and trend.", valueName: "file"))
+    var kpis: String?
+
     func run() throws {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
-            // Opened (and created or upgraded) first: a history that cannot be used stops the run before any work.
+            // Read and opened (the history created or upgraded) first: a mistake there stops the run before any work.
+            let definitions = try kpis.map(KPIFile.load(path:))
             let store = try history.map(RunHistory.init(path:))
-            let run = try AnalysedRun.analyse(options)
-            try OutputFolder.write(OutputFiles.all(run, once: true), to: out)
-            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, in: $0) }
+            let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil)
+            let board = try definitions.map { defs in
+                try KPIs.rows(defs, run: run, tally: values!, earlier: store.map { s in
+                    { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
+                })
+            }
+            try OutputFolder.write(OutputFiles.all(run, once: true, kpis: board), to: out)
+            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, kpis: board ?? [], in: $0) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out),

@@ -7,7 +7,7 @@ import EHCPTimeliness
 
 /// `analyse --history FILE`: the run, added to the history once its outputs are written.
 enum HistoryRecording {
-    static func record(_ run: AnalysedRun, outputFolder: String, in history: RunHistory) throws -> RecordOutcome {
+    static func record(_ run: AnalysedRun, outputFolder: String, kpis: [KPIRow], in history: RunHistory) throws -> RecordOutcome {
         let result = run.result
         var actions = try run.actionList().map { c in
             RecordedAction(measure: c.measure.rawValue, caseID: c.caseID, status: c.status.rawValue, dueDate: c.due.iso)
@@ -17,10 +17,11 @@ enum HistoryRecording {
                 actions.append(RecordedAction(measure: m, caseID: u.caseID, status: OutputFiles.notChecked, dueDate: ""))
             }
         }
-        let record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
+        var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
                                summary: result.summary, actions: actions,
                                casesFile: outputFolder.hasSuffix("/") ? outputFolder + "cases.csv" : outputFolder + "/cases.csv")
+        record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
         return try history.record(record)
     }
 }
