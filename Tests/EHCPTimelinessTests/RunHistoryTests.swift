@@ -286,6 +286,26 @@ import Testing
         let db = try DatabaseQueue(path: path)
         #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunHistory.schemaVersion)
         #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-runs"])
+        #expect(try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-runs", "v2-kpis"])
+    }
+
+    @Test func aFileOfTheFirstSchemaOpensWithItsRunsKeptAndGainsTheKPITable() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/history.sqlite"
+        // The file as the first release left it: schema step v1 only, one run in it.
+        let old = try DatabasePool(path: path)
+        try RunHistory.migrator.migrate(old, upTo: "v1-runs")
+        try old.write { db in
+            try db.execute(sql: "PRAGMA user_version = 1")
+            try db.execute(sql: "INSERT INTO run VALUES (1, '2025-09-30', 'by=', '1.0.0', '2', '')")
+            try db.execute(sql: "INSERT INTO run_summary VALUES (1, 'final-plan-20w', 'all', '', 0, 10, 6, 2, 1, 1, 0, 75.0, 75.0, 66.7)")
+        }
+        try old.close()
+        let store = try RunHistory(path: path)
+        #expect(try store.runs().map(\.asAt) == ["2025-09-30"])
+        #expect(try store.trend(measure: "final-plan-20w").map(\.rateExclExceptions) == [75.0])
+        let db = try DatabaseQueue(path: path)
+        #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
+        #expect(try db.read { try $0.tableExists("run_kpi") })
     }
 }
