@@ -24,6 +24,10 @@ deps:
 	  echo "Installing libcsv-dev (the CSV parser) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcsv-dev; }
+	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { \
+	  echo "Installing libsqlite3-dev (SQLite, for the run history through GRDB) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 
 build: deps
 	$(SWIFT) build -c release --product ehcp-timeliness
