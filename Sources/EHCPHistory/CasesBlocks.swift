@@ -1,7 +1,9 @@
 import EHCPIngest
 
-/// cases.csv read back for the history: each case's measure, id, status and due date,
-/// packed as lines `case_id\tstatus\tdue` in blocks of one measure of about 256 KiB.
+/// The tool's own CSV outputs read back for the history, a line at a time without a
+/// string or array per cell (a 1M-row run's cases.csv has about 1.7M lines): cases.csv
+/// packed as lines `case_id\tS\tdue` (S: the status's letter) in blocks of one measure of about 256 KiB, and
+/// exceptions.csv's (measure, case id, status, due date) rows.
 struct CasesBlocks {
     struct Block {
         var measure: String
@@ -11,55 +13,113 @@ struct CasesBlocks {
 
     static let blockSize = 256 * 1024
 
-    /// Calls `body` with each block, in file order. The file is the tool's own cases.csv:
-    /// a header, then `measure,case_id,line,start_date,due_date,completed_date,status,…`,
-    /// a cell quoted when it holds a comma, quote or line end.
+    /// Calls `row` with the cells `fields` (by column number, ascending) of each data row
+    /// of the CSV file at `path` (the header skipped), in one pass over its bytes that
+    /// copies only the wanted cells (quotes removed, a doubled quote made one).
+    static func forEachRow(path: String, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
+        var slot = Array(repeating: -1, count: (fields.max() ?? 0) + 1)
+        for (i, f) in fields.enumerated() { slot[f] = i }
+        var cells = Array(repeating: [UInt8](), count: fields.count)
+        var field = 0, target = slot[0], inQuotes = false, afterQuote = false, header = true
+        try FileBytes.forEachBlock(path: path) { block in
+            // The wanted cell's bytes are copied a run at a time: from `run` to the next
+            // quote, comma or line end (or the block's end).
+            var run = block.startIndex
+            var i = block.startIndex
+            let end = block.endIndex
+            while i < end {
+                let b = block[i]
+                if inQuotes {
+                    if b == 0x22 {
+                        if target >= 0 { cells[target].append(contentsOf: block[run..<i]) }
+                        inQuotes = false; afterQuote = true
+                        run = i + 1
+                    }
+                    i += 1
+                    continue
+                }
+                if b == 0x22 || b == 0x2C || b == 0x0A {
+                    if target >= 0 { cells[target].append(contentsOf: block[run..<i]) }
+                    run = i + 1
+                    switch b {
+                    case 0x22:
+                        if afterQuote, target >= 0 { cells[target].append(0x22) }  // "" inside a quoted cell
+                        inQuotes = true; afterQuote = false
+                    case 0x2C:
+                        field += 1
+                        target = field < slot.count ? slot[field] : -1
+                        afterQuote = false
+                    default:
+                        if header { header = false } else { try row(cells) }
+                        for c in cells.indices { cells[c].removeAll(keepingCapacity: true) }
+                        field = 0; target = slot[0]; afterQuote = false
+                    }
+                } else {
+                    afterQuote = false
+                }
+                i += 1
+            }
+            if target >= 0, run < end { cells[target].append(contentsOf: block[run..<end]) }
+        }
+        if field > 0 || cells.contains(where: { !$0.isEmpty }), !header { try row(cells) }
+    }
+
+    /// Calls `body` with each block of cases.csv (`measure,case_id,line,start_date,
+    /// due_date,completed_date,status,…`), in file order.
     static func forEach(path: String, _ body: (Block) throws -> Void) throws {
         var current = Block(measure: "", count: 0, lines: [])
-        var cell: [UInt8] = [], cells: [[UInt8]] = [], quoted = false, afterQuote = false, header = true
+        current.lines.reserveCapacity(blockSize + 4096)
+        var measure: [UInt8] = []
         func flush() throws {
             if current.count > 0 { try body(current) }
-            current.count = 0; current.lines.removeAll(keepingCapacity: true)
+            current.count = 0
+            current.lines.removeAll(keepingCapacity: true)
         }
-        func endRow() throws {
-            cells.append(cell); cell.removeAll(keepingCapacity: true)
-            defer { cells.removeAll(keepingCapacity: true) }
-            if header { header = false; return }
-            guard cells.count >= 7 else { return }
-            let measure = String(decoding: cells[0], as: UTF8.self)
-            if measure != current.measure || current.lines.count >= blockSize {
+        // measure, case_id, due_date, status
+        try forEachRow(path: path, fields: [0, 1, 4, 6]) { cells in
+            let m = cells[0]
+            if m != measure || current.lines.count >= blockSize {
                 try flush()
-                current.measure = measure
+                measure = m
+                current.measure = String(decoding: m, as: UTF8.self)
             }
-            current.lines.append(contentsOf: unneutralised(cells[1]))
-            current.lines.append(0x09); current.lines.append(contentsOf: cells[6])
-            current.lines.append(0x09); current.lines.append(contentsOf: cells[4])
+            current.lines.append(contentsOf: unneutralised(cells[1][...]))
+            current.lines.append(0x09)
+            current.lines.append(statusLetter(cells[3]))
+            current.lines.append(0x09)
+            current.lines.append(contentsOf: cells[2])
             current.lines.append(0x0A)
             current.count += 1
         }
-        try FileBytes.forEachBlock(path: path) { bytes in
-            for b in bytes {
-                if quoted {
-                    if b == 0x22 { quoted = false; afterQuote = true } else { cell.append(b) }
-                    continue
-                }
-                switch b {
-                case 0x22:
-                    if afterQuote { cell.append(0x22) }  // "" inside a quoted cell
-                    quoted = true; afterQuote = false
-                case 0x2C: cells.append(cell); cell.removeAll(keepingCapacity: true); afterQuote = false
-                case 0x0A: try endRow(); afterQuote = false
-                default: cell.append(b); afterQuote = false
-                }
-            }
-        }
-        if !cell.isEmpty || !cells.isEmpty { try endRow() }
         try flush()
     }
 
-    /// The id as read: cases.csv writes `'=x` for an id `=x` (so a spreadsheet never runs it).
-    static func unneutralised(_ cell: [UInt8]) -> ArraySlice<UInt8> {
-        if cell.count >= 2, cell[0] == 0x27, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(cell[1]) { return cell[1...] }
-        return cell[...]
+    /// The status's letter in the history (half the bytes of a 1M-row run's cases).
+    static func statusLetter(_ status: [UInt8]) -> UInt8 {
+        if status.elementsEqual("on_time".utf8) { return UInt8(ascii: "o") }
+        if status.elementsEqual("late".utf8) { return UInt8(ascii: "l") }
+        if status.elementsEqual("open_in_time".utf8) { return UInt8(ascii: "i") }
+        return UInt8(ascii: "v")  // open_overdue
+    }
+
+    /// The status a letter stands for.
+    static func status(letter: String) -> String {
+        switch letter {
+        case "o": return "on_time"
+        case "l": return "late"
+        case "i": return "open_in_time"
+        default: return "open_overdue"
+        }
+    }
+
+    /// The id as read: the outputs write `'=x` for an id `=x` (so a spreadsheet never runs it).
+    static func unneutralised(_ cell: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        if cell.count >= 2, cell[cell.startIndex] == 0x27 {
+            let next = cell[cell.startIndex + 1]
+            if next == 0x3D || next == 0x2B || next == 0x2D || next == 0x40 || next == 0x09 || next == 0x0D {
+                return cell.dropFirst()
+            }
+        }
+        return cell
     }
 }

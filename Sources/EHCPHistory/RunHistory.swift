@@ -67,6 +67,9 @@ public struct RunRecord: Sendable {
     public var actions: [RecordedAction]
     /// The run's cases.csv, read back for each case's measure, id, status and due date.
     public var casesFile: String?
+    /// The run's exceptions.csv, read back for its (measure, case id, status, due date)
+    /// rows, after `actions`.
+    public var actionsFile: String?
     /// The run's KPI values (`--kpis`): measure, rate (`excl_exceptions`…) and value.
     public var kpis: [(measure: String, rate: String, value: Double?)] = []
 
@@ -152,7 +155,8 @@ public final class RunHistory {
                     rate_excl_exceptions REAL, rate_incl_exceptions REAL, rate_incl_overdue REAL
                 );
                 CREATE INDEX run_summary_run ON run_summary(run_id, measure);
-                -- Per case: measure, id, status and due date, as lines "case_id\\tstatus\\tdue" in
+                -- Per case: measure, id, status and due date, as lines "case_id\\tS\\tdue" (S: the
+                -- status's letter, o on_time, l late, i open_in_time, v open_overdue) in
                 -- blocks of about 256 KiB (a row per case would make recording a 1M-row run slow).
                 CREATE TABLE run_cases (
                     run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
@@ -191,6 +195,9 @@ public final class RunHistory {
         // Another run writing: wait for it rather than fail.
         configuration.busyMode = .timeout(120)
         configuration.foreignKeysEnabled = true
+        // In WAL mode NORMAL still keeps every transaction whole (a crash loses at most the
+        // last run, never corrupts the file), and spares an fsync per commit.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Self.migrator
@@ -251,6 +258,14 @@ public final class RunHistory {
                     let action = try db.makeStatement(sql: "INSERT INTO run_action VALUES (?, ?, ?, ?, ?)")
                     for a in run.actions {
                         try action.execute(arguments: [id, a.pair.measure, a.pair.caseID, a.status, a.dueDate])
+                    }
+                    if let file = run.actionsFile {
+                        // measure, case_id, due_date, status
+                        try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3]) { cells in
+                            func text(_ i: Int) -> String { String(decoding: cells[i], as: UTF8.self) }
+                            let caseID = String(decoding: CasesBlocks.unneutralised(cells[1][...]), as: UTF8.self)
+                            try action.execute(arguments: [id, text(0), caseID, text(3), text(2)])
+                        }
                     }
                     let kpi = try db.makeStatement(sql: "INSERT INTO run_kpi VALUES (?, ?, ?, ?)")
                     for k in run.kpis { try kpi.execute(arguments: [id, k.measure, k.rate, k.value]) }
@@ -344,7 +359,7 @@ public final class RunHistory {
                 for line in bytes.split(separator: 0x0A) {
                     let cells = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
                     guard cells.count == 3 else { continue }
-                    out.append((measure, cells[0], cells[1], cells[2]))
+                    out.append((measure, cells[0], CasesBlocks.status(letter: cells[1]), cells[2]))
                 }
             }
             return out

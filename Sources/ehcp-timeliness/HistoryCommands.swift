@@ -9,18 +9,13 @@ import EHCPTimeliness
 enum HistoryRecording {
     static func record(_ run: AnalysedRun, outputFolder: String, kpis: [KPIRow], in history: RunHistory) throws -> RecordOutcome {
         let result = run.result
-        var actions = try run.actionList().map { c in
-            RecordedAction(measure: c.measure.rawValue, caseID: c.caseID, status: c.status.rawValue, dueDate: c.due.iso)
-        }
-        for u in try run.uncheckedList() {
-            for m in (u.measures.isEmpty ? [""] : u.measures.map(\.rawValue)) {
-                actions.append(RecordedAction(measure: m, caseID: u.caseID, status: OutputFiles.notChecked, dueDate: ""))
-            }
-        }
+        let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
-                               summary: result.summary, actions: actions,
-                               casesFile: outputFolder.hasSuffix("/") ? outputFolder + "cases.csv" : outputFolder + "/cases.csv")
+                               summary: result.summary, actions: [], casesFile: folder + "cases.csv")
+        // The action list as exceptions.csv holds it (with the not_checked rows), read back
+        // rather than held in memory.
+        record.actionsFile = folder + "exceptions.csv"
         record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
         return try history.record(record)
     }

@@ -122,6 +122,24 @@ import Testing
         }
     }
 
+    /// On the as-at date nothing is blanked: backlog.csv's last rows are cases.csv's open
+    /// counts, also when repeated cases are taken back (each policy) and the extract is read in chunks.
+    @Test(arguments: ["first", "last", "reject"])
+    func theLastRowIsTheRunsOwnOpenCountWhateverTheDuplicatePolicy(policy: String) throws {
+        let folder = try TemporaryFolder()
+        let run = try CLI.run(["analyse", "--requests", Repo.root + "/SampleData/requests.csv",
+                               "--transfers", Repo.root + "/SampleData/transfers.csv", "--as-at", "2025-10-31", "--by", "team",
+                               "--duplicates", policy, "--out", folder.path + "/out"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let own = Self.openCounts(try folder.read("out/cases.csv"))
+        let last = Self.backlogAt(try folder.read("out/backlog.csv"), "2025-10-31")
+        #expect(own.values.contains { $0.0 > 0 })
+        for (key, counts) in own {
+            let r = last[key] ?? (0, 0)
+            #expect(r.0 == counts.0 && r.1 == counts.1, "\(key): backlog.csv \(r), cases.csv \(counts)")
+        }
+    }
+
     @Test func monthEndBoundariesWorkedByHand() throws {
         let folder = try TemporaryFolder()
         let header = "case_id,request_date,assessment_decision_date,assessment_decision,plan_decision_date,plan_decision,final_plan_date,withdrawn_date\n"

@@ -78,11 +78,12 @@ package struct RowBatch {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
             let rowOrdinal = ordinal(line: row.line)
-            if !outcome.timings.isEmpty {
+            if !outcome.timings.isEmpty || !outcome.spans.isEmpty {
                 let cohort = collector.cohortNumber(facts.dimensions)
-                try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal)
+                if !outcome.timings.isEmpty { try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal) }
+                // backlog.csv's open spans (a request refused later has spans and may have no timing of that measure).
+                if !outcome.spans.isEmpty { collector.addSpans(outcome.spans, cohort: cohort) }
             }
-            if !outcome.spans.isEmpty { collector.addSpans(outcome.spans, cohort: collector.cohortNumber(facts.dimensions)) }
             if !outcome.unmeasured.isEmpty {
                 collector.addUnmeasured(outcome.unmeasured, cohort: collector.cohortNumber(facts.dimensions))
                 let u = UncheckedCase(caseID: facts.caseID, file: context.file, line: row.line, team: facts.team,
