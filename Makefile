@@ -10,11 +10,19 @@ SAMPLE_SEED  := 20251031
 SAMPLE_ROWS  := 3000
 SAMPLE_PLANS := 1200
 SAMPLE_MOVES := 600
+SAMPLE_REASSESSMENTS := 300
+SAMPLE_ORDERS := 300
 SAMPLE_AS_AT := 2025-10-31
 # Keep in step with Tests/EHCPTimelinessTests/SampleGoldenTests.swift.
 SAMPLE_ARGS  := --requests SampleData/requests.csv --reviews SampleData/reviews.csv \
                 --transfers SampleData/transfers.csv --term-dates SampleData/term-dates.csv \
+                --reassessments SampleData/reassessments.csv --orders SampleData/orders.csv \
                 --as-at $(SAMPLE_AS_AT) --by team --benchmark-la 351 --out Reports/sample
+# The sample's SEN2 run: a synthetic return (generate --sen2, the same seed), read alone, so
+# its as-at date is the return's ReferenceDate; by year, as DfE publishes. Keep in step with
+# Tests/EHCPTimelinessTests/SEN2Tests.swift.
+SAMPLE_SEN2_PERSONS := 1000
+SEN2_ARGS    := --sen2 SampleData/sen2.xml --period year --benchmark-la 351 --out Reports/sample-sen2
 
 .PHONY: run test build deps sample clean bench check-report fuzz fuzz-build
 
@@ -28,6 +36,10 @@ deps:
 	  echo "Installing libsqlite3-dev (SQLite, for the run history through GRDB) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libsqlite3-dev; }
+	@dpkg -s libxml2-dev >/dev/null 2>&1 || { \
+	  echo "Installing libxml2-dev (the SEN2 return's streaming XML reader) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libxml2-dev; }
 
 build: deps
 	$(SWIFT) build -c release --product ehcp-timeliness
@@ -35,6 +47,7 @@ build: deps
 ## Analyse the sample extracts into Reports/sample/.
 run: build
 	$(BIN) analyse $(SAMPLE_ARGS)
+	$(BIN) analyse $(SEN2_ARGS)
 
 ## The whole test suite.
 test: deps
@@ -44,8 +57,11 @@ test: deps
 ## Regenerate SampleData/ with the tool's own generator (fixed seed), then Reports/sample/.
 sample: build
 	$(BIN) generate --out SampleData --seed $(SAMPLE_SEED) --requests $(SAMPLE_ROWS) \
-	  --reviews $(SAMPLE_PLANS) --transfers $(SAMPLE_MOVES) --as-at $(SAMPLE_AS_AT)
+	  --reviews $(SAMPLE_PLANS) --transfers $(SAMPLE_MOVES) --reassessments $(SAMPLE_REASSESSMENTS) \
+	  --orders $(SAMPLE_ORDERS) --as-at $(SAMPLE_AS_AT)
+	$(BIN) generate --sen2 --out SampleData --seed $(SAMPLE_SEED) --requests $(SAMPLE_SEN2_PERSONS) --as-at $(SAMPLE_AS_AT)
 	$(BIN) analyse $(SAMPLE_ARGS)
+	$(BIN) analyse $(SEN2_ARGS)
 
 ## Look at Reports/sample/report.html in headless Chromium: the checker's self-test (an
 ## injected external image and console error must be caught), then the report itself
@@ -63,13 +79,18 @@ check-report:
 
 ## Benchmark against DuckDB (installed in a virtual environment for the benchmark only).
 ## BENCH_RUNS=5, BENCH_SCALE_ROWS=10000000 (0 skips the scaling run).
+## The SEN2 part compares with Python's lxml (python3-lxml, installed when missing);
+## BENCH_SEN2_ONLY=1 runs that part alone, BENCH_SEN2_PERSONS=600000 its size.
 bench: build
+	@python3 -c 'import lxml' 2>/dev/null || /usr/bin/python3 -c 'import lxml' 2>/dev/null || { \
+	  echo "Installing python3-lxml (the SEN2 benchmark's comparison pass) ..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-lxml; }
 	python3 Benchmarks/bench.py
 
 ## Fuzzing (libFuzzer + AddressSanitizer): the nested package Fuzz/, built apart from the
 ## main build. Each target runs FUZZ_SECONDS; crash inputs go to Fuzz/crashes/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv-reader date-parser profile extract
+FUZZ_TARGETS ?= csv-reader date-parser profile extract sen2
 FUZZ_BIN     := Fuzz/.build/release
 # -sanitize on every Swift module, so the library under test is instrumented too;
 # -enable-testing so that fuzz-csv-reader can @testable import it (to shrink the chunk size).

@@ -29,6 +29,12 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // libxml2 (MIT), for the SEN2 return: its streaming xmlTextReader only, never a DOM.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not expose.
         .target(name: "CShims"),
         // The statutory measures: dates as day numbers, records, the measure table and
@@ -37,11 +43,11 @@ let package = Package(
         // Temporary storage: spill files, the external sorter, framed records, and safe
         // views of byte buffers. With EHCPBindings, the only home of unsafe code.
         .target(name: "EHCPStore", dependencies: ["CShims"]),
-        // Safe Swift faces of the C libraries (libcsv now; libxml2 and libxlsxwriter
+        // Safe Swift faces of the C libraries (libcsv, libxml2's streaming reader; libxlsxwriter
         // later) and of reading input files: the parser, the record it assembles, file
         // reads into arrays and word-at-a-time byte scans. Only what must touch C or raw
         // memory; everything that decides what the bytes mean stays in EHCPIngest.
-        .target(name: "EHCPBindings", dependencies: ["CLibCSV", "EHCPStore"]),
+        .target(name: "EHCPBindings", dependencies: ["CLibCSV", "CLibXML2", "EHCPStore"]),
         // Bytes to records: CSV (through EHCPBindings), encodings, dates, profiles, header
         // matching, row reading and data-quality problems. No unsafe code.
         .target(

@@ -123,9 +123,76 @@ def generate_other(path, rows=1_000_000):
     marker.touch()
 
 
+SEN2_PERSONS = int(os.environ.get("BENCH_SEN2_PERSONS", "600000"))
+SEN2_PEAK_MB = 100
+
+
+def lxml_python():
+    """An interpreter that has lxml: this one, else Debian's (python3-lxml, which the Makefile
+    installs, is Debian's own Python's package: a python3 from pyenv or a venv lacks it)."""
+    for python in (sys.executable, "/usr/bin/python3"):
+        if subprocess.run([python, "-c", "import lxml"], capture_output=True).returncode == 0:
+            return python
+    sys.exit("the SEN2 benchmark needs lxml: apt-get install python3-lxml")
+
+
+def generate_sen2(folder, persons):
+    """A national-size SEN2 return from the tool's own generator (generate --sen2), made once."""
+    marker = folder / f".done-sen2-{persons}"
+    if marker.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    sh([TOOL, "generate", "--sen2", "--out", folder, "--seed", "1", "--requests", str(persons), "--as-at", AS_AT],
+       stdout=subprocess.DEVNULL)
+    marker.touch()
+
+
+def bench_sen2(results, ratios, targets):
+    """The SEN2 return: the tool's whole analysis of SEN2_PERSONS <Person>s beside a Python
+    lxml.etree.iterparse pass that only counts the <Requests> (Benchmarks/lxml_count_requests.py),
+    taken in turns; wall, MB/s of the file and peak memory. Targets: at least 4 times as
+    fast as that pass, and under SEN2_PEAK_MB whatever the file size."""
+    folder = DATA / f"sen2-{SEN2_PERSONS}"
+    print(f"generating a SEN2 return of {SEN2_PERSONS:,} persons (generate --sen2) …")
+    generate_sen2(folder, SEN2_PERSONS)
+    path = folder / "sen2.xml"
+    mb = path.stat().st_size / 1e6
+    tmp = DATA / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    tool, lxml = measure_pair(
+        (f"ehcp-timeliness SEN2 {SEN2_PERSONS // 1000:,}k persons", [TOOL, "analyse", "--sen2", path, "--out", tmp / "tool-sen2"],
+         [tmp / "tool-sen2"]),
+        (f"lxml iterparse count Requests {SEN2_PERSONS // 1000:,}k", [lxml_python(), ROOT / "Benchmarks/lxml_count_requests.py", path],
+         []))
+    for r in (tool, lxml):
+        r["file_mb"] = mb
+        r["mb_per_s"] = mb / r["wall_s"]
+        print(f"  {r['name']:<34} {r['mb_per_s']:7.1f} MB/s of a {mb:,.0f} MB file")
+    results["tool_sen2"], results["lxml_sen2"] = tool, lxml
+    ratios["sen2_lxml_wall_over_tool"] = lxml["wall_s"] / tool["wall_s"]
+    targets.append(("SEN2 return ≥ 4× as fast as lxml iterparse counting <Requests>", ratios["sen2_lxml_wall_over_tool"] >= 4,
+                    f"{ratios['sen2_lxml_wall_over_tool']:.2f}× ({tool['mb_per_s']:.0f} MB/s against {lxml['mb_per_s']:.0f} MB/s, "
+                    f"{mb:,.0f} MB)"))
+    targets.append((f"SEN2 return peak memory < {SEN2_PEAK_MB} MB", tool["peak_mb"] < SEN2_PEAK_MB, f"{tool['peak_mb']:.1f} MB"))
+
+
+def main_sen2_only():
+    """BENCH_SEN2_ONLY=1: the SEN2 part alone (written to Reports/bench/sen2.md, not results.md)."""
+    results, ratios, targets = {}, {}, []
+    bench_sen2(results, ratios, targets)
+    lines = ["| run | wall s | CPU s | peak MB | MB/s |", "|---|---:|---:|---:|---:|"]
+    for r in results.values():
+        lines.append(f"| {r['name']} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mb']:.1f} | {r['mb_per_s']:.1f} |")
+    lines += ["", "| target | met | value |", "|---|---|---|"]
+    lines += [f"| {n} | {'yes' if m else 'NO'} | {v} |" for n, m, v in targets]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "sen2.md").write_text(f"# SEN2 benchmark (median of {RUNS} runs after a warm-up)\n\n" + "\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def main():
     free_gb = shutil.disk_usage(ROOT).free / 1e9
-    need = 3.7 if SCALE_ROWS else 1.2
+    need = (3.7 if SCALE_ROWS else 1.2) + SEN2_PERSONS * 1.6e-6  # the return: about 1.6 KB a person
     if free_gb < need:
         sys.exit(f"make bench needs about {need} GB of free disk; {free_gb:.1f} GB free")
     if not (VENV / "bin/python").exists():
@@ -198,6 +265,10 @@ def main():
                                                 "--by", "team", "--out", tmp / "tool-10m"],
                                                [tmp / "tool-10m"], runs=min(RUNS, 3))
 
+    sen2_targets = []
+    sen2_ratios = {}
+    bench_sen2(results, sen2_ratios, sen2_targets)
+
     t, d = results["tool_requests"], results["duckdb_requests"]
     ratios = {
         "wall_tool_over_duckdb": t["wall_s"] / d["wall_s"],
@@ -231,6 +302,9 @@ def main():
         ratios["wall_10m_over_1m"] = scale
         targets.append((f"{SCALE_ROWS // 1_000_000}M rows ≤ 11 × the 1M time", scale <= 11, f"{scale:.2f}×"))
         targets.append(("memory does not grow 1M → 10M", b["peak_mb"] <= t["peak_mb"] * 1.1 + 4, f"{t['peak_mb']:.1f} → {b['peak_mb']:.1f} MB"))
+
+    ratios.update(sen2_ratios)
+    targets += sen2_targets
 
     # Reviews: plans are gathered through external sorts, so the stated bound is a total,
     # REVIEW_BOUND_MB whatever the number of plans (168 bytes a plan at 390,000 plans, less
@@ -273,4 +347,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main_sen2_only() if os.environ.get("BENCH_SEN2_ONLY") else main()

@@ -41,6 +41,11 @@ let package = Package(
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink
         ),
         .executableTarget(
+            name: "fuzz-sen2",
+            dependencies: library,
+            swiftSettings: fuzzTarget, linkerSettings: fuzzLink
+        ),
+        .executableTarget(
             name: "fuzz-profile",
             dependencies: library,
             swiftSettings: fuzzTarget, linkerSettings: fuzzLink

@@ -143,8 +143,45 @@ def extract():
     write("extract", "requests-bad-dates", b"\x00" + b"A1,,99+9-52-31\nA2,,2025-01-06,2025-+1-06\nA3,,+025-01-06\n")
 
 
+def sen2():
+    # The bytes are the return itself. Seeds: the public samples (MIT, liia-tools-pipeline;
+    # Tests/EHCPTimelinessTests/Fixtures/sen2/PROVENANCE.md), truncations of them, and
+    # small returns with each kind of bad element, entities, CDATA and empty elements.
+    folder = os.path.join(ROOT, "Tests", "EHCPTimelinessTests", "Fixtures", "sen2")
+    for year in ("2024", "2025"):
+        with open(os.path.join(folder, f"sen2_sample_{year}.xml"), "rb") as f:
+            sample = f.read()
+        write("sen2", f"sample-{year}", sample)
+        write("sen2", f"truncated-{year}", sample[: len(sample) * 2 // 3])
+    head = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails><Year>2025</Year>'
+            b'<ReferenceDate>2025-01-18</ReferenceDate></CollectionDetails></Header><Persons>\n')
+    tail = b"</Persons></Message>\n"
+    people = {
+        "bad-elements": b"<Person><UPN>A1</UPN><Requests><ReceivedDate>2024-02-30</ReceivedDate></Requests>"
+                        b"<Requests><RequestOutcome>Q</RequestOutcome><ReceivedDate>2024-01-02</ReceivedDate></Requests>"
+                        b"<Requests><RequestOutcome>Y</RequestOutcome></Requests></Person>\n",
+        "order-and-future": b"<Person><Requests><ReceivedDate>2024-05-01</ReceivedDate><RequestOutcome>Y</RequestOutcome>"
+                            b"<RequestOutcomeDate>2024-04-01</RequestOutcomeDate><Assessment><AssessmentOutcome>Y"
+                            b"</AssessmentOutcome><AssessmentOutcomeDate>2026-01-01</AssessmentOutcomeDate><Week20>1</Week20>"
+                            b"</Assessment></Requests></Person>\n",
+        "plans": b"<Person><UniqueLearnerNumber>9</UniqueLearnerNumber><Requests><ReceivedDate>2023-01-03</ReceivedDate>"
+                 b"<RequestOutcome>H</RequestOutcome><Assessment><AssessmentOutcome>H</AssessmentOutcome></Assessment>"
+                 b"<ActivePlans><ReviewMeeting>2024-03-01</ReviewMeeting><LastReview>2024-03-20</LastReview>"
+                 b"<ReviewOutcome>X</ReviewOutcome><PhaseTransferDueDate>2025-02-15</PhaseTransferDueDate></ActivePlans>"
+                 b"</Requests></Person>\n",
+        "entities-cdata-empty": b"<Person><UPN>&#65;&amp;<![CDATA[B]]></UPN><Requests><ReceivedDate><![CDATA[2024-01-02]]>"
+                                b"</ReceivedDate><RequestOutcome/><Exported>201</Exported><ActivePlans/></Requests></Person>\n",
+    }
+    for name, body in people.items():
+        write("sen2", name, head + body + tail)
+    write("sen2", "unclosed", head + b"<Person><Requests><ReceivedDate>2024-01-02")
+    write("sen2", "doctype-entity", b'<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY d "2024-01-02">]>'
+          b"<Message><Persons><Person><Requests><ReceivedDate>&d;</ReceivedDate></Requests></Person></Persons></Message>")
+
+
 os.makedirs(os.path.join(CORPUS, "profile"), exist_ok=True)
 csv_reader()
 date_parser()
 profile()
 extract()
+sen2()

@@ -38,7 +38,7 @@ public enum CodeLists {
 
     public static let fieldsWithCodes = [
         "assessment_decision", "plan_decision", "exception_reason", "decision_exception_reason",
-        "review_decision", "transfer_type",
+        "review_decision", "transfer_type", "decision", "order_type", "order_source",
     ]
 
     /// The canonical codes of a field, in display order.
@@ -46,16 +46,22 @@ public enum CodeLists {
         switch field {
         case "assessment_decision": return AssessmentDecision.allCases.map(\.rawValue)
         case "plan_decision": return PlanDecision.allCases.map(\.rawValue)
-        case "exception_reason", "decision_exception_reason": return ExceptionCode.allCases.map(\.rawValue) + ["none"]
+        // The general grounds: reg 44(3)'s own is accepted (`accepted(forField:)`) but not
+        // offered in messages about the other extracts, which do not accept it.
+        case "exception_reason", "decision_exception_reason": return ExceptionCode.general.map(\.rawValue) + ["none"]
         case "review_decision": return ReviewDecision.allCases.map(\.rawValue)
         case "transfer_type": return TransferType.allCases.map(\.rawValue)
+        case "decision": return ReassessmentDecision.allCases.map(\.rawValue)
+        case "order_type": return OrderType.allCases.map(\.rawValue)
+        case "order_source": return OrderSource.allCases.map(\.rawValue)
         default: return nil
         }
     }
 
     /// Matching keys of a field's codes (for profile checks).
     package static func accepted(forField field: String) -> Set<String>? {
-        codes(forField: field).map { Set($0.map(NameMatching.key)) }
+        let extra = field == "exception_reason" ? [ExceptionCode.lateRepresentations.rawValue] : []
+        return codes(forField: field).map { Set(($0 + extra).map(NameMatching.key)) }
     }
 
     /// "assess, refuse" — for messages.

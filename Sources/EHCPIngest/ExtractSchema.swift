@@ -7,6 +7,13 @@ public enum ExtractKind: String, Sendable, CaseIterable {
     /// The council's school closures (`--term-dates`): not an extract of cases, but read
     /// by the same rules (header matching, profiles, dates, bad rows).
     case termDates = "term_dates"
+    /// Requests to re-assess an existing plan (`--reassessments`, regs 25 and 27).
+    case reassessments
+    /// First-tier Tribunal orders and unopposed appeals (`--orders`, regs 44 and 45).
+    case orders
+    /// The DfE SEN2 person-level return (`--sen2`, XML): read by `SEN2Reader`, not by
+    /// columns, so it has no canonical fields.
+    case sen2
 
     /// The extracts of cases, which a draft profile may be for.
     public static let caseExtracts: [ExtractKind] = [.requests, .reviews, .transfers]
@@ -64,6 +71,32 @@ extension ExtractKind {
                 // Version 2.
                 FieldSpec(name: "exception_reason", required: false, isDate: false),
             ]
+        case .reassessments:
+            return [
+                FieldSpec(name: "case_id", required: true, isDate: false),
+                FieldSpec(name: "person_id", required: false, isDate: false),
+                FieldSpec(name: "request_date", required: true, isDate: true),
+                FieldSpec(name: "decision_date", required: false, isDate: true),
+                FieldSpec(name: "decision", required: false, isDate: false),
+                FieldSpec(name: "final_plan_date", required: false, isDate: true),
+                FieldSpec(name: "exception_reason", required: false, isDate: false),
+            ]
+        case .orders:
+            return [
+                FieldSpec(name: "case_id", required: true, isDate: false),
+                FieldSpec(name: "person_id", required: false, isDate: false),
+                FieldSpec(name: "order_date", required: true, isDate: true),
+                FieldSpec(name: "order_type", required: true, isDate: false),
+                FieldSpec(name: "order_source", required: false, isDate: false),
+                FieldSpec(name: "notice_date", required: false, isDate: true),
+                FieldSpec(name: "no_plan_date", required: false, isDate: true),
+                FieldSpec(name: "draft_plan_date", required: false, isDate: true),
+                FieldSpec(name: "final_plan_date", required: false, isDate: true),
+                FieldSpec(name: "amended_plan_date", required: false, isDate: true),
+                FieldSpec(name: "exception_reason", required: false, isDate: false),
+            ]
+        case .sen2:
+            return []
         case .termDates:
             return [
                 FieldSpec(name: "start_date", required: true, isDate: true),
@@ -185,7 +218,8 @@ public enum Field: Int, CaseIterable, Sendable {
          draftPlanDate, finalPlanDate, withdrawnDate, exceptionReason, decisionExceptionReason,
          planDate, reviewMeetingDate, reviewDecisionDate, reviewDecision, amendmentNoticeDate, amendedPlanDate,
          ceasedDate, transferType, transferDate, noAmendmentDate, transferInDate, transferInNoticeDate,
-         schoolAdviceDate, startDate, endDate, description
+         schoolAdviceDate, startDate, endDate, description,
+         decisionDate, decision, orderDate, orderType, orderSource, noticeDate, noPlanDate
 
     /// The field's canonical name, as extract-format.md and the outputs spell it.
     public var name: String { Self.names[rawValue] }
@@ -197,6 +231,7 @@ public enum Field: Int, CaseIterable, Sendable {
         "amendment_notice_date", "amended_plan_date", "ceased_date", "transfer_type", "transfer_date",
         "no_amendment_date", "transfer_in_date", "transfer_in_notice_date",
         "school_advice_date", "start_date", "end_date", "description",
+        "decision_date", "decision", "order_date", "order_type", "order_source", "notice_date", "no_plan_date",
     ]
 
     /// The field of a canonical name.

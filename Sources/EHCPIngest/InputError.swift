@@ -16,6 +16,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The header record itself is malformed CSV (a stray quote, a NUL byte).
     case malformedHeader(file: String, line: Int, column: Int, problem: String)
     case missingColumns(file: String, kind: String, columns: [String], found: [String])
+    /// A SEN2 return that is not well-formed XML (a truncated file, a tag left open):
+    /// nothing after the fault can be read, so the run stops.
+    case malformedXML(file: String, line: Int, column: Int, problem: String)
     case ambiguousColumns(file: String, field: String, headers: [String])
     /// A `--by` name matches more than one column of one file (`notes,notes`).
     case ambiguousByColumn(file: String, name: String, headers: [String], positions: [Int])
@@ -49,6 +52,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .malformedHeader(file, line, column, problem):
             return "\(file): the header row (line \(line), column \(column)) is not valid CSV: \(problem). "
                 + "Fix the header row in the export; without it no column can be read."
+        case let .malformedXML(file, line, column, problem):
+            return "\(file): line \(line), column \(column): \(problem). The return is not well-formed XML "
+                + "(truncated, or a tag left open); nothing was analysed. Export the return again."
         case let .missingColumns(file, kind, columns, found):
             return "\(file): a \(kind) extract needs the column\(columns.count == 1 ? "" : "s") "
                 + columns.joined(separator: ", ")

@@ -69,14 +69,14 @@ public struct MappingProfile: Sendable, Equatable {
         } catch {
             throw .profileInvalid(file: file, reason: "TOML syntax error: \(error)")
         }
-        let known = ["columns", "dates", "values", "csv"] + ExtractKind.allCases.map(\.rawValue)
+        let known = ["columns", "dates", "values", "csv"] + ExtractKind.allCases.filter { $0 != .sen2 }.map(\.rawValue)
         for key in table.keys where !known.contains(key) {
-            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [requests.columns], [reviews.columns], [transfers.columns], [term_dates.columns], [dates], [values.FIELD] and [csv]")
+            throw .profileInvalid(file: file, reason: "unknown table [\(key)]; a profile has [columns], [requests.columns], [reviews.columns], [transfers.columns], [term_dates.columns], [reassessments.columns], [orders.columns], [dates], [values.FIELD] and [csv]")
         }
         if let columns = table["columns"] {
             self.columns = try Self.columnTable(columns, name: "columns", file: file)
         }
-        for kind in ExtractKind.allCases {
+        for kind in ExtractKind.allCases where kind != .sen2 {
             guard let section = table[kind.rawValue] else { continue }
             guard let t = section.table, t.keys.allSatisfy({ $0 == "columns" }), let columns = t["columns"] else {
                 throw .profileInvalid(file: file, reason: "[\(kind.rawValue)] may only hold [\(kind.rawValue).columns]")

@@ -229,7 +229,7 @@ package struct RowReader {
         guard let raw = read.raw else { return read.reading ?? .none }
         let reading = ExceptionReading(mapped(raw, field))
         if case .unrecognised = reading {
-            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw), accepted: accepted ?? ExceptionCode.allCases))
+            warning(field, raw, StatutoryExceptions.notApplied(raw, key: NameMatching.key(raw), accepted: accepted ?? ExceptionCode.general))
         }
         return reading
     }

@@ -26,6 +26,23 @@ extension ReportModel {
 
     // MARK: Read this first
 
+    /// With a SEN2 return: which figures are DfE's. DfE's timeliness_20_week.csv counts the
+    /// plans issued in each calendar year, within 20 weeks including and excluding
+    /// exceptions; the final-plan-20w rows by year count exactly those (a plan is in the
+    /// year it was issued), from the same return.
+    package var sen2Sentence: String {
+        let files = sen2Returns.joined(separator: ", ")
+        guard period == .year else {
+            return "\(files) is a SEN2 return. Run with --period year to see the 20-week figures as DfE publishes them from it: "
+                + "plans counted by the calendar year they were issued, within 20 weeks including and excluding exceptions."
+        }
+        return "The final-plan-20w rows by year are what DfE will publish from the SEN2 return \(files): the plans issued in each "
+            + "calendar year and how many within 20 weeks, including and excluding exceptions, as DfE's timeliness_20_week.csv "
+            + "counts them (open cases, counted in the year they are due, are not in DfE's figures). "
+            + (benchmark == nil ? "Add --benchmark-la with the council's code to set its own published figures beside them."
+                                : "The benchmark table sets the council's own published figures beside them.")
+    }
+
     /// The caveats a reader needs before the figures: a short lead and its explanation.
     package var caveats: [(lead: String, text: String)] {
         let unit = period.noun
@@ -52,6 +69,9 @@ extension ReportModel {
                             + "has its window (from one week before the closure to one week before the school re-opens, regs 5(4)(a) and 10(4)(a)) "
                             + "on the case's clock period, or on the date advice was asked of the school when the extract has it. "
                             + "A claim that fails is counted as no exception and listed in data-quality.csv."))
+        }
+        if !sen2Returns.isEmpty {
+            list.append(("What DfE will publish.", sen2Sentence))
         }
         if let f = finalPlan {
             list.append(("Day counting.", f.dayCountingSentence))
@@ -289,7 +309,7 @@ extension ReportModel {
         let s = m.exceptions.suppressed
         return ReportTable(caption: "\(m.title): cases with a statutory exception, by ground",
                            columns: [.init("Ground", numeric: false), .init("Code", numeric: false), .init("Cases")],
-                           rows: m.exceptions.byReason.map { [$0.code.plainName, $0.code.rawValue, ReportFormat.count($0.count, suppressed: s)] }
+                           rows: m.exceptions.byReason.map { [$0.code.plainName(for: m.id), $0.code.rawValue, ReportFormat.count($0.count, suppressed: s)] }
                                + [["Total", "", ReportFormat.count(m.exceptions.excepted, suppressed: s)]],
                            note: suppressionNote)
     }

@@ -9,6 +9,9 @@ import EHCPTimeliness
 /// Every dictionary carries every key its template section reads (false or empty when
 /// unused), because mustache looks a missing key up in the enclosing sections.
 package enum ReportContext {
+    /// The most measures the headline shows at its usual size on a 1280 x 800 screen.
+    package static let fullSizeHeadlineRows = 9
+
     package static func make(_ model: ReportModel, charts: Bool) -> [String: Any] {
         var toc: [[String: Any]] = [["anchor": "headline", "title": "Headline"], ["anchor": "read-first", "title": "Read this first"],
                                     ["anchor": "key-figures", "title": "Key figures"]]
@@ -24,6 +27,10 @@ package enum ReportContext {
             "ruleSetVersion": model.ruleSetVersion,
             "toc": toc,
             "headline": headline(model),
+            // More measures than a laptop's first screen holds at the usual size (the
+            // re-assessment and order measures join the others'): the headline is set
+            // smaller, one line a measure. Nine rows or fewer keep the page as it was.
+            "compactHeadline": model.headline.rows.count > ReportContext.fullSizeHeadlineRows,
             "caveats": model.caveats.map { ["lead": $0.lead, "text": $0.text] },
             "terms": table(model.terms),
             "keyFigures": table(model.keyFigures),
@@ -64,6 +71,7 @@ package enum ReportContext {
             "asAtLong": ReportFormat.longDate(model.asAt),
             "hasBenchmark": hasBenchmark,
             "benchmark": model.headlineBenchmark,
+            "compactHeadline": model.headline.rows.count > fullSizeHeadlineRows,
             "rows": t.rows.map { row in
                 [
                     "title": row[0],

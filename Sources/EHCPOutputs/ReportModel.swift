@@ -38,6 +38,9 @@ public struct ReportModel: Sendable, Equatable {
     /// `--term-dates`: the file, and its closures of 4 weeks or more (the only ones with a
     /// school-closure window); nil when not given.
     public var termDates: TermDatesUse?
+    /// The SEN2 returns among the inputs (`--sen2`): the report then says which of its
+    /// figures are the ones DfE publishes from a return.
+    public var sen2Returns: [String] = []
 
     /// An exception share above this percentage of a cohort's cases draws a warning.
     public static let exceptionShareWarningPercent = 20
@@ -62,6 +65,7 @@ public struct ReportModel: Sendable, Equatable {
         benchmark = result.benchmark
         window = o.window
         termDates = o.rules.schoolClosures.map { TermDatesUse(file: o.termDatesPath ?? $0.file, qualifying: $0.qualifying) }
+        sen2Returns = o.inputs.filter { $0.kind == .sen2 }.map(\.path)
 
         var rowsByMeasure: [MeasureID: [SummaryRow]] = [:]
         for r in result.summary { rowsByMeasure[r.measure, default: []].append(r) }
@@ -285,10 +289,17 @@ public struct MeasureReport: Sendable, Equatable {
         }
         exceptions = ExceptionUse(
             suppressed: totalSuppressed,
-            byReason: ExceptionCode.allCases.map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
+            byReason: Self.reportedGrounds(options.rules.measures[id].grounds).map { ExceptionUse.Reason(code: $0, count: reasons[$0] ?? 0) },
             byPeriod: periodRows.filter { $0.excepted > 0 }.map { share([$0.period], $0) },
             byCohort: allPeriodsCohortRows.map { share($0.cohort, $0) },
             total: share([Rates.allLabel], allPeriodsRow))
+    }
+
+    /// The grounds a measure's exception table lists: the general ones (every measure's
+    /// table had these rows before reg 44(3)'s ground existed), then any other its
+    /// regulation gives.
+    package static func reportedGrounds(_ grounds: ExceptionGrounds) -> [ExceptionCode] {
+        ExceptionCode.general + grounds.accepted.filter { !ExceptionCode.general.contains($0) }
     }
 
     /// The chart's periods: a continuous run of labels from the first to the last

@@ -126,6 +126,18 @@ extension ExceptionCode {
         case .absentFromArea: return "Child or family away from the area for 4 weeks or more"
         case .covid2020: return "Coronavirus relaxation (May to September 2020)"
         case .unspecified: return "Flagged as an exception, no reason given"
+        case .lateRepresentations: return "Representations on the plan wished for after the 15-day period"
         }
+    }
+
+    /// The ground in plain words as `measure`'s regulation gives it: reg 44(3)'s absence
+    /// from the area is of 2 weeks, the others' of 4.
+    package func plainName(for measure: MeasureID) -> String {
+        let standard = MeasureTable.standard.definitions
+        if self == .absentFromArea, measure.order < standard.count, standard[measure.order].id == measure,
+           standard[measure.order].grounds == .tribunalOrder {
+            return "Child or family away from the area for 2 weeks or more"
+        }
+        return plainName
     }
 }

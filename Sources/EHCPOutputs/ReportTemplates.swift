@@ -108,7 +108,7 @@ package enum ReportTemplates {
         <h2 id="headline-title">Headline</h2>
         {{#hasMeasures}}
         <div class="table-wrap">
-        <table class="headline">
+        {{#compactHeadline}}<style>table.headline.compact{font-size:.76rem;line-height:1.15}table.headline.compact th,table.headline.compact td{padding:.08rem .35rem}table.headline.compact tbody th{min-width:0}table.headline.compact td.rate{font-size:.8rem}</style>{{/compactHeadline}}<table class="headline{{#compactHeadline}} compact{{/compactHeadline}}">
         <caption>{{caption}}</caption>
         <thead>
         <tr><th scope="col" rowspan="2" class="measure">Measure</th><th scope="colgroup" colspan="2">{{month}}</th><th scope="colgroup" colspan="2">{{window}}</th><th scope="colgroup" colspan="2">Open overdue on {{asAtLong}}</th></tr>

@@ -27,11 +27,32 @@ public struct MeasureID: Sendable, Hashable, Comparable, CaseIterable, RawRepres
     /// Notice that a plan transferred in from another authority has been transferred (reg 15(4)).
     @inlinable public static var transferInNotice6w: MeasureID { MeasureID("transfer-in-notice-6w", order: 7) }
     @inlinable public static var phaseTransfer: MeasureID { MeasureID("phase-transfer", order: 8) }
+    /// Decision whether to re-assess an existing plan, notified (reg 25(1)).
+    @inlinable public static var reassessmentDecision15d: MeasureID { MeasureID("reassessment-decision-15d", order: 9) }
+    /// Final amended or replacement plan after a decision to re-assess (reg 27(2)).
+    @inlinable public static var reassessmentFinalPlan14w: MeasureID { MeasureID("reassessment-final-plan-14w", order: 10) }
+    /// Notice that the authority will assess, after an order to assess (reg 44(2)(b), reg 45(3)).
+    @inlinable public static var tribunalAssessNotice2w: MeasureID { MeasureID("tribunal-assess-notice-2w", order: 11) }
+    /// Notice of a decision not to issue a plan, after an order to assess (reg 44(2)(b)(i), reg 45(3A)(a)).
+    @inlinable public static var tribunalNoPlan10w: MeasureID { MeasureID("tribunal-no-plan-10w", order: 12) }
+    /// Final plan after an order to assess (reg 44(2)(b)(ii), reg 45(3A)(b)).
+    @inlinable public static var tribunalFinalPlan14w: MeasureID { MeasureID("tribunal-final-plan-14w", order: 13) }
+    /// Draft plan after an order to make and maintain a plan (reg 44(2)(c)(i)).
+    @inlinable public static var tribunalDraftPlan5w: MeasureID { MeasureID("tribunal-draft-plan-5w", order: 14) }
+    /// Final plan after an order to make and maintain a plan (reg 44(2)(c)(ii)).
+    @inlinable public static var tribunalFinalPlan11w: MeasureID { MeasureID("tribunal-final-plan-11w", order: 15) }
+    /// Amended plan after an order to amend the special educational provision (reg 44(2), reg 45(4)).
+    @inlinable public static var tribunalAmendedPlan5w: MeasureID { MeasureID("tribunal-amended-plan-5w", order: 16) }
+    /// Amended plan after an order to amend only the school or institution named (reg 44(2), reg 45(5)).
+    @inlinable public static var tribunalPlacement2w: MeasureID { MeasureID("tribunal-placement-2w", order: 17) }
 
     /// The statutory measures, in output order: the ids of `MeasureTable.standard`.
     public static let allCases: [MeasureID] = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w, .annualReview12m,
                                                .reviewDecision4w, .amendmentNotice4w, .amendedPlan8w, .transferInNotice6w,
-                                               .phaseTransfer]
+                                               .phaseTransfer, .reassessmentDecision15d, .reassessmentFinalPlan14w,
+                                               .tribunalAssessNotice2w, .tribunalNoPlan10w, .tribunalFinalPlan14w,
+                                               .tribunalDraftPlan5w, .tribunalFinalPlan11w, .tribunalAmendedPlan5w,
+                                               .tribunalPlacement2w]
 
     /// "final-plan-20w"
     public var rawValue: String { text.description }
@@ -78,6 +99,16 @@ public enum ExceptionCode: String, Sendable, CaseIterable {
     case absentFromArea = "absent_from_area"
     case covid2020 = "covid_2020"
     case unspecified = "unspecified"
+    /// Reg 44(3): the parent or young person wished to make representations on the plan
+    /// after the 15-day period. A ground of Tribunal orders only.
+    case lateRepresentations = "late_representations"
+
+    /// The grounds of regs 5(4), 10(4) and 13(3) and the tool's two conventions: what the
+    /// requests, reviews and transfers extracts list as accepted (reg 44(3)'s own ground is
+    /// listed only where a measure accepts it, so those extracts' messages and reports are
+    /// as they were).
+    public static let general: [ExceptionCode] = [.schoolClosure, .earlyYearsClosure, .personalCircumstances,
+                                                  .absentFromArea, .covid2020, .unspecified]
 }
 
 /// What a rule decides about one case on one measure: its dates, status and applied
@@ -138,6 +169,13 @@ public struct CaseFacts: Sendable {
         self.dimensions = dimensions
         self.team = team
         self.caseworker = caseworker
+    }
+
+    /// The facts of a case read from one row: its cohort's `--by` values as on
+    /// `ageReference` (the day its age band is reckoned on), its team and caseworker.
+    @inlinable public init(caseID: String, line: Int, sequence: Int, cohort: Cohort, ageReference: Day?) {
+        self.init(caseID: caseID, line: line, sequence: sequence, dimensions: cohort.values(on: ageReference),
+                  team: cohort.team, caseworker: cohort.caseworker)
     }
 }
 

@@ -5,6 +5,9 @@
 public enum DueDate: Sendable, Equatable {
     /// "Within N weeks of X": on or before X + 7N days (the day of X is not counted).
     case weeks(Int)
+    /// "Within N days of X" (a limit not in whole weeks): on or before X + N days, the day
+    /// of X not counted, as for weeks.
+    case days(Int)
     /// The last day of "the period of 12 months starting with" the start (CFA s.44(1)):
     /// the period includes its first day.
     case twelveMonthPeriod
@@ -15,6 +18,7 @@ public enum DueDate: Sendable, Equatable {
     /// of days.
     public var days: Int? {
         if case .weeks(let n) = self { return n * 7 }
+        if case .days(let n) = self { return n }
         return nil
     }
 
@@ -27,6 +31,9 @@ public enum DueDate: Sendable, Equatable {
         case .weeks(let n):
             return "Day 0 is the \(clockStart), which is not counted: the limit ends \(n * 7) days later, "
                 + "and a case completed on day \(n * 7) is on time."
+        case .days(let n):
+            return "Day 0 is the \(clockStart), which is not counted: the limit ends \(n) days later, "
+                + "and a case completed on day \(n) is on time."
         case .twelveMonthPeriod:
             return "A period of 12 months starting with a day includes that day, so it ends the day before the same date "
                 + "a year later (1 January 2019 → 31 December 2019; for 29 February, 28 February): "
@@ -48,6 +55,7 @@ public enum DueDate: Sendable, Equatable {
     public func due(from start: Day) -> Day {
         switch self {
         case .weeks(let n): return start + n * 7
+        case .days(let n): return start + n
         case .twelveMonthPeriod: return start.endOfTwelveMonthPeriod
         case .phaseTransfer: preconditionFailure("a transfer's due date depends on its type; use TransferRules.due")
         }
@@ -144,6 +152,7 @@ public struct MeasureDefinition: Sendable {
     public var title: String {
         switch dueDate {
         case .weeks(let n): return "\(subject) within \(n) weeks\(titleTail)"
+        case .days(let n): return "\(subject) within \(n) days\(titleTail)"
         case .twelveMonthPeriod: return "\(subject) within 12 months\(titleTail)"
         case .phaseTransfer: return subject + titleTail
         }
@@ -152,7 +161,7 @@ public struct MeasureDefinition: Sendable {
     /// The due date in words: "request date + 140 days".
     public var dueText: String {
         switch dueDate {
-        case .weeks: return "\(clockStart) + \(dueDate.days ?? 0) days"
+        case .weeks, .days: return "\(clockStart) + \(dueDate.days ?? 0) days"
         case .twelveMonthPeriod: return "the period of 12 months starting with \(clockStart)"
         case .phaseTransfer(let t):
             return "before \(t.schoolDeadline) (\(t.post16Deadline) post-16; \(t.post16MoveMonths) months before for post-16 moves)"
@@ -162,7 +171,7 @@ public struct MeasureDefinition: Sendable {
     /// One sentence: what completes the measure, by when, for which cases.
     public var rule: String {
         switch dueDate {
-        case .weeks: return "\(completion) on or before \(dueText)\(ruleTail)"
+        case .weeks, .days: return "\(completion) on or before \(dueText)\(ruleTail)"
         case .twelveMonthPeriod: return "\(completion) within \(dueText)\(ruleTail)"
         case .phaseTransfer: return "\(completion) \(dueText)\(ruleTail)"
         }
@@ -183,6 +192,9 @@ public struct MeasureTable: Sendable, Equatable {
     /// The request measures' exception grounds, by `RequestEntry.grounds`.
     let requestGrounds: [ExceptionGrounds]
     let transferEntries: [TransferEntry]
+    /// The entries of the reassessments and orders extracts, in table order.
+    let reassessmentEntries: [ReassessmentEntry]
+    let orderEntries: [OrderEntry]
     /// The review entries in the order their timings are made: the 12-month chain, then
     /// each pass over a plan's meetings (see `ReviewRules`).
     let reviewPasses: [[ReviewEntry]]
@@ -194,6 +206,7 @@ public struct MeasureTable: Sendable, Equatable {
         self.definitions = definitions
         var requests: [RequestEntry] = [], tests: [@Sendable (RequestRecord) -> Bool] = [], transfers: [TransferEntry] = [], passes: [[ReviewEntry]] = []
         var grounds: [ExceptionGrounds] = []
+        var reassessments: [ReassessmentEntry] = [], orders: [OrderEntry] = []
         for d in definitions {
             switch d.evaluation {
             case .requests(let m):
@@ -202,9 +215,13 @@ public struct MeasureTable: Sendable, Equatable {
                 requests.append(RequestEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: grounds.count - 1,
                                              test: m.counts.also == nil ? -1 : tests.count - 1))
             case .transfers(let m):
-                transfers.append(TransferEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds))
+                transfers.append(TransferEntry(d, m))
+            case .reassessments(let m):
+                reassessments.append(ReassessmentEntry(d, m))
+            case .orders(let m):
+                orders.append(OrderEntry(d, m))
             case .reviews(let m):
-                let entry = ReviewEntry(id: d.id, dueDate: d.dueDate, measure: m, grounds: d.grounds)
+                let entry = ReviewEntry(d, m)
                 // A measure whose clock starts when the one before it completes is timed with
                 // it, meeting by meeting (the amended plan follows the amendment notice).
                 if let previous = passes.last?.last, entry.follows(previous) {
@@ -215,6 +232,7 @@ public struct MeasureTable: Sendable, Equatable {
             }
         }
         requestEntries = requests; requestTests = tests; requestGrounds = grounds; transferEntries = transfers; reviewPasses = passes
+        reassessmentEntries = reassessments; orderEntries = orders
     }
 
     /// The statutory measures.
@@ -343,6 +361,76 @@ extension MeasureID {
                          completedBy: "final amended plan naming the new setting", appliesTo: "every phase transfer",
                          ruleTail: ".", evaluation: .transfers(TransferMeasure(completion: .amendedPlanDate)),
                          grounds: .covid2020)
+        // Re-assessment of an existing plan (regs 25 and 27).
+        case .reassessmentDecision15d:
+            return .init(id: self, subject: "Decision whether to re-assess", citation: "reg 25(1)",
+                         clockStart: "re-assessment request date", dueDate: .days(15), completion: "Decision notified",
+                         completedBy: "decision notified (either way)", appliesTo: "every request to re-assess a plan",
+                         ruleTail: "; every request to re-assess a plan.",
+                         evaluation: .reassessments(ReassessmentMeasure(start: .requestDate, completion: .decisionDate)))
+        case .reassessmentFinalPlan14w:
+            return .init(id: self, subject: "Final amended or replacement plan", titleTail: " of a decision to re-assess",
+                         citation: "reg 27(2)", clockStart: "decision to re-assess", dueDate: .weeks(14),
+                         completion: "Final amended or replacement plan issued", completedBy: "final plan issued",
+                         appliesTo: "re-assessment requests decided `reassess`",
+                         ruleTail: "; requests decided reassess.",
+                         evaluation: .reassessments(ReassessmentMeasure(start: .decisionDate, completion: .finalPlanDate,
+                                                                        decided: .only(.reassess))),
+                         grounds: .reassessmentFinalPlan)
+        // First-tier Tribunal orders (reg 44(2)) and unopposed appeals (reg 45, as substituted
+        // by SI 2015/359): every clock starts on the order date (or the day the authority told
+        // the Tribunal it would not oppose).
+        case .tribunalAssessNotice2w:
+            return .init(id: self, subject: "Notice that the authority will assess", titleTail: " of the order",
+                         citation: "reg 44(2)(b); reg 45(3)", clockStart: "order date", dueDate: .weeks(2),
+                         completion: "Notice that the assessment or re-assessment will be made sent",
+                         completedBy: "notice sent", appliesTo: "orders to assess or re-assess",
+                         ruleTail: "; orders to assess or re-assess.",
+                         evaluation: .orders(OrderMeasure(type: .assess, completion: .noticeDate)), grounds: .tribunalOrder)
+        case .tribunalNoPlan10w:
+            return .init(id: self, subject: "Notice of no plan", titleTail: " of the order",
+                         citation: "reg 44(2)(b)(i); reg 45(3A)(a)", clockStart: "order date", dueDate: .weeks(10),
+                         completion: "Notice of the decision not to issue a plan sent", completedBy: "notice sent",
+                         appliesTo: "orders to assess that end in a decision not to issue a plan",
+                         ruleTail: "; orders to assess with a no-plan notice.",
+                         evaluation: .orders(OrderMeasure(type: .assess, completion: .noPlanDate, outcome: .noPlan)),
+                         grounds: .tribunalOrder)
+        case .tribunalFinalPlan14w:
+            return .init(id: self, subject: "Final plan", titleTail: " of an order to assess",
+                         citation: "reg 44(2)(b)(ii); reg 45(3A)(b)", clockStart: "order date", dueDate: .weeks(14),
+                         completion: "Final plan issued", completedBy: "final plan issued",
+                         appliesTo: "orders to assess without a no-plan notice",
+                         ruleTail: "; orders to assess without a no-plan notice.",
+                         evaluation: .orders(OrderMeasure(type: .assess, completion: .finalPlanDate, outcome: .plan)),
+                         grounds: .tribunalOrder)
+        case .tribunalDraftPlan5w:
+            return .init(id: self, subject: "Draft plan", titleTail: " of an order to make a plan",
+                         citation: "reg 44(2)(c)(i)", clockStart: "order date", dueDate: .weeks(5),
+                         completion: "Draft plan issued", completedBy: "draft plan issued",
+                         appliesTo: "orders to make and maintain a plan", ruleTail: "; orders to make and maintain a plan.",
+                         evaluation: .orders(OrderMeasure(type: .makePlan, completion: .draftPlanDate)), grounds: .tribunalOrder)
+        case .tribunalFinalPlan11w:
+            return .init(id: self, subject: "Final plan", titleTail: " of an order to make a plan",
+                         citation: "reg 44(2)(c)(ii)", clockStart: "order date", dueDate: .weeks(11),
+                         completion: "Final plan issued", completedBy: "final plan issued",
+                         appliesTo: "orders to make and maintain a plan", ruleTail: "; orders to make and maintain a plan.",
+                         evaluation: .orders(OrderMeasure(type: .makePlan, completion: .finalPlanDate)), grounds: .tribunalOrder)
+        case .tribunalAmendedPlan5w:
+            return .init(id: self, subject: "Amended plan", titleTail: " of an order to amend the provision",
+                         citation: "reg 44(2); reg 45(4)", clockStart: "order date", dueDate: .weeks(5),
+                         completion: "Amended plan issued", completedBy: "amended plan issued",
+                         appliesTo: "orders to amend the special educational provision (with or without the placement)",
+                         ruleTail: "; orders to amend the special educational provision.",
+                         evaluation: .orders(OrderMeasure(type: .amendProvision, completion: .amendedPlanDate)),
+                         grounds: .tribunalOrder)
+        case .tribunalPlacement2w:
+            return .init(id: self, subject: "Amended plan naming the school", titleTail: " of the order",
+                         citation: "reg 44(2); reg 45(5)", clockStart: "order date", dueDate: .weeks(2),
+                         completion: "Amended plan naming the school or institution issued",
+                         completedBy: "amended plan issued", appliesTo: "orders to amend only the name or type of school or institution",
+                         ruleTail: "; orders to amend only the school or institution named.",
+                         evaluation: .orders(OrderMeasure(type: .amendPlacement, completion: .amendedPlanDate)),
+                         grounds: .tribunalOrder)
         default:
             preconditionFailure("\(self) is not a statutory measure")
         }
@@ -364,6 +452,20 @@ extension ExceptionGrounds {
     public static let finalPlan = ExceptionGrounds(
         accepted: [.schoolClosure, .earlyYearsClosure, .personalCircumstances, .absentFromArea, .covid2020, .unspecified],
         citation: "reg 13(3) (the grounds of reg 10(4)(a) to (d))", schoolClosureCitation: "reg 13(3) with reg 10(4)(a)")
+}
+
+extension ExceptionGrounds {
+    /// Reg 27(3): the grounds of reg 10(4)(a) to (d), for the final plan after a re-assessment.
+    public static let reassessmentFinalPlan = ExceptionGrounds(
+        accepted: [.schoolClosure, .earlyYearsClosure, .personalCircumstances, .absentFromArea, .covid2020, .unspecified],
+        citation: "reg 27(3)", schoolClosureCitation: "reg 27(3)(a)")
+    /// Reg 44(3), as GOV.UK's guidance on complying with a Tribunal order lists them:
+    /// exceptional personal circumstances, absence from the area for 2 continuous weeks or
+    /// more, and representations on the plan wished for after the 15-day period; and the
+    /// coronavirus relaxation of SI 2020/471 in its window (the catalogue's reading).
+    public static let tribunalOrder = ExceptionGrounds(
+        accepted: [.personalCircumstances, .absentFromArea, .lateRepresentations, .covid2020],
+        citation: "reg 44(3)", schoolClosureCitation: "")
 }
 
 /// The rule set's version, stated in every output.

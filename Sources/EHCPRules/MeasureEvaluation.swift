@@ -7,6 +7,8 @@ public enum MeasureEvaluation: Sendable {
     case requests(RequestMeasure)
     case reviews(ReviewMeasure)
     case transfers(TransferMeasure)
+    case reassessments(ReassessmentMeasure)
+    case orders(OrderMeasure)
 }
 
 /// Which values of a coded field a measure counts; a blank field is matched by `any`
@@ -82,7 +84,7 @@ public struct ExceptionGrounds: Sendable, Equatable {
     }
 
     /// Every code: what a measure of a table made before grounds were written accepts.
-    public static let any = ExceptionGrounds(accepted: ExceptionCode.allCases, citation: "regs 5(4), 10(4), 13(3)",
+    public static let any = ExceptionGrounds(accepted: ExceptionCode.general, citation: "regs 5(4), 10(4), 13(3)",
                                              schoolClosureCitation: "regs 5(4)(a), 10(4)(a)")
 
     @inline(__always) func accepts(_ code: ExceptionCode) -> Bool { accepted.contains(code) }
@@ -323,13 +325,25 @@ public enum ReviewMeasure: Sendable {
     case perPlan(start: ReviewDate, completion: ReviewDate)
 }
 
-/// A review measure with its id and limit, as the table hands it to `ReviewRules`.
-struct ReviewEntry: Sendable {
+/// A measure of one extract with its id, limit and grounds, as the table hands it to
+/// that extract's rules (reviews, transfers, re-assessments, orders; the requests' rules
+/// keep a flat `RequestEntry` of their own, read in the row loop).
+struct MeasureEntry<Measure: Sendable>: Sendable {
     let id: MeasureID
     let dueDate: DueDate
-    let measure: ReviewMeasure
+    let measure: Measure
     let grounds: ExceptionGrounds
 
+    init(_ definition: MeasureDefinition, _ measure: Measure) {
+        id = definition.id; dueDate = definition.dueDate; grounds = definition.grounds
+        self.measure = measure
+    }
+}
+
+/// A review measure with its id and limit, as the table hands it to `ReviewRules`.
+typealias ReviewEntry = MeasureEntry<ReviewMeasure>
+
+extension MeasureEntry where Measure == ReviewMeasure {
     /// Whether this measure's clock starts when `previous`'s stops (then the two are
     /// timed together, meeting by meeting).
     func follows(_ previous: ReviewEntry) -> Bool {
@@ -371,9 +385,95 @@ public struct TransferMeasure: Sendable {
 }
 
 /// A transfer measure with its id and limit, as the table hands it to `TransferRules`.
-struct TransferEntry: Sendable {
-    let id: MeasureID
-    let dueDate: DueDate
-    let measure: TransferMeasure
-    let grounds: ExceptionGrounds
+typealias TransferEntry = MeasureEntry<TransferMeasure>
+
+// MARK: - Re-assessments
+
+/// A date of a reassessments row.
+public enum ReassessmentDate: Sendable, Equatable {
+    case requestDate, decisionDate, finalPlanDate
+
+    /// The canonical column name.
+    public var name: String {
+        switch self {
+        case .requestDate: return "request_date"
+        case .decisionDate: return "decision_date"
+        case .finalPlanDate: return "final_plan_date"
+        }
+    }
+
+    @inline(__always) func day(of r: ReassessmentRecord) -> Day? {
+        switch self {
+        case .requestDate: return r.requestDate
+        case .decisionDate: return r.decisionDate
+        case .finalPlanDate: return r.finalPlanDate
+        }
+    }
+}
+
+/// A measure of the reassessments extract: one clock per request it counts, from `start`
+/// to `completion`; `decided` limits it to requests decided so (a blank decision with a
+/// decision date counts as neither).
+public struct ReassessmentMeasure: Sendable {
+    public var start: ReassessmentDate
+    public var completion: ReassessmentDate
+    public var decided: CodeMatch<ReassessmentDecision>
+
+    public init(start: ReassessmentDate, completion: ReassessmentDate, decided: CodeMatch<ReassessmentDecision> = .any) {
+        self.start = start; self.completion = completion; self.decided = decided
+    }
+}
+
+// MARK: - Tribunal orders
+
+/// A date of an orders row.
+public enum OrderDate: Sendable, Equatable {
+    case orderDate, noticeDate, noPlanDate, draftPlanDate, finalPlanDate, amendedPlanDate
+
+    /// The canonical column name.
+    public var name: String {
+        switch self {
+        case .orderDate: return "order_date"
+        case .noticeDate: return "notice_date"
+        case .noPlanDate: return "no_plan_date"
+        case .draftPlanDate: return "draft_plan_date"
+        case .finalPlanDate: return "final_plan_date"
+        case .amendedPlanDate: return "amended_plan_date"
+        }
+    }
+
+    @inline(__always) func day(of o: OrderRecord) -> Day? {
+        switch self {
+        case .orderDate: return o.orderDate
+        case .noticeDate: return o.noticeDate
+        case .noPlanDate: return o.noPlanDate
+        case .draftPlanDate: return o.draftPlanDate
+        case .finalPlanDate: return o.finalPlanDate
+        case .amendedPlanDate: return o.amendedPlanDate
+        }
+    }
+}
+
+/// A measure of the orders extract: one clock per order of `type`, from the order date
+/// to `completion`. An order to assess ends in either a no-plan notice or a plan (reg
+/// 44(2)(b)(i) or (ii)): `outcome` says which of the two the measure counts, by whether
+/// the row has a `no_plan_date`.
+public struct OrderMeasure: Sendable {
+    /// Which branch of an order to assess a measure counts.
+    public enum Outcome: Sendable, Equatable {
+        /// Every order of the type.
+        case any
+        /// Only orders with a no-plan notice.
+        case noPlan
+        /// Only orders without one (the plan is the outcome, issued or awaited).
+        case plan
+    }
+
+    public var type: OrderType
+    public var completion: OrderDate
+    public var outcome: Outcome
+
+    public init(type: OrderType, completion: OrderDate, outcome: Outcome = .any) {
+        self.type = type; self.completion = completion; self.outcome = outcome
+    }
 }

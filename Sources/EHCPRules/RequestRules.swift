@@ -111,8 +111,7 @@ public enum RequestRules {
     public static func evaluate(_ r: RequestRecord, sequence: Int, asAt: Day, measures: MeasureTable = .standard) -> RuleOutcome {
         var out = RuleTimings()
         evaluate(r, rules: RuleSettings(asAt: asAt, measures: measures), into: &out)
-        let facts = CaseFacts(caseID: r.caseID, line: r.line, sequence: sequence, dimensions: r.cohort.values(on: ageReference(r)),
-                              team: r.cohort.team, caseworker: r.cohort.caseworker)
+        let facts = CaseFacts(caseID: r.caseID, line: r.line, sequence: sequence, cohort: r.cohort, ageReference: ageReference(r))
         return RuleOutcome(results: out.timings.map { CaseResult($0, facts) }, warnings: out.warnings)
     }
 

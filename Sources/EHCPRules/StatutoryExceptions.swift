@@ -60,7 +60,7 @@ public enum StatutoryExceptions {
     /// How `notApplied`'s message begins, so the data-quality summary can count reasons.
     public static let notAppliedPrefix = "exception reason "
 
-    public static func notApplied(_ raw: String, key: String, accepted: [ExceptionCode] = ExceptionCode.allCases) -> String {
+    public static func notApplied(_ raw: String, key: String, accepted: [ExceptionCode] = ExceptionCode.general) -> String {
         let why = key.contains("missed") || key.contains("dna") || key.contains("appointment")
             ? "a missed appointment is an exception only for other bodies' advice (reg 8(2)), never for the authority's own time limits"
             : "it is not a statutory ground"

@@ -42,8 +42,8 @@ public enum TransferRules {
         var out = RuleTimings()
         evaluate(t, rules: RuleSettings(asAt: asAt, transferDeadline: reading, measures: measures), into: &out)
         return RuleOutcome(results: out.timings.map {
-            CaseResult($0, CaseFacts(caseID: t.caseID, line: t.line, sequence: sequence, dimensions: t.cohort.values(on: ageReference($0)),
-                                     team: t.cohort.team, caseworker: t.cohort.caseworker))
+            CaseResult($0, CaseFacts(caseID: t.caseID, line: t.line, sequence: sequence, cohort: t.cohort,
+                                     ageReference: ageReference($0)))
         }, warnings: out.warnings)
     }
 

@@ -36,8 +36,17 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Phase transfers extract (CSV): one row per transfer.", valueName: "file"))
     var transfers: String?
 
-    @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the extract was taken (yyyy-mm-dd). Required: results never depend on the day the tool runs.", valueName: "date"))
-    var asAt: String
+    @Option(name: .long, help: ArgumentHelp("Re-assessments extract (CSV): one row per request to re-assess an existing plan (regs 25 and 27).", valueName: "file"))
+    var reassessments: String?
+
+    @Option(name: .long, help: ArgumentHelp("Tribunal orders extract (CSV): one row per First-tier Tribunal order or unopposed appeal (regs 44 and 45).", valueName: "file"))
+    var orders: String?
+
+    @Option(name: .long, help: ArgumentHelp("DfE SEN2 person-level return (XML, collection years 2023 to 2026): its requests, assessments, reviews and phase transfers, alone or with the other extracts.", valueName: "file"))
+    var sen2: String?
+
+    @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the extract was taken (yyyy-mm-dd). Required: results never depend on the day the tool runs (with --sen2 as the only input it defaults to the return's ReferenceDate).", valueName: "date"))
+    var asAt: String?
 
     @Option(name: .customLong("term-dates"), help: ArgumentHelp("The council's school closures (CSV: start_date,end_date[,description], both days included). A school_closure exception then stands only when a closure of 4 weeks or more has its window (one week before it starts to one week before the school re-opens) on the case's clock period, or on its school_advice_date; otherwise it is not applied and listed as a warning.", valueName: "file"))
     var termDates: String?
@@ -93,17 +102,37 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A target rate in percent (0–100), drawn on the report's charts.", valueName: "percent"))
     var target: Double?
 
-    func options() throws -> AnalysisOptions {
-        guard let asAtDay = Day(iso: asAt) else {
-            throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd, e.g. --as-at 2025-10-31")
+    /// `--as-at`, or with a SEN2 return as the only input, the return's `ReferenceDate`.
+    private func asAtDay(inputs: [InputFile]) throws -> Day {
+        if let asAt {
+            guard let day = Day(iso: asAt) else {
+                throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd, e.g. --as-at 2025-10-31")
+            }
+            return day
         }
+        guard let sen2, inputs.count == 1 else {
+            throw ValidationError("--as-at is required (the date the extracts were taken, yyyy-mm-dd); only a SEN2 return given alone supplies its own, its ReferenceDate")
+        }
+        let header: SEN2Header
+        do { header = try SEN2Reader.header(path: sen2) } catch { Diagnostics.fail(error) }
+        guard let reference = header.referenceDate, let day = Day(iso: reference.value) else {
+            throw ValidationError("\(sen2) has no readable Header/CollectionDetails/ReferenceDate (\(header.referenceDate?.value ?? "none")); give --as-at yyyy-mm-dd")
+        }
+        return day
+    }
+
+    func options() throws -> AnalysisOptions {
         var inputs: [InputFile] = []
         if let requests { inputs.append(InputFile(kind: .requests, path: requests)) }
         if let reviews { inputs.append(InputFile(kind: .reviews, path: reviews)) }
         if let transfers { inputs.append(InputFile(kind: .transfers, path: transfers)) }
+        if let reassessments { inputs.append(InputFile(kind: .reassessments, path: reassessments)) }
+        if let orders { inputs.append(InputFile(kind: .orders, path: orders)) }
+        if let sen2 { inputs.append(InputFile(kind: .sen2, path: sen2)) }
         guard !inputs.isEmpty else {
-            throw ValidationError("give at least one extract: --requests FILE, --reviews FILE or --transfers FILE")
+            throw ValidationError("give at least one extract: --requests FILE, --reviews FILE, --transfers FILE, --reassessments FILE, --orders FILE or --sen2 FILE")
         }
+        let asAtDay = try asAtDay(inputs: inputs)
         var options = AnalysisOptions(inputs: inputs, asAt: asAtDay)
         options.profilePath = profile
         options.termDatesPath = termDates
@@ -300,7 +329,7 @@ struct Exceptions: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write synthetic requests, reviews and transfers extracts (and the requests as another system would export them, with its profile)."
+        abstract: "Write synthetic requests, reviews, transfers, re-assessments and Tribunal orders extracts (and the requests as another system would export them, with its profile)."
     )
 
     @Option(name: .long, help: ArgumentHelp("Folder to write into.", valueName: "dir"))
@@ -318,17 +347,38 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of phase-transfer rows.", valueName: "n"))
     var transfers: Int = 600
 
+    @Option(name: .long, help: ArgumentHelp("Number of random re-assessment requests (the boundary rows are added to them); 0 writes no reassessments.csv.", valueName: "n"))
+    var reassessments: Int = 300
+
+    @Option(name: .long, help: ArgumentHelp("Number of random Tribunal orders (the boundary rows are added to them); 0 writes no orders.csv.", valueName: "n"))
+    var orders: Int = 300
+
     @Option(name: .customLong("as-at"), help: ArgumentHelp("The date the synthetic extract is taken (yyyy-mm-dd).", valueName: "date"))
     var asAt: String
+
+    @Flag(name: .long, help: "Write only a synthetic SEN2 return, sen2.xml: --requests persons (the requests of the same seed as a return records them, with plans, boundary cases and a few bad elements), ReferenceDate --as-at.")
+    var sen2 = false
 
     func run() throws {
         guard let day = Day(iso: asAt) else { throw ValidationError("--as-at \(asAt) is not a date; write it as yyyy-mm-dd") }
         guard requests >= 0 else { throw ValidationError("--requests must be 0 or more") }
         guard reviews >= 0 else { throw ValidationError("--reviews must be 0 or more") }
         guard transfers >= 0 else { throw ValidationError("--transfers must be 0 or more") }
+        guard reassessments >= 0 else { throw ValidationError("--reassessments must be 0 or more") }
+        guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
+        if sen2 {
+            do {
+                try OutputFolder.makeFolders(out)
+                try SEN2Generator(seed: seed, persons: requests, asAt: day).write(to: out + "/" + SampleData.sen2File)
+                print("wrote \(out)/\(SampleData.sen2File)")
+            } catch {
+                Diagnostics.fail(error)
+            }
+            return
+        }
         do {
             let written = try SampleData.write(to: out, seed: seed, requests: requests, reviews: reviews,
-                                               transfers: transfers, asAt: day)
+                                               transfers: transfers, reassessments: reassessments, orders: orders, asAt: day)
             print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
         } catch {
             Diagnostics.fail(error)
@@ -360,12 +410,12 @@ struct ProfileInit: ParsableCommand {
     @Argument(help: ArgumentHelp("The export (CSV) to draft a profile for.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews or transfers (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
+    @Option(name: .long, help: ArgumentHelp("The kind of extract: requests, reviews, transfers, reassessments or orders (default: guessed from the header, and said so at the top of the draft).", valueName: "kind"))
     var kind: String?
 
     func validate() throws {
         if let kind, ExtractKind(rawValue: kind) == nil {
-            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews or transfers")
+            throw ValidationError("--kind \(kind) is not a kind of extract; use requests, reviews, transfers, reassessments or orders")
         }
     }
 

@@ -72,7 +72,7 @@ import Testing
         #expect(extended.last?.status == .onTime)  // late on the 20-week measure, on time on the 26-week one
         #expect(standard.last?.status == .late)
         #expect(table.ids == MeasureID.allCases + [Self.finalPlan26w.id])
-        #expect(Self.finalPlan26w.id.order == 9 && Self.finalPlan26w.id.rawValue == "final-plan-26w")
+        #expect(Self.finalPlan26w.id.order == MeasureTable.standard.count && Self.finalPlan26w.id.rawValue == "final-plan-26w")
     }
 
     @Test func anAddedMeasureCountsOnlyTheRequestsItsEntrySays() {
@@ -172,7 +172,7 @@ import Testing
     /// `start`, stopping `offset` days after the entry's last on-time day. Nil when the entry
     /// is not timed that way (the annual chain, reg 18, a closure's eligibility).
     static func status(of d: MeasureDefinition, in table: MeasureTable, completedAtDueDatePlus offset: Int) -> CaseStatus? {
-        guard case .weeks = d.dueDate else { return nil }
+        guard d.dueDate.days != nil else { return nil }
         let done = d.dueDate.due(from: start) + offset
         let rules = RuleSettings(asAt: asAt, measures: table)
         var out = RuleTimings()
@@ -203,6 +203,30 @@ import Testing
             var row = ReviewRow(caseID: "P1", line: 2, planDate: start - 300, cohort: cohort)
             for (field, day) in [(startField, start), (completion, done)] { Self.set(field, day, in: &row) }
             ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), rules: rules, into: &out)
+        case .reassessments(let m):
+            var r = ReassessmentRecord(caseID: "A1", line: 2, requestDate: start - 1, cohort: cohort)
+            for (field, day) in [(m.start, start), (m.completion, done)] {
+                switch field {
+                case .requestDate: r.requestDate = day
+                case .decisionDate: r.decisionDate = day
+                case .finalPlanDate: r.finalPlanDate = day
+                }
+            }
+            r.decision = admitted(m.decided)
+            ReassessmentRules.evaluate(r, rules: rules, into: &out)
+        case .orders(let m):
+            // Every order clock starts on the order date.
+            var o = OrderRecord(caseID: "O1", line: 2, orderDate: start, type: m.type, cohort: cohort)
+            switch m.completion {
+            case .orderDate: return nil
+            case .noticeDate: o.noticeDate = done
+            case .noPlanDate: o.noPlanDate = done
+            case .draftPlanDate: o.draftPlanDate = done
+            case .finalPlanDate: o.finalPlanDate = done
+            case .amendedPlanDate: o.amendedPlanDate = done
+            }
+            if m.outcome == .noPlan, o.noPlanDate == nil { o.noPlanDate = start + 1 }
+            OrderRules.evaluate(o, rules: rules, into: &out)
         case .reviews(.annualChain), .transfers:
             return nil
         }

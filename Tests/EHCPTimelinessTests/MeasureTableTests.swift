@@ -19,7 +19,7 @@ import Testing
         let def = measure.definition
         func results(_ outcome: RuleOutcome) -> CaseStatus? { outcome.results.first { $0.measure == measure }?.status }
         switch def.dueDate {
-        case .weeks:
+        case .weeks, .days:
             let done = def.dueDate.due(from: start) + offset
             switch measure {
             case .decisionToAssess6w, .noPlanDecision16w, .finalPlan20w:
@@ -48,6 +48,29 @@ import Testing
                 var sequence = 0
                 return results(ReviewRules.evaluate(ReviewPlan(caseID: "P1", rows: [row]), clock: .decision, asAt: asAt,
                                                     sequence: &sequence))
+            case .reassessmentDecision15d, .reassessmentFinalPlan14w:
+                // The request (or, for the final plan, the decision to re-assess) is `start`.
+                let decided = measure == .reassessmentFinalPlan14w
+                let r = ReassessmentRecord(caseID: "A1", line: 2, requestDate: decided ? start - 10 : start,
+                                           decisionDate: decided ? start : done, decision: .reassess,
+                                           finalPlanDate: decided ? done : nil, cohort: cohort)
+                return results(ReassessmentRules.evaluate(r, sequence: 0, asAt: asAt))
+            case .tribunalAssessNotice2w, .tribunalNoPlan10w, .tribunalFinalPlan14w:
+                let o = OrderRecord(caseID: "O1", line: 2, orderDate: start, type: .assess,
+                                    noticeDate: measure == .tribunalAssessNotice2w ? done : start + 1,
+                                    noPlanDate: measure == .tribunalNoPlan10w ? done : nil,
+                                    finalPlanDate: measure == .tribunalFinalPlan14w ? done : nil, cohort: cohort)
+                return results(OrderRules.evaluate(o, sequence: 0, asAt: asAt))
+            case .tribunalDraftPlan5w, .tribunalFinalPlan11w:
+                let o = OrderRecord(caseID: "O1", line: 2, orderDate: start, type: .makePlan,
+                                    draftPlanDate: measure == .tribunalDraftPlan5w ? done : start + 1,
+                                    finalPlanDate: measure == .tribunalFinalPlan11w ? done : nil, cohort: cohort)
+                return results(OrderRules.evaluate(o, sequence: 0, asAt: asAt))
+            case .tribunalAmendedPlan5w, .tribunalPlacement2w:
+                let o = OrderRecord(caseID: "O1", line: 2, orderDate: start,
+                                    type: measure == .tribunalAmendedPlan5w ? .amendProvision : .amendPlacement,
+                                    amendedPlanDate: done, cohort: cohort)
+                return results(OrderRules.evaluate(o, sequence: 0, asAt: asAt))
             default:
                 return nil
             }

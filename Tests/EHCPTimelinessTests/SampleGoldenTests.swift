@@ -12,6 +12,7 @@ import Testing
     /// Keep in step with SAMPLE_ARGS in the Makefile.
     static let sampleArguments = ["analyse", "--requests", "SampleData/requests.csv", "--reviews", "SampleData/reviews.csv",
                                   "--transfers", "SampleData/transfers.csv", "--term-dates", "SampleData/term-dates.csv",
+                                  "--reassessments", "SampleData/reassessments.csv", "--orders", "SampleData/orders.csv",
                                   "--as-at", "2025-10-31", "--by", "team",
                                   "--benchmark-la", "351"]
 
@@ -29,10 +30,12 @@ import Testing
     @Test func regeneratingSampleDataGivesByteIdenticalFiles() throws {
         let folder = try TemporaryFolder()
         let run = try CLI.run(["generate", "--out", folder.path, "--seed", "20251031", "--requests", "3000",
-                                "--reviews", "1200", "--transfers", "600", "--as-at", "2025-10-31"])
+                                "--reviews", "1200", "--transfers", "600", "--reassessments", "300", "--orders", "300",
+                                "--as-at", "2025-10-31"])
         #expect(run.status == 0, "\(run.stderr)")
         for name in [SampleData.requestsFile, SampleData.otherSystemFile, SampleData.otherSystemProfileFile,
-                     SampleData.reviewsFile, SampleData.transfersFile, SampleData.termDatesFile] {
+                     SampleData.reviewsFile, SampleData.transfersFile, SampleData.termDatesFile,
+                     SampleData.reassessmentsFile, SampleData.ordersFile] {
             let expected = try String(contentsOfFile: Repo.root + "/SampleData/" + name, encoding: .utf8)
             #expect(try folder.read(name) == expected, "SampleData/\(name) differs: run `make sample`")
         }
@@ -71,7 +74,7 @@ import Testing
         let json = try String(contentsOfFile: Repo.root + "/Reports/sample/summary.json", encoding: .utf8)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let inputs = try #require(object?["inputs"] as? [[String: Any]])
-        #expect(inputs.map { $0["kind"] as? String } == ["term_dates", "requests", "reviews", "transfers"])
+        #expect(inputs.map { $0["kind"] as? String } == ["term_dates", "requests", "reviews", "transfers", "reassessments", "orders"])
         for input in inputs {
             let read = input["rows_read"] as? Int ?? -1
             let analysed = input["analysed"] as? Int ?? -1

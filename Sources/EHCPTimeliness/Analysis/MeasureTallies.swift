@@ -246,6 +246,7 @@ extension ExceptionCode {
         case .absentFromArea: return 3
         case .covid2020: return 4
         case .unspecified: return 5
+        case .lateRepresentations: return 6
         }
     }
 }

@@ -100,8 +100,14 @@ public enum Analysis {
         }
         let pseudonymiser = try options.pseudonymiseKeyPath.map(Pseudonymiser.load(path:))
         // Open every file first, so a missing one stops the run before any work.
-        var readers: [(InputFile, CSVReader)] = []
+        var readers: [(InputFile, CSVReader?)] = []
         for input in options.inputs {
+            if input.kind == .sen2 {
+                // XML, read by SEN2Reader: opened here only to stop early when it cannot be.
+                _ = try SEN2Reader(path: input.path)
+                readers.append((input, nil))
+                continue
+            }
             do {
                 readers.append((input, try CSVReader(path: input.path, delimiter: options.delimiter ?? profile.delimiter,
                                                      encoding: options.encoding ?? profile.encoding ?? .auto)))
@@ -137,7 +143,11 @@ public enum Analysis {
         defer { progress.finish() }
         for (input, reader) in readers {
             var file = try FileRun(input: input, number: run.fileNumber, scratch: options.scratchDirectory)
-            try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
+            if let reader {
+                try file.read(reader, profile: profile, dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
+            } else {
+                try file.readSEN2(dates: dates, pseudonymiser: pseudonymiser, progress: progress, run: &run)
+            }
             try run.finish(file)
             run.fileNumber += 1
         }

@@ -2,7 +2,7 @@ import EHCPRules
 import EHCPStore
 import EHCPIngest
 
-/// The analysis of the rows of a requests or transfers extract, or of one chunk of it
+/// The analysis of the rows of a requests, transfers, reassessments or orders extract, or of one chunk of it
 /// read by its own thread: each row is mapped, judged and handed to a `CaseCollector`
 /// at once, so nothing per row is kept.
 ///
@@ -157,14 +157,29 @@ package struct RowBatch {
             TransferRules.openSpans(record, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
-            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line,
-                              dimensions: record.cohort.values(on: outcome.timings.first.map(TransferRules.ageReference)),
-                              team: record.cohort.team, caseworker: record.cohort.caseworker)
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: outcome.timings.first.map(TransferRules.ageReference))
             return Identity(caseID: record.caseID, transfer: (record.type, record.transferDate))
+        case .reassessments:
+            guard let record = reader.reassessmentRecord(cohortColumns: cohortColumns) else { return nil }
+            ReassessmentRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: ReassessmentRules.ageReference(record))
+            return Identity(caseID: record.caseID)
+        case .orders:
+            guard let record = reader.orderRecord(cohortColumns: cohortColumns) else { return nil }
+            OrderRules.evaluate(record, rules: rules, into: &outcome)
+            if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
+            facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
+                              ageReference: OrderRules.ageReference(record))
+            return Identity(caseID: record.caseID)
         case .reviews:
             preconditionFailure("review rows are judged per plan, not one at a time")
         case .termDates:
             preconditionFailure("term dates are read before the extracts (TermDatesFile)")
+        case .sen2:
+            preconditionFailure("a SEN2 return is read by FileRun.readSEN2, not by rows")
         }
     }
 

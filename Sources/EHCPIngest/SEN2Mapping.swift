@@ -1,0 +1,237 @@
+import EHCPRules
+
+/// The plan of a `<Requests>` element's `<ActivePlans>`: what its review and phase
+/// transfer cases are made of (extract-format.md, "The SEN2 return").
+public struct SEN2Plan: Sendable, Equatable {
+    /// Line of the `<ActivePlans>` start tag.
+    public var line: Int
+    /// `ReviewMeeting`: opens a review-decision-4w case.
+    public var meeting: Day?
+    /// `LastReview` when on or after the meeting: completes that case.
+    public var decision: Day?
+    /// Start of the plan's open annual-review-12m cycle: `LastReview`, else the plan's
+    /// `StartDate` when it was never reviewed; nil when the plan has no review items or
+    /// was ceased at its last review (`ReviewOutcome` C).
+    public var cycleStart: Day?
+    /// `PhaseTransferDueDate`, taken as the due date (not recomputed).
+    public var transferDue: Day?
+    /// `PhaseTransferFinalDate`.
+    public var transferFinal: Day?
+}
+
+/// What one `<Requests>` element gives the rules.
+public struct SEN2Case: Sendable {
+    /// `{person_id}/{ReceivedDate}` (`#2`, `#3` for a person's later requests of the same
+    /// day), pseudonymised when `--pseudonymise` is given; the person id alone when the
+    /// `ReceivedDate` is missing (an unreadable one is kept as written, to find the element).
+    public var caseID: String
+    /// Line of the `<Requests>` start tag.
+    public var line: Int
+    /// The request as the requests extract would give it; nil when the `<Requests>` is rejected.
+    public var request: RequestRecord?
+    /// Request measures this request is left out of: all three for `RequestOutcome` W,
+    /// the 6-week measure for H, the 16- and 20-week measures for `AssessmentOutcome` W or H.
+    public var leftOut: [MeasureID] = []
+    /// `Exported`: the request moved to another authority, a withdrawal (the catalogue's
+    /// "Exclusions"): its measures still open are left out; those completed stand.
+    public var exported = false
+    /// The plan's review and transfer items; nil when there is no `<ActivePlans>` or it
+    /// was rejected.
+    public var plan: SEN2Plan?
+    /// Errors (each rejects its element) and warnings, each naming the element, value,
+    /// case and line.
+    public var problems: [DataQualityProblem] = []
+}
+
+/// Maps the `<Requests>` of one person onto the records the rules read: the mapping table
+/// of extract-format.md, "The SEN2 return", and its data-quality rules. Pure: text in,
+/// records and problems out.
+public struct SEN2Mapper: Sendable {
+    public let file: String
+    public let asAt: Day
+    public let dates: DateParser
+    public let pseudonymiser: Pseudonymiser?
+    /// The number of `--by` columns: a return offers no dimension, so each is `unknown`.
+    public let byCount: Int
+
+    public init(file: String, asAt: Day, dates: DateParser = .automatic, pseudonymiser: Pseudonymiser? = nil, byCount: Int = 0) {
+        self.file = file; self.asAt = asAt; self.dates = dates; self.pseudonymiser = pseudonymiser; self.byCount = byCount
+    }
+
+    /// The canonical requests field each SEN2 element stands for: a rule's warning names
+    /// the canonical field, data-quality.csv the element.
+    public static let elementOfField: [String: String] = [
+        "request_date": "ReceivedDate", "assessment_decision_date": "RequestOutcomeDate",
+        "assessment_decision": "RequestOutcome", "plan_decision_date": "AssessmentOutcomeDate",
+        "plan_decision": "AssessmentOutcome", "final_plan_date": "AssessmentOutcomeDate",
+        "exception_reason": "Week20", "case_id": "ReceivedDate",
+    ]
+
+    /// One person's requests, in document order.
+    public func map(_ requests: [SEN2Request]) -> [SEN2Case] {
+        var seen: [String: Int] = [:]
+        return requests.map { r in
+            var key = r.personID + "/" + (r.receivedDate?.value ?? "")
+            let n = (seen[key] ?? 0) + 1
+            seen[key] = n
+            if n > 1 { key += "#\(n)" }
+            return map(r, caseID: key)
+        }
+    }
+
+    private enum Level { case request, plan }
+
+    /// Reading one `<Requests>`: its problems, and whether an error rejected it or its plan.
+    private struct Reading {
+        var problems: [DataQualityProblem] = []
+        var requestRejected = false
+        var planRejected = false
+    }
+
+    private func map(_ r: SEN2Request, caseID rawID: String) -> SEN2Case {
+        var reading = Reading()
+        let hasDate = !(r.receivedDate?.value.isEmpty ?? true)
+        let plainID = hasDate ? rawID : r.personID
+        let caseID = pseudonymiser.map { $0.pseudonym(plainID, field: "case_id") } ?? plainID
+        var out = SEN2Case(caseID: caseID, line: r.line)
+
+        func problem(_ element: String, _ item: SEN2Item?, line: Int? = nil, _ severity: Severity, _ text: String, _ level: Level) {
+            reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? r.line, caseID: caseID,
+                                                       column: element, value: item?.value ?? "", severity: severity, problem: text))
+            guard severity == .error else { return }
+            switch level {
+            case .request: reading.requestRejected = true
+            case .plan: reading.planRejected = true
+            }
+        }
+        /// A date item: nil when absent or blank; an impossible date, or an event after
+        /// the as-at date, is an error that rejects the element at `level`.
+        func date(_ element: String, _ item: SEN2Item?, _ level: Level, isEvent: Bool = true) -> Day? {
+            guard let item, !item.value.isEmpty else { return nil }
+            switch dates.parse(item.value) {
+            case .failure(let failure):
+                problem(element, item, .error, "\(failure.description); \(rejects(level))", level)
+                return nil
+            case .success(let day):
+                if isEvent, day > asAt {
+                    problem(element, item, .error, "\(element) \(day.iso) is after the as-at date \(asAt.iso); an event cannot be in the future (check the date, or the --as-at date); \(rejects(level))", level)
+                    return nil
+                }
+                return day
+            }
+        }
+        /// A coded item: nil when absent or blank; a value not in `codes` is an error.
+        func code(_ element: String, _ item: SEN2Item?, _ codes: [String], _ level: Level) -> String? {
+            guard let item, !item.value.isEmpty else { return nil }
+            let value = item.value.uppercased()
+            guard codes.contains(value) else {
+                problem(element, item, .error, "\"\(item.value)\" is not a SEN2 code for \(element) (one of \(codes.joined(separator: ", "))); \(rejects(level))", level)
+                return nil
+            }
+            return value
+        }
+
+        // The request.
+        let received = date("ReceivedDate", r.receivedDate, .request)
+        if r.receivedDate?.value.isEmpty ?? true {
+            problem("ReceivedDate", r.receivedDate, line: r.line, .error,
+                    "ReceivedDate is missing; it is the one item the measures cannot do without, so the <Requests> is rejected", .request)
+        }
+        let outcome = code("RequestOutcome", r.requestOutcome, ["Y", "N", "A", "W", "H"], .request)
+        var outcomeDate = date("RequestOutcomeDate", r.requestOutcomeDate, .request)
+        var assessment = code("AssessmentOutcome", r.assessmentOutcome, ["Y", "N", "A", "W", "H"], .request)
+        var assessmentDate = date("AssessmentOutcomeDate", r.assessmentOutcomeDate, .request)
+        let week20 = code("Week20", r.week20, ["0", "1"], .request)
+        let startDate = date("StartDate", r.startDate, .request)
+        if let received {
+            if let d = outcomeDate, d < received {
+                problem("RequestOutcomeDate", r.requestOutcomeDate, .error,
+                        "RequestOutcomeDate \(d.iso) is before ReceivedDate \(received.iso); \(rejects(.request))", .request)
+                outcomeDate = nil
+            }
+            if let d = assessmentDate, d < received {
+                problem("AssessmentOutcomeDate", r.assessmentOutcomeDate, .error,
+                        "AssessmentOutcomeDate \(d.iso) is before ReceivedDate \(received.iso); \(rejects(.request))", .request)
+                assessmentDate = nil
+            }
+        }
+        if outcome == "N", r.assessmentLine != nil {
+            problem("Assessment", r.assessmentOutcome, line: r.assessmentLine, .warning,
+                    "an <Assessment> follows a request refused (RequestOutcome N); it is ignored, and the request counts only in the 6-week measure", .request)
+            assessment = nil
+            assessmentDate = nil
+        }
+        if assessment == "Y", let plan = assessmentDate, let start = startDate, start != plan {
+            problem("StartDate", r.startDate, .warning,
+                    "NamedPlan/StartDate \(start.iso) differs from AssessmentOutcomeDate \(plan.iso), the date the plan was issued; AssessmentOutcomeDate is used", .request)
+        }
+        if let d = outcomeDate, let p = assessmentDate, p < d {
+            problem("AssessmentOutcomeDate", r.assessmentOutcomeDate, .warning,
+                    "AssessmentOutcomeDate \(p.iso) is before RequestOutcomeDate \(d.iso); the <Requests> is kept, but check the dates", .request)
+        }
+
+        // The plan's review and transfer items: an error here rejects the <ActivePlans> only.
+        var plan: SEN2Plan?
+        if let planLine = r.activePlansLine {
+            let meeting = date("ReviewMeeting", r.reviewMeeting, .plan)
+            let last = date("LastReview", r.lastReview, .plan)
+            let reviewOutcome = code("ReviewOutcome", r.reviewOutcome, ["M", "C", "A"], .plan)
+            let due = date("PhaseTransferDueDate", r.phaseTransferDueDate, .plan, isEvent: false)
+            let final = date("PhaseTransferFinalDate", r.phaseTransferFinalDate, .plan)
+            if !reading.planRejected {
+                var p = SEN2Plan(line: planLine)
+                p.meeting = meeting
+                if let m = meeting, let l = last, l >= m { p.decision = l }
+                let reviewed = r.reviewMeeting != nil || r.lastReview != nil || r.reviewOutcome != nil
+                if reviewed, reviewOutcome != "C" {
+                    p.cycleStart = last ?? startDate ?? (assessment == "Y" ? assessmentDate : nil)
+                }
+                p.transferDue = due
+                p.transferFinal = due == nil ? nil : final
+                plan = p
+            }
+        }
+
+        out.problems = reading.problems
+        guard let received, !reading.requestRejected else { return out }
+        var record = RequestRecord(caseID: caseID, line: r.line, requestDate: received, exception: .none, decisionException: .none,
+                                   cohort: Cohort(values: Array(repeating: Cohort.unknown, count: byCount), ageBandSlots: []))
+        switch outcome {
+        case "Y":
+            record.assessmentDecision = .assess
+            record.assessmentDecisionDate = outcomeDate
+        case "N":
+            record.assessmentDecision = .refuse
+            record.assessmentDecisionDate = outcomeDate
+        case "W":
+            out.leftOut = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w]
+        case "H":
+            out.leftOut = [.decisionToAssess6w]
+        default:
+            break  // A, or no outcome: no decision yet
+        }
+        switch assessment {
+        case "Y":
+            record.finalPlanDate = assessmentDate
+        case "N":
+            record.planDecision = .noPlan
+            record.planDecisionDate = assessmentDate
+        case "W", "H":
+            for m in [MeasureID.noPlanDecision16w, .finalPlan20w] where !out.leftOut.contains(m) { out.leftOut.append(m) }
+        default:
+            break  // A, or no <Assessment>: assessed, no outcome yet
+        }
+        if week20 == "1" { record.exception = .code(.unspecified) }
+        out.exported = !(r.exported?.value.isEmpty ?? true)
+        out.request = record
+        out.plan = plan
+        return out
+    }
+
+    private func rejects(_ level: Level) -> String {
+        switch level {
+        case .request: return "the <Requests> is rejected"
+        case .plan: return "the <ActivePlans> is rejected (its review and phase transfer cases are not measured; the request's are)"
+        }
+    }
+}

@@ -1,0 +1,281 @@
+import EHCPRules
+import EHCPBindings
+
+/// One element's text as read from a SEN2 return, with the line of its start tag.
+public struct SEN2Item: Sendable, Equatable {
+    public var value: String
+    public var line: Int
+
+    public init(_ value: String, line: Int) { self.value = value; self.line = line }
+}
+
+/// The items of one `<Requests>` element that the measures read (extract-format.md, "The
+/// SEN2 return"), as text: nothing is interpreted here. Names, postcodes and birth dates
+/// are never kept: only the person's id (UPN, else unique learner number, else the
+/// person's position in the file) leaves the reader.
+public struct SEN2Request: Sendable, Equatable {
+    /// `UPN`, else `UniqueLearnerNumber`, else `P{n}` (n: 1-based position of the `<Person>`).
+    public var personID: String
+    /// Line of the `<Requests>` start tag.
+    public var line: Int
+    public var receivedDate: SEN2Item?
+    public var requestOutcomeDate: SEN2Item?
+    public var requestOutcome: SEN2Item?
+    public var exported: SEN2Item?
+    /// Line of the `<Assessment>` start tag, when there is one.
+    public var assessmentLine: Int?
+    public var assessmentOutcome: SEN2Item?
+    public var assessmentOutcomeDate: SEN2Item?
+    public var week20: SEN2Item?
+    /// `Assessment/NamedPlan/StartDate`.
+    public var startDate: SEN2Item?
+    /// Line of the `<ActivePlans>` start tag, when there is one.
+    public var activePlansLine: Int?
+    public var reviewMeeting: SEN2Item?
+    public var lastReview: SEN2Item?
+    public var reviewOutcome: SEN2Item?
+    public var phaseTransferDueDate: SEN2Item?
+    public var phaseTransferFinalDate: SEN2Item?
+
+    public init(personID: String, line: Int) { self.personID = personID; self.line = line }
+}
+
+/// The return's header: what the run needs of it.
+public struct SEN2Header: Sendable, Equatable {
+    /// `Header/CollectionDetails/ReferenceDate`, as text.
+    public var referenceDate: SEN2Item?
+    /// `Header/CollectionDetails/Year`.
+    public var year: String?
+    /// `Header/Source/LEA`: the council's (old) LA code.
+    public var la: String?
+}
+
+/// The elements the reader knows, by name; every other element is `other`.
+enum SEN2Tag: UInt8 {
+    case other
+    case header, collectionDetails, referenceDate, year, source, lea
+    case persons, person, upn, uln
+    case requests, receivedDate, requestOutcomeDate, requestOutcome, exported
+    case assessment, assessmentOutcome, assessmentOutcomeDate, week20, namedPlan, startDate
+    case activePlans, reviewMeeting, lastReview, reviewOutcome, phaseTransferDueDate, phaseTransferFinalDate
+
+    static let byName: [String: SEN2Tag] = [
+        "Header": .header, "CollectionDetails": .collectionDetails, "ReferenceDate": .referenceDate, "Year": .year,
+        "Source": .source, "LEA": .lea, "Persons": .persons, "Person": .person, "UPN": .upn, "UniqueLearnerNumber": .uln,
+        "Requests": .requests, "ReceivedDate": .receivedDate, "RequestOutcomeDate": .requestOutcomeDate,
+        "RequestOutcome": .requestOutcome, "Exported": .exported, "Assessment": .assessment,
+        "AssessmentOutcome": .assessmentOutcome, "AssessmentOutcomeDate": .assessmentOutcomeDate, "Week20": .week20,
+        "NamedPlan": .namedPlan, "StartDate": .startDate, "ActivePlans": .activePlans, "ReviewMeeting": .reviewMeeting,
+        "LastReview": .lastReview, "ReviewOutcome": .reviewOutcome, "PhaseTransferDueDate": .phaseTransferDueDate,
+        "PhaseTransferFinalDate": .phaseTransferFinalDate,
+    ]
+
+    /// Whether the element's text is an item the reader keeps, under `parent` (and
+    /// `grandparent`): only these are ever made into text, so a name, a postcode or a
+    /// birth date never becomes a string in the tool.
+    func isItem(parent: SEN2Tag, grandparent: SEN2Tag) -> Bool {
+        switch (parent, self) {
+        case (.collectionDetails, .referenceDate), (.collectionDetails, .year): return grandparent == .header
+        case (.source, .lea): return grandparent == .header
+        case (.person, .upn), (.person, .uln): return true
+        case (.requests, .receivedDate), (.requests, .requestOutcomeDate), (.requests, .requestOutcome), (.requests, .exported):
+            return true
+        case (.assessment, .assessmentOutcome), (.assessment, .assessmentOutcomeDate), (.assessment, .week20):
+            return grandparent == .requests
+        case (.namedPlan, .startDate): return grandparent == .assessment
+        case (.activePlans, .reviewMeeting), (.activePlans, .lastReview), (.activePlans, .reviewOutcome),
+             (.activePlans, .phaseTransferDueDate), (.activePlans, .phaseTransferFinalDate):
+            return grandparent == .requests
+        default: return false
+        }
+    }
+}
+
+/// Reads a SEN2 person-level return as a stream (libxml2's SAX2 push parser through
+/// `XMLStreamReader`): one `<Person>` at a time is held, never the document, so memory
+/// does not grow with the file. Element names are those of the 2023 to 2026 schemas
+/// (stable across them; newer items are optional, and missing items are simply absent).
+/// Names are recognised by their token (`XMLNameToken`), and only the items the measures
+/// read are ever made into text.
+public struct SEN2Reader: ~Copyable {
+    public let path: String
+    private var xml: XMLStreamReader
+    /// `<Person>` elements read so far.
+    public private(set) var persons = 0
+    public private(set) var header = SEN2Header()
+
+    public init(path: String) throws(InputError) {
+        self.path = path
+        do {
+            xml = try XMLStreamReader(path: path)
+        } catch {
+            throw InputError.unreadable(file: path, reason: error.message)
+        }
+    }
+
+    /// Where the reader is inside the document: the elements from the root down.
+    private var stack: [SEN2Tag] = []
+    /// The tag of each name token met so far.
+    private var tags: [XMLNameToken: SEN2Tag] = [:]
+    /// The text of the item being read, and the line of its start tag; nil outside items.
+    private var itemText: String?
+    private var itemLine = 0
+
+    /// Reads the whole return: `onHeader` once the header is read (before the first
+    /// person; also at the end when the return has no persons), `onPerson` with each
+    /// person's `<Requests>` in document order. Malformed XML stops the read with
+    /// `InputError.malformedXML`, naming the line and column.
+    public mutating func read(onHeader: (SEN2Header) throws -> Void,
+                              onPerson: (_ requests: [SEN2Request]) throws -> Void) throws {
+        var headerSent = false
+        var person: PersonState?
+        var current: SEN2Request?
+        do {
+            while let event = try xml.next() {
+                switch event {
+                case .start:
+                    let tag = self.tag()
+                    let parent = stack.last ?? .other
+                    let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
+                    stack.append(tag)
+                    itemText = nil
+                    switch (parent, tag) {
+                    case (.persons, .person):
+                        if !headerSent { try onHeader(header); headerSent = true }
+                        persons += 1
+                        person = PersonState(number: persons)
+                    case (.person, .requests) where person != nil:
+                        current = SEN2Request(personID: "", line: xml.line)
+                    case (.requests, .assessment) where current != nil:
+                        current?.assessmentLine = xml.line
+                    case (.requests, .activePlans) where current != nil:
+                        current?.activePlansLine = xml.line
+                    default:
+                        if tag != .other, tag.isItem(parent: parent, grandparent: grandparent) {
+                            itemText = ""
+                            itemLine = xml.line
+                        }
+                    }
+                case .text:
+                    // Only items' text is kept, and items are short.
+                    if let t = itemText, t.utf8.count < 4096 { itemText = t + xml.text }
+                case .end:
+                    guard let tag = stack.popLast() else { continue }
+                    if tag != .other {
+                        try end(tag, person: &person, current: &current, onPerson: onPerson)
+                    }
+                    itemText = nil
+                }
+            }
+        } catch let error as XMLSyntaxError {
+            // libxml2's words; its reader says this one also of a file cut short.
+            let gloss = error.code == XMLSyntaxError.documentEnd
+                ? " (the file ends with elements still open, or has something after the root element)" : ""
+            throw InputError.malformedXML(file: path, line: error.line, column: error.column, problem: error.message + gloss)
+        }
+        if !headerSent { try onHeader(header) }
+    }
+
+    /// The tag of the element the reader stands on: its name is made into a string only
+    /// the first time its token is met. A small direct-mapped cache in front of `tags`
+    /// answers almost every call without hashing (a return has a few dozen names).
+    private mutating func tag() -> SEN2Tag {
+        let token = xml.nameToken
+        let slot = token.slot
+        if recent[slot].token == token { return recent[slot].tag }
+        let tag: SEN2Tag
+        if let known = tags[token] {
+            tag = known
+        } else {
+            tag = SEN2Tag.byName[xml.name] ?? .other
+            tags[token] = tag
+        }
+        recent[slot] = (token, tag)
+        return tag
+    }
+
+    private var recent = [(token: XMLNameToken, tag: SEN2Tag)](repeating: (XMLNameToken.none, .other), count: XMLNameToken.slots)
+
+    /// Reads only as far as the header's `ReferenceDate` (the as-at date of a run whose
+    /// only input is the return).
+    public static func header(path: String) throws -> SEN2Header {
+        var reader = try SEN2Reader(path: path)
+        var found: SEN2Header?
+        do {
+            try reader.read(onHeader: { found = $0; throw StopAtHeader() }, onPerson: { _ in })
+        } catch is StopAtHeader {}
+        return found ?? reader.header
+    }
+
+    private struct StopAtHeader: Error {}
+
+    private struct PersonState {
+        let number: Int
+        var upn: String?
+        var uln: String?
+        var requests: [SEN2Request] = []
+    }
+
+    /// The item now ending, trimmed, with the line of its start tag.
+    private var item: SEN2Item? {
+        itemText.map { SEN2Item($0.trimmedSEN2, line: itemLine) }
+    }
+
+    private mutating func end(_ tag: SEN2Tag, person: inout PersonState?, current: inout SEN2Request?,
+                              onPerson: ([SEN2Request]) throws -> Void) throws {
+        let parent = stack.last ?? .other
+        switch (parent, tag) {
+        case (.persons, .person):
+            guard var p = person else { return }
+            // The id may follow the requests in a file that does not keep the schema's
+            // order, so it is given to them only once the person is complete.
+            let id = p.upn ?? p.uln ?? "P\(p.number)"
+            for i in p.requests.indices { p.requests[i].personID = id }
+            try onPerson(p.requests)
+            person = nil
+            return
+        case (.person, .requests):
+            if let r = current { person?.requests.append(r) }
+            current = nil
+            return
+        default:
+            break
+        }
+        guard let item else { return }
+        switch tag {
+        case .referenceDate: header.referenceDate = item
+        case .year: header.year = item.value
+        case .lea: header.la = item.value
+        case .upn: if !item.value.isEmpty { person?.upn = item.value }
+        case .uln: if !item.value.isEmpty { person?.uln = item.value }
+        case .receivedDate: current?.receivedDate = item
+        case .requestOutcomeDate: current?.requestOutcomeDate = item
+        case .requestOutcome: current?.requestOutcome = item
+        case .exported: current?.exported = item
+        case .assessmentOutcome: current?.assessmentOutcome = item
+        case .assessmentOutcomeDate: current?.assessmentOutcomeDate = item
+        case .week20: current?.week20 = item
+        case .startDate: current?.startDate = item
+        case .reviewMeeting: current?.reviewMeeting = item
+        case .lastReview: current?.lastReview = item
+        case .reviewOutcome: current?.reviewOutcome = item
+        case .phaseTransferDueDate: current?.phaseTransferDueDate = item
+        case .phaseTransferFinalDate: current?.phaseTransferFinalDate = item
+        default: break
+        }
+    }
+}
+
+extension String {
+    /// Without the whitespace that pretty-printed XML leaves around a value (XML's own:
+    /// space, tab, CR, LF), by bytes: no Unicode property is looked up.
+    var trimmedSEN2: String {
+        let bytes = utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(self[start..<end])
+    }
+}
