@@ -29,6 +29,8 @@ public struct ReportModel: Sendable, Equatable {
     public var benchmark: BenchmarkTable?
     /// The first screen: the latest complete month, the 12 months to it, the backlog now.
     public var headline: Headline
+    /// backlog.csv's totals by measure (`MonthEndBacklog.swift`).
+    public var monthEnds: [MeasureID: [MonthEndPoint]] = [:]
     /// The as-at date's period (`PeriodUnit.index(for:)`), or `--to`'s when that is
     /// earlier: the charts and the figure tables stop there. A later period holds only
     /// cases still open and due after it.
@@ -78,6 +80,7 @@ public struct ReportModel: Sendable, Equatable {
         dataQuality.notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) }
             .reduce(0) { $0 + $1.notMeasured }
         headline = Headline(result: result, measures: measures)
+        monthEnds = Self.monthEnds(result.backlog)
         lastPeriod = o.period.index(for: o.window.lastDay(asAt: o.asAt))
     }
 

@@ -217,6 +217,16 @@ package enum ReportTemplates {
         {{>table}}
         {{/backlogTable}}
         {{/hasBacklog}}
+        {{#hasMonthEnds}}
+        <h3>Open cases at each month end</h3>
+        <p>{{monthEndSummary}}</p>
+        {{#monthEndChart}}
+        <figure>
+        <div class="chart-scroll">{{{monthEndChart}}}</div>
+        <figcaption>Chart: open cases at the last month ends (at most 24), in time below, overdue above. backlog.csv gives the numbers.</figcaption>
+        </figure>
+        {{/monthEndChart}}
+        {{/hasMonthEnds}}
         <h3>Statutory exceptions</h3>
         <p>{{exceptionSummary}}</p>
         {{#hasExceptions}}
@@ -415,6 +425,12 @@ package enum ReportTemplates {
         {{>table}}
         {{/backlogTable}}
         {{/hasBacklog}}
+        {{#hasMonthEnds}}
+        ### Open cases at each month end
+
+        {{monthEndSummary}}
+
+        {{/hasMonthEnds}}
         ### Statutory exceptions
 
         {{exceptionSummary}}

@@ -12,9 +12,16 @@ public struct OpenSpan: Sendable, Equatable {
     public var from: Day?
     public var until: Day?
     public var due: Day
+    /// For a record of several rows (a plan's reviews), the row whose cohort counts the
+    /// span, by index in the record's rows (as `RuleTimings.rows`); 0 otherwise.
+    public var row: Int
+    /// The clock's start, where the span's cohort is reckoned on it (a plan's reviews:
+    /// `CaseTiming.ageReference`); nil when the record's own day is used.
+    public var clockStart: Day?
 
-    public init(measure: MeasureID, from: Day?, until: Day?, due: Day) {
-        self.measure = measure; self.from = from; self.until = until; self.due = due
+    public init(measure: MeasureID, from: Day?, until: Day?, due: Day, row: Int = 0, clockStart: Day? = nil) {
+        self.measure = measure; self.from = from; self.until = until; self.due = due; self.row = row
+        self.clockStart = clockStart
     }
 }
 
@@ -87,11 +94,20 @@ extension TransferRules {
     /// The open spans of a transfer, into `out.spans` (after `evaluate`): its row is in
     /// every extract, and each measure's clock is open until its completion date.
     package static func openSpans(_ t: TransferRecord, into out: inout RuleTimings) {
-        for timing in out.timings {
+        OpenSpan.clocks(of: out.timings, into: &out.spans)
+    }
+}
+
+extension OpenSpan {
+    /// Each timing's clock open from its start (nil: on every day) until its completion:
+    /// the spans of a record whose only events are its completions (a transfer, and the
+    /// plan cases of a SEN2 return).
+    package static func clocks(of timings: [CaseTiming], into spans: inout [OpenSpan]) {
+        for timing in timings {
             let from: Day? = timing.start
             let until = timing.completed
             if let from, let until, until <= from { continue }
-            out.spans.append(OpenSpan(measure: timing.measure, from: from, until: until, due: timing.due))
+            spans.append(OpenSpan(measure: timing.measure, from: from, until: until, due: timing.due))
         }
     }
 }

@@ -48,14 +48,9 @@ public struct AnalysisResult {
         self.measureTallies = collector.tallies
         self.retracted = RetractedRows(collector.retracted)
         self.problems = problems; self.inputs = inputs; self.hasTeam = hasTeam; self.hasCaseworker = hasCaseworker
-        // The measures the run counted (as summary.csv has them) that a backlog is reckoned
-        // for: those of the requests and transfers extracts.
+        // The measures the run counted (as summary.csv has them), every extract's.
         let counted = Set(summary.map(\.measure))
-        let measures = options.rules.measures.definitions.filter { def in
-            guard counted.contains(def.id) else { return false }
-            if case .reviews = def.evaluation { return false }
-            return true
-        }.map(\.id)
+        let measures = options.rules.measures.ids.filter { counted.contains($0) }
         self.backlog = collector.backlog.rows(measures: measures, cohorts: collector.summary.cohorts.values,
                                               ranks: collector.summary.cohorts.ranks(), dimensionCount: byColumns.count)
     }
@@ -433,6 +428,12 @@ package struct FileRun {
             guard let plan = checked.plan else { return }
             summary.analysed += plan.rows.count
             ReviewRules.evaluate(plan, rules: options.rules, into: &timings)
+            ReviewRules.openSpans(plan, rules: options.rules, into: &timings)
+            // backlog.csv: each span in the cohort of its row, as its case would be.
+            for s in timings.spans {
+                let cohort = run.collector.cohortNumber(plan.rows[s.row].cohort.values(on: s.clockStart ?? s.due))
+                run.collector.addSpans([s], cohort: cohort)
+            }
             if !timings.unmeasured.isEmpty { try Self.addUnmeasured(timings.unmeasured, of: plan, file: input.path, number: number, to: &run) }
             let outcome = RuleOutcome(timings, of: plan, sequence: &sequence)
             for w in outcome.warnings {

@@ -163,6 +163,7 @@ package struct RowBatch {
         case .reassessments:
             guard let record = reader.reassessmentRecord(cohortColumns: cohortColumns) else { return nil }
             ReassessmentRules.evaluate(record, rules: rules, into: &outcome)
+            ReassessmentRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
                               ageReference: ReassessmentRules.ageReference(record))
@@ -170,6 +171,7 @@ package struct RowBatch {
         case .orders:
             guard let record = reader.orderRecord(cohortColumns: cohortColumns) else { return nil }
             OrderRules.evaluate(record, rules: rules, into: &outcome)
+            OrderRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
                               ageReference: OrderRules.ageReference(record))

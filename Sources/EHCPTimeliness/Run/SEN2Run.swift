@@ -57,9 +57,21 @@ extension FileRun {
                     let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
                     try run.collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: c.line))
                 }
+                // backlog.csv: the request's spans as a requests row's, of the measures the
+                // return reports; an exported request's open cases are not counted on any day.
+                if !c.exported {
+                    RequestRules.openSpans(record, rules: options.rules, into: &timings)
+                    if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
+                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
+                }
                 guard let plan = c.plan else { continue }
                 Self.planTimings(plan, rules: options.rules, measures: measures, into: &planTimings)
                 if !planTimings.isEmpty {
+                    // The return holds a plan's last review only: each case open from its
+                    // start to its completion (an earlier cycle is not known).
+                    timings.spans.removeAll(keepingCapacity: true)
+                    OpenSpan.clocks(of: planTimings, into: &timings.spans)
+                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
                     let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
                     try run.collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: plan.line))
                 }
