@@ -22,44 +22,54 @@ struct CasesBlocks {
         var cells = Array(repeating: [UInt8](), count: fields.count)
         var field = 0, target = slot[0], inQuotes = false, afterQuote = false, header = true
         try FileBytes.forEachBlock(path: path) { block in
-            // The wanted cell's bytes are copied a run at a time: from `run` to the next
-            // quote, comma or line end (or the block's end).
-            var run = block.startIndex
-            var i = block.startIndex
-            let end = block.endIndex
+            // Read through a span (no reference counting per byte); the wanted cell's bytes
+            // are copied a run at a time: from `run` to the next quote, comma or line end
+            // (or the block's end). Most bytes are in cells not wanted, skipped by a
+            // tighter loop.
+            let bytes = block.span
+            let base = block.startIndex
+            var run = 0
+            var i = 0
+            let end = bytes.count
             while i < end {
-                let b = block[i]
                 if inQuotes {
-                    if b == 0x22 {
-                        if target >= 0 { cells[target].append(contentsOf: block[run..<i]) }
-                        inQuotes = false; afterQuote = true
-                        run = i + 1
-                    }
+                    while i < end, bytes[i] != 0x22 { i += 1 }
+                    if i == end { break }
+                    if target >= 0 { cells[target].append(contentsOf: block[(base + run)..<(base + i)]) }
+                    inQuotes = false; afterQuote = true
                     i += 1
+                    run = i
                     continue
                 }
-                if b == 0x22 || b == 0x2C || b == 0x0A {
-                    if target >= 0 { cells[target].append(contentsOf: block[run..<i]) }
-                    run = i + 1
-                    switch b {
-                    case 0x22:
-                        if afterQuote, target >= 0 { cells[target].append(0x22) }  // "" inside a quoted cell
-                        inQuotes = true; afterQuote = false
-                    case 0x2C:
-                        field += 1
-                        target = field < slot.count ? slot[field] : -1
-                        afterQuote = false
-                    default:
-                        if header { header = false } else { try row(cells) }
-                        for c in cells.indices { cells[c].removeAll(keepingCapacity: true) }
-                        field = 0; target = slot[0]; afterQuote = false
-                    }
-                } else {
+                var b = bytes[i]
+                if b != 0x22 && b != 0x2C && b != 0x0A {
                     afterQuote = false
+                    i += 1
+                    while i < end {
+                        b = bytes[i]
+                        if b == 0x22 || b == 0x2C || b == 0x0A { break }
+                        i += 1
+                    }
+                    if i == end { break }
+                }
+                if target >= 0 { cells[target].append(contentsOf: block[(base + run)..<(base + i)]) }
+                run = i + 1
+                switch b {
+                case 0x22:
+                    if afterQuote, target >= 0 { cells[target].append(0x22) }  // "" inside a quoted cell
+                    inQuotes = true; afterQuote = false
+                case 0x2C:
+                    field += 1
+                    target = field < slot.count ? slot[field] : -1
+                    afterQuote = false
+                default:
+                    if header { header = false } else { try row(cells) }
+                    for c in cells.indices where !cells[c].isEmpty { cells[c].removeAll(keepingCapacity: true) }
+                    field = 0; target = slot[0]; afterQuote = false
                 }
                 i += 1
             }
-            if target >= 0, run < end { cells[target].append(contentsOf: block[run..<end]) }
+            if target >= 0, run < end { cells[target].append(contentsOf: block[(base + run)..<(base + end)]) }
         }
         if field > 0 || cells.contains(where: { !$0.isEmpty }), !header { try row(cells) }
     }
