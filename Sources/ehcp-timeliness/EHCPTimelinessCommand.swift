@@ -223,7 +223,7 @@ struct AnalysisArguments: ParsableArguments {
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, summary.json, report.html and report.md.",
+        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, backlog.csv (the open caseload at every month end, for every measure), summary.json, report.html and report.md.",
         aliases: ["analyze"]
     )
 
