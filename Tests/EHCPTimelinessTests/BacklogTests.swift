@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import EHCPRules
 @testable import EHCPTimeliness
+@testable import EHCPIngest
 
 /// backlog.csv (outputs.md, "Version 2 additions"): the open caseload at each month end,
 /// reconstructed from one extract, must be what an extract taken that day would report.
@@ -272,6 +273,32 @@ import Testing
             let r = last[measure] ?? (0, 0)
             #expect(r.0 == counts.0 && r.1 == counts.1, "\(measure): backlog.csv \(r), cases.csv \(counts)")
         }
+    }
+
+    /// A SEN2 plan's spans, worked by hand: received 2023-11-01, plan from 2024-03-01,
+    /// meeting 2025-01-10, LastReview 2025-02-20 (maintained), phase transfer due
+    /// 2025-02-14 and finalised 2025-03-05; as at 2025-03-31. A return taken before the
+    /// meeting had no review item, so no cycle; from the meeting the cycle from the plan
+    /// (12 months beginning 2024-03-01: due 2025-02-28) and the decision (due 2025-02-07) are open; the review on
+    /// 2025-02-20 closes both and opens the next cycle.
+    @Test func aSEN2PlansSpansAreThoseOfEachEarlierReturn() {
+        func d(_ s: String) -> Day { Day(iso: s)! }
+        var plan = SEN2Plan(line: 10)
+        plan.meeting = d("2025-01-10"); plan.decision = d("2025-02-20"); plan.cycleStart = d("2025-02-20")
+        plan.transferDue = d("2025-02-14"); plan.transferFinal = d("2025-03-05")
+        plan.lastReview = d("2025-02-20"); plan.reviewOutcome = "M"; plan.hasReviewItems = true
+        plan.planStart = d("2024-03-01"); plan.received = d("2023-11-01")
+        #expect(plan.asOf(d("2023-10-31")) == nil)
+        var out = RuleTimings()
+        let rules = RuleSettings(asAt: d("2025-03-31"))
+        FileRun.planSpans(plan, rules: rules, measures: Set(MeasureTable.standard.ids), into: &out)
+        let spans = out.spans.map { "\($0.measure.rawValue) \($0.from?.iso ?? "-") \($0.until?.iso ?? "-") \($0.due.iso)" }.sorted()
+        #expect(spans == [
+            "annual-review-12m 2025-01-10 2025-02-20 2025-02-28",
+            "annual-review-12m 2025-02-20 - 2026-02-19",
+            "phase-transfer 2023-11-01 2025-03-05 2025-02-14",
+            "review-decision-4w 2025-01-10 2025-02-20 2025-02-07",
+        ])
     }
 
     @Test func spansOfARequestFollowItsDecisionsAndWithdrawal() {
