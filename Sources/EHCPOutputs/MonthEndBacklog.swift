@@ -31,7 +31,8 @@ extension ReportModel {
             "\(ReportFormat.longDate(p.day)): \(p.openInTime) in time, \(p.openOverdue) overdue"
         }
         return "Cases open at each month end, as an extract taken that day would have shown them: "
-            + last.joined(separator: "; ") + ". backlog.csv has every month end since \(ReportFormat.longDate(first.day)), by cohort."
+            + last.joined(separator: "; ") + ". backlog.csv has every month end since \(ReportFormat.longDate(first.day))"
+            + (byColumns.isEmpty ? "." : ", also by " + byColumns.joined(separator: ", ") + ".")
     }
 
     /// Whether the measure's month-end chart is drawn: some case open at some month end,
