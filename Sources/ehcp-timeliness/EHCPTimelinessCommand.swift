@@ -1,4 +1,5 @@
 import ArgumentParser
+import EHCPHistory
 import EHCPIngest
 import EHCPRules
 import EHCPOutputs
@@ -20,7 +21,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             The rules and their citations are in the README.
             """ + "\n\nExit status: " + ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + ".",
         version: Tool.version,
-        subcommands: [Analyse.self, Exceptions.self, Generate.self, Profile.self]
+        subcommands: [Analyse.self, Exceptions.self, History.self, Generate.self, Profile.self]
     )
 }
 
@@ -222,7 +223,7 @@ struct AnalysisArguments: ParsableArguments {
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, summary.json, report.html and report.md.",
+        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, backlog.csv (the open caseload at every month end, for every measure), summary.json, report.html and report.md.",
         aliases: ["analyze"]
     )
 
@@ -234,17 +235,35 @@ struct Analyse: ParsableCommand {
     @Flag(name: .long, help: "Also write ehcp-timeliness.xlsx: the action list (real dates, filters, overdue rows shaded), the summary, data quality and the run's settings, for Excel.")
     var xlsx = false
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite, created when missing): add this run to it (a run with the same as-at date and settings is replaced). See the history command and exceptions --new-only.", valueName: "file"))
+    var history: String?
+
+    @Option(name: .long, help: ArgumentHelp("The improvement plan's KPIs (TOML, [[kpi]] tables: measure, target, optional name, rate, baseline, amber_within): a KPI table opens the report and summary.json gains kpis; with --history, each KPI's previous value, baseline and trend.", valueName: "file"))
+    var kpis: String?
+
     func run() throws {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
-            let run = try AnalysedRun.analyse(options)
-            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out,
+            // Read and opened (the history created or upgraded) first: a mistake there stops the run before any work.
+            let definitions = try kpis.map(KPIFile.load(path:))
+            let store = try history.map(RunHistory.init(path:))
+            let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil)
+            let board = try definitions.map { defs in
+                try KPIs.rows(defs, run: run, tally: values!, earlier: store.map { s in
+                    { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
+                })
+            }
+            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
                                    dropping: xlsx ? [] : [Workbook.fileName])
+            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, kpis: board ?? [], in: $0) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),
                   terminator: "")
+            if let recorded, let history {
+                print("Run \(recorded == .replaced ? "replaced (same as-at date and settings)" : "added") in the history \(history)")
+            }
         } catch {
             Diagnostics.fail(error)
         }
@@ -287,6 +306,12 @@ struct Exceptions: ParsableCommand {
     @Flag(name: .long, help: "Also print rows read, analysed and rejected, and the first rejected rows, on stderr.")
     var verbose = false
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite) that analyse --history writes; read only, for --new-only. exceptions never records a run.", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .customLong("new-only"), help: "List only the (case, measure) pairs that were not on the action list of the last run in --history with an earlier as-at date; print nothing when none is new.")
+    var newOnly = false
+
     @Option(name: .customLong("split-by"), help: ArgumentHelp("Write one list per value of this column (team, caseworker, any input column or age_band) into --out, for mailing each its own cases.", valueName: "col"))
     var splitBy: String?
 
@@ -303,6 +328,7 @@ struct Exceptions: ParsableCommand {
         if let splitBy {
             guard out != nil else { throw ValidationError("--split-by \(splitBy) needs --out DIR: the folder for the lists") }
             guard groupBy == nil else { throw ValidationError("--split-by and --group-by do not go together: each file is one group") }
+            guard !newOnly else { throw ValidationError("--split-by and --new-only do not go together yet: split the whole list, or print only what is new") }
             guard !ActionList.isNone(splitBy), !splitBy.trimmingSpaces().isEmpty else {
                 throw ValidationError("--split-by needs a column, e.g. --split-by team")
             }
@@ -321,9 +347,11 @@ struct Exceptions: ParsableCommand {
             }
             return filter
         }
-        let list: ActionList
+        if newOnly && history == nil { throw ValidationError("--new-only needs --history FILE: the runs to compare with") }
+        var list: ActionList
         do {
             list = try ActionList.make(options, query: ActionListQuery(groupBy: groupBy, filters: filters))
+            if newOnly, let history { list = try NewOnly.filter(list, asAt: options.asAt, history: history) }
         } catch {
             Diagnostics.fail(error)
         }

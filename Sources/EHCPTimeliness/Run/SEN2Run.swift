@@ -57,9 +57,21 @@ extension FileRun {
                     let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
                     try run.collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: c.line))
                 }
+                // backlog.csv: the request's spans as a requests row's, of the measures the
+                // return reports; an exported request's open cases are not counted on any day.
+                if !c.exported {
+                    RequestRules.openSpans(record, rules: options.rules, into: &timings)
+                    if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
+                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
+                }
                 guard let plan = c.plan else { continue }
                 Self.planTimings(plan, rules: options.rules, measures: measures, into: &planTimings)
                 if !planTimings.isEmpty {
+                    // The plan's cases as a return taken on each of its dates would have
+                    // made them (the mapping's choices and these rules run again).
+                    timings.spans.removeAll(keepingCapacity: true)
+                    Self.planSpans(plan, rules: options.rules, measures: measures, into: &timings)
+                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
                     let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
                     try run.collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: plan.line))
                 }
@@ -70,6 +82,21 @@ extension FileRun {
         }
         _ = try outcomes[1].get()
         summary.sha256 = try outcomes[0].get() ?? ""
+    }
+
+    /// backlog.csv's spans of a plan's cases (`SpanReplay`): `planTimings` run on the plan
+    /// as a return taken on each of its dates would have held it (`SEN2Plan.asOf`).
+    static func planSpans(_ plan: SEN2Plan, rules: RuleSettings, measures: Set<MeasureID>, into out: inout RuleTimings) {
+        let days = [plan.received, plan.meeting, plan.lastReview, plan.planStart, plan.transferFinal].compactMap { $0 }
+        var timings: [CaseTiming] = []
+        SpanReplay.spans(days: days.isEmpty ? [rules.asAt] : days, asAt: rules.asAt, into: &out) { day, scratch in
+            scratch.removeAll()
+            guard let then = plan.asOf(day) else { return }
+            var settings = rules
+            settings.asAt = day
+            planTimings(then, rules: settings, measures: measures, into: &timings)
+            scratch.timings.append(contentsOf: timings)
+        }
     }
 
     /// The cases of a plan's `<ActivePlans>`, in measure-table order, their limits read
