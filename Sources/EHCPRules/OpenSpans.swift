@@ -34,12 +34,14 @@ extension RequestRules {
     /// clock is open while its completion date is blank or after D. That answer changes
     /// only on the record's own dates, so it is asked once on each of them.
     package static func openSpans(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
-        let table = rules.measures
-        for i in table.requestEntries.indices {
-            let e = table.requestEntries[i]
+        // The borrowed table's entries by index, not `let table = rules.measures`: that
+        // copy took a reference on each of the table's arrays for every row, shared by
+        // both reading threads (it cost more than the spans themselves).
+        for i in rules.measures.requestEntries.indices {
+            let e = rules.measures.requestEntries[i]
             if !out.unmeasured.isEmpty, out.unmeasured.contains(where: { $0.measure == e.id }) { continue }
             // A measure with a test of its own (not a field) asks it of the full record.
-            if e.test >= 0, !RequestEntry.passes(table.requestTests[e.test], r) { continue }
+            if e.test >= 0, !RequestEntry.passes(rules.measures.requestTests[e.test], r) { continue }
             guard let start = e.start.day(of: r) else { continue }
             let due = e.dueDate.due(from: start)
             var openFrom: Day?
