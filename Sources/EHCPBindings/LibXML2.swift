@@ -8,6 +8,11 @@
 // the same runs of character data, whitespace-only ones are not reported, and the first
 // error is the same error at the same place.
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Malformed XML: where the parser stopped and why, in libxml2's words.
 public struct XMLSyntaxError: Error, Sendable, Equatable {
@@ -242,7 +247,19 @@ private let blockSize = 1 << 18
 /// A pull reader over one XML file, on libxml2's SAX2 push parser. Not copyable: it alone
 /// owns the C parser and file, freed when it goes away.
 public struct XMLStreamReader: ~Copyable {
-    private let input: xmlParserInputBufferPtr
+    /// The file layer of a whole-file read; nil for a range (`init(path:range:...)`).
+    private let input: xmlParserInputBufferPtr?
+    /// A range's file, read with `pread(2)` (-1 for a whole-file read).
+    private let fd: Int32
+    /// The next offset of the range to read, and its end.
+    private var rangeNext = 0
+    private let rangeEnd: Int
+    /// Bytes given to the parser after the range (a synthetic end), and whether they were.
+    private let suffix: [UInt8]
+    private var suffixSent = false
+    /// Added to every line the parser reports: the range's first line in the file minus
+    /// its line in the parsed text.
+    private let lineOffset: Int
     private let ctxt: xmlParserCtxtPtr
     private let state: UnsafeMutablePointer<XMLParseState>
     private let block: UnsafeMutablePointer<CChar>
@@ -261,10 +278,78 @@ public struct XMLStreamReader: ~Copyable {
     public init(path: String) throws(XMLOpenError) {
         let opened = try Self.open(path: path)
         input = opened.input
+        fd = -1
+        rangeEnd = 0
+        suffix = []
+        lineOffset = 0
         ctxt = opened.ctxt
         state = opened.state
         block = opened.block
         finished = opened.state.pointee.error != nil
+    }
+
+    /// A reader of the bytes `range` of the file, parsed as the text `prefix + range +
+    /// suffix` (a chunk of a document inside a synthetic copy of its enclosing start and end
+    /// tags). Lines are reported as the file's: the parser's line plus `lineOffset`.
+    /// Plain files only (no gzip layer): the caller has checked the bytes are XML text.
+    public init(path: String, range: Range<Int>, prefix: [UInt8], suffix: [UInt8], lineOffset: Int) throws(XMLOpenError) {
+        precondition(prefix.count >= 4, "the prefix lets libxml2 guess the encoding from its first 4 bytes")
+        _ = libxmlReady
+        let fd = systemOpen(path)
+        guard fd >= 0 else { throw XMLOpenError(message: "it could not be opened for reading") }
+        let state = UnsafeMutablePointer<XMLParseState>.allocate(capacity: 1)
+        state.initialize(to: XMLParseState())
+        let block = UnsafeMutablePointer<CChar>.allocate(capacity: max(blockSize, prefix.count))
+        var sax = Self.handler()
+        // Safe: the prefix's bytes (at least 4, checked above) are read by libxml2 during
+        // the call only (it copies what it keeps), as CChar, the same size as UInt8.
+        let c: xmlParserCtxtPtr? = prefix.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { xmlCreatePushParserCtxt(&sax, nil, $0.baseAddress, 4, path) }
+        }
+        guard let c else {
+            systemClose(fd)
+            block.deallocate()
+            state.pointee.free()
+            state.deinitialize(count: 1)
+            state.deallocate()
+            throw XMLOpenError(message: "it could not be opened for reading")
+        }
+        _ = xmlCtxtUseOptions(c, parserOptions)
+        c.pointee.linenumbers = 1
+        // Safe: as in `open(path:)`: the parser is freed before the state, in deinit.
+        c.pointee._private = UnsafeMutableRawPointer(state)
+        state.pointee.main = c
+        input = nil
+        self.fd = fd
+        rangeNext = range.lowerBound
+        rangeEnd = range.upperBound
+        self.suffix = suffix
+        self.lineOffset = lineOffset
+        ctxt = c
+        self.state = state
+        self.block = block
+        // The rest of the prefix: its events are queued for the first `next()`. Safe: as
+        // above, bytes 4 ..< count of the prefix, read during the call.
+        prefix.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { _ = xmlParseChunk(c, $0.baseAddress! + 4, Int32(p.count - 4), 0) }
+        }
+        checkError()
+    }
+
+    /// The callbacks, in a handler libxml2 copies.
+    private static func handler() -> xmlSAXHandler {
+        var sax = xmlSAXHandler()
+        xmlSAXVersion(&sax, 2)
+        sax.startElementNs = onStart
+        sax.endElementNs = onEnd
+        sax.characters = onCharacters
+        sax.ignorableWhitespace = onCharacters
+        sax.cdataBlock = onCharacters
+        sax.reference = onReference
+        sax.comment = onComment
+        sax.processingInstruction = onProcessingInstruction
+        sax.serror = onError
+        return sax
     }
 
     /// Opens the file and sets up the parser on its first bytes.
@@ -284,17 +369,7 @@ public struct XMLStreamReader: ~Copyable {
         // neither does this.
         let read4 = read(input, into: block, count: 4)
         let first = read4 == 4 ? 4 : 0
-        var sax = xmlSAXHandler()
-        xmlSAXVersion(&sax, 2)
-        sax.startElementNs = onStart
-        sax.endElementNs = onEnd
-        sax.characters = onCharacters
-        sax.ignorableWhitespace = onCharacters
-        sax.cdataBlock = onCharacters
-        sax.reference = onReference
-        sax.comment = onComment
-        sax.processingInstruction = onProcessingInstruction
-        sax.serror = onError
+        var sax = handler()
         // libxml2 copies the handler; no user data, so each callback gets the parser context.
         guard let c = xmlCreatePushParserCtxt(&sax, nil, first > 0 ? block : nil, Int32(first), path) else {
             xmlFreeParserInputBuffer(input)
@@ -318,7 +393,8 @@ public struct XMLStreamReader: ~Copyable {
         // the DTD's declarations: no element is ever added to it).
         if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
         xmlFreeParserCtxt(ctxt)
-        xmlFreeParserInputBuffer(input)
+        if let input { xmlFreeParserInputBuffer(input) }
+        if fd >= 0 { systemClose(fd) }
         block.deallocate()
         state.pointee.free()
         state.deinitialize(count: 1)
@@ -338,21 +414,51 @@ public struct XMLStreamReader: ~Copyable {
         return got
     }
 
+    /// The next bytes of a range, then its suffix; 0 once both are given.
+    private mutating func readRange() -> Int {
+        if rangeNext < rangeEnd {
+            // Safe: `block` holds `blockSize` bytes (or more), and at most that many are read.
+            let n = pread(fd, block, min(blockSize, rangeEnd - rangeNext), off_t(rangeNext))
+            if n > 0 { rangeNext += n; return n }
+            if n < 0, errno == EINTR { return readRange() }
+            rangeNext = rangeEnd  // a read error or a file cut short: what was read is parsed, then the suffix
+        }
+        guard !suffixSent, !suffix.isEmpty else { return 0 }
+        suffixSent = true
+        // Safe: the suffix (a few closing tags) is far shorter than `block`, and not empty.
+        precondition(suffix.count <= blockSize, "the suffix fits in a block")
+        suffix.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { block.update(from: $0.baseAddress!, count: p.count) }
+        }
+        return suffix.count
+    }
+
     /// Parses the next block of the file (or ends the document), queuing its events.
     private mutating func parseBlock() {
         state.pointee.startBlock()
         cursor = 0
-        let n = Self.read(input, into: block, count: blockSize)
+        let n = input.map { Self.read($0, into: block, count: blockSize) } ?? readRange()
         _ = xmlParseChunk(ctxt, n > 0 ? block : nil, Int32(n), n > 0 ? 0 : 1)
         if n == 0 {
             finished = true
             state.pointee.closeText()
         }
-        if state.pointee.error != nil {
+        checkError()
+    }
+
+    /// Stops at the first error, kept with its line as the file's.
+    private mutating func checkError() {
+        if var error = state.pointee.error {
+            if lineOffset != 0, error.line > 0, !lineShifted {
+                error.line += lineOffset
+                state.pointee.error = error
+                lineShifted = true
+            }
             finished = true
         } else if ctxt.pointee.wellFormed == 0 {
             finished = true
-            state.pointee.error = XMLSyntaxError(line: Int(ctxt.pointee.input?.pointee.line ?? 0),
+            lineShifted = true
+            state.pointee.error = XMLSyntaxError(line: Int(ctxt.pointee.input?.pointee.line ?? 0) + lineOffset,
                                          column: Int(ctxt.pointee.input?.pointee.col ?? 0),
                                          message: "the XML is not well formed")
         }
@@ -410,11 +516,18 @@ public struct XMLStreamReader: ~Copyable {
 
     /// The line of the element start the reader stands on (1-based; the line where its
     /// start tag ends, as libxml2's tree builder records it).
-    public var line: Int { current.line }
+    public var line: Int { current.line + lineOffset }
+
+    /// Whether the error's line has had `lineOffset` added.
+    private var lineShifted = false
 
     /// How deep the current node is (the root element is 0).
     public var depth: Int { current.kind == .start ? openElements - 1 : openElements }
 }
+
+/// `open(2)` and `close(2)`, named apart from `XMLStreamReader.open`.
+private func systemOpen(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }
+private func systemClose(_ fd: Int32) { _ = close(fd) }
 
 extension String {
     fileprivate var trimmingWhitespace: String {

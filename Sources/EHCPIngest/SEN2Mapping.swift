@@ -100,6 +100,11 @@ public struct SEN2Mapper: Sendable {
 
     /// One person's requests, in document order.
     public func map(_ requests: [SEN2Request]) -> [SEN2Case] {
+        // Most persons have one request: its id needs no count of those before it.
+        if requests.count == 1 {
+            let r = requests[0]
+            return [map(r, caseID: r.personID + "/" + (r.receivedDate?.value ?? ""))]
+        }
         var seen: [String: Int] = [:]
         return requests.map { r in
             var key = r.personID + "/" + (r.receivedDate?.value ?? "")
@@ -154,7 +159,8 @@ public struct SEN2Mapper: Sendable {
         /// A coded item: nil when absent or blank; a value not in `codes` is an error.
         func code(_ element: String, _ item: SEN2Item?, _ codes: [String], _ level: Level) -> String? {
             guard let item, !item.value.isEmpty else { return nil }
-            let value = item.value.uppercased()
+            // A code as written (the usual case) is its own upper case.
+            let value = codes.contains(item.value) ? item.value : item.value.uppercased()
             guard codes.contains(value) else {
                 problem(element, item, .error, "\"\(item.value)\" is not a SEN2 code for \(element) (one of \(codes.joined(separator: ", "))); \(rejects(level))", level)
                 return nil

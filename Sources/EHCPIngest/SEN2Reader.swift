@@ -113,6 +113,22 @@ public struct SEN2Reader: ~Copyable {
         }
     }
 
+    /// A reader of one chunk of the return (`SEN2ChunkPlan`): its lines are the file's, and
+    /// its persons are numbered after the `chunk.personsBefore` before it.
+    public init(path: String, chunk: SEN2Chunk) throws(InputError) {
+        self.path = path
+        personsBefore = chunk.personsBefore
+        do {
+            xml = try XMLStreamReader(path: path, range: chunk.range, prefix: chunk.prefix, suffix: chunk.suffix,
+                                      lineOffset: chunk.lineOffset)
+        } catch {
+            throw InputError.unreadable(file: path, reason: error.message)
+        }
+    }
+
+    /// `<Person>`s before the part of the file this reader reads.
+    private var personsBefore = 0
+
     /// Where the reader is inside the document: the elements from the root down.
     private var stack: [SEN2Tag] = []
     /// The tag of each name token met so far.
@@ -143,7 +159,7 @@ public struct SEN2Reader: ~Copyable {
                     case (.persons, .person):
                         if !headerSent { try onHeader(header); headerSent = true }
                         persons += 1
-                        person = PersonState(number: persons)
+                        person = PersonState(number: personsBefore + persons)
                     case (.person, .requests) where person != nil:
                         current = SEN2Request(personID: "", line: xml.line)
                     case (.requests, .assessment) where current != nil:
@@ -158,7 +174,10 @@ public struct SEN2Reader: ~Copyable {
                     }
                 case .text:
                     // Only items' text is kept, and items are short.
-                    if let t = itemText, t.utf8.count < 4096 { itemText = t + xml.text }
+                    // Almost always one text node: taken as it is, not appended to "".
+                    if let t = itemText {
+                        if t.isEmpty { itemText = xml.text } else if t.utf8.count < 4096 { itemText = t + xml.text }
+                    }
                 case .end:
                     guard let tag = stack.popLast() else { continue }
                     if tag != .other {

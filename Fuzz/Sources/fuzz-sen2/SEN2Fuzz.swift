@@ -4,8 +4,9 @@
 //
 // Input layout: the bytes are the return itself (seeds in Fuzz/corpus/sen2: the public
 // samples, truncations of them and small returns with bad elements). Every input goes
-// through the reader and the mapping; those whose size is a multiple of 4 also through the
-// whole analysis (far slower, so only a quarter).
+// through the reader and the mapping, and through the parallel read's chunks (read in
+// order, compared with one thread's read); those whose size is a multiple of 4 also
+// through the whole analysis (far slower, so only a quarter; half of those on two threads).
 //
 // Oracles besides "does not crash": a malformed return is an InputError naming the file,
 // a line and a column; a well-formed one reconciles (every <Requests> read is analysed or
@@ -45,26 +46,49 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The reader and the mapping, on every input (cheap): every <Requests> gives a case
     // or its errors, never neither.
     let mapper = SEN2Mapper(file: input, asAt: Day(iso: "2025-01-18")!)
+    var persons: [[SEN2Request]] = []
+    var wellFormed = false
     do {
         var reader = try SEN2Reader(path: input)
         try reader.read(onHeader: { _ in }, onPerson: { requests in
+            persons.append(requests)
             for c in mapper.map(requests) {
                 check(c.request != nil || c.problems.contains { $0.severity == .error },
                       "a <Requests> on line \(c.line) was neither mapped nor rejected")
                 for p in c.problems { check(p.line >= 1 && !p.problem.isEmpty, "a problem without a line or message") }
             }
         })
+        wellFormed = true
     } catch let error as InputError {
         check(!error.description.isEmpty, "an input error without a message")
     } catch {
         check(false, "the reader threw something other than an InputError: \(error)")
+    }
+
+    // The parallel read's chunks (read here in order, on this thread): when they are all
+    // trusted, the file is well formed and they give exactly the one-thread read's
+    // requests, ids and lines.
+    for parts in [2, 3] {
+        guard let plan = SEN2ChunkPlan.make(path: input, minimumSize: 0, weights: Array(repeating: 1, count: parts)) else { continue }
+        var chunked: [[SEN2Request]] = []
+        do {
+            if try plan.readInOrder(path: input, onPerson: { chunked.append($0) }) {
+                check(wellFormed, "chunks trusted in a file one thread finds malformed")
+                check(chunked == persons, "the chunks' requests differ from one thread's (\(parts) parts)")
+            }
+        } catch {
+            check(false, "a chunked read threw: \(error)")
+        }
     }
     // The whole analysis on a quarter of the inputs (by size): it costs far more.
     guard size % 4 == 0 else { return 0 }
 
     var options = AnalysisOptions(inputs: [InputFile(kind: .sen2, path: input)], asAt: Day(iso: "2025-01-18")!)
     options.scratchDirectory = folder + "/scratch"
-    options.jobs = 1
+    // Half of these on two threads, the return cut however small (the chunked path, with
+    // its prepass and its fall-back to one thread).
+    options.jobs = size % 8 == 0 ? 2 : 1
+    options.parallelThreshold = 0
     do {
         let run = try AnalysedRun.analyse(options)
         let result = run.result

@@ -1,6 +1,7 @@
 import EHCPRules
 import EHCPStore
 import EHCPIngest
+import Synchronization
 
 extension FileRun {
     /// Reads a SEN2 return (`--sen2`): each `<Requests>` is mapped onto a request record
@@ -11,77 +12,102 @@ extension FileRun {
     package mutating func readSEN2(dates: DateParser, pseudonymiser: Pseudonymiser?, progress: Progress, run: inout Run) throws {
         let options = run.options
         let path = input.path
-        let number = self.number
         let mapper = SEN2Mapper(file: path, asAt: options.asAt, dates: dates, pseudonymiser: pseudonymiser,
                                 byCount: options.by.count)
-        let dimensions = Array(repeating: Cohort.unknown, count: options.by.count)
-        var reader = try SEN2Reader(path: path)
-        let measures = Set(options.rules.measures.ids)
-        var timings = RuleTimings()
-        var planTimings: [CaseTiming] = []
-        var summary = self.summary
-        var problems = self.problems
-        defer { self.summary = summary; self.problems = problems }
-        // The file's SHA-256 is taken on a second thread while the return is read (it is a
-        // pass of its own over the bytes); a read error still comes first, as before.
-        let outcomes = Concurrent.map(2, threads: 2) { part -> String? in
-            if part == 0 { return try Analysis.sha256(of: path) }
-            try reader.read(onHeader: { _ in }, onPerson: { requests in
-            for c in mapper.map(requests) {
-                summary.rowsRead += 1
-                guard let record = c.request else {
-                    summary.rejected += 1
-                    try problems.append(contentsOf: c.problems, fileNumber: number)
-                    let reasons = c.problems.filter { $0.severity == .error }
-                        .map { "\($0.column) \"\($0.value)\": \($0.problem)" }
-                    try run.collector.addUnchecked(
-                        UncheckedCase(caseID: c.caseID, file: path, line: c.line, team: nil, caseworker: nil, dimensions: dimensions,
-                                      measures: [], reason: reasons.joined(separator: "; ")),
-                        ordinal: rowOrdinal(file: number, line: c.line))
-                    continue
-                }
-                summary.analysed += 1
-                RequestRules.evaluate(record, rules: options.rules, into: &timings)
-                var kept = timings.timings.filter { !c.leftOut.contains($0.measure) }
-                if c.exported { kept.removeAll { $0.completed == nil } }
-                var all = c.problems
-                for w in timings.warnings {
-                    all.append(DataQualityProblem(file: path, line: w.line, caseID: c.caseID,
-                                                  column: SEN2Mapper.elementOfField[w.field] ?? w.field, value: w.value,
-                                                  severity: .warning, problem: w.message))
-                }
-                all.sort { $0.line < $1.line }
-                try problems.append(contentsOf: all, fileNumber: number)
-                let cohort = run.collector.cohortNumber(dimensions)
-                if !kept.isEmpty {
-                    let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
-                    try run.collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: c.line))
-                }
-                // backlog.csv: the request's spans as a requests row's, of the measures the
-                // return reports; an exported request's open cases are not counted on any day.
-                if !c.exported {
-                    RequestRules.openSpans(record, rules: options.rules, into: &timings)
-                    if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
-                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
-                }
-                guard let plan = c.plan else { continue }
-                Self.planTimings(plan, rules: options.rules, measures: measures, into: &planTimings)
-                if !planTimings.isEmpty {
-                    // The plan's cases as a return taken on each of its dates would have
-                    // made them (the mapping's choices and these rules run again).
-                    timings.spans.removeAll(keepingCapacity: true)
-                    Self.planSpans(plan, rules: options.rules, measures: measures, into: &timings)
-                    if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, cohort: cohort) }
-                    let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
-                    try run.collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: number, line: plan.line))
-                }
-            }
-            progress.update(file: path, rows: summary.rowsRead, position: 0, total: 0)
-            })
-            return nil
+        let collector = run.collector
+        let number = self.number
+        func makeBatch() throws -> SEN2Batch {
+            try SEN2Batch(mapper: mapper, options: options, fileNumber: number, collector: collector.makeChunk())
         }
-        _ = try outcomes[1].get()
-        summary.sha256 = try outcomes[0].get() ?? ""
+        var batches: [SEN2Batch]?
+        var prepass: SEN2Prepass?
+        // A large return is read in chunks on several threads (`SEN2ChunkPlan`); when the
+        // chunks cannot be trusted (see there), or one of them fails, it is read again on one.
+        if options.jobs > 1,
+           let plan = SEN2ChunkPlan.make(path: path, minimumSize: options.parallelThreshold,
+                                         weights: ParallelRead.chunkWeights.flatMap { Array(repeating: $0, count: options.jobs) }) {
+            let pass = SEN2Prepass(path: path, cuts: plan.cuts)
+            prepass = pass
+            batches = try Self.readSEN2Chunks(path: path, plan: plan, prepass: pass, jobs: options.jobs, progress: progress,
+                                              makeBatch: makeBatch)
+        }
+        if batches == nil {
+            var batch = try makeBatch()
+            var reader = try SEN2Reader(path: path)
+            if prepass != nil {
+                try reader.read(onHeader: { _ in }, onPerson: { requests in
+                    try batch.add(requests)
+                    progress.update(file: path, rows: batch.rowsRead, position: 0, total: 0)
+                })
+            } else {
+                // The file's SHA-256 is taken on a second thread while the return is read (it is
+                // a pass of its own over the bytes); a read error still comes first, as before.
+                let outcomes = Concurrent.map(2, threads: 2) { part -> String? in
+                    if part == 0 { return try Analysis.sha256(of: path) }
+                    try reader.read(onHeader: { _ in }, onPerson: { requests in
+                        try batch.add(requests)
+                        progress.update(file: path, rows: batch.rowsRead, position: 0, total: 0)
+                    })
+                    return nil
+                }
+                _ = try outcomes[1].get()
+                summary.sha256 = try outcomes[0].get() ?? ""
+            }
+            batches = [batch]
+        }
+        if let prepass { summary.sha256 = try prepass.totals().sha256 }
+        for batch in batches ?? [] {
+            summary.rowsRead += batch.rowsRead
+            summary.analysed += batch.analysed
+            summary.rejected += batch.rejected
+            try problems.absorb(batch.problems)
+            try run.collector.absorb(batch.collector)
+        }
+    }
+
+    /// Reads the chunks of `plan` on up to `jobs` threads, each into its own batch; nil when
+    /// a chunk failed (malformed XML, or a cut that was not where it seemed) or the persons
+    /// each read differ from the prepass's counts: the file is then for one thread to read.
+    private static func readSEN2Chunks(path: String, plan: SEN2ChunkPlan, prepass: SEN2Prepass, jobs: Int, progress: Progress,
+                                       makeBatch: () throws -> SEN2Batch) throws -> [SEN2Batch]? {
+        var batches = try (0..<plan.chunkCount).map { _ in try makeBatch() }
+        let failed = Atomic<Bool>(false)
+        let rowsRead = Atomic<Int>(0)
+        let outcomes = Concurrent.forEach(updating: &batches, threads: jobs) { (thread: Int, k: Int, batch: inout SEN2Batch) throws -> Int in
+            guard !failed.load(ordering: .relaxed) else { throw StopReading() }
+            do {
+                let counts = k == 0 ? SEN2Prepass.Counts(lineFeeds: 0, persons: 0) : try prepass.counts(beforeCut: k - 1)
+                var reader = try SEN2Reader(path: path, chunk: plan.chunk(k, firstLine: counts.lineFeeds + 1,
+                                                                          personsBefore: counts.persons))
+                var counted = 0
+                try reader.read(onHeader: { _ in }, onPerson: { requests in
+                    try batch.add(requests)
+                    if batch.rowsRead & 4095 == 0 {
+                        if failed.load(ordering: .relaxed) { throw StopReading() }
+                        let rows = rowsRead.add(batch.rowsRead - counted, ordering: .relaxed).newValue
+                        counted = batch.rowsRead
+                        if thread == 0 { progress.update(file: path, rows: rows, position: 0, total: 0) }
+                    }
+                })
+                rowsRead.add(batch.rowsRead - counted, ordering: .relaxed)
+                // What waits for the chunks before it goes to disk, not memory.
+                try batch.releaseMemory()
+                return reader.persons
+            } catch {
+                failed.store(true, ordering: .relaxed)
+                throw error
+            }
+        }
+        var persons: [Int] = []
+        for outcome in outcomes {
+            guard case .success(let n) = outcome else { return nil }
+            persons.append(n)
+        }
+        let totals = try prepass.totals()
+        guard !totals.loneCR else { return nil }
+        let before = try [0] + plan.cuts.indices.map { try prepass.counts(beforeCut: $0).persons } + [totals.persons]
+        for k in persons.indices where persons[k] != before[k + 1] - before[k] { return nil }
+        return batches
     }
 
     /// backlog.csv's spans of a plan's cases (`SpanReplay`): `planTimings` run on the plan

@@ -1,0 +1,96 @@
+import EHCPRules
+import EHCPStore
+import EHCPIngest
+
+/// The analysis of the persons of a SEN2 return, or of one chunk of it read by its own
+/// thread: each `<Requests>` is mapped onto a request record (`SEN2Mapper`) and goes
+/// through the requests rules as a requests row would; its `<ActivePlans>` gives the
+/// plan's review-decision-4w and annual-review-12m cases and a phase-transfer case due on
+/// the return's own date. A `<Requests>` counts as one row in the reconciliation. Batches
+/// of consecutive chunks are joined in chunk order, as `RowBatch`es are.
+struct SEN2Batch {
+    let mapper: SEN2Mapper
+    let rules: RuleSettings
+    let measures: Set<MeasureID>
+    let fileNumber: Int64
+    let dimensions: [String]
+    var collector: CaseCollector
+    var problems: ProblemLog
+    var rowsRead = 0
+    var analysed = 0
+    var rejected = 0
+    /// Buffers kept from one request to the next.
+    private var timings = RuleTimings()
+    private var planTimings: [CaseTiming] = []
+
+    init(mapper: SEN2Mapper, options: AnalysisOptions, fileNumber: Int64, collector: CaseCollector) {
+        self.mapper = mapper
+        rules = options.rules
+        measures = Set(options.rules.measures.ids)
+        self.fileNumber = fileNumber
+        dimensions = Array(repeating: Cohort.unknown, count: options.by.count)
+        self.collector = collector
+        problems = ProblemLog(directory: options.scratchDirectory)
+    }
+
+    /// One person's `<Requests>`, in document order.
+    mutating func add(_ requests: [SEN2Request]) throws {
+        let path = mapper.file
+        for c in mapper.map(requests) {
+            rowsRead += 1
+            guard let record = c.request else {
+                rejected += 1
+                try problems.append(contentsOf: c.problems, fileNumber: fileNumber)
+                let reasons = c.problems.filter { $0.severity == .error }
+                    .map { "\($0.column) \"\($0.value)\": \($0.problem)" }
+                try collector.addUnchecked(
+                    UncheckedCase(caseID: c.caseID, file: path, line: c.line, team: nil, caseworker: nil, dimensions: dimensions,
+                                  measures: [], reason: reasons.joined(separator: "; ")),
+                    ordinal: rowOrdinal(file: fileNumber, line: c.line))
+                continue
+            }
+            analysed += 1
+            RequestRules.evaluate(record, rules: rules, into: &timings)
+            var kept = timings.timings.filter { !c.leftOut.contains($0.measure) }
+            if c.exported { kept.removeAll { $0.completed == nil } }
+            var all = c.problems
+            for w in timings.warnings {
+                all.append(DataQualityProblem(file: path, line: w.line, caseID: c.caseID,
+                                              column: SEN2Mapper.elementOfField[w.field] ?? w.field, value: w.value,
+                                              severity: .warning, problem: w.message))
+            }
+            all.sort { $0.line < $1.line }
+            try problems.append(contentsOf: all, fileNumber: fileNumber)
+            let cohort = collector.cohortNumber(dimensions)
+            if !kept.isEmpty {
+                let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
+                try collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: c.line))
+            }
+            // backlog.csv: the request's spans as a requests row's, of the measures the
+            // return reports; an exported request's open cases are not counted on any day.
+            if !c.exported {
+                RequestRules.openSpans(record, rules: rules, into: &timings)
+                if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
+                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
+            }
+            guard let plan = c.plan else { continue }
+            FileRun.planTimings(plan, rules: rules, measures: measures, into: &planTimings)
+            if !planTimings.isEmpty {
+                // The plan's cases as a return taken on each of its dates would have
+                // made them (the mapping's choices and these rules run again).
+                timings.spans.removeAll(keepingCapacity: true)
+                FileRun.planSpans(plan, rules: rules, measures: measures, into: &timings)
+                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
+                let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
+                try collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: plan.line))
+            }
+        }
+    }
+
+    /// Moves what the batch holds in memory for later to disk: a chunk read in parallel
+    /// waits there until the chunks before it are done.
+    mutating func releaseMemory() throws {
+        try collector.releaseMemory()
+        try problems.releaseMemory()
+    }
+}
