@@ -308,10 +308,7 @@ public struct XMLStreamReader: ~Copyable {
         }
         guard let c else {
             systemClose(fd)
-            block.deallocate()
-            state.pointee.free()
-            state.deinitialize(count: 1)
-            state.deallocate()
+            Self.release(state: state, block: block)
             throw XMLOpenError(message: "it could not be opened for reading")
         }
         _ = xmlCtxtUseOptions(c, parserOptions)
@@ -334,6 +331,14 @@ public struct XMLStreamReader: ~Copyable {
             p.withMemoryRebound(to: CChar.self) { _ = xmlParseChunk(c, $0.baseAddress! + 4, Int32(p.count - 4), 0) }
         }
         checkError()
+    }
+
+    /// Frees what a failed open had made before the parser (which would have owned it).
+    private static func release(state: UnsafeMutablePointer<XMLParseState>, block: UnsafeMutablePointer<CChar>) {
+        block.deallocate()
+        state.pointee.free()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The callbacks, in a handler libxml2 copies.
@@ -373,10 +378,7 @@ public struct XMLStreamReader: ~Copyable {
         // libxml2 copies the handler; no user data, so each callback gets the parser context.
         guard let c = xmlCreatePushParserCtxt(&sax, nil, first > 0 ? block : nil, Int32(first), path) else {
             xmlFreeParserInputBuffer(input)
-            block.deallocate()
-            state.pointee.free()
-            state.deinitialize(count: 1)
-            state.deallocate()
+            release(state: state, block: block)
             throw XMLOpenError(message: "it could not be opened for reading")
         }
         _ = xmlCtxtUseOptions(c, parserOptions)
