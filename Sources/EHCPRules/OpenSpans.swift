@@ -34,6 +34,13 @@ extension RequestRules {
     /// clock is open while its completion date is blank or after D. That answer changes
     /// only on the record's own dates, so it is asked once on each of them.
     package static func openSpans(_ r: RequestRecord, rules: RuleSettings, into out: inout RuleTimings) {
+        // The record's dates, ascending and distinct, worked out once for every measure
+        // (at most five, kept inline: no allocation per row).
+        var days = InlineArray<5, Int32>(repeating: 0)
+        var n = 0
+        insert(r.assessmentDecisionDate, into: &days, count: &n); insert(r.planDecisionDate, into: &days, count: &n)
+        insert(r.draftPlanDate, into: &days, count: &n); insert(r.finalPlanDate, into: &days, count: &n)
+        insert(r.withdrawnDate, into: &days, count: &n)
         // The borrowed table's entries by index, not `let table = rules.measures`: that
         // copy took a reference on each of the table's arrays for every row, shared by
         // both reading threads (it cost more than the spans themselves).
@@ -44,20 +51,35 @@ extension RequestRules {
             if e.test >= 0, !RequestEntry.passes(rules.measures.requestTests[e.test], r) { continue }
             guard let start = e.start.day(of: r) else { continue }
             let due = e.dueDate.due(from: start)
-            var openFrom: Day?
-            var day = start
-            while true {
+            // Open or not on its start, then on each of the record's later dates in turn.
+            var openFrom: Day? = isOpen(e, r, on: start) ? start : nil
+            var k = 0
+            while k < n {
+                let day = Day(number: days[k])
+                k += 1
+                guard day > start else { continue }
                 let open = isOpen(e, r, on: day)
                 if open, openFrom == nil { openFrom = day }
                 if !open, let from = openFrom {
                     out.spans.append(OpenSpan(measure: e.id, from: from, until: day, due: due))
                     openFrom = nil
                 }
-                guard let next = nextDate(of: r, after: day) else { break }
-                day = next
             }
             if let from = openFrom { out.spans.append(OpenSpan(measure: e.id, from: from, until: nil, due: due)) }
         }
+    }
+
+    /// Puts `d` in its place among the `count` ascending dates of `days` (once).
+    @inline(__always)
+    private static func insert(_ d: Day?, into days: inout InlineArray<5, Int32>, count: inout Int) {
+        guard let d else { return }
+        var k = count
+        while k > 0, days[k - 1] > d.number { k -= 1 }
+        if k > 0, days[k - 1] == d.number { return }
+        var j = count
+        while j > k { days[j] = days[j - 1]; j -= 1 }
+        days[k] = d.number
+        count += 1
     }
 
     /// Whether `e` counts `r` as open on `d`, the record blanked after `d`.
@@ -76,19 +98,6 @@ extension RequestRules {
         let plan = (r.planDecisionDate.map { $0 <= d } ?? true) ? r.planDecision : nil
         guard e.assessmentDecision.admits(assessment), e.planDecision.admits(plan) else { return false }
         return !happened(e.completion.day(of: r))
-    }
-
-    /// The earliest of the record's dates after `d` (the days the answer may change).
-    @inline(__always)
-    private static func nextDate(of r: RequestRecord, after d: Day) -> Day? {
-        var best: Day?
-        @inline(__always) func consider(_ x: Day?) {
-            guard let x, x > d else { return }
-            if best.map({ x < $0 }) ?? true { best = x }
-        }
-        consider(r.assessmentDecisionDate); consider(r.planDecisionDate); consider(r.draftPlanDate)
-        consider(r.finalPlanDate); consider(r.withdrawnDate)
-        return best
     }
 }
 

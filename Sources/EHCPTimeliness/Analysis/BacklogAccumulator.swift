@@ -19,9 +19,18 @@ package struct BacklogAccumulator: Sendable, Equatable {
     package let asAt: Day
     private let asAtMonth: Int
     private let measureCount: Int
-    /// Differences per (cohort, measure): in time and overdue, indexed by month ends back.
-    private var inTime: [[Int32]] = []
-    private var overdue: [[Int32]] = []
+    /// Differences in time and overdue, flat: month ends back × cell, a cell being
+    /// (cohort, measure) = cohort × measureCount + measure, `cells` cells a month (grown,
+    /// and the array laid out again, when a cohort beyond them comes; months are added
+    /// at the end as spans reach further back). No allocation per span.
+    private var inTime: [Int32] = []
+    private var overdue: [Int32] = []
+    private var cells = 0
+    private var months = 0
+    /// Per cell: the starts of clocks open since before any data (a transfer's), counted
+    /// further back than any month end backlog.csv writes.
+    private var openInTime: [Int32] = []
+    private var openOverdue: [Int32] = []
     /// The earliest month (months back) any span or due date reaches: backlog.csv's first row.
     private(set) var firstBack = 0
 
@@ -33,75 +42,92 @@ package struct BacklogAccumulator: Sendable, Equatable {
 
     @inline(__always) private static func month(_ d: Day) -> Int { let c = d.civil; return c.year * 12 + c.month - 1 }
 
-    /// The month end (months back) of the first point on or after `d`; nil after the as-at date.
-    @inline(__always) private func back(_ d: Day) -> Int? {
-        if d > asAt { return nil }
-        return asAtMonth - Self.month(d)
+    /// Room for `cell` in every month (the cells per month doubled, the arrays laid out again).
+    private mutating func ensure(cell: Int) {
+        guard cell >= cells else { return }
+        var wider = max(cells * 2, measureCount * 4)
+        while cell >= wider { wider *= 2 }
+        func relaid(_ old: [Int32]) -> [Int32] {
+            var out = [Int32](repeating: 0, count: months * wider)
+            for m in 0..<months { for c in 0..<cells { out[m * wider + c] = old[m * cells + c] } }
+            return out
+        }
+        inTime = relaid(inTime); overdue = relaid(overdue)
+        openInTime.append(contentsOf: repeatElement(0, count: wider - cells))
+        openOverdue.append(contentsOf: repeatElement(0, count: wider - cells))
+        cells = wider
+    }
+
+    /// Room for month ends back to `back`.
+    @inline(__always) private mutating func ensure(month back: Int) {
+        guard back >= months else { return }
+        let more = (back + 1 - months) * cells
+        inTime.append(contentsOf: repeatElement(0, count: more)); overdue.append(contentsOf: repeatElement(0, count: more))
+        months = back + 1
     }
 
     /// Adds (weight 1) or takes back (−1) the spans of one row of cohort `cohort`.
     package mutating func add(_ spans: [OpenSpan], cohort: Int32, weight: Int32 = 1) {
         for s in spans {
             let cell = Int(cohort) * measureCount + s.measure.order
-            if cell >= inTime.count {
-                inTime.append(contentsOf: Array(repeating: [], count: cell + 1 - inTime.count))
-                overdue.append(contentsOf: Array(repeating: [], count: cell + 1 - overdue.count))
-            }
+            ensure(cell: cell)
             // In time on [from, min(until, due + 1)); overdue on [max(from, due + 1), until).
             let lateFrom = s.due + 1
             let inTimeEnd = s.until.map { min($0, lateFrom) } ?? lateFrom
             if s.from.map({ $0 < inTimeEnd }) ?? true {
-                Self.interval(from: s.from, until: inTimeEnd, weight: weight, into: &inTime[cell], due: s.due, asAt: asAt, asAtMonth: asAtMonth, firstBack: &firstBack)
+                interval(from: s.from, until: inTimeEnd, weight: weight, cell: cell, overdue: false, due: s.due)
             }
             let overdueFrom = s.from.map { max($0, lateFrom) } ?? lateFrom
             if s.until.map({ overdueFrom < $0 }) ?? true {
-                Self.interval(from: overdueFrom, until: s.until, weight: weight, into: &overdue[cell], due: s.due, asAt: asAt, asAtMonth: asAtMonth, firstBack: &firstBack)
+                interval(from: overdueFrom, until: s.until, weight: weight, cell: cell, overdue: true, due: s.due)
             }
         }
     }
 
     /// +weight at the first month end on or after `from` (for a clock open since before
-    /// any data, far further back than any row), −weight at the first on or after `until`.
+    /// any data, further back than any row), −weight at the first on or after `until`.
     @inline(__always)
-    private static func interval(from: Day?, until: Day?, weight: Int32, into diffs: inout [Int32], due: Day, asAt: Day,
-                                 asAtMonth: Int, firstBack: inout Int) {
-        func back(_ d: Day) -> Int? { d > asAt ? nil : asAtMonth - month(d) }
+    private mutating func interval(from: Day?, until: Day?, weight: Int32, cell: Int, overdue late: Bool, due: Day) {
+        @inline(__always) func back(_ d: Day) -> Int? { d > asAt ? nil : asAtMonth - Self.month(d) }
         let end = until.flatMap(back)  // nil: still open on the as-at date
-        let start: Int
         if let from {
-            guard let b = back(from) else { return }
-            start = b
-            if b > firstBack { firstBack = b }
+            guard let start = back(from) else { return }
+            if start > firstBack { firstBack = start }
+            if let end, end >= start { return }  // opened and closed between two month ends
+            ensure(month: start)
+            if late { overdue[start * cells + cell] += weight } else { inTime[start * cells + cell] += weight }
         } else {
-            start = openEnded
             // Its due date's month is data: the rows start there at the latest.
             if let b = back(min(due, asAt)), b > firstBack { firstBack = b }
+            if let end, end >= Self.openEnded { return }
+            if late { openOverdue[cell] += weight } else { openInTime[cell] += weight }
         }
-        if let end, end >= start { return }  // opened and closed between two month ends
-        grow(&diffs, to: start)
-        diffs[start] += weight
-        if let end { grow(&diffs, to: end); diffs[end] -= weight }
+        if let end {
+            ensure(month: end)
+            if late { overdue[end * cells + cell] -= weight } else { inTime[end * cells + cell] -= weight }
+        }
     }
 
     /// Where an open-ended start is counted: further back than any row backlog.csv writes.
     private static let openEnded = 1200
 
-    @inline(__always) private static func grow(_ diffs: inout [Int32], to index: Int) {
-        if index >= diffs.count { diffs.append(contentsOf: repeatElement(0, count: index + 1 - diffs.count)) }
-    }
-
     /// Adds what `other` gathered; `renumber` maps its cohort numbers to this one's.
     package mutating func merge(_ other: BacklogAccumulator, renumber: [Int32]) {
         firstBack = max(firstBack, other.firstBack)
-        for cell in other.inTime.indices {
+        ensure(month: other.months - 1)
+        for cell in 0..<other.cells {
             let cohort = cell / measureCount, measure = cell % measureCount
+            guard cohort < renumber.count else { continue }
             let mine = Int(renumber[cohort]) * measureCount + measure
-            if mine >= inTime.count {
-                inTime.append(contentsOf: Array(repeating: [], count: mine + 1 - inTime.count))
-                overdue.append(contentsOf: Array(repeating: [], count: mine + 1 - overdue.count))
+            var any = other.openInTime[cell] != 0 || other.openOverdue[cell] != 0
+            if !any { for m in 0..<other.months where other.inTime[m * other.cells + cell] != 0 || other.overdue[m * other.cells + cell] != 0 { any = true; break } }
+            guard any else { continue }
+            ensure(cell: mine)
+            openInTime[mine] += other.openInTime[cell]; openOverdue[mine] += other.openOverdue[cell]
+            for m in 0..<other.months {
+                inTime[m * cells + mine] += other.inTime[m * other.cells + cell]
+                overdue[m * cells + mine] += other.overdue[m * other.cells + cell]
             }
-            for (i, v) in other.inTime[cell].enumerated() where v != 0 { Self.grow(&inTime[mine], to: i); inTime[mine][i] += v }
-            for (i, v) in other.overdue[cell].enumerated() where v != 0 { Self.grow(&overdue[mine], to: i); overdue[mine][i] += v }
         }
     }
 
@@ -119,19 +145,26 @@ package struct BacklogAccumulator: Sendable, Equatable {
 
     /// The counts at every point for (cohort, measure): (in time, overdue), oldest first.
     private func series(_ cell: Int) -> [(Int, Int)] {
-        func running(_ diffs: [Int32]) -> [Int] {
+        func running(_ diffs: [Int32], _ open: [Int32]) -> [Int] {
             var out = Array(repeating: 0, count: firstBack + 1)
-            var sum = 0
+            guard cell < cells else { return out }
             // The open-ended part and anything further back than the first row: all counted from it.
-            for i in stride(from: diffs.count - 1, through: 0, by: -1) {
-                sum += Int(diffs[i])
+            var sum = Int(open[cell])
+            for i in stride(from: max(months - 1, firstBack), through: 0, by: -1) {
+                if i < months { sum += Int(diffs[i * cells + cell]) }
                 if i <= firstBack { out[i] = sum }
             }
             return out.reversed()
         }
-        let a = cell < inTime.count ? running(inTime[cell]) : Array(repeating: 0, count: firstBack + 1)
-        let b = cell < overdue.count ? running(overdue[cell]) : Array(repeating: 0, count: firstBack + 1)
-        return Array(zip(a, b))
+        return Array(zip(running(inTime, openInTime), running(overdue, openOverdue)))
+    }
+
+    /// Whether the cell has any count at all (a cohort with a case open at some time).
+    private func hasCounts(_ cell: Int) -> Bool {
+        guard cell < cells else { return false }
+        if openInTime[cell] != 0 || openOverdue[cell] != 0 { return true }
+        for m in 0..<months where inTime[m * cells + cell] != 0 || overdue[m * cells + cell] != 0 { return true }
+        return false
     }
 
     /// backlog.csv's rows: by month end, then measure (of `measures`, those the run
@@ -144,11 +177,7 @@ package struct BacklogAccumulator: Sendable, Equatable {
         var present: [[Bool]] = []  // [measure][cohort]: the cohort has a case open at some time
         for m in measures {
             table.append(order.map { series($0 * measureCount + m.order) })
-            present.append(order.map { c in
-                let cell = c * measureCount + m.order
-                return (cell < inTime.count && inTime[cell].contains { $0 != 0 })
-                    || (cell < overdue.count && overdue[cell].contains { $0 != 0 })
-            })
+            present.append(order.map { hasCounts($0 * measureCount + m.order) })
         }
         var rows: [BacklogRow] = []
         for (p, day) in days.enumerated() {
