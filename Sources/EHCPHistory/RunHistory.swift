@@ -191,6 +191,13 @@ public final class RunHistory {
     /// Opens the history at `path`, creating it when missing, and brings its schema up to date.
     public init(path: String) throws {
         self.path = path
+        // SQLite's own word for a folder that is not there is "unable to open database file".
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var st = stat()
+        if !folder.isEmpty, stat(folder, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
+            throw HistoryError.unusable(file: path, reason: "the folder \(folder) does not exist (or is not a folder); "
+                                        + "create it, or give --history a path in a folder that exists")
+        }
         var configuration = Configuration()
         // Another run writing: wait for it rather than fail.
         configuration.busyMode = .timeout(120)
@@ -229,8 +236,13 @@ public final class RunHistory {
     }
 
     /// Records `run` in one transaction, replacing a run with the same as-at date and settings.
+    /// `caseBlocks`, when given, hands over the run's cases as blocks (measure, number of
+    /// cases, lines `case_id\tS\tdue`) taken during the analysis (`HistoryCases`), instead
+    /// of `run.casesFile` read back.
     @discardableResult
-    public func record(_ run: RunRecord) throws -> RecordOutcome {
+    public func record(_ run: RunRecord,
+                       caseBlocks: ((_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)? = nil)
+        throws -> RecordOutcome {
         do {
             return try pool.writeWithoutTransaction { db in
                 var outcome = RecordOutcome.added
@@ -274,7 +286,12 @@ public final class RunHistory {
                     let block = try db.makeStatement(sql: "INSERT INTO run_cases VALUES (?, ?, ?, ?, ?)")
                     // Streamed from the file a block at a time: memory stays flat however many cases.
                     var n = 0
-                    if let file = run.casesFile {
+                    if let caseBlocks {
+                        try caseBlocks { measure, count, lines in
+                            try block.execute(arguments: [id, measure, n, count, Data(lines)])
+                            n += 1
+                        }
+                    } else if let file = run.casesFile {
                         try CasesBlocks.forEach(path: file) { b in
                             try block.execute(arguments: [id, b.measure, n, b.count, Data(b.lines)])
                             n += 1

@@ -155,11 +155,15 @@ extension KPITally: KPIValues {
 
 extension AnalysedRun {
     /// `analyse`, with the KPI tally among the sinks when KPIs are asked for.
-    public static func analyse(_ options: AnalysisOptions, kpis: Bool) throws -> (run: AnalysedRun, kpis: (any KPIValues)?) {
-        guard kpis else { return (try analyse(options), nil) }
+    /// `historyCases`: the run history's sink (`--history`), fed with the other sinks.
+    public static func analyse(_ options: AnalysisOptions, kpis: Bool, historyCases: HistoryCases? = nil) throws
+        -> (run: AnalysedRun, kpis: (any KPIValues)?) {
+        guard kpis || historyCases != nil else { return (try analyse(options), nil) }
         let cases = try CasesFile(options: options), actions = ActionListStore(options: options)
-        let tally = KPITally(asAt: options.asAt, measureCount: options.rules.measures.count)
-        let run = AnalysedRun(result: try Analysis.run(options, sinks: [cases, actions, tally]), cases: cases, actions: actions)
+        let tally = kpis ? KPITally(asAt: options.asAt, measureCount: options.rules.measures.count) : nil
+        let sinks: [any CaseSink] = [cases, actions] + (tally.map { [$0] } ?? []) + (historyCases.map { [$0] } ?? [])
+        let run = AnalysedRun(result: try Analysis.run(options, sinks: sinks), cases: cases, actions: actions)
+        guard let tally else { return (run, nil) }
         tally.subtract(run.result.retracted)
         return (run, tally)
     }

@@ -7,17 +7,19 @@ import EHCPTimeliness
 
 /// `analyse --history FILE`: the run, added to the history once its outputs are written.
 enum HistoryRecording {
-    static func record(_ run: AnalysedRun, outputFolder: String, kpis: [KPIRow], in history: RunHistory) throws -> RecordOutcome {
+    static func record(_ run: AnalysedRun, outputFolder: String, kpis: [KPIRow], cases: HistoryCases,
+                       in history: RunHistory) throws -> RecordOutcome {
         let result = run.result
         let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
-                               summary: result.summary, actions: [], casesFile: folder + "cases.csv")
+                               summary: result.summary, actions: [], casesFile: nil)
         // The action list as exceptions.csv holds it (with the not_checked rows), read back
         // rather than held in memory.
         record.actionsFile = folder + "exceptions.csv"
         record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
-        return try history.record(record)
+        // The cases as the analysis handed them over (`HistoryCases`), not cases.csv read back.
+        return try history.record(record) { body in try cases.forEachBlock(retracted: result.retracted, body) }
     }
 }
 
