@@ -15,7 +15,7 @@ public final class HistoryCases: CaseSink {
     private var files: [[SpillFile]]
     private let table = CellTable.shared
     /// Each temporary file's buffer: the lines are short, and one file per measure and chunk.
-    static let bufferSize = 64 << 10
+    static let bufferSize = 16 << 10
     /// A block of the history's `run_cases`.
     public static let blockSize = 256 * 1024
 

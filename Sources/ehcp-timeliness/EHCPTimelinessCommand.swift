@@ -248,7 +248,8 @@ struct Analyse: ParsableCommand {
             // Read and opened (the history created or upgraded) first: a mistake there stops the run before any work.
             let definitions = try kpis.map(KPIFile.load(path:))
             let store = try history.map(RunHistory.init(path:))
-            let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil)
+            let historyCases = try store.map { _ in try HistoryCases(options: options) }
+            let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil, historyCases: historyCases)
             let board = try definitions.map { defs in
                 try KPIs.rows(defs, run: run, tally: values!, earlier: store.map { s in
                     { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
@@ -256,7 +257,7 @@ struct Analyse: ParsableCommand {
             }
             try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
                                    dropping: xlsx ? [] : [Workbook.fileName])
-            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, kpis: board ?? [], in: $0) }
+            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, kpis: board ?? [], cases: historyCases!, in: $0) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),
@@ -309,7 +310,7 @@ struct Exceptions: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run history (SQLite) that analyse --history writes; read only, for --new-only. exceptions never records a run.", valueName: "file"))
     var history: String?
 
-    @Flag(name: .customLong("new-only"), help: "List only the (case, measure) pairs that were not on the action list of the last run in --history with an earlier as-at date; print nothing when none is new.")
+    @Flag(name: .customLong("new-only"), help: "List only the (case, measure) pairs that were not on the action list of the last run in --history with an earlier as-at date; print nothing when none is new. With --split-by, only the new pairs are split (a value with nothing new gets no file).")
     var newOnly = false
 
     @Option(name: .customLong("split-by"), help: ArgumentHelp("Write one list per value of this column (team, caseworker, any input column or age_band) into --out, for mailing each its own cases.", valueName: "col"))
@@ -328,7 +329,6 @@ struct Exceptions: ParsableCommand {
         if let splitBy {
             guard out != nil else { throw ValidationError("--split-by \(splitBy) needs --out DIR: the folder for the lists") }
             guard groupBy == nil else { throw ValidationError("--split-by and --group-by do not go together: each file is one group") }
-            guard !newOnly else { throw ValidationError("--split-by and --new-only do not go together yet: split the whole list, or print only what is new") }
             guard !ActionList.isNone(splitBy), !splitBy.trimmingSpaces().isEmpty else {
                 throw ValidationError("--split-by needs a column, e.g. --split-by team")
             }
@@ -363,16 +363,19 @@ struct Exceptions: ParsableCommand {
     /// `--split-by`: the lists written into `out`, nothing printed (with --verbose, the
     /// diagnostics and the files written, on stderr); the exit status as without it.
     private func split(_ options: AnalysisOptions, column: String, out: String) throws {
+        if newOnly && history == nil { throw ValidationError("--new-only needs --history FILE: the runs to compare with") }
         let filters = try conditions.map { text in
             guard let filter = ActionListFilter(parsing: text) else {
                 throw ValidationError("--where \(text): write COLUMN=VALUE, e.g. --where team=North")
             }
             return filter
         }
-        let list: ActionList
+        var list: ActionList
         let names: [String]
         do {
             list = try ActionList.make(options, query: ActionListQuery(groupBy: column, filters: filters, groupOption: "--split-by"))
+            // --new-only: only the new pairs, then split (a value with nothing new gets no file).
+            if newOnly, let history { list = try NewOnly.filter(list, asAt: options.asAt, history: history) }
             names = try SplitActionLists.write(list, to: out, xlsx: xlsx)
         } catch {
             Diagnostics.fail(error)

@@ -239,6 +239,52 @@ import Testing
         #expect(try RunHistory(path: history).runs().count == 2)
     }
 
+    @Test func exceptionsSplitByWithNewOnlySplitsOnlyTheNewPairs() throws {
+        let folder = try TemporaryFolder()
+        let files = try Self.extracts(in: folder)
+        let history = folder.path + "/history.sqlite"
+        #expect(try Self.analyse(files[1], asAt: Self.months[1], history: history, out: folder.path + "/out-1").status == 0)
+        let new = try CLI.run(["exceptions", "--requests", files[2], "--as-at", Self.months[2], "--format", "csv",
+                               "--history", history, "--new-only"])
+        #expect(new.status == 0, "\(new.stderr)")
+        let split = try CLI.run(["exceptions", "--requests", files[2], "--as-at", Self.months[2], "--split-by", "team",
+                                 "--out", folder.path + "/lists", "--history", history, "--new-only"])
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(split.stdout.isEmpty)
+        // Each file holds its team's new rows only; together they are the new-only list, row for row.
+        let newRows = parseCSV(new.stdout)
+        let team = try #require(newRows.first?.firstIndex(of: "team"))
+        var together: [[String]] = []
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/lists").sorted()
+        #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("team-") && $0.hasSuffix(".csv") })
+        for name in names {
+            let rows = parseCSV(try folder.read("lists/" + name))
+            #expect(rows.first == newRows.first)
+            let teams = Set(rows.dropFirst().map { $0[team] })
+            #expect(teams.count == 1)
+            together += rows.dropFirst()
+        }
+        let key: ([String]) -> String = { $0.joined(separator: "\u{1F}") }
+        #expect(together.map(key).sorted() == newRows.dropFirst().map(key).sorted())
+        let full = parseCSV(try CLI.run(["exceptions", "--requests", files[2], "--as-at", Self.months[2], "--format", "csv"]).stdout)
+        #expect(newRows.count > 1 && newRows.count < full.count)
+        // --new-only with --split-by still needs --history.
+        #expect(try CLI.run(["exceptions", "--requests", files[2], "--as-at", Self.months[2], "--split-by", "team",
+                             "--out", folder.path + "/lists", "--new-only"]).status == 64)
+    }
+
+    @Test func aHistoryInAFolderThatDoesNotExistIsRefusedNamingThePath() throws {
+        let folder = try TemporaryFolder()
+        let files = try Self.extracts(in: folder)
+        let history = folder.path + "/no-such-folder/history.sqlite"
+        let run = try Self.analyse(files[0], asAt: Self.months[0], history: history, out: folder.path + "/out")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(history) && run.stderr.contains("the folder \(folder.path)/no-such-folder does not exist"),
+                "\(run.stderr)")
+        // Stopped before any work: no outputs written.
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out/cases.csv"))
+    }
+
     @Test func exceptionsNewOnlyIsSilentWhenNothingIsNew() throws {
         let folder = try TemporaryFolder()
         let header = "case_id,request_date,assessment_decision_date,assessment_decision,plan_decision_date,plan_decision,final_plan_date,withdrawn_date\n"
