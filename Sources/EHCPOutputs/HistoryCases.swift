@@ -35,7 +35,11 @@ public final class HistoryCases: CaseSink {
 
     package func absorb(_ chunk: any CaseSink) throws {
         guard let chunk = chunk as? HistoryCases else { preconditionFailure("a HistoryCases absorbs only its own chunks") }
-        for i in files.indices { files[i].append(contentsOf: chunk.files[i]) }
+        for i in files.indices {
+            // The chunk has finished writing: its buffers go to disk and back to the allocator.
+            for file in chunk.files[i] { try file.releaseBuffer() }
+            files[i].append(contentsOf: chunk.files[i])
+        }
     }
 
     package func releaseMemory() throws {
