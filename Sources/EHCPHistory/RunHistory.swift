@@ -3,6 +3,7 @@ import EHCPIngest
 import EHCPTimeliness
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -123,7 +124,7 @@ public enum RecordOutcome: Sendable, Equatable {
 /// upgraded by numbered migrations, so a later release opens an earlier one's file. Each
 /// run is written in one transaction: a run killed part-way leaves the file as it was,
 /// and two runs at once take turns (the second waits for the first's lock).
-public final class RunHistory {
+public final class RunHistory: Sendable {
     public let path: String
     private let pool: DatabasePool
 
@@ -243,9 +244,36 @@ public final class RunHistory {
     public func record(_ run: RunRecord,
                        caseBlocks: ((_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)? = nil)
         throws -> RecordOutcome {
+        try record(run, caseBlocks: caseBlocks, actionsFile: { .some(run.actionsFile) }) ?? .added
+    }
+
+    /// Starts recording `run` on a thread of its own while the caller writes the run's
+    /// outputs: the transaction is opened and the run, its summary and its cases (the bulk)
+    /// written at once; the action list's rows, read from the exceptions.csv the outputs
+    /// hold, are added and the transaction committed when `PendingRecord.finish` is called
+    /// (or rolled back by `abandon`, when the outputs could not be written). Nothing is
+    /// committed before then, so a run killed part-way still leaves the file as it was.
+    public func recordInBackground(_ run: RunRecord,
+                                   caseBlocks: @escaping @Sendable (_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)
+        -> PendingRecord {
+        let pending = PendingRecord()
+        let thread = Thread { [self] in
+            let outcome = Result { try self.record(run, caseBlocks: caseBlocks, actionsFile: { pending.waitForGoAhead() }) }
+            pending.complete(outcome)
+        }
+        thread.start()
+        return pending
+    }
+
+    /// The transaction: `actionsFile()` is asked once the cases are in, and answers the
+    /// exceptions.csv to read the action rows from (`.some(nil)`: none), or nil to roll
+    /// back (nil is then returned).
+    private func record(_ run: RunRecord,
+                        caseBlocks: ((_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)?,
+                        actionsFile: () -> String??) throws -> RecordOutcome? {
         do {
             return try pool.writeWithoutTransaction { db in
-                var outcome = RecordOutcome.added
+                var outcome: RecordOutcome? = .added
                 try db.inTransaction(.immediate) {
                     let settings = run.settingsText
                     if let old = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_at = ? AND settings = ?",
@@ -269,22 +297,10 @@ public final class RunHistory {
                                                         r.openOverdue, r.excepted, r.rateExclExceptions,
                                                         r.rateInclExceptions, r.rateInclOverdue])
                     }
-                    let action = try db.makeStatement(sql: "INSERT INTO run_action VALUES (?, ?, ?, ?, ?)")
-                    for a in run.actions {
-                        try action.execute(arguments: [id, a.pair.measure, a.pair.caseID, a.status, a.dueDate])
-                    }
-                    if let file = run.actionsFile {
-                        // measure, case_id, due_date, status
-                        try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3]) { cells in
-                            func text(_ i: Int) -> String { String(decoding: cells[i], as: UTF8.self) }
-                            let caseID = String(decoding: CasesBlocks.unneutralised(cells[1][...]), as: UTF8.self)
-                            try action.execute(arguments: [id, text(0), caseID, text(3), text(2)])
-                        }
-                    }
                     let kpi = try db.makeStatement(sql: "INSERT INTO run_kpi VALUES (?, ?, ?, ?)")
                     for k in run.kpis { try kpi.execute(arguments: [id, k.measure, k.rate, k.value]) }
                     let block = try db.makeStatement(sql: "INSERT INTO run_cases VALUES (?, ?, ?, ?, ?)")
-                    // Streamed from the file a block at a time: memory stays flat however many cases.
+                    // Streamed a block at a time: memory stays flat however many cases.
                     var n = 0
                     if let caseBlocks {
                         try caseBlocks { measure, count, lines in
@@ -295,6 +311,22 @@ public final class RunHistory {
                         try CasesBlocks.forEach(path: file) { b in
                             try block.execute(arguments: [id, b.measure, n, b.count, Data(b.lines)])
                             n += 1
+                        }
+                    }
+                    guard let file = actionsFile() else {
+                        outcome = nil
+                        return .rollback
+                    }
+                    let action = try db.makeStatement(sql: "INSERT INTO run_action VALUES (?, ?, ?, ?, ?)")
+                    for a in run.actions {
+                        try action.execute(arguments: [id, a.pair.measure, a.pair.caseID, a.status, a.dueDate])
+                    }
+                    if let file {
+                        // measure, case_id, due_date, status
+                        try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3]) { cells in
+                            func text(_ i: Int) -> String { String(decoding: cells[i], as: UTF8.self) }
+                            let caseID = String(decoding: CasesBlocks.unneutralised(cells[1][...]), as: UTF8.self)
+                            try action.execute(arguments: [id, text(0), caseID, text(3), text(2)])
                         }
                     }
                     TestHooks.pauseInsideWrite()
@@ -408,3 +440,45 @@ enum TestHooks {
         sleep(seconds)
     }
 }
+
+/// A run being recorded on a thread of its own (`RunHistory.recordInBackground`): the
+/// caller finishes it once the outputs are written, or abandons it.
+public final class PendingRecord: Sendable {
+    private let goAhead = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// The exceptions.csv to read the action rows from (`.some(nil)`: none; nil: abandoned),
+    /// then the outcome.
+    private let state = Mutex<(actionsFile: String??, outcome: Result<RecordOutcome?, any Error>?)>((nil, nil))
+
+    init() {}
+
+    /// On the recording thread: waits for `finish` or `abandon`.
+    func waitForGoAhead() -> String?? {
+        goAhead.wait()
+        return state.withLock { $0.actionsFile }
+    }
+
+    func complete(_ outcome: Result<RecordOutcome?, any Error>) {
+        state.withLock { $0.outcome = outcome }
+        finished.signal()
+    }
+
+    /// Adds the action rows of `actionsFile` (exceptions.csv, now written), commits, and
+    /// returns whether the run was added or replaced one; throws what went wrong.
+    public func finish(actionsFile: String?) throws -> RecordOutcome {
+        state.withLock { $0.actionsFile = .some(actionsFile) }
+        goAhead.signal()
+        finished.wait()
+        let outcome = state.withLock { $0.outcome }
+        return try outcome?.get() ?? .added
+    }
+
+    /// Rolls the transaction back (the outputs could not be written: no run is recorded)
+    /// and waits for the thread.
+    public func abandon() {
+        state.withLock { $0.actionsFile = nil }
+        goAhead.signal()
+        finished.wait()
+    }
+}
+

@@ -82,27 +82,44 @@ public final class HistoryCases: CaseSink {
     /// in the table's order and in input order within one, without the rows `retracted`.
     /// The temporary files are emptied as they are read: call it once.
     public func forEachBlock(retracted: RetractedRows, _ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws {
-        var lines: [UInt8] = []
-        lines.reserveCapacity(Self.blockSize + 4096)
-        for (m, list) in files.enumerated() {
-            let name = measures[m].rawValue
-            var count = 0
-            for file in list {
-                var skip = RetractedRows.Cursor(retracted)
-                try FramedRecord.forEachSpan(in: file, releasing: true) { ordinal, row in
-                    if !retracted.isEmpty, skip.contains(ordinal) { return }
-                    if lines.count >= Self.blockSize {
-                        try body(name, count, lines)
-                        lines.removeAll(keepingCapacity: true)
-                        count = 0
+        try handOver(retracted: retracted).forEach(body)
+    }
+
+    /// The cases as the history writer reads them, for its own thread (the sink is done with).
+    public func handOver(retracted: RetractedRows) -> Blocks {
+        Blocks(names: measures.map(\.rawValue), files: files, retracted: retracted)
+    }
+
+    /// The sink's temporary files, to be read once as blocks (`forEach`), on any one thread.
+    public struct Blocks: Sendable {
+        let names: [String]
+        let files: [[SpillFile]]
+        let retracted: RetractedRows
+
+        /// See `HistoryCases.forEachBlock`.
+        public func forEach(_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws {
+            var lines: [UInt8] = []
+            lines.reserveCapacity(HistoryCases.blockSize + 4096)
+            for (m, list) in files.enumerated() {
+                let name = names[m]
+                var count = 0
+                for file in list {
+                    var skip = RetractedRows.Cursor(retracted)
+                    try FramedRecord.forEachSpan(in: file, releasing: true) { ordinal, row in
+                        if !retracted.isEmpty, skip.contains(ordinal) { return }
+                        if lines.count >= HistoryCases.blockSize {
+                            try body(name, count, lines)
+                            lines.removeAll(keepingCapacity: true)
+                            count = 0
+                        }
+                        lines.append(row)
+                        count += 1
                     }
-                    lines.append(row)
-                    count += 1
+                    try file.discard()
                 }
-                try file.discard()
+                if count > 0 { try body(name, count, lines) }
+                lines.removeAll(keepingCapacity: true)
             }
-            if count > 0 { try body(name, count, lines) }
-            lines.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -255,9 +255,16 @@ struct Analyse: ParsableCommand {
                     { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
                 })
             }
-            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
-                                   dropping: xlsx ? [] : [Workbook.fileName])
-            let recorded = try store.map { try HistoryRecording.record(run, outputFolder: out, kpis: board ?? [], cases: historyCases!, in: $0) }
+            // The history is written on a second thread while the outputs are (committed after them).
+            let pending = store.map { HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
+            do {
+                try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
+                                       dropping: xlsx ? [] : [Workbook.fileName])
+            } catch {
+                pending?.abandon()
+                throw error
+            }
+            let recorded = try pending.map { try HistoryRecording.finish($0, outputFolder: out) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),

@@ -7,19 +7,24 @@ import EHCPTimeliness
 
 /// `analyse --history FILE`: the run, added to the history once its outputs are written.
 enum HistoryRecording {
-    static func record(_ run: AnalysedRun, outputFolder: String, kpis: [KPIRow], cases: HistoryCases,
-                       in history: RunHistory) throws -> RecordOutcome {
+    /// Starts recording the run on a thread of its own (its cases, handed over by the
+    /// analysis' `HistoryCases`, written while the outputs are); `finish` adds the action
+    /// list from the exceptions.csv written in `outputFolder` and commits.
+    static func start(_ run: AnalysedRun, kpis: [KPIRow], cases: HistoryCases, in history: RunHistory) -> PendingRecord {
         let result = run.result
-        let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
                                summary: result.summary, actions: [], casesFile: nil)
-        // The action list as exceptions.csv holds it (with the not_checked rows), read back
-        // rather than held in memory.
-        record.actionsFile = folder + "exceptions.csv"
         record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
-        // The cases as the analysis handed them over (`HistoryCases`), not cases.csv read back.
-        return try history.record(record) { body in try cases.forEachBlock(retracted: result.retracted, body) }
+        let blocks = cases.handOver(retracted: result.retracted)
+        return history.recordInBackground(record) { body in try blocks.forEach(body) }
+    }
+
+    /// The action list as exceptions.csv holds it (with the not_checked rows), read back
+    /// rather than held in memory, then the run committed.
+    static func finish(_ pending: PendingRecord, outputFolder: String) throws -> RecordOutcome {
+        let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
+        return try pending.finish(actionsFile: folder + "exceptions.csv")
     }
 }
 
