@@ -218,7 +218,20 @@ public final class RunHistory: Sendable {
                 return applied.filter { !known.contains($0) }
             }
             guard unknown.isEmpty else { throw HistoryError.newerSchema(file: path, migrations: unknown) }
-            try migrator.migrate(pool)
+            // Two runs creating one new file at once both find no step applied, and the
+            // second's step then fails ("table run already exists") as the first's commits:
+            // the migrator (which reads what is applied first) is simply asked again.
+            var attempt = 0
+            while true {
+                do {
+                    try migrator.migrate(pool)
+                    break
+                } catch let error as DatabaseError where attempt < 20 {
+                    _ = error
+                    attempt += 1
+                    usleep(50_000)
+                }
+            }
             try pool.writeWithoutTransaction { db in
                 if try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 < Self.schemaVersion {
                     try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
