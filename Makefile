@@ -32,6 +32,10 @@ deps:
 	  echo "Installing libcsv-dev (the CSV parser) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcsv-dev; }
+	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || { \
+	  echo "Installing libsqlite3-dev (SQLite, for the run history through GRDB) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libsqlite3-dev; }
 	@dpkg -s libxml2-dev >/dev/null 2>&1 || { \
 	  echo "Installing libxml2-dev (the SEN2 return's streaming XML reader) ..."; \
 	  $(SUDO) apt-get update -qq && \

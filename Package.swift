@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // SHA-256 of inputs for the evidence trail (and HMAC for pseudonymising later).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The run history (--history): SQLite through GRDB, which links the system
+        // libsqlite3 on Linux.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libcsv (LGPL-2.1+, linked dynamically). Debian ships no pkg-config file.
@@ -81,13 +84,23 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // The run history: a SQLite file (GRDB, WAL, versioned migrations) that `analyse
+        // --history` records each run in, and that `history`, the KPI trend lines and
+        // `exceptions --new-only` read. No unsafe code; knows no output format.
+        .target(
+            name: "EHCPHistory",
+            dependencies: [
+                "EHCPRules", "EHCPIngest", "EHCPTimeliness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Synthetic extracts for the sample, the tests and the benchmarks; never linked
         // into the library.
         .target(name: "Generator", dependencies: ["EHCPRules", "EHCPStore", "EHCPTimeliness", "EHCPOutputs"]),
         .executableTarget(
             name: "ehcp-timeliness",
             dependencies: [
-                "EHCPRules", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "Generator",
+                "EHCPRules", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "EHCPHistory", "Generator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,8 +108,8 @@ let package = Package(
             name: "EHCPTimelinessTests",
             // The executable too, so that building the tests builds the binary that the
             // end-to-end tests run.
-            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "Generator",
-                           "ehcp-timeliness"],
+            dependencies: ["EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness", "EHCPOutputs", "EHCPHistory",
+                           "Generator", "ehcp-timeliness", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

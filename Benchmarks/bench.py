@@ -218,7 +218,7 @@ def main():
          [tmp / "duckdb-cases.csv", tmp / "duckdb-summary.csv"]))
     # The Excel workbook (--xlsx): the same run with and without it, in turns, so that the
     # difference is what the workbook adds; it must stay within the same memory bound.
-    results["tool_requests_plain"], results["tool_requests_xlsx"] = measure_pair(
+    results["tool_requests_plain_xlsx"], results["tool_requests_xlsx"] = measure_pair(
         ("ehcp-timeliness requests 1M (pair)", [TOOL, "analyse", "--requests", requests, "--as-at", AS_AT, "--by", "team",
                                                 "--out", tmp / "tool-plain"], [tmp / "tool-plain"]),
         ("ehcp-timeliness requests 1M --xlsx", [TOOL, "analyse", "--requests", requests, "--as-at", AS_AT, "--by", "team",
@@ -234,8 +234,38 @@ def main():
                                              tmp / "duckdb-other-cases.csv", tmp / "duckdb-other-summary.csv",
                                              "duckdb_requests_other.sql"],
          [tmp / "duckdb-other-cases.csv", tmp / "duckdb-other-summary.csv"]))
-    results["tool_reviews"] = measure("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews,
-                                      "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"], [tmp / "tool-reviews"])
+    # Issue 18: recording the run in a history (--history, a new SQLite file each run)
+    # against the same run without it, timed in turns.
+    history = tmp / "history.sqlite"
+    history_files = [history, pathlib.Path(str(history) + "-wal"), pathlib.Path(str(history) + "-shm")]
+    results["tool_requests_plain"], results["tool_requests_history"] = measure_pair(
+        ("ehcp-timeliness requests 1M (no history)", [TOOL, "analyse", "--requests", requests, "--as-at", AS_AT,
+                                                      "--by", "team", "--out", tmp / "tool-plain"], [tmp / "tool-plain"]),
+        ("ehcp-timeliness requests 1M --history", [TOOL, "analyse", "--requests", requests, "--as-at", AS_AT, "--by", "team",
+                                                   "--out", tmp / "tool-history", "--history", history],
+         [tmp / "tool-history"] + history_files))
+    # backlog.csv is written by every run: its cost shows against a binary from before it
+    # (BENCH_BEFORE_BACKLOG=path, e.g. built from the commit before issue 18), when given.
+    before = os.environ.get("BENCH_BEFORE_BACKLOG")
+    if before:
+        results["tool_requests_before_backlog"], results["tool_requests_backlog"] = measure_pair(
+            ("ehcp-timeliness requests 1M before backlog.csv", [before, "analyse", "--requests", requests, "--as-at", AS_AT,
+                                                                "--by", "team", "--out", tmp / "tool-before"],
+             [tmp / "tool-before"]),
+            ("ehcp-timeliness requests 1M with backlog.csv", [TOOL, "analyse", "--requests", requests, "--as-at", AS_AT,
+                                                              "--by", "team", "--out", tmp / "tool-backlog"],
+             [tmp / "tool-backlog"]))
+    if before:
+        # The reviews' spans (a plan's clocks over its own dates) against the same binary before backlog.csv.
+        results["tool_reviews_before_backlog"], results["tool_reviews"] = measure_pair(
+            ("ehcp-timeliness reviews 1M rows before backlog.csv", [before, "analyse", "--reviews", reviews, "--as-at", AS_AT,
+                                                                    "--by", "team", "--out", tmp / "tool-reviews-before"],
+             [tmp / "tool-reviews-before"]),
+            ("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews, "--as-at", AS_AT, "--by", "team",
+                                                 "--out", tmp / "tool-reviews"], [tmp / "tool-reviews"]))
+    else:
+        results["tool_reviews"] = measure("ehcp-timeliness reviews 1M rows", [TOOL, "analyse", "--reviews", reviews,
+                                          "--as-at", AS_AT, "--by", "team", "--out", tmp / "tool-reviews"], [tmp / "tool-reviews"])
     # The same with 2.5 times the plans: the bound is a total, whatever the number of plans.
     more = DATA / "reviews-1m-plans"
     generate(more, 0, plans=REVIEW_PLANS_LARGE)
@@ -272,12 +302,27 @@ def main():
          f"{ratios['other_wall_tool_over_duckdb']:.2f}× (CPU {ratios['other_cpu_tool_over_duckdb']:.2f}×)"),
         ("other export peak memory ≤ 64 MB", o["peak_mb"] <= 64, f"{o['peak_mb']:.1f} MB"),
     ]
-    x, xp = results["tool_requests_xlsx"], results["tool_requests_plain"]
+    x, xp = results["tool_requests_xlsx"], results["tool_requests_plain_xlsx"]
     ratios["xlsx_added_wall_s"] = x["wall_s"] - xp["wall_s"]
     ratios["xlsx_added_cpu_s"] = x["cpu_s"] - xp["cpu_s"]
     targets.append(("requests 1M with --xlsx: peak memory ≤ 64 MB", x["peak_mb"] <= 64,
                     f"{x['peak_mb']:.1f} MB; the workbook adds {ratios['xlsx_added_wall_s']:.2f} s wall, "
                     f"{ratios['xlsx_added_cpu_s']:.2f} s CPU"))
+    p, h = results["tool_requests_plain"], results["tool_requests_history"]
+    ratios["history_wall_over_plain"] = h["wall_s"] / p["wall_s"]
+    targets.append(("recording the run (--history) adds < 20 % wall", ratios["history_wall_over_plain"] < 1.2,
+                    f"{(ratios['history_wall_over_plain'] - 1) * 100:+.1f} %"))
+    targets.append(("requests --history peak memory ≤ 64 MB", h["peak_mb"] <= 64, f"{h['peak_mb']:.1f} MB"))
+    if "tool_requests_backlog" in results:
+        a, b = results["tool_requests_before_backlog"], results["tool_requests_backlog"]
+        ratios["backlog_wall_over_before"] = b["wall_s"] / a["wall_s"]
+        targets.append(("backlog.csv adds < 10 % wall", ratios["backlog_wall_over_before"] < 1.1,
+                        f"{(ratios['backlog_wall_over_before'] - 1) * 100:+.1f} %"))
+    if "tool_reviews_before_backlog" in results:
+        a, b = results["tool_reviews_before_backlog"], results["tool_reviews"]
+        ratios["reviews_backlog_wall_over_before"] = b["wall_s"] / a["wall_s"]
+        targets.append(("backlog.csv on 1M reviews rows adds < 10 % wall", ratios["reviews_backlog_wall_over_before"] < 1.1,
+                        f"{(ratios['reviews_backlog_wall_over_before'] - 1) * 100:+.1f} %"))
     if SCALE_ROWS:
         b = results["tool_requests_10m"]
         scale = b["wall_s"] / t["wall_s"]

@@ -17,6 +17,37 @@ public struct SEN2Plan: Sendable, Equatable {
     public var transferDue: Day?
     /// `PhaseTransferFinalDate`.
     public var transferFinal: Day?
+    /// What the items above are made of, kept so that the plan can be read as a return
+    /// taken on an earlier day would have held it (`asOf`, for backlog.csv):
+    /// `LastReview`, `ReviewOutcome`, the day an unreviewed plan's cycle starts
+    /// (`StartDate`, else the plan's `AssessmentOutcomeDate`), whether the plan has
+    /// review items at all, and `ReceivedDate` (nil when it could not be read).
+    public var lastReview: Day?
+    public var reviewOutcome: String?
+    public var planStart: Day?
+    public var hasReviewItems = false
+    public var received: Day?
+
+    /// The plan as a return taken on `day` would have held it: every item dated after
+    /// `day` blank (`ReviewOutcome` with its `LastReview`), the mapping's own choices
+    /// made again on what is left. nil when the `<Requests>` was not yet received.
+    public func asOf(_ day: Day) -> SEN2Plan? {
+        if let received, received > day { return nil }
+        func by(_ d: Day?) -> Day? { d.flatMap { $0 <= day ? $0 : nil } }
+        var p = self
+        p.meeting = by(meeting)
+        p.lastReview = by(lastReview)
+        if lastReview != nil, p.lastReview == nil { p.reviewOutcome = nil }
+        p.decision = nil
+        if let m = p.meeting, let l = p.lastReview, l >= m { p.decision = l }
+        // Review items the return had on `day`: those dated by then, and any undated
+        // (an outcome without a LastReview, or an item whose date could not be read).
+        let undated = hasReviewItems && meeting == nil && lastReview == nil
+        let reviewed = p.meeting != nil || p.lastReview != nil || (p.reviewOutcome != nil && lastReview == nil) || undated
+        p.cycleStart = reviewed && p.reviewOutcome != "C" ? (p.lastReview ?? by(planStart)) : nil
+        p.transferFinal = by(transferFinal)
+        return p
+    }
 }
 
 /// What one `<Requests>` element gives the rules.
@@ -199,6 +230,8 @@ public struct SEN2Mapper: Sendable {
                 }
                 p.transferDue = due
                 p.transferFinal = due == nil ? nil : final
+                p.lastReview = last; p.reviewOutcome = reviewOutcome; p.hasReviewItems = reviewed
+                p.planStart = startDate ?? (assessment == "Y" ? assessmentDate : nil); p.received = received
                 plan = p
             }
         }

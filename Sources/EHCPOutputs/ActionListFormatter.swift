@@ -78,7 +78,7 @@ public struct ActionList {
     /// then the cases that could not be checked.
     public struct Group: Sendable {
         public let label: String
-        public let entries: [Entry]
+        public internal(set) var entries: [Entry]
         public let unchecked: [UncheckedEntry]
         public var overdue: Int { entries.filter { $0.item.status == .openOverdue }.count }
         public var dueSoon: Int { entries.count - overdue }
@@ -87,12 +87,12 @@ public struct ActionList {
     /// The analysis as `analyse` sees it (the user's `--by` columns only).
     package let result: AnalysisResult
     /// The listed cases in exceptions.csv's order, with the user's `--by` values only.
-    package let items: [CaseResult]
+    package internal(set) var items: [CaseResult]
     /// The listed cases in the list's order (due date, measure, case id).
-    public let entries: [Entry]
+    public internal(set) var entries: [Entry]
     /// The cases the run could not check, in input order: the list's footer, and the
     /// `not_checked` rows at the end of exceptions.csv.
-    public let unchecked: [UncheckedEntry]
+    public internal(set) var unchecked: [UncheckedEntry]
     /// The grouping column, nil for one list.
     public let groupColumn: String?
     public let filters: [ActionListFilter]

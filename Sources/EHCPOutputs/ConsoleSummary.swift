@@ -123,7 +123,7 @@ extension String {
 }
 
 extension OutputFiles {
-    public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "summary.json",
+    public static let names = ["cases.csv", "summary.csv", "exceptions.csv", "data-quality.csv", "backlog.csv", "summary.json",
                                "report.html", "report.md"]
 }
 

@@ -209,7 +209,7 @@ public enum OutputFiles {
     }
 
     /// summary.json: the whole run as one object with sorted keys.
-    public static func summaryJSON(_ result: AnalysisResult) -> String {
+    public static func summaryJSON(_ result: AnalysisResult, kpis: [KPIRow]? = nil) -> String {
         let options = result.options
         var settings: [String: JSONValue] = [:]
         for s in result.options.settings { settings[s.key] = .string(s.value) }
@@ -257,6 +257,7 @@ public enum OutputFiles {
             "data_quality": .object(["errors": .int(errors), "warnings": .int(result.problems.count - errors)]),
         ]
         if let benchmark = result.benchmark { top["benchmark"] = benchmarkJSON(benchmark, options: options) }
+        if let kpis { top["kpis"] = KPIs.json(kpis) }
         return JSONValue.object(top).rendered()
     }
 
@@ -286,10 +287,12 @@ public enum OutputFiles {
 
     /// Every file of the contract, by name. With `once`, the cases' temporary files are
     /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
-    /// then be written only once, as the command line does. With `xlsx`, the Excel workbook too.
-    public static func all(_ run: AnalysedRun, once: Bool = false, xlsx: Bool = false) -> [OutputEntry] {
+    /// then be written only once, as the command line does. With `xlsx`, the Excel workbook
+    /// too; with `kpis`, the improvement board's table in the reports and summary.json.
+    public static func all(_ run: AnalysedRun, once: Bool = false, xlsx: Bool = false, kpis: [KPIRow]? = nil) -> [OutputEntry] {
         let result = run.result
-        let model = ReportModel(result)
+        var model = ReportModel(result)
+        model.kpis = kpis
         let actionListPass = ActionListPass()
         return [
             OutputEntry(name: "cases.csv") { sink in
@@ -300,7 +303,8 @@ public enum OutputFiles {
                 try actionListPass.run { try writeExceptions(run) { try sink.write($0) } }
             },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
-            OutputEntry(name: "summary.json", text: { summaryJSON(result) }),
+            OutputEntry(name: "backlog.csv", text: { backlog(result) }),
+            OutputEntry(name: "summary.json", text: { summaryJSON(result, kpis: kpis) }),
             OutputEntry(name: "report.html", text: { HTMLReport.render(model) }),
             OutputEntry(name: "report.md", text: { MarkdownReport.render(model) }),
         ] + (xlsx ? [Workbook.entry(run, actionListPass: actionListPass)] : [])

@@ -52,6 +52,7 @@ package enum ReportContext {
             "provenance": model.provenance,
         ]
         context["style"] = ReportTemplates.htmlStyle
+        if let kpis = model.kpis { context["kpiBoard"] = KPIReport.context(kpis, asAt: model.asAt, charts: charts) }
         return context
     }
 
@@ -149,6 +150,11 @@ package enum ReportContext {
             "backlogChart": backlogChart,
             "backlogChartTitle": backlogChartTitle,
             "backlogTable": table(model.backlogTable(m)),
+            "hasMonthEnds": model.hasMonthEnds(m),
+            "monthEndSummary": model.monthEndSummary(m),
+            "monthEndChart": charts && model.hasMonthEnds(m)
+                ? SVGChart.monthEndChart(id: id + "-month-ends", title: "\(m.title): cases open at each month end",
+                                         points: Array((model.monthEnds[m.id] ?? []).suffix(ReportModel.monthEndChartLimit))) : "",
             "exceptionSummary": model.exceptionSummary(m),
             "hasExceptions": !m.exceptions.suppressed && m.exceptions.excepted > 0,
             "exceptionReasons": table(model.exceptionReasonTable(m)),

@@ -9,6 +9,8 @@ import EHCPTimeliness
 /// Suppression (`--suppress-below`) is applied here: a suppressed figure is zero or nil
 /// in the model and flagged, so no renderer can print it by mistake.
 public struct ReportModel: Sendable, Equatable {
+    /// The improvement board's KPIs (`--kpis`), shown before everything else; nil without.
+    public var kpis: [KPIRow]? = nil
     public var toolName: String
     public var toolVersion: String
     public var ruleSetVersion: String
@@ -27,6 +29,8 @@ public struct ReportModel: Sendable, Equatable {
     public var benchmark: BenchmarkTable?
     /// The first screen: the latest complete month, the 12 months to it, the backlog now.
     public var headline: Headline
+    /// backlog.csv's totals by measure (`MonthEndBacklog.swift`).
+    public var monthEnds: [MeasureID: [MonthEndPoint]] = [:]
     /// The as-at date's period (`PeriodUnit.index(for:)`), or `--to`'s when that is
     /// earlier: the charts and the figure tables stop there. A later period holds only
     /// cases still open and due after it.
@@ -76,6 +80,7 @@ public struct ReportModel: Sendable, Equatable {
         dataQuality.notMeasured = result.summary.filter { $0.isAllPeriods && $0.isCohortTotal(in: result.byColumns.count) }
             .reduce(0) { $0 + $1.notMeasured }
         headline = Headline(result: result, measures: measures)
+        monthEnds = Self.monthEnds(result.backlog)
         lastPeriod = o.period.index(for: o.window.lastDay(asAt: o.asAt))
     }
 

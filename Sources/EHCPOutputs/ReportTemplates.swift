@@ -92,6 +92,17 @@ package enum ReportTemplates {
         <h1>EHC plan timeliness: evidence pack</h1>
         <p class="subtitle">As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}</p>
         </header>
+        {{#kpiBoard}}
+        <section id="kpis" aria-labelledby="kpis-title">
+        <h2 id="kpis-title">Key performance indicators</h2>
+        {{#kpiTable}}
+        {{>table}}
+        {{/kpiTable}}
+        {{#kpiTrends}}
+        <figure class="kpi-trend">{{{svg}}}<figcaption>{{name}}: {{text}}</figcaption></figure>
+        {{/kpiTrends}}
+        </section>
+        {{/kpiBoard}}
         {{#headline}}
         <section id="headline" aria-labelledby="headline-title">
         <h2 id="headline-title">Headline</h2>
@@ -206,6 +217,16 @@ package enum ReportTemplates {
         {{>table}}
         {{/backlogTable}}
         {{/hasBacklog}}
+        {{#hasMonthEnds}}
+        <h3>Open cases at each month end</h3>
+        <p>{{monthEndSummary}}</p>
+        {{#monthEndChart}}
+        <figure>
+        <div class="chart-scroll">{{{monthEndChart}}}</div>
+        <figcaption>Chart: open cases at the last month ends (at most 24), in time below, overdue above. backlog.csv gives the numbers.</figcaption>
+        </figure>
+        {{/monthEndChart}}
+        {{/hasMonthEnds}}
         <h3>Statutory exceptions</h3>
         <p>{{exceptionSummary}}</p>
         {{#hasExceptions}}
@@ -307,6 +328,13 @@ package enum ReportTemplates {
 
         As at {{asAtLong}} · {{toolName}} {{toolVersion}}, rule set version {{ruleSetVersion}}
 
+        {{#kpiBoard}}
+        ## Key performance indicators
+
+        {{#kpiTable}}
+        {{>table}}
+        {{/kpiTable}}
+        {{/kpiBoard}}
         {{#headline}}
         ## Headline
 
@@ -397,6 +425,12 @@ package enum ReportTemplates {
         {{>table}}
         {{/backlogTable}}
         {{/hasBacklog}}
+        {{#hasMonthEnds}}
+        ### Open cases at each month end
+
+        {{monthEndSummary}}
+
+        {{/hasMonthEnds}}
         ### Statutory exceptions
 
         {{exceptionSummary}}

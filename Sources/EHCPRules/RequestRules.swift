@@ -26,6 +26,8 @@ package struct RuleTimings {
     package var rows: [Int] = []
     /// The measures that would count the record but need a field it could not use.
     package var unmeasured: [Unmeasured] = []
+    /// The days each clock was open, for backlog.csv (`OpenSpan`); filled only when asked.
+    package var spans: [OpenSpan] = []
 
     /// Empties the lists, keeping their storage. Called for every row: the checks skip
     /// the lists a row seldom fills (removing from an empty array still checks that its
@@ -54,6 +56,7 @@ package struct RuleTimings {
         if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
         if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
         if !unmeasured.isEmpty { unmeasured.removeAll(keepingCapacity: true) }
+        if !spans.isEmpty { spans.removeAll(keepingCapacity: true) }
     }
 }
 

@@ -108,7 +108,7 @@ public enum ReviewRules {
     /// The unusable fields a meeting's measure needs (to know whether it counts the meeting,
     /// or for its clock); nil when it needs none of them, or does not count the meeting
     /// whatever they held.
-    private static func unusableFields(of row: ReviewRow, start: ReviewDate, orElse: ReviewDate?, completion: ReviewDate,
+    static func unusableFields(of row: ReviewRow, start: ReviewDate, orElse: ReviewDate?, completion: ReviewDate,
                                        orCompletion: ReviewDate?, decided: CodeMatch<ReviewDecision>) -> [String]? {
         var fields: [String] = []
         if row.unusable.contains("review_decision"), !decided.isAny {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EHCPHistory
 import EHCPIngest
 import EHCPRules
 import EHCPOutputs
@@ -20,7 +21,7 @@ struct EHCPTimelinessCommand: ParsableCommand {
             The rules and their citations are in the README.
             """ + "\n\nExit status: " + ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + ".",
         version: Tool.version,
-        subcommands: [Analyse.self, Exceptions.self, Generate.self, Profile.self]
+        subcommands: [Analyse.self, Exceptions.self, History.self, Generate.self, Profile.self]
     )
 }
 
@@ -228,7 +229,7 @@ struct AnalysisArguments: ParsableArguments {
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, summary.json, report.html and report.md.",
+        abstract: "Analyse extracts and write cases.csv, summary.csv, exceptions.csv, data-quality.csv, backlog.csv (the open caseload at every month end, for every measure), summary.json, report.html and report.md.",
         aliases: ["analyze"]
     )
 
@@ -240,17 +241,43 @@ struct Analyse: ParsableCommand {
     @Flag(name: .long, help: "Also write ehcp-timeliness.xlsx: the action list (real dates, filters, overdue rows shaded), the summary, data quality and the run's settings, for Excel.")
     var xlsx = false
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite, created when missing): add this run to it (a run with the same as-at date and settings is replaced). See the history command and exceptions --new-only.", valueName: "file"))
+    var history: String?
+
+    @Option(name: .long, help: ArgumentHelp("The improvement plan's KPIs (TOML, [[kpi]] tables: measure, target, optional name, rate, baseline, amber_within): a KPI table opens the report and summary.json gains kpis; with --history, each KPI's previous value, baseline and trend.", valueName: "file"))
+    var kpis: String?
+
     func run() throws {
         var options = try arguments.options()
         options.showProgress = isatty(2) != 0
         do {
-            let run = try AnalysedRun.analyse(options)
-            try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx), to: out,
-                                   dropping: xlsx ? [] : [Workbook.fileName])
+            // Read and opened (the history created or upgraded) first: a mistake there stops the run before any work.
+            let definitions = try kpis.map(KPIFile.load(path:))
+            let store = try history.map(RunHistory.init(path:))
+            let historyCases = try store.map { _ in try HistoryCases(options: options) }
+            let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil, historyCases: historyCases)
+            let board = try definitions.map { defs in
+                try KPIs.rows(defs, run: run, tally: values!, earlier: store.map { s in
+                    { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
+                })
+            }
+            // The history is written on a second thread while the outputs are (committed after them).
+            let pending = store.map { HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
+            do {
+                try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
+                                       dropping: xlsx ? [] : [Workbook.fileName])
+            } catch {
+                pending?.abandon()
+                throw error
+            }
+            let recorded = try pending.map { try HistoryRecording.finish($0, outputFolder: out) }
             Console.stderr(ConsoleSummary.rejections(run.result))
             print(ConsoleSummary.text(run.result, actionListCount: try run.actionListCount(),
                                       notChecked: try run.uncheckedCount(), outputFolder: out, workbook: xlsx),
                   terminator: "")
+            if let recorded, let history {
+                print("Run \(recorded == .replaced ? "replaced (same as-at date and settings)" : "added") in the history \(history)")
+            }
         } catch {
             Diagnostics.fail(error)
         }
@@ -293,6 +320,12 @@ struct Exceptions: ParsableCommand {
     @Flag(name: .long, help: "Also print rows read, analysed and rejected, and the first rejected rows, on stderr.")
     var verbose = false
 
+    @Option(name: .long, help: ArgumentHelp("Run history (SQLite) that analyse --history writes; read only, for --new-only. exceptions never records a run.", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .customLong("new-only"), help: "List only the (case, measure) pairs that were not on the action list of the last run in --history with an earlier as-at date; print nothing when none is new. With --split-by, only the new pairs are split (a value with nothing new gets no file).")
+    var newOnly = false
+
     @Option(name: .customLong("split-by"), help: ArgumentHelp("Write one list per value of this column (team, caseworker, any input column or age_band) into --out, for mailing each its own cases.", valueName: "col"))
     var splitBy: String?
 
@@ -327,9 +360,11 @@ struct Exceptions: ParsableCommand {
             }
             return filter
         }
-        let list: ActionList
+        if newOnly && history == nil { throw ValidationError("--new-only needs --history FILE: the runs to compare with") }
+        var list: ActionList
         do {
             list = try ActionList.make(options, query: ActionListQuery(groupBy: groupBy, filters: filters))
+            if newOnly, let history { list = try NewOnly.filter(list, asAt: options.asAt, history: history) }
         } catch {
             Diagnostics.fail(error)
         }
@@ -341,16 +376,19 @@ struct Exceptions: ParsableCommand {
     /// `--split-by`: the lists written into `out`, nothing printed (with --verbose, the
     /// diagnostics and the files written, on stderr); the exit status as without it.
     private func split(_ options: AnalysisOptions, column: String, out: String) throws {
+        if newOnly && history == nil { throw ValidationError("--new-only needs --history FILE: the runs to compare with") }
         let filters = try conditions.map { text in
             guard let filter = ActionListFilter(parsing: text) else {
                 throw ValidationError("--where \(text): write COLUMN=VALUE, e.g. --where team=North")
             }
             return filter
         }
-        let list: ActionList
+        var list: ActionList
         let names: [String]
         do {
             list = try ActionList.make(options, query: ActionListQuery(groupBy: column, filters: filters, groupOption: "--split-by"))
+            // --new-only: only the new pairs, then split (a value with nothing new gets no file).
+            if newOnly, let history { list = try NewOnly.filter(list, asAt: options.asAt, history: history) }
             names = try SplitActionLists.write(list, to: out, xlsx: xlsx)
         } catch {
             Diagnostics.fail(error)

@@ -25,6 +25,8 @@ package struct CaseCollector {
     /// Ordinals of rows taken back.
     package private(set) var retracted = Set<Int64>()
     package let sinks: [any CaseSink]
+    /// backlog.csv's counts: the open spans of every row (`OpenSpan`).
+    package private(set) var backlog: BacklogAccumulator
 
     package init(options: AnalysisOptions, byColumns: [String], sinks: [any CaseSink]) {
         asAt = options.asAt
@@ -35,6 +37,7 @@ package struct CaseCollector {
                                      countsShortRepresentation: options.rules.measures.definitions.map(\.countsShortRepresentation))
         tallies = Array(repeating: MeasureTallies(), count: options.rules.measures.count)
         self.sinks = sinks
+        backlog = BacklogAccumulator(asAt: options.asAt, measureCount: options.rules.measures.count)
     }
 
     private init(empty other: CaseCollector) throws {
@@ -46,6 +49,7 @@ package struct CaseCollector {
                                      countsShortRepresentation: other.summary.countsShortRepresentation)
         tallies = Array(repeating: MeasureTallies(), count: other.tallies.count)
         sinks = try other.sinks.map { try $0.makeChunk() }
+        backlog = BacklogAccumulator(asAt: other.asAt, measureCount: other.tallies.count)
     }
 
     /// An empty collector for a chunk of input, with sinks like this one's.
@@ -71,6 +75,11 @@ package struct CaseCollector {
         }
         let sinks = self.sinks  // one reference for the row, not one per sink
         for i in sinks.indices { try sinks[i].add(timings, of: facts, cohort: cohort, ordinal: ordinal) }
+    }
+
+    /// Counts a row's open spans in backlog.csv (`weight` −1 takes back a duplicate's).
+    package mutating func addSpans(_ spans: [OpenSpan], cohort: Int32, weight: Int32 = 1) {
+        backlog.add(spans, cohort: cohort, weight: weight)
     }
 
     /// Counts the measures a row's case could not be measured for (`RuleTimings.unmeasured`).
@@ -115,6 +124,7 @@ package struct CaseCollector {
     /// Adds what `other` (made by `makeChunk`) collected from the input that follows this collector's.
     package mutating func absorb(_ other: CaseCollector) throws {
         summary.merge(other.summary)
+        backlog.merge(other.backlog, renumber: other.summary.cohorts.values.map { summary.cohortNumber($0) })
         for i in tallies.indices { tallies[i].merge(other.tallies[i]) }
         for (mine, theirs) in zip(sinks, other.sinks) { try mine.absorb(theirs) }
         retracted.formUnion(other.retracted)

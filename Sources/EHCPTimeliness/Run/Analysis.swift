@@ -38,6 +38,8 @@ public struct AnalysisResult {
     public var retracted: RetractedRows
     /// The 20-week benchmark, when `--benchmark-la` was given.
     public var benchmark: BenchmarkTable? = nil
+    /// backlog.csv: the open caseload at every month end (`BacklogAccumulator`).
+    public var backlog: [BacklogRow] = []
 
     package init(options: AnalysisOptions, byColumns: [String], collector: CaseCollector, problems: ProblemList,
                  inputs: [InputSummary], hasTeam: Bool, hasCaseworker: Bool) {
@@ -46,6 +48,11 @@ public struct AnalysisResult {
         self.measureTallies = collector.tallies
         self.retracted = RetractedRows(collector.retracted)
         self.problems = problems; self.inputs = inputs; self.hasTeam = hasTeam; self.hasCaseworker = hasCaseworker
+        // The measures the run counted (as summary.csv has them), every extract's.
+        let counted = Set(summary.map(\.measure))
+        let measures = options.rules.measures.ids.filter { counted.contains($0) }
+        self.backlog = collector.backlog.rows(measures: measures, cohorts: collector.summary.cohorts.values,
+                                              ranks: collector.summary.cohorts.ranks(), dimensionCount: byColumns.count)
     }
 
     /// A result from cases already evaluated (tests and tools that build cases by hand):
@@ -421,6 +428,12 @@ package struct FileRun {
             guard let plan = checked.plan else { return }
             summary.analysed += plan.rows.count
             ReviewRules.evaluate(plan, rules: options.rules, into: &timings)
+            ReviewRules.openSpans(plan, rules: options.rules, into: &timings)
+            // backlog.csv: each span in the cohort of its row, as its case would be.
+            for s in timings.spans {
+                let cohort = run.collector.cohortNumber(plan.rows[s.row].cohort.values(on: s.clockStart ?? s.due))
+                run.collector.addSpans([s], cohort: cohort)
+            }
             if !timings.unmeasured.isEmpty { try Self.addUnmeasured(timings.unmeasured, of: plan, file: input.path, number: number, to: &run) }
             let outcome = RuleOutcome(timings, of: plan, sequence: &sequence)
             for w in outcome.warnings {

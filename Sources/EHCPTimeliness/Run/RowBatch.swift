@@ -75,9 +75,11 @@ package struct RowBatch {
             analysed += 1
             for w in outcome.warnings { reader.warning(w.field, w.value, w.message) }
             let rowOrdinal = ordinal(line: row.line)
-            if !outcome.timings.isEmpty {
+            if !outcome.timings.isEmpty || !outcome.spans.isEmpty {
                 let cohort = collector.cohortNumber(facts.dimensions)
-                try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal)
+                if !outcome.timings.isEmpty { try collector.add(outcome.timings, of: facts, cohort: cohort, ordinal: rowOrdinal) }
+                // backlog.csv's open spans (a request refused later has spans and may have no timing of that measure).
+                if !outcome.spans.isEmpty { collector.addSpans(outcome.spans, cohort: cohort) }
             }
             if !outcome.unmeasured.isEmpty {
                 collector.addUnmeasured(outcome.unmeasured, cohort: collector.cohortNumber(facts.dimensions))
@@ -138,6 +140,7 @@ package struct RowBatch {
         case .requests:
             guard reader.readRequest(cohortColumns: cohortColumns, into: &record) else { return nil }
             RequestRules.evaluate(record, rules: rules, into: &outcome)
+            RequestRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // The record's cohort read in place: a copy of it retained each of its parts.
             facts.caseID = record.caseID; facts.line = line; facts.sequence = line
@@ -147,6 +150,7 @@ package struct RowBatch {
         case .transfers:
             guard let record = reader.transferRecord(cohortColumns: cohortColumns) else { return nil }
             TransferRules.evaluate(record, rules: rules, into: &outcome)
+            TransferRules.openSpans(record, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // One timing per transfer: its due date is the age band's day.
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
@@ -155,6 +159,7 @@ package struct RowBatch {
         case .reassessments:
             guard let record = reader.reassessmentRecord(cohortColumns: cohortColumns) else { return nil }
             ReassessmentRules.evaluate(record, rules: rules, into: &outcome)
+            ReassessmentRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
                               ageReference: ReassessmentRules.ageReference(record))
@@ -162,6 +167,7 @@ package struct RowBatch {
         case .orders:
             guard let record = reader.orderRecord(cohortColumns: cohortColumns) else { return nil }
             OrderRules.evaluate(record, rules: rules, into: &outcome)
+            OrderRules.openSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             facts = CaseFacts(caseID: record.caseID, line: line, sequence: line, cohort: record.cohort,
                               ageReference: OrderRules.ageReference(record))
@@ -321,6 +327,7 @@ package struct RowBatch {
             guard let r = byOrdinal[rowOrdinal], let (identity, facts) = judge(&reader, into: &outcome) else { return }  // it was valid when first read
             for t in outcome.timings { collector.takeBack(t, dimensions: facts.dimensions, ordinal: rowOrdinal) }
             collector.takeBackUnmeasured(outcome.unmeasured, dimensions: facts.dimensions)
+            collector.addSpans(outcome.spans, cohort: collector.cohortNumber(facts.dimensions), weight: -1)
             let differing = Self.differing(reader.cells, cells[r.reference] ?? [], header: context.layout.header)
             reject(identity, &reader, policy: policy, copies: groups[r.group].count, other: rowLine(ordinal: r.reference),
                    differing: differing)

@@ -67,9 +67,21 @@ struct SEN2Batch {
                 let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
                 try collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: c.line))
             }
+            // backlog.csv: the request's spans as a requests row's, of the measures the
+            // return reports; an exported request's open cases are not counted on any day.
+            if !c.exported {
+                RequestRules.openSpans(record, rules: rules, into: &timings)
+                if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
+                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
+            }
             guard let plan = c.plan else { continue }
             FileRun.planTimings(plan, rules: rules, measures: measures, into: &planTimings)
             if !planTimings.isEmpty {
+                // The plan's cases as a return taken on each of its dates would have
+                // made them (the mapping's choices and these rules run again).
+                timings.spans.removeAll(keepingCapacity: true)
+                FileRun.planSpans(plan, rules: rules, measures: measures, into: &timings)
+                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
                 let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
                 try collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: plan.line))
             }

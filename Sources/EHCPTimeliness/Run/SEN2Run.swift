@@ -110,6 +110,21 @@ extension FileRun {
         return batches
     }
 
+    /// backlog.csv's spans of a plan's cases (`SpanReplay`): `planTimings` run on the plan
+    /// as a return taken on each of its dates would have held it (`SEN2Plan.asOf`).
+    static func planSpans(_ plan: SEN2Plan, rules: RuleSettings, measures: Set<MeasureID>, into out: inout RuleTimings) {
+        let days = [plan.received, plan.meeting, plan.lastReview, plan.planStart, plan.transferFinal].compactMap { $0 }
+        var timings: [CaseTiming] = []
+        SpanReplay.spans(days: days.isEmpty ? [rules.asAt] : days, asAt: rules.asAt, into: &out) { day, scratch in
+            scratch.removeAll()
+            guard let then = plan.asOf(day) else { return }
+            var settings = rules
+            settings.asAt = day
+            planTimings(then, rules: settings, measures: measures, into: &timings)
+            scratch.timings.append(contentsOf: timings)
+        }
+    }
+
     /// The cases of a plan's `<ActivePlans>`, in measure-table order, their limits read
     /// from the run's measure table: the review decision after the meeting (completed by
     /// `LastReview` on or after it), the open annual review cycle, and the phase transfer

@@ -1,0 +1,272 @@
+/// backlog.csv's open spans of the reviews, re-assessments and Tribunal orders extracts,
+/// worked out directly from the record's dates in one pass, next to each rule and from
+/// the same measure-table entries: what the rule (`evaluate`) would give on the record as
+/// an extract taken on each of the record's own dates would have held it (every event
+/// dated after that day blanked, with the code it carries). A clock's answer changes only
+/// on dates of the record, so each is asked on those dates, ascending, and a span runs
+/// from the first on which the clock is open to the first on which it is not, or is
+/// another clock (another start, due date or row). `BacklogTests` checks these against
+/// extracts blanked for real and analysed.
+enum ClockWalk {
+    /// A clock as the rule would time it on one day: its start and due date.
+    struct Clock: Equatable {
+        var start: Day
+        var due: Day
+    }
+
+    /// The spans of one clock of `measure` (row `row`) into `spans`: `clock(day)` is the
+    /// clock open on `day` (nil: none, or completed), asked on each of `days` (ascending,
+    /// distinct, none after the as-at date).
+    @inline(__always)
+    static func walk(_ days: ArraySlice<Day>, measure: MeasureID, row: Int, into spans: inout [OpenSpan],
+                     clock: (Day) -> Clock?) {
+        var open: (from: Day, clock: Clock)?
+        for day in days {
+            let now = clock(day)
+            if let o = open, now != o.clock {
+                spans.append(OpenSpan(measure: measure, from: o.from, until: day, due: o.clock.due, row: row,
+                                      clockStart: o.clock.start))
+                open = nil
+            }
+            if open == nil, let now { open = (day, now) }
+        }
+        if let o = open {
+            spans.append(OpenSpan(measure: measure, from: o.from, until: nil, due: o.clock.due, row: row, clockStart: o.clock.start))
+        }
+    }
+
+    /// `days` sorted, each once, those after `asAt` left out.
+    static func ascending(_ days: inout [Day], asAt: Day) {
+        days.removeAll { $0 > asAt }
+        days.sort()
+        var w = 0
+        for r in days.indices where w == 0 || days[r] != days[w - 1] { days[w] = days[r]; w += 1 }
+        days.removeLast(days.count - w)
+    }
+
+    /// `d` if it is on or before `day`, else nil: an event not yet happened on `day`.
+    @inline(__always) static func by(_ d: Day?, _ day: Day) -> Day? {
+        guard let d, d <= day else { return nil }
+        return d
+    }
+
+    @inline(__always) static func earlier(_ a: Day?, _ b: Day?) -> Day? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+}
+
+extension ReviewRules {
+    /// The open spans of a plan (after `evaluate`), each with its row (`OpenSpan.row`,
+    /// whose cohort counts it) and its clock's start: the plan exists from its earliest
+    /// plan date; a meeting after a day had not been held, a decision (with its code),
+    /// amendment notice, amended plan, no-amendment notice, cessation or transfer in dated
+    /// after it had not happened.
+    package static func openSpans(_ plan: ReviewPlan, rules: RuleSettings, into out: inout RuleTimings) {
+        let rows = plan.rows
+        let asAt = rules.asAt
+        var firstPlan: Day?, firstTransfer: Day?, firstCeased: Day?
+        var days: [Day] = []
+        days.reserveCapacity(rows.count * 4)
+        for r in rows {
+            firstPlan = ClockWalk.earlier(firstPlan, r.planDate)
+            firstTransfer = ClockWalk.earlier(firstTransfer, r.transferInDate)
+            firstCeased = ClockWalk.earlier(firstCeased, r.ceasedDate)
+            for d in [r.planDate, r.meetingDate, r.decisionDate, r.amendmentNoticeDate, r.amendedPlanDate,
+                      r.noAmendmentDate, r.ceasedDate, r.transferInDate, r.transferInNoticeDate] {
+                if let d { days.append(d) }
+            }
+        }
+        // Before its earliest plan date the plan is in no extract (`evaluate`'s guard).
+        guard let planFrom = firstPlan, planFrom <= asAt else { return }
+        ClockWalk.ascending(&days, asAt: asAt)
+        let from = days.firstIndex { $0 >= planFrom } ?? days.endIndex
+        let planDays = days[from...]
+        // The meetings in `evaluate`'s order: by date, then line.
+        let meetings: [(index: Int, date: Day)] = rows.indices
+            .compactMap { i in rows[i].meetingDate.map { (i, $0) } }
+            .sorted { a, b in a.date != b.date ? a.date < b.date : rows[a.index].line < rows[b.index].line }
+        /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
+        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransfer.flatMap { $0 <= day ? $0 : nil } }
+
+        var rowDays: [Day] = []
+        for pass in rules.measures.reviewPasses {
+            if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
+                chainSpans(pass[0], transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
+                           firstCeased: firstCeased, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
+                           into: &out.spans)
+                continue
+            }
+            if pass.count == 1, case .perPlan(let start, let completion) = pass[0].measure {
+                // One clock from the earliest start of the rows (the first row giving it) to the earliest completion.
+                var chosen: (row: Int, day: Day)?
+                var completed: Day?
+                for i in rows.indices {
+                    if let d = start.day(of: rows[i]), chosen.map({ d < $0.day }) ?? true { chosen = (i, d) }
+                    completed = ClockWalk.earlier(completed, completion.day(of: rows[i]))
+                }
+                // A completion recorded but unusable leaves the measure unmeasured whenever none is known.
+                guard let (row, begin) = chosen, !rows.contains(where: { $0.unusable.contains(completion.name) }) else { continue }
+                let clock = ClockWalk.Clock(start: begin, due: pass[0].dueDate.due(from: begin))
+                ClockWalk.walk(planDays, measure: pass[0].id, row: row, into: &out.spans) { day in
+                    day >= begin && !(completed.map { $0 <= day } ?? false) ? clock : nil
+                }
+                continue
+            }
+            for (i, meeting) in meetings {
+                let row = rows[i]
+                // A meeting before the transfer in was the old authority's, from the day the transfer is known.
+                let skippedFrom: Day? = firstTransfer.flatMap { meeting < $0 ? $0 : nil }
+                // The days its clock may change: the row's own dates, the plan's first and the transfer in.
+                rowDays.removeAll(keepingCapacity: true)
+                for d in [planFrom, meeting, skippedFrom, row.decisionDate, row.amendmentNoticeDate, row.amendedPlanDate,
+                          row.noAmendmentDate, row.planDate, row.ceasedDate, row.transferInDate, row.transferInNoticeDate] {
+                    if let d, d >= planFrom { rowDays.append(d) }
+                }
+                ClockWalk.ascending(&rowDays, asAt: asAt)
+                for entry in pass {
+                    guard case .afterMeeting(let start, let orElse, let completion, let orCompletion, let decided) = entry.measure
+                    else { continue }
+                    ClockWalk.walk(rowDays[...], measure: entry.id, row: i, into: &out.spans) { day in
+                        guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
+                        let decision = row.decisionDate.map { $0 <= day } ?? true ? row.decision : nil
+                        if !row.unusable.isEmpty {
+                            var blanked = row
+                            blanked.decision = decision
+                            blanked.decisionDate = ClockWalk.by(row.decisionDate, day)
+                            blanked.amendmentNoticeDate = ClockWalk.by(row.amendmentNoticeDate, day)
+                            blanked.amendedPlanDate = ClockWalk.by(row.amendedPlanDate, day)
+                            blanked.noAmendmentDate = ClockWalk.by(row.noAmendmentDate, day)
+                            blanked.transferInNoticeDate = ClockWalk.by(row.transferInNoticeDate, day)
+                            if unusableFields(of: blanked, start: start, orElse: orElse, completion: completion,
+                                              orCompletion: orCompletion, decided: decided) != nil { return nil }
+                        }
+                        guard decided.admits(decision) else { return nil }
+                        let begin = start == .meetingDate ? meeting
+                            : ClockWalk.by(start.day(of: row), day) ?? orElse.flatMap { ClockWalk.by($0.day(of: row), day) }
+                        guard let begin else { return nil }
+                        let done = ClockWalk.earlier(ClockWalk.by(completion.day(of: row), day),
+                                                     orCompletion.flatMap { ClockWalk.by($0.day(of: row), day) })
+                        guard done == nil else { return nil }
+                        return ClockWalk.Clock(start: begin, due: entry.dueDate.due(from: begin))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The open cycle of the 12-month chain on each of `days` (`annualChain` on the plan
+    /// blanked after the day): it starts on the plan date or the completion of the last
+    /// review (in meeting order) completed by then, is counted in the row of the last
+    /// meeting held by then, and is due as `annualChain` says (reg 15(5) for the first
+    /// cycle the new authority measures); none once the plan has ceased, or when what
+    /// it would be is not known (an unusable decision date, decision or ceased date).
+    private static func chainSpans(_ entry: ReviewEntry, transferRule: TransferInReview?, rows: [ReviewRow], planFrom: Day,
+                                   meetings: [(index: Int, date: Day)], firstCeased: Day?, transferIn: (Day) -> Day?,
+                                   clock: ReviewClock, days: ArraySlice<Day>, into spans: inout [OpenSpan]) {
+        // The first meeting (in order) whose decision date is unusable: from the day it is held, no cycle is known.
+        let unusableAt = clock == .decision
+            ? meetings.firstIndex { rows[$0.index].unusable.contains(ReviewDate.decisionDate.name) } : nil
+        let ceasedUnusable = rows.contains { $0.unusable.contains(ReviewDate.ceasedDate.name) }
+        var held = 0  // meetings held by the day: meetings[..<held]
+        var current: (from: Day, clock: ClockWalk.Clock, row: Int)?
+        func close(_ day: Day?) {
+            guard let c = current else { return }
+            spans.append(OpenSpan(measure: entry.id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
+            current = nil
+        }
+        for day in days {
+            while held < meetings.count, meetings[held].date <= day { held += 1 }
+            let now = chainClock(entry, transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
+                                 held: held, firstCeased: firstCeased, transferIn: transferIn(day), clock: clock,
+                                 unusableAt: unusableAt, ceasedUnusable: ceasedUnusable, day: day)
+            if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true { close(day) }
+            if current == nil, let now { current = (day, now.clock, now.row) }
+        }
+        close(nil)
+    }
+
+    /// The chain's open cycle on `day` with `meetings[..<held]` held: its clock and row.
+    @inline(__always)
+    private static func chainClock(_ entry: ReviewEntry, transferRule: TransferInReview?, rows: [ReviewRow], planFrom: Day,
+                                   meetings: [(index: Int, date: Day)], held: Int, firstCeased: Day?, transferIn: Day?,
+                                   clock: ReviewClock, unusableAt: Int?, ceasedUnusable: Bool, day: Day)
+        -> (clock: ClockWalk.Clock, row: Int)? {
+        if let unusableAt, unusableAt < held { return nil }
+        @inline(__always) func completion(_ k: Int) -> Day? {
+            let r = rows[meetings[k].index]
+            return clock == .decision ? ClockWalk.by(r.decisionDate, day) : r.meetingDate
+        }
+        // The last review completed by the day, in meeting order: its completion starts the open cycle.
+        var lastCompleted: Int?
+        var k = held - 1
+        while k >= 0 { if completion(k) != nil { lastCompleted = k; break }; k -= 1 }
+        var ceased = firstCeased.map { $0 <= day } ?? false
+        if !ceased, let lc = lastCompleted {
+            let r = rows[meetings[lc].index]
+            if r.unusable.contains("review_decision") { return nil }
+            let decision = r.decisionDate.map { $0 <= day } ?? true ? r.decision : nil
+            if decision == .cease { ceased = true }
+        }
+        if ceased || ceasedUnusable { return nil }
+        let start = lastCompleted.flatMap(completion) ?? planFrom
+        let twelve = entry.dueDate.due(from: start)
+        var due = twelve
+        if let transferIn, let transferRule {
+            // Reg 15(5)'s due date goes to the first cycle completed on or after the transfer in, if any; else to this one.
+            var owed = true
+            for j in 0..<held { if let c = completion(j), c >= transferIn { owed = false; break } }
+            if owed { due = transferRule.due(twelveMonthDue: twelve, transfer: transferIn) }
+        }
+        return (ClockWalk.Clock(start: start, due: due), held > 0 ? meetings[held - 1].index : 0)
+    }
+}
+
+extension ReassessmentRules {
+    /// The open spans of `r` (after `evaluate`): the request exists from its request date;
+    /// a decision (with its code) or a final plan dated after a day had not been made on it.
+    package static func openSpans(_ r: ReassessmentRecord, rules: RuleSettings, into out: inout RuleTimings) {
+        var days = [r.requestDate] + [r.decisionDate, r.finalPlanDate].compactMap { $0 }
+        ClockWalk.ascending(&days, asAt: rules.asAt)
+        for entry in rules.measures.reassessmentEntries {
+            let m = entry.measure
+            // Unusable fields the measure needs leave it unmeasured on every day.
+            if !m.decided.isAny, r.unusable.contains("decision") { continue }
+            if m.start != .requestDate, r.unusable.contains(m.start.name) { continue }
+            if r.unusable.contains(m.completion.name) { continue }
+            ClockWalk.walk(days[...], measure: entry.id, row: 0, into: &out.spans) { day in
+                guard day >= r.requestDate else { return nil }
+                if !m.decided.isAny {
+                    let decision = r.decisionDate.map { $0 <= day } ?? true ? r.decision : nil
+                    guard m.decided.admits(decision) else { return nil }
+                }
+                // The request date is on or before the day; a decision date may not be yet.
+                guard let start = ClockWalk.by(m.start.day(of: r), day), ClockWalk.by(m.completion.day(of: r), day) == nil else { return nil }
+                return ClockWalk.Clock(start: start, due: entry.dueDate.due(from: start))
+            }
+        }
+    }
+}
+
+extension OrderRules {
+    /// The open spans of `o` (after `evaluate`): the order exists from its order date; a
+    /// notice, no-plan notice or plan dated after a day had not been given on it (so an
+    /// order to assess is on the way to a plan until its no-plan notice).
+    package static func openSpans(_ o: OrderRecord, rules: RuleSettings, into out: inout RuleTimings) {
+        var days = [o.orderDate] + [o.noticeDate, o.noPlanDate, o.draftPlanDate, o.finalPlanDate, o.amendedPlanDate].compactMap { $0 }
+        ClockWalk.ascending(&days, asAt: rules.asAt)
+        for entry in rules.measures.orderEntries where entry.measure.type == o.type {
+            let m = entry.measure
+            if m.outcome != .any, o.unusable.contains(OrderDate.noPlanDate.name) { continue }
+            if o.unusable.contains(m.completion.name) { continue }
+            let clock = ClockWalk.Clock(start: o.orderDate, due: entry.dueDate.due(from: o.orderDate))
+            ClockWalk.walk(days[...], measure: entry.id, row: 0, into: &out.spans) { day in
+                guard day >= o.orderDate else { return nil }
+                // Which branch of an order to assess the order is on: its no-plan notice given by the day or not.
+                if m.outcome != .any, (m.outcome == .noPlan) != (ClockWalk.by(o.noPlanDate, day) != nil) { return nil }
+                return ClockWalk.by(m.completion.day(of: o), day) == nil ? clock : nil
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import EHCPRules
+
+/// One row of backlog.csv: the open caseload of a measure and cohort at a month end.
+public struct BacklogRow: Sendable, Equatable {
+    public var asAt: Day
+    public var measure: MeasureID
+    /// The `--by` values, or `all` in each for the totals across cohorts.
+    public var cohort: [String]
+    public var openInTime: Int
+    public var openOverdue: Int
+}
+
+/// backlog.csv's counts, gathered as the rows stream past: each case's open spans
+/// (`OpenSpan`) add +1 at the first month end they cover and −1 at the first they no
+/// longer do, per measure, cohort and state; a running sum then gives every month end's
+/// count. Month ends are numbered back from the as-at date (0: the as-at date itself, 1:
+/// the end of the month before, …), so nothing needs knowing the first month in advance.
+package struct BacklogAccumulator: Sendable, Equatable {
+    package let asAt: Day
+    private let asAtMonth: Int
+    private let measureCount: Int
+    /// Differences in time and overdue, flat: month ends back × cell, a cell being
+    /// (cohort, measure) = cohort × measureCount + measure, `cells` cells a month (grown,
+    /// and the array laid out again, when a cohort beyond them comes; months are added
+    /// at the end as spans reach further back). No allocation per span.
+    private var inTime: [Int32] = []
+    private var overdue: [Int32] = []
+    private var cells = 0
+    private var months = 0
+    /// Per cell: the starts of clocks open since before any data (a transfer's), counted
+    /// further back than any month end backlog.csv writes.
+    private var openInTime: [Int32] = []
+    private var openOverdue: [Int32] = []
+    /// The earliest month (months back) any span or due date reaches: backlog.csv's first row.
+    private(set) var firstBack = 0
+
+    package init(asAt: Day, measureCount: Int) {
+        self.asAt = asAt
+        self.asAtMonth = Self.month(asAt)
+        self.measureCount = measureCount
+    }
+
+    @inline(__always) private static func month(_ d: Day) -> Int { let c = d.civil; return c.year * 12 + c.month - 1 }
+
+    /// Room for `cell` in every month (the cells per month doubled, the arrays laid out again).
+    private mutating func ensure(cell: Int) {
+        guard cell >= cells else { return }
+        var wider = max(cells * 2, measureCount * 4)
+        while cell >= wider { wider *= 2 }
+        func relaid(_ old: [Int32]) -> [Int32] {
+            var out = [Int32](repeating: 0, count: months * wider)
+            for m in 0..<months { for c in 0..<cells { out[m * wider + c] = old[m * cells + c] } }
+            return out
+        }
+        inTime = relaid(inTime); overdue = relaid(overdue)
+        openInTime.append(contentsOf: repeatElement(0, count: wider - cells))
+        openOverdue.append(contentsOf: repeatElement(0, count: wider - cells))
+        cells = wider
+    }
+
+    /// Room for month ends back to `back`.
+    @inline(__always) private mutating func ensure(month back: Int) {
+        guard back >= months else { return }
+        let more = (back + 1 - months) * cells
+        inTime.append(contentsOf: repeatElement(0, count: more)); overdue.append(contentsOf: repeatElement(0, count: more))
+        months = back + 1
+    }
+
+    /// Adds (weight 1) or takes back (−1) the spans of one row of cohort `cohort`.
+    package mutating func add(_ spans: [OpenSpan], cohort: Int32, weight: Int32 = 1) {
+        for s in spans {
+            let cell = Int(cohort) * measureCount + s.measure.order
+            ensure(cell: cell)
+            // In time on [from, min(until, due + 1)); overdue on [max(from, due + 1), until).
+            let lateFrom = s.due + 1
+            let inTimeEnd = s.until.map { min($0, lateFrom) } ?? lateFrom
+            if s.from.map({ $0 < inTimeEnd }) ?? true {
+                interval(from: s.from, until: inTimeEnd, weight: weight, cell: cell, overdue: false, due: s.due)
+            }
+            let overdueFrom = s.from.map { max($0, lateFrom) } ?? lateFrom
+            if s.until.map({ overdueFrom < $0 }) ?? true {
+                interval(from: overdueFrom, until: s.until, weight: weight, cell: cell, overdue: true, due: s.due)
+            }
+        }
+    }
+
+    /// +weight at the first month end on or after `from` (for a clock open since before
+    /// any data, further back than any row), −weight at the first on or after `until`.
+    @inline(__always)
+    private mutating func interval(from: Day?, until: Day?, weight: Int32, cell: Int, overdue late: Bool, due: Day) {
+        @inline(__always) func back(_ d: Day) -> Int? { d > asAt ? nil : asAtMonth - Self.month(d) }
+        let end = until.flatMap(back)  // nil: still open on the as-at date
+        if let from {
+            guard let start = back(from) else { return }
+            if start > firstBack { firstBack = start }
+            if let end, end >= start { return }  // opened and closed between two month ends
+            ensure(month: start)
+            if late { overdue[start * cells + cell] += weight } else { inTime[start * cells + cell] += weight }
+        } else {
+            // Its due date's month is data: the rows start there at the latest.
+            if let b = back(min(due, asAt)), b > firstBack { firstBack = b }
+            if let end, end >= Self.openEnded { return }
+            if late { openOverdue[cell] += weight } else { openInTime[cell] += weight }
+        }
+        if let end {
+            ensure(month: end)
+            if late { overdue[end * cells + cell] -= weight } else { inTime[end * cells + cell] -= weight }
+        }
+    }
+
+    /// Where an open-ended start is counted: further back than any row backlog.csv writes.
+    private static let openEnded = 1200
+
+    /// Adds what `other` gathered; `renumber` maps its cohort numbers to this one's.
+    package mutating func merge(_ other: BacklogAccumulator, renumber: [Int32]) {
+        firstBack = max(firstBack, other.firstBack)
+        ensure(month: other.months - 1)
+        for cell in 0..<other.cells {
+            let cohort = cell / measureCount, measure = cell % measureCount
+            guard cohort < renumber.count else { continue }
+            let mine = Int(renumber[cohort]) * measureCount + measure
+            var any = other.openInTime[cell] != 0 || other.openOverdue[cell] != 0
+            if !any { for m in 0..<other.months where other.inTime[m * other.cells + cell] != 0 || other.overdue[m * other.cells + cell] != 0 { any = true; break } }
+            guard any else { continue }
+            ensure(cell: mine)
+            openInTime[mine] += other.openInTime[cell]; openOverdue[mine] += other.openOverdue[cell]
+            for m in 0..<other.months {
+                inTime[m * cells + mine] += other.inTime[m * other.cells + cell]
+                overdue[m * cells + mine] += other.overdue[m * other.cells + cell]
+            }
+        }
+    }
+
+    /// The month ends, oldest first: the end of each month from the first back to the
+    /// month before the as-at date's, then the as-at date.
+    package func points() -> [Day] {
+        (0...firstBack).reversed().map { k in
+            if k == 0 { return asAt }
+            let c = asAt.civil
+            let m = c.year * 12 + c.month - 1 - k
+            let year = m / 12, month = m % 12 + 1
+            return Day(year: year, month: month, day: Day.daysIn(month: month, year: year)) ?? asAt
+        }
+    }
+
+    /// The counts at every point for (cohort, measure): (in time, overdue), oldest first.
+    private func series(_ cell: Int) -> [(Int, Int)] {
+        func running(_ diffs: [Int32], _ open: [Int32]) -> [Int] {
+            var out = Array(repeating: 0, count: firstBack + 1)
+            guard cell < cells else { return out }
+            // The open-ended part and anything further back than the first row: all counted from it.
+            var sum = Int(open[cell])
+            for i in stride(from: max(months - 1, firstBack), through: 0, by: -1) {
+                if i < months { sum += Int(diffs[i * cells + cell]) }
+                if i <= firstBack { out[i] = sum }
+            }
+            return out.reversed()
+        }
+        return Array(zip(running(inTime, openInTime), running(overdue, openOverdue)))
+    }
+
+    /// Whether the cell has any count at all (a cohort with a case open at some time).
+    private func hasCounts(_ cell: Int) -> Bool {
+        guard cell < cells else { return false }
+        if openInTime[cell] != 0 || openOverdue[cell] != 0 { return true }
+        for m in 0..<months where inTime[m * cells + cell] != 0 || overdue[m * cells + cell] != 0 { return true }
+        return false
+    }
+
+    /// backlog.csv's rows: by month end, then measure (of `measures`, those the run
+    /// counted), then cohort in `ranks` order, with the totals across cohorts (`all`) after
+    /// them when there are `--by` columns.
+    package func rows(measures: [MeasureID], cohorts: [[String]], ranks: [Int], dimensionCount: Int) -> [BacklogRow] {
+        let days = points()
+        let order = cohorts.indices.sorted { ranks[$0] < ranks[$1] }
+        var table: [[[(Int, Int)]]] = []  // [measure][cohort][point]
+        var present: [[Bool]] = []  // [measure][cohort]: the cohort has a case open at some time
+        for m in measures {
+            table.append(order.map { series($0 * measureCount + m.order) })
+            present.append(order.map { hasCounts($0 * measureCount + m.order) })
+        }
+        var rows: [BacklogRow] = []
+        for (p, day) in days.enumerated() {
+            for (mi, m) in measures.enumerated() {
+                var total = (0, 0)
+                for (ci, c) in order.enumerated() where present[mi][ci] {
+                    let (a, b) = table[mi][ci][p]
+                    total.0 += a; total.1 += b
+                    rows.append(BacklogRow(asAt: day, measure: m, cohort: cohorts[c], openInTime: a, openOverdue: b))
+                }
+                if dimensionCount > 0 {
+                    rows.append(BacklogRow(asAt: day, measure: m, cohort: Array(repeating: Rates.allLabel, count: dimensionCount),
+                                           openInTime: total.0, openOverdue: total.1))
+                }
+            }
+        }
+        return rows
+    }
+}
