@@ -42,9 +42,14 @@ package struct BacklogAccumulator: Sendable, Equatable {
 
     @inline(__always) private static func month(_ d: Day) -> Int { let c = d.civil; return c.year * 12 + c.month - 1 }
 
-    /// Room for `cell` in every month (the cells per month doubled, the arrays laid out again).
-    private mutating func ensure(cell: Int) {
-        guard cell >= cells else { return }
+    /// Room for `cell` in every month. The test inline (it runs for every span), the
+    /// rare growth out of line.
+    @inline(__always) private mutating func ensure(cell: Int) {
+        if cell >= cells { grow(toHold: cell) }
+    }
+
+    /// The cells per month doubled until `cell` fits, the arrays laid out again.
+    private mutating func grow(toHold cell: Int) {
         var wider = max(cells * 2, measureCount * 4)
         while cell >= wider { wider *= 2 }
         func relaid(_ old: [Int32]) -> [Int32] {
