@@ -61,12 +61,12 @@ package struct DuplicateFinder: Sendable {
         if pending[bucket].count >= blockRecords { try writeBlock(bucket) }
     }
 
-    package mutating func add(key: [UInt8], ordinal: Int64, extra: Int64) throws {
+    package mutating func add(key: Span<UInt8>, ordinal: Int64, extra: Int64) throws {
         try key.withUnsafeBytes { try add(key: $0, ordinal: ordinal, extra: extra) }
     }
 
-    package mutating func add(key: Span<UInt8>, ordinal: Int64, extra: Int64) throws {
-        try key.withUnsafeBytes { try add(key: $0, ordinal: ordinal, extra: extra) }
+    package mutating func add(key: [UInt8], ordinal: Int64, extra: Int64) throws {
+        try add(key: key.span, ordinal: ordinal, extra: extra)
     }
 
     private mutating func writeBlock(_ bucket: Int) throws {

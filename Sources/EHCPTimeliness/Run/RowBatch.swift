@@ -186,7 +186,7 @@ package struct RowBatch {
     @inline(__always)
     private mutating func note(_ identity: Identity, row: CSVRow, reader: inout RowReader) throws -> Bool {
         if findsDuplicatesLater, identity.transfer == nil {
-            // The key is the case id's own bytes: no copy of them to build.
+            // A case id is its own key (`appendKey`): its bytes are hashed where they are.
             let ordinal = ordinal(line: row.line)
             try Bytes.withUTF8(identity.caseID) { try duplicates.add(key: $0, ordinal: ordinal, extra: Int64(row.offset)) }
             return true
