@@ -15,6 +15,12 @@ package enum FileBytes {
         package init(reason: String) { self.reason = reason }
     }
 
+    /// Whether `path` names a regular file (which can be read again), not a pipe or device.
+    package static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Reads a whole (small) file as UTF-8 text.
     package static func readText(path: String) throws(Failure) -> String {
         var bytes = try readBytes(path: path)

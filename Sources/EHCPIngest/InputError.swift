@@ -32,6 +32,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--duplicates last` or `reject` on input that cannot be read twice (a pipe): a
     /// copy can be judged only once every row has been seen.
     case duplicatesNeedAFile(file: String, policy: String)
+    /// A SEN2 return given as a pipe: it is read more than once (its head, then its persons,
+    /// and again when it holds a case twice).
+    case sen2NeedsAFile(file: String)
     /// A profile maps a dimension (`team = "Locality"`) to a header that no extract given has.
     case profileDimensionMissing(profile: String, entry: String, header: String, found: [String])
 
@@ -84,6 +87,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicatesNeedAFile(file, policy):
             return "\(file): --duplicates \(policy) needs a file that can be read twice, not a pipe; "
                 + "save the extract to a file first, or use --duplicates first"
+        case let .sen2NeedsAFile(file):
+            return "\(file): a SEN2 return is read from a file, not a pipe (it is read more than once); "
+                + "save the return to a file first"
         case let .unknownByColumn(name, available):
             return "--by \(name): no input has a column of that name. Available: "
                 + Self.list(available)

@@ -107,6 +107,12 @@ package struct DuplicateFinder: Sendable {
         try groups(keys: keys).flatMap { $0.dropFirst() }.sorted { $0.ordinal < $1.ordinal }
     }
 
+    /// The records of each repeated hash, as `groups` gives them, for a caller that
+    /// confirms the keys itself later (a SEN2 return's ids, noted on a second read).
+    package func groupsByHash() throws -> [[(ordinal: Int64, extra: Int64)]] {
+        try groups { records in records.map { r in withUnsafeBytes(of: r.hash.littleEndian) { Array($0) } } }
+    }
+
     /// The records of each repeated key, in ordinal order (two or more a group), groups in
     /// the order of their first record. `keys` as for `duplicates`.
     package func groups(keys: ([Record]) throws -> [[UInt8]]) throws -> [[(ordinal: Int64, extra: Int64)]] {

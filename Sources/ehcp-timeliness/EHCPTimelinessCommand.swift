@@ -84,7 +84,7 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Field delimiter: comma, semicolon or tab (default: detected from the header line).", valueName: "char"))
     var delimiter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Which row of a case that appears more than once is analysed: first (default), last (when the export appends a case's newer state), or reject (none: every copy is rejected). data-quality.csv names the fields in which the copies differ.", valueName: "first|last|reject"))
+    @Option(name: .long, help: ArgumentHelp("Which row of a case that appears more than once (in a SEN2 return: the same person id and ReceivedDate in two <Person>s) is analysed: first (default), last (when the export appends a case's newer state), or reject (none: every copy is rejected). data-quality.csv names the fields in which the copies differ.", valueName: "first|last|reject"))
     var duplicates: String?
 
     @Option(name: .long, help: ArgumentHelp("Threads that read a large extract (8 MB or more) in parallel; 1 reads in one pass. The outputs are identical either way. (default: one per core, at most 8)", valueName: "n"))

@@ -44,9 +44,11 @@ import Testing
 
     /// Every output of the analysis of the return at `path` on `jobs` threads (returns of any
     /// size cut), or the error it stops with.
-    static func outputs(_ path: String, jobs: Int, in folder: TemporaryFolder) -> Result<[String: Data], InputError> {
+    static func outputs(_ path: String, jobs: Int, duplicates: DuplicatePolicy = .first,
+                        in folder: TemporaryFolder) -> Result<[String: Data], InputError> {
         var options = AnalysisOptions(inputs: [InputFile(kind: .sen2, path: path)], asAt: Day(iso: "2025-01-18")!)
         options.jobs = jobs
+        options.duplicates = duplicates
         options.parallelThreshold = 0
         let out = folder.path + "/jobs\(jobs)"
         do {
@@ -62,11 +64,12 @@ import Testing
         }
     }
 
-    static func expectSameOutputs(_ path: String, jobs: [Int] = [2, 3], _ comment: String = "") throws {
+    static func expectSameOutputs(_ path: String, jobs: [Int] = [2, 3], duplicates: DuplicatePolicy = .first,
+                                  _ comment: String = "") throws {
         let folder = try TemporaryFolder()
-        let one = Self.outputs(path, jobs: 1, in: folder)
+        let one = Self.outputs(path, jobs: 1, duplicates: duplicates, in: folder)
         for n in jobs {
-            let many = Self.outputs(path, jobs: n, in: folder)
+            let many = Self.outputs(path, jobs: n, duplicates: duplicates, in: folder)
             switch (one, many) {
             case (.success(let a), .success(let b)):
                 for name in OutputFiles.names { #expect(a[name] == b[name], "\(comment) \(name) differs on \(n) threads") }

@@ -100,6 +100,7 @@ public enum Analysis {
             if input.kind == .sen2 {
                 // XML, read by SEN2Reader: opened here only to stop early when it cannot be.
                 _ = try SEN2Reader(path: input.path)
+                guard FileBytes.isRegularFile(input.path) else { throw InputError.sen2NeedsAFile(file: input.path) }
                 readers.append((input, nil))
                 continue
             }

@@ -19,12 +19,22 @@ struct SEN2Batch {
     var rowsRead = 0
     var analysed = 0
     var rejected = 0
+    /// Each analysed request's case id, to find those the return holds twice (a first read).
+    var duplicates: DuplicateFinder
+    /// The copies to reject (a second read, once they are known); nil on a first read.
+    let resolution: SEN2Duplicates?
+    /// The case ids of the copies `resolution` names, as this read found them.
+    var copyIDs: [Int64: String] = [:]
     /// Buffers kept from one request to the next.
     private var timings = RuleTimings()
     private var planTimings: [CaseTiming] = []
 
-    init(mapper: SEN2Mapper, options: AnalysisOptions, fileNumber: Int64, collector: CaseCollector) {
+    init(mapper: SEN2Mapper, options: AnalysisOptions, fileNumber: Int64, collector: CaseCollector,
+         resolution: SEN2Duplicates? = nil) {
         self.mapper = mapper
+        self.resolution = resolution
+        // A chunk's records go to disk when it is done (`releaseMemory`): 1 MB a batch is enough.
+        duplicates = DuplicateFinder(directory: options.scratchDirectory, memoryBudget: resolution == nil ? 1 << 20 : 0)
         rules = options.rules
         measures = Set(options.rules.measures.ids)
         self.fileNumber = fileNumber
@@ -49,6 +59,16 @@ struct SEN2Batch {
                     ordinal: rowOrdinal(file: fileNumber, line: c.line))
                 continue
             }
+            let ordinal = rowOrdinal(file: fileNumber, line: c.line)
+            if let resolution {
+                if resolution.copies.contains(ordinal) { copyIDs[ordinal] = c.caseID }
+                if let drop = resolution.drops[ordinal] {
+                    try reject(c, drop)
+                    continue
+                }
+            } else {
+                try Bytes.withUTF8(c.caseID) { try duplicates.add(key: $0, ordinal: ordinal, extra: 0) }
+            }
             analysed += 1
             RequestRules.evaluate(record, rules: rules, into: &timings)
             // Usually nothing is left out: the timings are taken as they are.
@@ -65,7 +85,7 @@ struct SEN2Batch {
             let cohort = collector.cohortNumber(dimensions)
             if !kept.isEmpty {
                 let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
-                try collector.add(kept, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: c.line))
+                try collector.add(kept, of: facts, cohort: cohort, ordinal: ordinal)
             }
             // backlog.csv: the request's spans as a requests row's, of the measures the
             // return reports; an exported request's open cases are not counted on any day.
@@ -88,10 +108,29 @@ struct SEN2Batch {
         }
     }
 
+    /// Rejects a copy of a repeated case: its mapping's own problems stand, with the
+    /// rejection; under `--duplicates reject` the case is listed as not checked, once.
+    private mutating func reject(_ c: SEN2Case, _ drop: SEN2Duplicates.Drop) throws {
+        rejected += 1
+        let message = drop.message(caseID: c.caseID)
+        var all = c.problems
+        all.append(DataQualityProblem(file: mapper.file, line: c.line, caseID: c.caseID, column: SEN2Duplicates.element,
+                                      value: c.caseID, severity: .error, problem: message))
+        all.sort { $0.line < $1.line }
+        try problems.append(contentsOf: all, fileNumber: fileNumber)
+        if drop.listsUnchecked {
+            try collector.addUnchecked(
+                UncheckedCase(caseID: c.caseID, file: mapper.file, line: c.line, team: nil, caseworker: nil, dimensions: dimensions,
+                              measures: [], reason: "\(SEN2Duplicates.element) \"\(c.caseID)\": \(message)"),
+                ordinal: rowOrdinal(file: fileNumber, line: c.line))
+        }
+    }
+
     /// Moves what the batch holds in memory for later to disk: a chunk read in parallel
     /// waits there until the chunks before it are done.
     mutating func releaseMemory() throws {
         try collector.releaseMemory()
         try problems.releaseMemory()
+        if resolution == nil { try duplicates.releaseMemory() }
     }
 }

@@ -16,47 +16,69 @@ extension FileRun {
                                 byCount: options.by.count)
         let collector = run.collector
         let number = self.number
-        func makeBatch() throws -> SEN2Batch {
-            try SEN2Batch(mapper: mapper, options: options, fileNumber: number, collector: collector.makeChunk())
-        }
-        var batches: [SEN2Batch]?
-        var prepass: SEN2Prepass?
+        var parallel: (plan: SEN2ChunkPlan, prepass: SEN2Prepass)?
         // A large return is read in chunks on several threads (`SEN2ChunkPlan`); when the
         // chunks cannot be trusted (see there), or one of them fails, it is read again on one.
         if options.jobs > 1,
            let plan = SEN2ChunkPlan.make(path: path, minimumSize: options.parallelThreshold,
                                          weights: ParallelRead.chunkWeights.flatMap { Array(repeating: $0, count: options.jobs) }) {
-            let pass = SEN2Prepass(path: path, cuts: plan.cuts)
-            prepass = pass
-            batches = try Self.readSEN2Chunks(path: path, plan: plan, prepass: pass, jobs: options.jobs, progress: progress,
-                                              makeBatch: makeBatch)
+            parallel = (plan, SEN2Prepass(path: path, cuts: plan.cuts))
         }
-        if batches == nil {
+        var readsOnOneThread = false
+        /// One read of the whole return; `resolution`: the copies of repeated cases to reject.
+        func read(_ resolution: SEN2Duplicates?) throws -> [SEN2Batch] {
+            func makeBatch() throws -> SEN2Batch {
+                try SEN2Batch(mapper: mapper, options: options, fileNumber: number, collector: collector.makeChunk(),
+                              resolution: resolution)
+            }
+            if let (plan, prepass) = parallel, !readsOnOneThread {
+                if let batches = try Self.readSEN2Chunks(path: path, plan: plan, prepass: prepass, jobs: options.jobs,
+                                                          progress: progress, makeBatch: makeBatch) {
+                    return batches
+                }
+                readsOnOneThread = true  // a second read need not try the chunks again
+            }
             var batch = try makeBatch()
             var reader = try SEN2Reader(path: path)
-            if prepass != nil {
+            func readAll() throws {
                 try reader.read(onHeader: { _ in }, onPerson: { requests in
                     try batch.add(requests)
                     progress.update(file: path, rows: batch.rowsRead, position: 0, total: 0)
                 })
+            }
+            if parallel != nil || !summary.sha256.isEmpty {
+                try readAll()
             } else {
                 // The file's SHA-256 is taken on a second thread while the return is read (it is
                 // a pass of its own over the bytes); a read error still comes first, as before.
                 let outcomes = Concurrent.map(2, threads: 2) { part -> String? in
                     if part == 0 { return try Analysis.sha256(of: path) }
-                    try reader.read(onHeader: { _ in }, onPerson: { requests in
-                        try batch.add(requests)
-                        progress.update(file: path, rows: batch.rowsRead, position: 0, total: 0)
-                    })
+                    try readAll()
                     return nil
                 }
                 _ = try outcomes[1].get()
                 summary.sha256 = try outcomes[0].get() ?? ""
             }
-            batches = [batch]
+            return [batch]
         }
-        if let prepass { summary.sha256 = try prepass.totals().sha256 }
-        for batch in batches ?? [] {
+        var batches = try read(nil)
+        if let (_, prepass) = parallel { summary.sha256 = try prepass.totals().sha256 }
+        // Copies of a case found: the return is read again with each copy's fate known
+        // before it is met. The ids the second read notes confirm that the copies found
+        // by hash are the same case; if any are not (it takes a 64-bit hash collision),
+        // a third read rejects only the true copies.
+        var finder = batches[0].duplicates
+        for batch in batches.dropFirst() { try finder.absorb(batch.duplicates) }
+        let hashed = try finder.groupsByHash().map { $0.map(\.ordinal) }
+        if !hashed.isEmpty {
+            let resolution = SEN2Duplicates(groups: hashed, policy: options.duplicates)
+            batches = try read(resolution)
+            var ids: [Int64: String] = [:]
+            for batch in batches { ids.merge(batch.copyIDs) { a, _ in a } }
+            let exact = SEN2Duplicates(groups: SEN2Duplicates.exactGroups(hashed, ids: ids), policy: options.duplicates)
+            if exact != resolution { batches = try read(exact) }
+        }
+        for batch in batches {
             summary.rowsRead += batch.rowsRead
             summary.analysed += batch.analysed
             summary.rejected += batch.rejected
