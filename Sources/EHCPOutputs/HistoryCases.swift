@@ -116,9 +116,7 @@ public final class HistoryCases: CaseSink {
                         }
                         // S, n, due (n bytes), id
                         let idStart = 2 + Int(row[1])
-                        block.append(field: 0, row.extracting(idStart...))
-                        block.append(field: 1, row.extracting(0..<1))
-                        block.append(field: 2, row.extracting(2..<idStart))
+                        block.append(row.extracting(idStart...), row.extracting(0..<1), row.extracting(2..<idStart))
                     }
                     try file.discard()
                 }

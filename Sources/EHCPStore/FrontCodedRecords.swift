@@ -55,42 +55,71 @@ public final class FrontCodedRecords {
         precondition(field >= 0 && field < fields, "no such field")
         let n = value.count
         if state.pointee.byteCount + n + 12 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 12) }
-        let out = state.pointee.storage
-        let last = previous + field * 255
-        let lastCount = previousCount[field]
         var at = state.pointee.byteCount
-        value.withUnsafeBufferPointer { v in
-            let limit = min(n, lastCount, 255)
-            var shared = 0
-            while shared < limit, v[shared] == last[shared] { shared += 1 }
-            out[at] = UInt8(truncatingIfNeeded: shared)
-            at += 1
-            var rest = n - shared
-            while rest >= 0x80 {
-                out[at] = UInt8(truncatingIfNeeded: rest) | 0x80
-                at += 1
-                rest >>= 7
-            }
-            out[at] = UInt8(truncatingIfNeeded: rest)
-            at += 1
-            // Suffixes are a byte or two: copied by hand, not through memcpy.
-            let keep = min(n, 255)
-            var i = shared
-            while i < keep {
-                out[at] = v[i]
-                last[i] = v[i]
-                at += 1
-                i += 1
-            }
-            while i < n {
-                out[at] = v[i]
-                at += 1
-                i += 1
-            }
-        }
-        previousCount[field] = min(n, 255)
+        value.withUnsafeBufferPointer { v in Self.code(v, field: field, previous: previous, previousCount: previousCount,
+                                                       into: state.pointee.storage, at: &at) }
         state.pointee.byteCount = at
         if field == fields - 1 { state.pointee.count += 1 }
+    }
+
+    /// A whole record of three fields (the history's cases: id, status, due date), in one
+    /// call: coding 1.7M cases a field at a time cost about 125 instructions a field.
+    public func append(_ first: Span<UInt8>, _ second: Span<UInt8>, _ third: Span<UInt8>) {
+        precondition(fields == 3, "a record of three fields")
+        let n = first.count + second.count + third.count
+        if state.pointee.byteCount + n + 36 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 36) }
+        let out = state.pointee.storage
+        var at = state.pointee.byteCount
+        first.withUnsafeBufferPointer { v in
+            Self.code(v, field: 0, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        second.withUnsafeBufferPointer { v in
+            Self.code(v, field: 1, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        third.withUnsafeBufferPointer { v in
+            Self.code(v, field: 2, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        state.pointee.byteCount = at
+        state.pointee.count += 1
+    }
+
+    /// Codes `v` as field `field` at `out + at` (room made by the caller) and keeps its
+    /// first 255 bytes as the field's previous value.
+    @inline(__always)
+    private static func code(_ v: UnsafeBufferPointer<UInt8>, field: Int, previous: UnsafeMutablePointer<UInt8>,
+                             previousCount: UnsafeMutablePointer<Int>, into out: UnsafeMutablePointer<UInt8>, at: inout Int) {
+        let n = v.count
+        let last = previous + field * 255
+        let limit = min(n, previousCount[field], 255)
+        var shared = 0
+        while shared < limit, v[shared] == last[shared] { shared += 1 }
+        var w = at
+        out[w] = UInt8(truncatingIfNeeded: shared)
+        w += 1
+        var rest = n - shared
+        while rest >= 0x80 {
+            out[w] = UInt8(truncatingIfNeeded: rest) | 0x80
+            w += 1
+            rest >>= 7
+        }
+        out[w] = UInt8(truncatingIfNeeded: rest)
+        w += 1
+        // Suffixes are a byte or two: copied by hand, not through memcpy.
+        let keep = min(n, 255)
+        var i = shared
+        while i < keep {
+            out[w] = v[i]
+            last[i] = v[i]
+            w += 1
+            i += 1
+        }
+        while i < n {
+            out[w] = v[i]
+            w += 1
+            i += 1
+        }
+        previousCount[field] = keep
+        at = w
     }
 
     private func grow(to minimum: Int) {
