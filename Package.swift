@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "EHCPHistory",
             dependencies: [
-                "EHCPRules", "EHCPIngest", "EHCPTimeliness",
+                "EHCPRules", "EHCPStore", "EHCPIngest", "EHCPTimeliness",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "shims.h"
 
 int ehcp_rename_exchange(const char *a, const char *b) {
@@ -20,5 +23,11 @@ int ehcp_punch_hole(int fd, long long offset, long long length) {
 #else
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+void ehcp_return_freed_memory(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
 #endif
 }

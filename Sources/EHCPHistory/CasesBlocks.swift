@@ -1,9 +1,11 @@
 import EHCPIngest
+import EHCPStore
+import EHCPTimeliness
 
 /// The tool's own CSV outputs read back for the history, a line at a time without a
 /// string or array per cell (a 1M-row run's cases.csv has about 1.7M lines): cases.csv
-/// packed as lines `case_id\tS\tdue` (S: the status's letter) in blocks of one measure of about 256 KiB, and
-/// exceptions.csv's (measure, case id, status, due date) rows.
+/// as `FrontCodedRecords` (case id, S: the status's letter, due date) in blocks of one
+/// measure of about 64 KiB, and exceptions.csv's (measure, case id, status, due date) rows.
 struct CasesBlocks {
     struct Block {
         var measure: String
@@ -11,7 +13,7 @@ struct CasesBlocks {
         var lines: [UInt8]
     }
 
-    static let blockSize = 256 * 1024
+    static let blockSize = 64 * 1024
 
     /// Calls `row` with the cells `fields` (by column number, ascending) of each data row
     /// of the CSV file at `path` (the header skipped), in one pass over its bytes that
@@ -77,29 +79,27 @@ struct CasesBlocks {
     /// Calls `body` with each block of cases.csv (`measure,case_id,line,start_date,
     /// due_date,completed_date,status,…`), in file order.
     static func forEach(path: String, _ body: (Block) throws -> Void) throws {
-        var current = Block(measure: "", count: 0, lines: [])
-        current.lines.reserveCapacity(blockSize + 4096)
+        let records = FrontCodedRecords(fields: 3, capacity: blockSize + 4096)
         var measure: [UInt8] = []
+        var name = ""
         func flush() throws {
-            if current.count > 0 { try body(current) }
-            current.count = 0
-            current.lines.removeAll(keepingCapacity: true)
+            if records.count > 0 { try body(Block(measure: name, count: records.count, lines: records.bytes)) }
+            records.removeAll()
         }
         // measure, case_id, due_date, status
         try forEachRow(path: path, fields: [0, 1, 4, 6]) { cells in
             let m = cells[0]
-            if m != measure || current.lines.count >= blockSize {
+            if m != measure || records.byteCount >= blockSize {
                 try flush()
                 measure = m
-                current.measure = String(decoding: m, as: UTF8.self)
+                name = String(decoding: m, as: UTF8.self)
             }
-            current.lines.append(contentsOf: unneutralised(cells[1][...]))
-            current.lines.append(0x09)
-            current.lines.append(statusLetter(cells[3]))
-            current.lines.append(0x09)
-            current.lines.append(contentsOf: cells[2])
-            current.lines.append(0x0A)
-            current.count += 1
+            let id = Array(unneutralised(cells[1][...]))
+            records.append(field: 0, id.span)
+            let status = [statusLetter(cells[3])]
+            records.append(field: 1, status.span)
+            let due = cells[2]
+            records.append(field: 2, due.span)
         }
         try flush()
     }

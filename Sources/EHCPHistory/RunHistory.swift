@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPIngest
+import EHCPStore
 import EHCPTimeliness
 import Foundation
 import GRDB
@@ -182,23 +183,32 @@ public final class RunHistory: Sendable {
                 CREATE INDEX run_kpi_run ON run_kpi(run_id);
                 """)
         }
+        // Release 3: a run's cases and action rows as `FrontCodedRecords` (fields: id, status,
+        // due date), in blocks of one measure. Recording a 1M-row run wrote 49 MB twice (to
+        // the log, then the file) and inserted its 110k action rows one by one: together
+        // most of what --history added to the run's time. Runs recorded before keep their
+        // text lines (coding 1) and action rows (run_action), and are read as before.
+        m.registerMigration("v3-front-coded") { db in
+            try db.execute(sql: """
+                ALTER TABLE run_cases ADD COLUMN coding INTEGER NOT NULL DEFAULT 1;
+                CREATE TABLE run_action_blocks (
+                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    measure TEXT NOT NULL, block INTEGER NOT NULL, actions INTEGER NOT NULL, records BLOB NOT NULL
+                );
+                CREATE INDEX run_action_blocks_run ON run_action_blocks(run_id);
+                """)
+        }
         return m
     }
 
     /// The schema version this release writes (`PRAGMA user_version`, besides GRDB's own
     /// table of applied steps).
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// Opens the history at `path`, creating it when missing, and brings its schema up to date.
     public init(path: String) throws {
         self.path = path
-        // SQLite's own word for a folder that is not there is "unable to open database file".
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        var st = stat()
-        if !folder.isEmpty, stat(folder, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
-            throw HistoryError.unusable(file: path, reason: "the folder \(folder) does not exist (or is not a folder); "
-                                        + "create it, or give --history a path in a folder that exists")
-        }
+        try Self.checkFolder(of: path)
         var configuration = Configuration()
         // Another run writing: wait for it rather than fail.
         configuration.busyMode = .timeout(120)
@@ -244,6 +254,18 @@ public final class RunHistory: Sendable {
         }
     }
 
+    /// Refuses a path in a folder that is not there, without opening SQLite (whose own word
+    /// for it is "unable to open database file"): `analyse` checks this before its work and
+    /// opens the file after it.
+    public static func checkFolder(of path: String) throws {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var st = stat()
+        if !folder.isEmpty, stat(folder, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
+            throw HistoryError.unusable(file: path, reason: "the folder \(folder) does not exist (or is not a folder); "
+                                        + "create it, or give --history a path in a folder that exists")
+        }
+    }
+
     static func reason(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return "\(error)"
@@ -251,8 +273,8 @@ public final class RunHistory: Sendable {
 
     /// Records `run` in one transaction, replacing a run with the same as-at date and settings.
     /// `caseBlocks`, when given, hands over the run's cases as blocks (measure, number of
-    /// cases, lines `case_id\tS\tdue`) taken during the analysis (`HistoryCases`), instead
-    /// of `run.casesFile` read back.
+    /// cases, `FrontCodedRecords` of id, status letter and due date) taken during the
+    /// analysis (`HistoryCases`), instead of `run.casesFile` read back.
     @discardableResult
     public func record(_ run: RunRecord,
                        caseBlocks: ((_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)? = nil)
@@ -312,7 +334,9 @@ public final class RunHistory: Sendable {
                     }
                     let kpi = try db.makeStatement(sql: "INSERT INTO run_kpi VALUES (?, ?, ?, ?)")
                     for k in run.kpis { try kpi.execute(arguments: [id, k.measure, k.rate, k.value]) }
-                    let block = try db.makeStatement(sql: "INSERT INTO run_cases VALUES (?, ?, ?, ?, ?)")
+                    let block = try db.makeStatement(sql: """
+                        INSERT INTO run_cases (run_id, measure, block, cases, lines, coding) VALUES (?, ?, ?, ?, ?, 2)
+                        """)
                     // Streamed a block at a time: memory stays flat however many cases.
                     var n = 0
                     if let caseBlocks {
@@ -330,18 +354,39 @@ public final class RunHistory: Sendable {
                         outcome = nil
                         return .rollback
                     }
-                    let action = try db.makeStatement(sql: "INSERT INTO run_action VALUES (?, ?, ?, ?, ?)")
+                    let actionBlock = try db.makeStatement(sql: "INSERT INTO run_action_blocks VALUES (?, ?, ?, ?, ?)")
+                    let actions = FrontCodedRecords(fields: 3, capacity: CasesBlocks.blockSize + 4096)
+                    var measure: [UInt8] = []
+                    var blockNumber = 0
+                    func flush() throws {
+                        guard actions.count > 0 else { return }
+                        try actionBlock.execute(arguments: [id, String(decoding: measure, as: UTF8.self), blockNumber,
+                                                            actions.count, Data(actions.bytes)])
+                        blockNumber += 1
+                        actions.removeAll()
+                    }
+                    func add(measure m: some Collection<UInt8>, caseID: Span<UInt8>, status: Span<UInt8>, due: Span<UInt8>) throws {
+                        if !measure.elementsEqual(m) || actions.byteCount >= CasesBlocks.blockSize {
+                            try flush()
+                            measure = Array(m)
+                        }
+                        actions.append(field: 0, caseID)
+                        actions.append(field: 1, status)
+                        actions.append(field: 2, due)
+                    }
                     for a in run.actions {
-                        try action.execute(arguments: [id, a.pair.measure, a.pair.caseID, a.status, a.dueDate])
+                        let caseID = Array(a.pair.caseID.utf8), status = Array(a.status.utf8), due = Array(a.dueDate.utf8)
+                        try add(measure: a.pair.measure.utf8, caseID: caseID.span, status: status.span, due: due.span)
                     }
                     if let file {
                         // measure, case_id, due_date, status
                         try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3]) { cells in
-                            func text(_ i: Int) -> String { String(decoding: cells[i], as: UTF8.self) }
-                            let caseID = String(decoding: CasesBlocks.unneutralised(cells[1][...]), as: UTF8.self)
-                            try action.execute(arguments: [id, text(0), caseID, text(3), text(2)])
+                            let caseID = Array(CasesBlocks.unneutralised(cells[1][...]))
+                            let status = cells[3], due = cells[2]
+                            try add(measure: cells[0], caseID: caseID.span, status: status.span, due: due.span)
                         }
                     }
+                    try flush()
                     TestHooks.pauseInsideWrite()
                     return .commit
                 }
@@ -358,7 +403,8 @@ public final class RunHistory: Sendable {
             try Row.fetchAll(db, sql: """
                 SELECT r.id, r.as_at, r.settings, r.tool_version, r.rules_version,
                        (SELECT COALESCE(SUM(cases), 0) FROM run_cases c WHERE c.run_id = r.id) AS cases,
-                       (SELECT COUNT(*) FROM run_action a WHERE a.run_id = r.id) AS actions
+                       (SELECT COUNT(*) FROM run_action a WHERE a.run_id = r.id)
+                       + (SELECT COALESCE(SUM(actions), 0) FROM run_action_blocks b WHERE b.run_id = r.id) AS actions
                 FROM run r ORDER BY r.as_at, r.id
                 """).map { row in
                 RecordedRun(id: row["id"], asAt: row["as_at"], settings: row["settings"], toolVersion: row["tool_version"],
@@ -395,8 +441,18 @@ public final class RunHistory: Sendable {
     public func previousActionList(before asAt: Day) throws -> (run: RecordedRun, pairs: Set<ActionPair>)? {
         guard let run = try runs().last(where: { $0.asAt < asAt.iso }) else { return nil }
         let pairs = try reading { db in
-            try Row.fetchAll(db, sql: "SELECT measure, case_id FROM run_action WHERE run_id = ?", arguments: [run.id])
+            var pairs = try Row.fetchAll(db, sql: "SELECT measure, case_id FROM run_action WHERE run_id = ?", arguments: [run.id])
                 .map { ActionPair(measure: $0["measure"], caseID: $0["case_id"]) }
+            for row in try Row.fetchAll(db, sql: "SELECT measure, records FROM run_action_blocks WHERE run_id = ? ORDER BY block",
+                                        arguments: [run.id]) {
+                let measure: String = row["measure"]
+                let records = [UInt8]((row["records"] as Data?) ?? Data())
+                let whole = FrontCodedRecords.forEach(records, fields: 3) { fields in
+                    pairs.append(ActionPair(measure: measure, caseID: String(decoding: fields[0], as: UTF8.self)))
+                }
+                if !whole { throw HistoryError.unusable(file: path, reason: "run \(run.id)'s action list is damaged") }
+            }
+            return pairs
         }
         return (run, Set(pairs))
     }
@@ -416,10 +472,19 @@ public final class RunHistory: Sendable {
     public func cases(run id: Int64) throws -> [(measure: String, caseID: String, status: String, due: String)] {
         try reading { db in
             var out: [(measure: String, caseID: String, status: String, due: String)] = []
-            for row in try Row.fetchAll(db, sql: "SELECT measure, lines FROM run_cases WHERE run_id = ? ORDER BY block",
+            for row in try Row.fetchAll(db, sql: "SELECT measure, lines, coding FROM run_cases WHERE run_id = ? ORDER BY block",
                                         arguments: [id]) {
                 let measure: String = row["measure"]
                 let bytes = [UInt8]((row["lines"] as Data?) ?? Data())
+                if row["coding"] as Int == 2 {
+                    let whole = FrontCodedRecords.forEach(bytes, fields: 3) { f in
+                        out.append((measure, String(decoding: f[0], as: UTF8.self),
+                                    CasesBlocks.status(letter: String(decoding: f[1], as: UTF8.self)), String(decoding: f[2], as: UTF8.self)))
+                    }
+                    if !whole { throw HistoryError.unusable(file: path, reason: "run \(id)'s cases are damaged") }
+                    continue
+                }
+                // Coding 1 (runs recorded before release 3): lines `case_id\tS\tdue`.
                 for line in bytes.split(separator: 0x0A) {
                     let cells = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
                     guard cells.count == 3 else { continue }

@@ -3,10 +3,11 @@ import EHCPStore
 import EHCPTimeliness
 
 /// The run history's cases (`analyse --history`): each case of cases.csv as the history
-/// keeps it, a line `case_id\tS\tdue` (S: the status's letter), taken as the cases arrive
-/// and kept per measure in small temporary files (framed with the row's ordinal, so a
-/// duplicate's retracted rows are left out as cases.csv leaves them out), then handed to
-/// the history writer in blocks of about 256 KiB of one measure, in cases.csv's order.
+/// keeps it, its id, status letter (S) and due date, taken as the cases arrive and kept
+/// per measure in small temporary files as `S n due case_id` (n: the due date's length) (framed with the row's ordinal,
+/// so a duplicate's retracted rows are left out as cases.csv leaves them out), then handed
+/// to the history writer in blocks of about 64 KiB of one measure, in cases.csv's order,
+/// as `FrontCodedRecords` of three fields (id, S, due).
 /// Reading cases.csv back for this cost more than half of a 1M-row run's time again.
 public final class HistoryCases: CaseSink {
     private let scratch: String
@@ -16,8 +17,11 @@ public final class HistoryCases: CaseSink {
     private let table = CellTable.shared
     /// Each temporary file's buffer: the lines are short, and one file per measure and chunk.
     static let bufferSize = 16 << 10
-    /// A block of the history's `run_cases`.
-    public static let blockSize = 256 * 1024
+    /// A block of the history's `run_cases`, and the buffer its temporary files are read
+    /// through: the history is written while the outputs are, and every buffer it holds
+    /// then adds to the run's peak memory (a 256 KiB block was copied three times on its way
+    /// into SQLite).
+    public static let blockSize = 64 * 1024
 
     public init(options: AnalysisOptions) throws {
         scratch = options.scratchDirectory
@@ -64,21 +68,22 @@ public final class HistoryCases: CaseSink {
                 let file = list[list.count - 1]
                 let status = Self.letter(c.status)
                 let written = try FramedRecord.append(ordinal: ordinal, maximum: id.count + 32, to: file) { (w: inout RecordWriter) in
-                    w.bytes(id); w.byte(9); w.byte(status); w.byte(9)
-                    CellTable.day(c.due, in: text, &w, length: 10); w.byte(10)
+                    w.byte(status); w.byte(c.due.isoTableOffset != nil ? 10 : UInt8(min(10, c.due.iso.utf8.count)))
+                    CellTable.day(c.due, in: text, &w, length: 10)
+                    w.bytes(id)
                 }
                 if !written {
                     // An id longer than the buffer: made whole, then copied.
-                    var line: [UInt8] = []
+                    let due = Array(c.due.iso.utf8.prefix(10))
+                    var line: [UInt8] = [status, UInt8(due.count)] + due
                     for i in id.indices { line.append(id[i]) }
-                    line += [9, status, 9] + Array(c.due.iso.utf8) + [10]
                     try FramedRecord.append(line, ordinal: ordinal, to: file)
                 }
             }
         }
     }
 
-    /// Calls `body` with each block (measure, number of cases, lines), measure by measure
+    /// Calls `body` with each block (measure, number of cases, its `FrontCodedRecords`' bytes), measure by measure
     /// in the table's order and in input order within one, without the rows `retracted`.
     /// The temporary files are emptied as they are read: call it once.
     public func forEachBlock(retracted: RetractedRows, _ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws {
@@ -98,27 +103,25 @@ public final class HistoryCases: CaseSink {
 
         /// See `HistoryCases.forEachBlock`.
         public func forEach(_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws {
-            var lines: [UInt8] = []
-            lines.reserveCapacity(HistoryCases.blockSize + 4096)
+            let block = FrontCodedRecords(fields: 3, capacity: HistoryCases.blockSize + 4096)
             for (m, list) in files.enumerated() {
                 let name = names[m]
-                var count = 0
                 for file in list {
                     var skip = RetractedRows.Cursor(retracted)
-                    try FramedRecord.forEachSpan(in: file, releasing: true) { ordinal, row in
+                    try FramedRecord.forEachByteSpan(in: file, releasing: true, bufferSize: HistoryCases.blockSize) { ordinal, row in
                         if !retracted.isEmpty, skip.contains(ordinal) { return }
-                        if lines.count >= HistoryCases.blockSize {
-                            try body(name, count, lines)
-                            lines.removeAll(keepingCapacity: true)
-                            count = 0
+                        if block.byteCount >= HistoryCases.blockSize {
+                            try body(name, block.count, block.bytes)
+                            block.removeAll()
                         }
-                        lines.append(row)
-                        count += 1
+                        // S, n, due (n bytes), id
+                        let idStart = 2 + Int(row[1])
+                        block.append(row.extracting(idStart...), row.extracting(0..<1), row.extracting(2..<idStart))
                     }
                     try file.discard()
                 }
-                if count > 0 { try body(name, count, lines) }
-                lines.removeAll(keepingCapacity: true)
+                if block.count > 0 { try body(name, block.count, block.bytes) }
+                block.removeAll()
             }
         }
     }

@@ -25,9 +25,9 @@ package enum FramedRecord {
 
     /// Visits every record of `spill` in order, its bytes valid during the call; with
     /// `releasing`, the file gives back its storage as it is read (see `SpillFile.release`).
-    package static func forEach(in spill: SpillFile, releasing: Bool = false,
+    package static func forEach(in spill: SpillFile, releasing: Bool = false, bufferSize: Int = 1 << 20,
                         _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
-        var reader = try SpillReader(spill, releasing: releasing)
+        var reader = try SpillReader(spill, releasing: releasing, bufferSize: bufferSize)
         var left = spill.byteCount
         while left > 0 {
             let frame = try reader.next(frameSize)

@@ -8,11 +8,11 @@ package struct SpillReader: ~Copyable {
     private var start = 0, end = 0  // the unread bytes in `buffer`
     private var position = 0         // the file offset of `buffer[end]`
 
-    package init(_ spill: SpillFile, releasing: Bool = false) throws {
+    package init(_ spill: SpillFile, releasing: Bool = false, bufferSize: Int = 1 << 20) throws {
         try spill.flush()
         self.spill = spill
         self.releasing = releasing
-        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
+        buffer = .allocate(byteCount: bufferSize, alignment: 16)
     }
 
     /// The next `count` bytes, valid until the next call.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import EHCPHistory
 @testable import EHCPRules
+import EHCPStore
 
 /// The run history (`analyse --history`, `history`, `exceptions --new-only`) on real
 /// SQLite files written by the real binary: no mocks.
@@ -332,7 +333,69 @@ import Testing
         let db = try DatabaseQueue(path: path)
         #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunHistory.schemaVersion)
         #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-runs", "v2-kpis"])
+        #expect(try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-runs", "v2-kpis", "v3-front-coded"])
+    }
+
+    @Test func aFileOfTheSecondSchemaKeepsItsCasesAndActionListAndRecordsNewRunsFrontCoded() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/history.sqlite"
+        // The file as release 2 left it: cases as text lines, the action list a row per pair.
+        let old = try DatabasePool(path: path)
+        try RunHistory.migrator.migrate(old, upTo: "v2-kpis")
+        try old.write { db in
+            try db.execute(sql: "PRAGMA user_version = 2")
+            try db.execute(sql: "INSERT INTO run VALUES (1, '2025-09-30', 'by=', '1.0.0', '2', '')")
+            try db.execute(sql: "INSERT INTO run_cases VALUES (1, 'decision-to-assess-6w', 0, 2, ?)",
+                           arguments: [Data("R1\tv\t2025-07-14\nR2\to\t2025-08-11\n".utf8)])
+            try db.execute(sql: "INSERT INTO run_action VALUES (1, 'decision-to-assess-6w', 'R1', 'open_overdue', '2025-07-14')")
+        }
+        try old.close()
+        let store = try RunHistory(path: path)
+        #expect(try store.runs().map { "\($0.asAt) \($0.cases) \($0.actions)" } == ["2025-09-30 2 1"])
+        #expect(try store.cases(run: 1).map { "\($0)" } == [
+            "(measure: \"decision-to-assess-6w\", caseID: \"R1\", status: \"open_overdue\", due: \"2025-07-14\")",
+            "(measure: \"decision-to-assess-6w\", caseID: \"R2\", status: \"on_time\", due: \"2025-08-11\")",
+        ])
+        let asAt = try #require(Day(iso: "2025-10-31"))
+        #expect(try store.previousActionList(before: asAt)?.pairs == [ActionPair(measure: "decision-to-assess-6w", caseID: "R1")])
+
+        // A run of this release beside it, front-coded; both read back.
+        let header = "case_id,request_date,assessment_decision_date,assessment_decision,plan_decision_date,plan_decision,final_plan_date,withdrawn_date\n"
+        let requests = try folder.write("requests.csv", header + "R1,2025-06-02,,,,,,\nR3,2025-10-01,,,,,,\n")
+        #expect(try Self.analyse(requests, asAt: "2025-10-31", history: path, out: folder.path + "/out").status == 0)
+        let runs = try store.runs()
+        #expect(runs.map(\.asAt) == ["2025-09-30", "2025-10-31"])
+        let cases = parseCSV(try folder.read("out/cases.csv")).dropFirst()
+        #expect(try store.cases(run: runs[1].id).map { "\($0.measure) \($0.caseID) \($0.status) \($0.due)" }
+                == cases.map { "\($0[0]) \($0[1]) \($0[6]) \($0[4])" })
+        let actions = parseCSV(try folder.read("out/exceptions.csv")).dropFirst()
+        #expect(runs[1].actions == actions.count)
+        let later = try #require(Day(iso: "2025-11-30"))
+        #expect(try store.previousActionList(before: later)?.pairs == Set(actions.map { ActionPair(measure: $0[0], caseID: $0[1]) }))
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func frontCodedRecordsGiveBackAnyBytesTheyWereGiven() throws {
+        let long = [UInt8](repeating: 0x41, count: 300)
+        let records: [[[UInt8]]] = [
+            [Array("REQ0000001".utf8), [0x6F], Array("2022-12-13".utf8)],
+            [Array("REQ0000002".utf8), [0x6F], Array("2022-12-20".utf8)],
+            [Array("REQ0000002".utf8), [0x6C], Array("2022-12-20".utf8)],
+            [[0x09, 0x0A, 0x00, 0xFF], [], Array("2023-01-01".utf8)],
+            [long, [0x76], []],
+            [long + [0x42], [0x76], Array("2023".utf8)],
+            [Array(long.prefix(10)), [0x69], Array("2023-01-01".utf8)],
+        ]
+        let coded = FrontCodedRecords(fields: 3, capacity: 16)
+        for r in records { for (f, value) in r.enumerated() { coded.append(field: f, value.span) } }
+        #expect(coded.count == records.count)
+        var back: [[[UInt8]]] = []
+        #expect(FrontCodedRecords.forEach(coded.bytes, fields: 3) { back.append($0) })
+        #expect(back == records)
+        // Cut short: the records before the cut, and false.
+        var partial = 0
+        #expect(!FrontCodedRecords.forEach(Array(coded.bytes.dropLast()), fields: 3) { _ in partial += 1 })
+        #expect(partial == records.count - 1)
     }
 
     @Test func aFileOfTheFirstSchemaOpensWithItsRunsKeptAndGainsTheKPITable() throws {
@@ -351,7 +414,7 @@ import Testing
         #expect(try store.runs().map(\.asAt) == ["2025-09-30"])
         #expect(try store.trend(measure: "final-plan-20w").map(\.rateExclExceptions) == [75.0])
         let db = try DatabaseQueue(path: path)
-        #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
+        #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunHistory.schemaVersion)
         #expect(try db.read { try $0.tableExists("run_kpi") })
     }
 }

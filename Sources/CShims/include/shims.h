@@ -10,4 +10,8 @@ int ehcp_rename_exchange(const char *a, const char *b);
 /// gives its pages back as it is read. Returns 0, or -1 with errno set.
 int ehcp_punch_hole(int fd, long long offset, long long length);
 
+/// Gives the memory freed so far back to the system (glibc's malloc_trim): freed chunks
+/// between live ones otherwise stay resident. Does nothing outside glibc.
+void ehcp_return_freed_memory(void);
+
 #endif

@@ -1,0 +1,170 @@
+/// Records of a fixed number of byte fields, each field written as the length of the
+/// prefix it shares with the same field of the record before (one byte, at most 255),
+/// the length of the rest (LEB128) and the rest. The run history keeps its cases and
+/// action rows so: within a measure, in input order, an id mostly differs from the one
+/// before in its last byte or two and a due date in its day, so a 1M-row run's cases take
+/// a third of the bytes of text lines, which is a third of the writing for SQLite (once
+/// to its log, once to the file). Any bytes may be in a field (tabs, line feeds).
+///
+/// Written through raw memory: 1.7M cases of three fields each, coded with arrays, cost
+/// about 900 instructions a case (uniqueness checks, generic copies).
+public final class FrontCodedRecords {
+    public let fields: Int
+    /// What changes as records are written, behind a constant pointer: a class's stored
+    /// variables are checked for exclusive access at run time on every use, which cost
+    /// more than the coding.
+    private struct State {
+        var storage: UnsafeMutablePointer<UInt8>
+        var capacity: Int
+        var byteCount = 0
+        var count = 0
+    }
+    private let state: UnsafeMutablePointer<State>
+    /// The previous record's fields, their first 255 bytes (no more can be shared).
+    private let previous: UnsafeMutablePointer<UInt8>
+    private let previousCount: UnsafeMutablePointer<Int>
+
+    public init(fields: Int, capacity: Int = 4096) {
+        precondition(fields > 0)
+        self.fields = fields
+        let capacity = max(capacity, 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(storage: .allocate(capacity: capacity), capacity: capacity))
+        previous = .allocate(capacity: fields * 255)
+        previousCount = .allocate(capacity: fields)
+        previousCount.initialize(repeating: 0, count: fields)
+    }
+
+    deinit {
+        state.pointee.storage.deallocate()
+        state.deallocate()
+        previous.deallocate()
+        previousCount.deallocate()
+    }
+
+    /// Records complete so far.
+    public var count: Int { state.pointee.count }
+    public var byteCount: Int { state.pointee.byteCount }
+
+    /// The records' bytes.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: state.pointee.storage, count: state.pointee.byteCount)) }
+
+    /// Field `field` of the record being written; a record is complete when its last
+    /// field is appended (fields in order, each once).
+    public func append(field: Int, _ value: Span<UInt8>) {
+        precondition(field >= 0 && field < fields, "no such field")
+        let n = value.count
+        if state.pointee.byteCount + n + 12 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 12) }
+        var at = state.pointee.byteCount
+        value.withUnsafeBufferPointer { v in Self.code(v, field: field, previous: previous, previousCount: previousCount,
+                                                       into: state.pointee.storage, at: &at) }
+        state.pointee.byteCount = at
+        if field == fields - 1 { state.pointee.count += 1 }
+    }
+
+    /// A whole record of three fields (the history's cases: id, status, due date), in one
+    /// call: coding 1.7M cases a field at a time cost about 125 instructions a field.
+    public func append(_ first: Span<UInt8>, _ second: Span<UInt8>, _ third: Span<UInt8>) {
+        precondition(fields == 3, "a record of three fields")
+        let n = first.count + second.count + third.count
+        if state.pointee.byteCount + n + 36 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 36) }
+        let out = state.pointee.storage
+        var at = state.pointee.byteCount
+        first.withUnsafeBufferPointer { v in
+            Self.code(v, field: 0, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        second.withUnsafeBufferPointer { v in
+            Self.code(v, field: 1, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        third.withUnsafeBufferPointer { v in
+            Self.code(v, field: 2, previous: previous, previousCount: previousCount, into: out, at: &at)
+        }
+        state.pointee.byteCount = at
+        state.pointee.count += 1
+    }
+
+    /// Codes `v` as field `field` at `out + at` (room made by the caller) and keeps its
+    /// first 255 bytes as the field's previous value.
+    @inline(__always)
+    private static func code(_ v: UnsafeBufferPointer<UInt8>, field: Int, previous: UnsafeMutablePointer<UInt8>,
+                             previousCount: UnsafeMutablePointer<Int>, into out: UnsafeMutablePointer<UInt8>, at: inout Int) {
+        let n = v.count
+        let last = previous + field * 255
+        let limit = min(n, previousCount[field], 255)
+        var shared = 0
+        while shared < limit, v[shared] == last[shared] { shared += 1 }
+        var w = at
+        out[w] = UInt8(truncatingIfNeeded: shared)
+        w += 1
+        var rest = n - shared
+        while rest >= 0x80 {
+            out[w] = UInt8(truncatingIfNeeded: rest) | 0x80
+            w += 1
+            rest >>= 7
+        }
+        out[w] = UInt8(truncatingIfNeeded: rest)
+        w += 1
+        // Suffixes are a byte or two: copied by hand, not through memcpy.
+        let keep = min(n, 255)
+        var i = shared
+        while i < keep {
+            out[w] = v[i]
+            last[i] = v[i]
+            w += 1
+            i += 1
+        }
+        while i < n {
+            out[w] = v[i]
+            w += 1
+            i += 1
+        }
+        previousCount[field] = keep
+        at = w
+    }
+
+    private func grow(to minimum: Int) {
+        let larger = max(minimum, state.pointee.capacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        grown.update(from: state.pointee.storage, count: state.pointee.byteCount)
+        state.pointee.storage.deallocate()
+        state.pointee.storage = grown
+        state.pointee.capacity = larger
+    }
+
+    /// Starts again from no records (the next record's fields share nothing).
+    public func removeAll() {
+        state.pointee.byteCount = 0
+        state.pointee.count = 0
+        previousCount.update(repeating: 0, count: fields)
+    }
+
+    /// Calls `body` with each record of `bytes` (made with `fields` fields), or returns
+    /// false at the first byte that does not follow the format (the records before it read).
+    @discardableResult
+    public static func forEach(_ bytes: [UInt8], fields: Int, _ body: (_ fields: [[UInt8]]) throws -> Void) rethrows -> Bool {
+        var values = Array(repeating: [UInt8](), count: fields)
+        var i = 0
+        while i < bytes.count {
+            for f in 0..<fields {
+                guard i < bytes.count else { return false }
+                let shared = Int(bytes[i])
+                i += 1
+                var rest = 0, shift = 0
+                while true {
+                    guard i < bytes.count, shift < 35 else { return false }
+                    let b = bytes[i]
+                    i += 1
+                    rest |= Int(b & 0x7F) << shift
+                    shift += 7
+                    if b < 0x80 { break }
+                }
+                guard shared <= values[f].count, rest <= bytes.count - i else { return false }
+                values[f].removeSubrange(shared...)
+                values[f].append(contentsOf: bytes[i..<(i + rest)])
+                i += rest
+            }
+            try body(values)
+        }
+        return true
+    }
+}
