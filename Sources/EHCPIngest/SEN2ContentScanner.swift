@@ -96,7 +96,7 @@ enum SEN2ContentScanner {
         let isLast: Bool
         let classes = SEN2ContentScanner.classes
         /// The open elements below `<Persons>`, by their interned names.
-        var open: [Int] = []
+        var open = NameStack()
         /// Whether `</Persons>` and the root's end tag have been read (the last chunk).
         var closedPersons = false
         var closedRoot = false
@@ -154,7 +154,7 @@ enum SEN2ContentScanner {
                     var found = -1
                     let limit = min(n, i + 216)
                     while gt + 8 <= limit {
-                        let bits = InputScan.byteBits(Bytes.loadUInt64(littleEndianFrom: span, at: gt), 0x3E3E_3E3E_3E3E_3E3E)
+                        let bits = SEN2ContentScanner.greaterThanBits(Bytes.loadUInt64(littleEndianFrom: span, at: gt))
                         if bits != 0 { found = gt + bits.trailingZeroBitCount >> 3; break }
                         gt += 8
                     }
@@ -257,6 +257,14 @@ enum SEN2ContentScanner {
 
     static let persons = Array("Persons".utf8)
 
+    /// The high bit of each byte of `word` that is `>`, every other bit clear (exact, as
+    /// `InputScan.byteBits`, written out here so that it is inlined).
+    @inline(__always)
+    static func greaterThanBits(_ word: UInt64) -> UInt64 {
+        let x = word ^ 0x3E3E_3E3E_3E3E_3E3E, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
     /// The hash of the name `s[range]` (not empty): the length and the first, middle and
     /// last bytes pick the slot (no chain of multiplies per byte); the bytes themselves are
     /// compared there.
@@ -310,6 +318,26 @@ enum SEN2ContentScanner {
             return nil
         }
     }
+}
+
+/// The names of the elements open below `<Persons>` (at most 200: the scanner doubts a
+/// deeper chunk), kept in place.
+struct NameStack {
+    private var names = [Int](repeating: 0, count: 200)
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+    var last: Int? { count == 0 ? nil : names[count - 1] }
+
+    /// Pushes `name`; the caller has checked that `count` is under 200.
+    @inline(__always)
+    mutating func append(_ name: Int) {
+        names[count] = name
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeLast() { count -= 1 }
 }
 
 /// The element names met in a chunk, each kept once with its tag: a name is found again

@@ -100,18 +100,26 @@ public struct SEN2Mapper: Sendable {
 
     /// One person's requests, in document order.
     public func map(_ requests: [SEN2Request]) -> [SEN2Case] {
+        var cases: [SEN2Case] = []
+        forEachCase(requests) { cases.append($0) }
+        return cases
+    }
+
+    /// One person's requests, in document order, each handed to `body` as it is mapped
+    /// (what `map` gives, without an array of cases per person, or a copy of each request).
+    public func forEachCase(_ requests: [SEN2Request], _ body: (SEN2Case) throws -> Void) rethrows {
         // Most persons have one request: its id needs no count of those before it.
         if requests.count == 1 {
-            let r = requests[0]
-            return [map(r, caseID: r.personID + "/" + (r.receivedDate?.value ?? ""))]
+            try body(map(requests[0], caseID: requests[0].personID + "/" + (requests[0].receivedDate?.value ?? "")))
+            return
         }
         var seen: [String: Int] = [:]
-        return requests.map { r in
-            var key = r.personID + "/" + (r.receivedDate?.value ?? "")
+        for k in requests.indices {
+            var key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
             let n = (seen[key] ?? 0) + 1
             seen[key] = n
             if n > 1 { key += "#\(n)" }
-            return map(r, caseID: key)
+            try body(map(requests[k], caseID: key))
         }
     }
 

@@ -212,7 +212,7 @@ struct SEN2Assembler {
     var personsBefore = 0
     private var headerSent = false
     /// Where the reader is inside the document: the elements from the root down.
-    private(set) var stack: [SEN2Tag] = []
+    private var stack = TagStack()
     private var person: PersonState?
     private var current: SEN2Request?
     /// The text of the item being read, and the line of its start tag; nil outside items.
@@ -223,17 +223,18 @@ struct SEN2Assembler {
         let number: Int
         var upn: String?
         var uln: String?
-        var requests: [SEN2Request] = []
     }
+    /// The person's `<Requests>` so far: one buffer for every person, emptied at each `<Person>`.
+    private var requests: [SEN2Request] = []
 
     /// Whether the text now read is kept (the reader makes a string of it only then).
     var wantsText: Bool { itemText != nil }
 
     @inline(__always)
     mutating func start(_ tag: SEN2Tag, line: @autoclosure () -> Int, onHeader: (SEN2Header) throws -> Void) throws {
-        let parent = stack.last ?? .other
-        let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
-        stack.append(tag)
+        let parent = stack.top(0)
+        let grandparent = stack.top(1)
+        stack.push(tag)
         itemText = nil
         guard tag != .other else { return }
         switch (parent, tag) {
@@ -241,6 +242,7 @@ struct SEN2Assembler {
             if !headerSent { try onHeader(header); headerSent = true }
             persons += 1
             person = PersonState(number: personsBefore + persons)
+            requests.removeAll(keepingCapacity: true)
         case (.person, .requests) where person != nil:
             current = SEN2Request(personID: "", line: line())
         case (.requests, .assessment) where current != nil:
@@ -267,7 +269,7 @@ struct SEN2Assembler {
 
     @inline(__always)
     mutating func end(onPerson: ([SEN2Request]) throws -> Void) throws {
-        guard let tag = stack.popLast() else { return }
+        guard let tag = stack.pop() else { return }
         if tag != .other {
             try end(tag, onPerson: onPerson)
         }
@@ -285,20 +287,20 @@ struct SEN2Assembler {
     }
 
     private mutating func end(_ tag: SEN2Tag, onPerson: ([SEN2Request]) throws -> Void) throws {
-        let parent = stack.last ?? .other
+        let parent = stack.top(0)
         switch (parent, tag) {
         case (.persons, .person):
-            guard var p = person else { return }
+            guard let p = person else { return }
             person = nil
             // The id may follow the requests in a file that does not keep the schema's
             // order, so it is given to them only once the person is complete.
             let id = p.upn ?? p.uln ?? "P\(p.number)"
-            for i in p.requests.indices { p.requests[i].personID = id }
-            try onPerson(p.requests)
+            for i in requests.indices { requests[i].personID = id }
+            try onPerson(requests)
             return
         case (.person, .requests):
-            if let r = current { person?.requests.append(r) }
-            current = nil
+            // Moved, not copied, into the person's list.
+            if let r = current.take(), person != nil { requests.append(r) }
             return
         default:
             break
@@ -325,6 +327,30 @@ struct SEN2Assembler {
         case .phaseTransferFinalDate: current?.phaseTransferFinalDate = item
         default: break
         }
+    }
+}
+
+/// The elements from the root down, kept in place: an element's start and end move a
+/// depth, not an array's end (which checked for room and uniqueness on every tag).
+private struct TagStack {
+    private var tags: [SEN2Tag] = Array(repeating: .other, count: 16)
+    private var depth = 0
+
+    /// The tag `k` levels above the innermost open element (0: that element); `.other` above the root.
+    @inline(__always)
+    func top(_ k: Int) -> SEN2Tag { depth > k ? tags[depth - 1 - k] : .other }
+
+    @inline(__always)
+    mutating func push(_ tag: SEN2Tag) {
+        if depth == tags.count { tags.append(tag) } else { tags[depth] = tag }
+        depth += 1
+    }
+
+    @inline(__always)
+    mutating func pop() -> SEN2Tag? {
+        guard depth > 0 else { return nil }
+        depth -= 1
+        return tags[depth]
     }
 }
 
