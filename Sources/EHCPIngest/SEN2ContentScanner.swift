@@ -246,7 +246,7 @@ enum SEN2ContentScanner {
                     // A CR in a value (libxml2 makes CR LF one LF), or text beside the
                     // <Person>s or after </Persons>: libxml2 decides.
                     guard !cr, !open.isEmpty else { throw Doubt() }
-                    if assembler.wantsText { assembler.text(String(decoding: s[i ..< j], as: UTF8.self)) }
+                    if assembler.wantsText { assembler.text(Bytes.string(span.extracting(i ..< j))) }
                 }
                 line += lineFeeds
                 i = j
