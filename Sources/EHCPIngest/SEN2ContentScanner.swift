@@ -200,6 +200,17 @@ enum SEN2ContentScanner {
                     }
                     continue
                 }
+                // The usual text, the indentation between two tags: a line feed, tabs or
+                // spaces, then `<` (blank text, one line further on).
+                if s[i] == 0x0A {
+                    var j = i + 1
+                    while j < n, s[j] == 0x09 || s[j] == 0x20 { j += 1 }
+                    if j < n, s[j] == 0x3C {
+                        line += 1
+                        i = j
+                        continue
+                    }
+                }
                 // Text up to the next `<`: checked, its line feeds counted, and made a string
                 // only when it is an item's.
                 var j = i

@@ -79,14 +79,19 @@ struct SEN2Batch {
         // Usually nothing is left out: the timings are taken as they are.
         var kept = c.leftOut.isEmpty ? timings.timings : timings.timings.filter { !c.leftOut.contains($0.measure) }
         if c.exported { kept.removeAll { $0.completed == nil } }
-        var all = c.problems
-        for w in timings.warnings {
-            all.append(DataQualityProblem(file: path, line: w.line, caseID: c.caseID,
-                                          column: SEN2Mapper.elementOfField[w.field] ?? w.field, value: w.value,
-                                          severity: .warning, problem: w.message))
+        if timings.warnings.isEmpty, c.problems.count <= 1 {
+            // The usual request: nothing to merge or sort (and no copy of the list made).
+            if !c.problems.isEmpty { try problems.append(contentsOf: c.problems, fileNumber: fileNumber) }
+        } else {
+            var all = c.problems
+            for w in timings.warnings {
+                all.append(DataQualityProblem(file: path, line: w.line, caseID: c.caseID,
+                                              column: SEN2Mapper.elementOfField[w.field] ?? w.field, value: w.value,
+                                              severity: .warning, problem: w.message))
+            }
+            all.sort { $0.line < $1.line }
+            try problems.append(contentsOf: all, fileNumber: fileNumber)
         }
-        all.sort { $0.line < $1.line }
-        try problems.append(contentsOf: all, fileNumber: fileNumber)
         let cohort = collector.cohortNumber(dimensions)
         if !kept.isEmpty {
             let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
