@@ -215,7 +215,10 @@ struct SEN2Assembler {
     /// Where the reader is inside the document: the elements from the root down.
     private var stack = TagStack()
     private var person: PersonState?
-    private var current: SEN2Request?
+    /// The `<Requests>` being read, when `inRequests`. Not an optional: writing an item
+    /// through an optional this large copied the whole request out and back each time.
+    private var current = SEN2Request(personID: "", line: 0)
+    private var inRequests = false
     /// The text of the item being read, and the line of its start tag; nil outside items.
     private var itemText: String?
     private var itemLine = 0
@@ -246,10 +249,11 @@ struct SEN2Assembler {
             requests.removeAll(keepingCapacity: true)
         case (.person, .requests) where person != nil:
             current = SEN2Request(personID: "", line: line())
-        case (.requests, .assessment) where current != nil:
-            current?.assessmentLine = line()
-        case (.requests, .activePlans) where current != nil:
-            current?.activePlansLine = line()
+            inRequests = true
+        case (.requests, .assessment) where inRequests:
+            current.assessmentLine = line()
+        case (.requests, .activePlans) where inRequests:
+            current.activePlansLine = line()
         default:
             if tag.isItem(parent: parent, grandparent: grandparent) {
                 itemText = ""
@@ -300,8 +304,8 @@ struct SEN2Assembler {
             try onPerson(requests)
             return
         case (.person, .requests):
-            // Moved, not copied, into the person's list.
-            if let r = current.take(), person != nil { requests.append(r) }
+            if inRequests, person != nil { requests.append(current) }
+            inRequests = false
             return
         default:
             break
@@ -313,20 +317,24 @@ struct SEN2Assembler {
         case .lea: header.la = item.value
         case .upn: if !item.value.isEmpty { person?.upn = item.value }
         case .uln: if !item.value.isEmpty { person?.uln = item.value }
-        case .receivedDate: current?.receivedDate = item
-        case .requestOutcomeDate: current?.requestOutcomeDate = item
-        case .requestOutcome: current?.requestOutcome = item
-        case .exported: current?.exported = item
-        case .assessmentOutcome: current?.assessmentOutcome = item
-        case .assessmentOutcomeDate: current?.assessmentOutcomeDate = item
-        case .week20: current?.week20 = item
-        case .startDate: current?.startDate = item
-        case .reviewMeeting: current?.reviewMeeting = item
-        case .lastReview: current?.lastReview = item
-        case .reviewOutcome: current?.reviewOutcome = item
-        case .phaseTransferDueDate: current?.phaseTransferDueDate = item
-        case .phaseTransferFinalDate: current?.phaseTransferFinalDate = item
-        default: break
+        default:
+            guard inRequests else { break }
+            switch tag {
+            case .receivedDate: current.receivedDate = item
+            case .requestOutcomeDate: current.requestOutcomeDate = item
+            case .requestOutcome: current.requestOutcome = item
+            case .exported: current.exported = item
+            case .assessmentOutcome: current.assessmentOutcome = item
+            case .assessmentOutcomeDate: current.assessmentOutcomeDate = item
+            case .week20: current.week20 = item
+            case .startDate: current.startDate = item
+            case .reviewMeeting: current.reviewMeeting = item
+            case .lastReview: current.lastReview = item
+            case .reviewOutcome: current.reviewOutcome = item
+            case .phaseTransferDueDate: current.phaseTransferDueDate = item
+            case .phaseTransferFinalDate: current.phaseTransferFinalDate = item
+            default: break
+            }
         }
     }
 }
