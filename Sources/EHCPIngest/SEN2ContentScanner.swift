@@ -96,7 +96,7 @@ enum SEN2ContentScanner {
         let isLast: Bool
         let classes = SEN2ContentScanner.classes
         /// The open elements below `<Persons>`, by their interned names.
-        var open: [Int] = []
+        var open = NameStack()
         /// Whether `</Persons>` and the root's end tag have been read (the last chunk).
         var closedPersons = false
         var closedRoot = false
@@ -116,6 +116,7 @@ enum SEN2ContentScanner {
         /// (a tag or text that may go on past `count`, unless `atEnd`).
         mutating func scan(_ s: [UInt8], count n: Int, atEnd: Bool, assembler: inout SEN2Assembler,
                            onPerson: ([SEN2Request]) throws -> Void) throws -> Int {
+            let span = s.span
             var i = 0
             while i < n {
                 if s[i] == 0x3C {
@@ -126,7 +127,7 @@ enum SEN2ContentScanner {
                         if let top = open.last {
                             let length = names.length(top)
                             guard i + 2 + length < n else { break }
-                            guard names.matches(top, s, at: i + 2), s[i + 2 + length] == 0x3E else { throw Doubt() }
+                            guard names.matches(top, span, at: i + 2), s[i + 2 + length] == 0x3E else { throw Doubt() }
                             open.removeLast()
                             try assembler.end(onPerson: onPerson)
                             i += 3 + length
@@ -145,15 +146,37 @@ enum SEN2ContentScanner {
                     }
                     // A start tag: an ASCII name, then `>` or `/>`.
                     guard !closedPersons else { throw Doubt() }
+                    // The usual tag, `<Name>` or `<Name/>` with a name the chunk has met:
+                    // its `>` found eight bytes at a time and the name compared whole (an
+                    // interned name is known to be well-formed). Anything else, or a
+                    // name not met yet, is read byte by byte below.
+                    var gt = i + 1
+                    var found = -1
+                    let limit = min(n, i + 216)
+                    while gt + 8 <= limit {
+                        let bits = SEN2ContentScanner.greaterThanBits(Bytes.loadUInt64(littleEndianFrom: span, at: gt))
+                        if bits != 0 { found = gt + bits.trailingZeroBitCount >> 3; break }
+                        gt += 8
+                    }
+                    if found > i + 1, open.count < 200 {
+                        let empty = s[found - 1] == 0x2F
+                        let end = empty ? found - 1 : found
+                        if end > i + 1, let name = names.find(span, i + 1 ..< end, hash: SEN2ContentScanner.nameHash(s, i + 1 ..< end)) {
+                            open.append(name)
+                            try assembler.start(names.tag(name), line: line, onHeader: { _ in })
+                            if empty {
+                                open.removeLast()
+                                try assembler.end(onPerson: onPerson)
+                            }
+                            i = found + 1
+                            continue
+                        }
+                    }
                     var j = i + 1
                     guard classes[Int(s[j])] & nameStart != 0 else { throw Doubt() }
                     while j < n, classes[Int(s[j])] & nameChar != 0 { j += 1 }
                     guard j < n else { break }
-                    // The length and the first, middle and last bytes pick the slot (no
-                    // chain of multiplies per byte); the bytes themselves are compared there.
-                    let length = j - i - 1
-                    let hash = UInt32(truncatingIfNeeded: length &* 31) &+ UInt32(s[i + 1]) &* 7
-                        &+ UInt32(s[j - 1]) &* 131 &+ UInt32(s[i + 1 + length / 2]) &* 17
+                    let hash = SEN2ContentScanner.nameHash(s, i + 1 ..< j)
                     let empty: Bool
                     if s[j] == 0x3E {
                         empty = false
@@ -165,7 +188,7 @@ enum SEN2ContentScanner {
                         throw Doubt()
                     }
                     guard j - i - 1 <= 200, open.count < 200 else { throw Doubt() }
-                    guard let name = names.intern(s, i + 1 ..< j, hash: hash) else { throw Doubt() }
+                    guard let name = names.intern(span, i + 1 ..< j, hash: hash) else { throw Doubt() }
                     open.append(name)
                     try assembler.start(names.tag(name), line: line, onHeader: { _ in })
                     if empty {
@@ -176,6 +199,17 @@ enum SEN2ContentScanner {
                         i = j + 1
                     }
                     continue
+                }
+                // The usual text, the indentation between two tags: a line feed, tabs or
+                // spaces, then `<` (blank text, one line further on).
+                if s[i] == 0x0A {
+                    var j = i + 1
+                    while j < n, s[j] == 0x09 || s[j] == 0x20 { j += 1 }
+                    if j < n, s[j] == 0x3C {
+                        line += 1
+                        i = j
+                        continue
+                    }
                 }
                 // Text up to the next `<`: checked, its line feeds counted, and made a string
                 // only when it is an item's.
@@ -188,7 +222,11 @@ enum SEN2ContentScanner {
                     if c < 0x80 {
                         if c == 0x3C { break }
                         if c <= 0x20 {
-                            if c == 0x0A { lineFeeds += 1 } else if c == 0x0D { cr = true } else if c != 0x20 && c != 0x09 { throw Doubt() }
+                            // Without a branch per kind of blank: a switch's jump table here
+                            // was mispredicted on most bytes of the indentation.
+                            guard (SEN2ContentScanner.blanks >> UInt64(c)) & 1 != 0 else { throw Doubt() }
+                            lineFeeds &+= c == 0x0A ? 1 : 0
+                            cr = cr || c == 0x0D
                             j += 1
                             continue
                         }
@@ -219,7 +257,7 @@ enum SEN2ContentScanner {
                     // A CR in a value (libxml2 makes CR LF one LF), or text beside the
                     // <Person>s or after </Persons>: libxml2 decides.
                     guard !cr, !open.isEmpty else { throw Doubt() }
-                    if assembler.wantsText { assembler.text(String(decoding: s[i ..< j], as: UTF8.self)) }
+                    if assembler.wantsText { assembler.text(Bytes.string(span.extracting(i ..< j))) }
                 }
                 line += lineFeeds
                 i = j
@@ -229,6 +267,27 @@ enum SEN2ContentScanner {
     }
 
     static let persons = Array("Persons".utf8)
+
+    /// The high bit of each byte of `word` that is `>`, every other bit clear (exact, as
+    /// `InputScan.byteBits`, written out here so that it is inlined).
+    @inline(__always)
+    static func greaterThanBits(_ word: UInt64) -> UInt64 {
+        let x = word ^ 0x3E3E_3E3E_3E3E_3E3E, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The hash of the name `s[range]` (not empty): the length and the first, middle and
+    /// last bytes pick the slot (no chain of multiplies per byte); the bytes themselves are
+    /// compared there.
+    @inline(__always)
+    static func nameHash(_ s: [UInt8], _ range: Range<Int>) -> UInt32 {
+        let length = range.count
+        return UInt32(truncatingIfNeeded: length &* 31) &+ UInt32(s[range.lowerBound]) &* 7
+            &+ UInt32(s[range.upperBound - 1]) &* 131 &+ UInt32(s[range.lowerBound + length / 2]) &* 17
+    }
+
+    /// The control characters text may hold, as bits: tab, LF, CR and space.
+    static let blanks: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20
 
     /// The offset past a predefined entity reference at `j` (`&lt;` `&gt;` `&amp;` `&quot;`
     /// `&apos;`); nil for anything else.
@@ -272,6 +331,26 @@ enum SEN2ContentScanner {
     }
 }
 
+/// The names of the elements open below `<Persons>` (at most 200: the scanner doubts a
+/// deeper chunk), kept in place.
+struct NameStack {
+    private var names = [Int](repeating: 0, count: 200)
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+    var last: Int? { count == 0 ? nil : names[count - 1] }
+
+    /// Pushes `name`; the caller has checked that `count` is under 200.
+    @inline(__always)
+    mutating func append(_ name: Int) {
+        names[count] = name
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeLast() { count -= 1 }
+}
+
 /// The element names met in a chunk, each kept once with its tag: a name is found again
 /// by its hash and bytes, as libxml2's dictionary does.
 struct NameTable {
@@ -285,17 +364,42 @@ struct NameTable {
     func length(_ name: Int) -> Int { lengths[name] }
     func tag(_ name: Int) -> SEN2Tag { tags[name] }
 
-    /// Whether `s` holds the name `name` from `at`.
+    /// Whether `s` holds the name `name` from `at` (eight bytes at a time from eight on:
+    /// most names are longer, and this runs twice per element).
     @inline(__always)
-    func matches(_ name: Int, _ s: [UInt8], at: Int) -> Bool {
-        let start = starts[name]
-        for k in 0..<lengths[name] where s[at + k] != bytes[start + k] { return false }
-        return true
+    func matches(_ name: Int, _ s: Span<UInt8>, at: Int) -> Bool {
+        let start = starts[name], length = lengths[name]
+        let t = bytes.span
+        guard length >= 8 else {
+            for k in 0..<length where s[at + k] != t[start + k] { return false }
+            return true
+        }
+        var k = 0
+        while k + 8 < length {
+            guard Bytes.loadUInt64(littleEndianFrom: s, at: at + k) == Bytes.loadUInt64(littleEndianFrom: t, at: start + k)
+            else { return false }
+            k += 8
+        }
+        // The last eight bytes, overlapping those compared when the length is not a multiple of eight.
+        return Bytes.loadUInt64(littleEndianFrom: s, at: at + length - 8)
+            == Bytes.loadUInt64(littleEndianFrom: t, at: start + length - 8)
+    }
+
+    /// The number of the name `s[range]` (whose hash is `hash`) when it is in the table.
+    @inline(__always)
+    func find(_ s: Span<UInt8>, _ range: Range<Int>, hash: UInt32) -> Int? {
+        var slot = Int(hash & 511)
+        while true {
+            let name = slots[slot]
+            if name < 0 { return nil }
+            if hashes[name] == hash, lengths[name] == range.count, matches(name, s, at: range.lowerBound) { return name }
+            slot = (slot + 1) & 511
+        }
     }
 
     /// The number of the name `s[range]` (whose hash is `hash`), added when new.
     @inline(__always)
-    mutating func intern(_ s: [UInt8], _ range: Range<Int>, hash: UInt32) -> Int? {
+    mutating func intern(_ s: Span<UInt8>, _ range: Range<Int>, hash: UInt32) -> Int? {
         var slot = Int(hash & 511)
         while true {
             let name = slots[slot]

@@ -85,8 +85,12 @@ public struct SEN2Mapper: Sendable {
     /// The number of `--by` columns: a return offers no dimension, so each is `unknown`.
     public let byCount: Int
 
+    /// Every request's cohort: `unknown` in each `--by` column (made once, not per request).
+    private let cohort: Cohort
+
     public init(file: String, asAt: Day, dates: DateParser = .automatic, pseudonymiser: Pseudonymiser? = nil, byCount: Int = 0) {
         self.file = file; self.asAt = asAt; self.dates = dates; self.pseudonymiser = pseudonymiser; self.byCount = byCount
+        cohort = Cohort(values: Array(repeating: Cohort.unknown, count: byCount), ageBandSlots: [])
     }
 
     /// The canonical requests field each SEN2 element stands for: a rule's warning names
@@ -100,18 +104,26 @@ public struct SEN2Mapper: Sendable {
 
     /// One person's requests, in document order.
     public func map(_ requests: [SEN2Request]) -> [SEN2Case] {
+        var cases: [SEN2Case] = []
+        forEachCase(requests) { cases.append($0) }
+        return cases
+    }
+
+    /// One person's requests, in document order, each handed to `body` as it is mapped
+    /// (what `map` gives, without an array of cases per person, or a copy of each request).
+    public func forEachCase(_ requests: [SEN2Request], _ body: (SEN2Case) throws -> Void) rethrows {
         // Most persons have one request: its id needs no count of those before it.
         if requests.count == 1 {
-            let r = requests[0]
-            return [map(r, caseID: r.personID + "/" + (r.receivedDate?.value ?? ""))]
+            try body(map(requests[0], caseID: requests[0].personID + "/" + (requests[0].receivedDate?.value ?? "")))
+            return
         }
         var seen: [String: Int] = [:]
-        return requests.map { r in
-            var key = r.personID + "/" + (r.receivedDate?.value ?? "")
+        for k in requests.indices {
+            var key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
             let n = (seen[key] ?? 0) + 1
             seen[key] = n
             if n > 1 { key += "#\(n)" }
-            return map(r, caseID: key)
+            try body(map(requests[k], caseID: key))
         }
     }
 
@@ -238,15 +250,17 @@ public struct SEN2Mapper: Sendable {
 
         out.problems = reading.problems
         guard let received, !reading.requestRejected else { return out }
-        var record = RequestRecord(caseID: caseID, line: r.line, requestDate: received, exception: .none, decisionException: .none,
-                                   cohort: Cohort(values: Array(repeating: Cohort.unknown, count: byCount), ageBandSlots: []))
+        // Made in place in the case and changed there: a record is the larger part of a
+        // case, and copying it showed in the profile.
+        out.request = RequestRecord(caseID: caseID, line: r.line, requestDate: received, exception: .none,
+                                    decisionException: .none, cohort: cohort)
         switch outcome {
         case "Y":
-            record.assessmentDecision = .assess
-            record.assessmentDecisionDate = outcomeDate
+            out.request!.assessmentDecision = .assess
+            out.request!.assessmentDecisionDate = outcomeDate
         case "N":
-            record.assessmentDecision = .refuse
-            record.assessmentDecisionDate = outcomeDate
+            out.request!.assessmentDecision = .refuse
+            out.request!.assessmentDecisionDate = outcomeDate
         case "W":
             out.leftOut = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w]
         case "H":
@@ -256,18 +270,17 @@ public struct SEN2Mapper: Sendable {
         }
         switch assessment {
         case "Y":
-            record.finalPlanDate = assessmentDate
+            out.request!.finalPlanDate = assessmentDate
         case "N":
-            record.planDecision = .noPlan
-            record.planDecisionDate = assessmentDate
+            out.request!.planDecision = .noPlan
+            out.request!.planDecisionDate = assessmentDate
         case "W", "H":
             for m in [MeasureID.noPlanDecision16w, .finalPlan20w] where !out.leftOut.contains(m) { out.leftOut.append(m) }
         default:
             break  // A, or no <Assessment>: assessed, no outcome yet
         }
-        if week20 == "1" { record.exception = .code(.unspecified) }
+        if week20 == "1" { out.request!.exception = .code(.unspecified) }
         out.exported = !(r.exported?.value.isEmpty ?? true)
-        out.request = record
         out.plan = plan
         return out
     }

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPBindings
+import EHCPStore
 
 /// One element's text as read from a SEN2 return, with the line of its start tag.
 public struct SEN2Item: Sendable, Equatable {
@@ -212,9 +213,12 @@ struct SEN2Assembler {
     var personsBefore = 0
     private var headerSent = false
     /// Where the reader is inside the document: the elements from the root down.
-    private(set) var stack: [SEN2Tag] = []
+    private var stack = TagStack()
     private var person: PersonState?
-    private var current: SEN2Request?
+    /// The `<Requests>` being read, when `inRequests`. Not an optional: writing an item
+    /// through an optional this large copied the whole request out and back each time.
+    private var current = SEN2Request(personID: "", line: 0)
+    private var inRequests = false
     /// The text of the item being read, and the line of its start tag; nil outside items.
     private var itemText: String?
     private var itemLine = 0
@@ -223,17 +227,18 @@ struct SEN2Assembler {
         let number: Int
         var upn: String?
         var uln: String?
-        var requests: [SEN2Request] = []
     }
+    /// The person's `<Requests>` so far: one buffer for every person, emptied at each `<Person>`.
+    private var requests: [SEN2Request] = []
 
     /// Whether the text now read is kept (the reader makes a string of it only then).
     var wantsText: Bool { itemText != nil }
 
     @inline(__always)
     mutating func start(_ tag: SEN2Tag, line: @autoclosure () -> Int, onHeader: (SEN2Header) throws -> Void) throws {
-        let parent = stack.last ?? .other
-        let grandparent = stack.count >= 2 ? stack[stack.count - 2] : .other
-        stack.append(tag)
+        let parent = stack.top(0)
+        let grandparent = stack.top(1)
+        stack.push(tag)
         itemText = nil
         guard tag != .other else { return }
         switch (parent, tag) {
@@ -241,12 +246,14 @@ struct SEN2Assembler {
             if !headerSent { try onHeader(header); headerSent = true }
             persons += 1
             person = PersonState(number: personsBefore + persons)
+            requests.removeAll(keepingCapacity: true)
         case (.person, .requests) where person != nil:
             current = SEN2Request(personID: "", line: line())
-        case (.requests, .assessment) where current != nil:
-            current?.assessmentLine = line()
-        case (.requests, .activePlans) where current != nil:
-            current?.activePlansLine = line()
+            inRequests = true
+        case (.requests, .assessment) where inRequests:
+            current.assessmentLine = line()
+        case (.requests, .activePlans) where inRequests:
+            current.activePlansLine = line()
         default:
             if tag.isItem(parent: parent, grandparent: grandparent) {
                 itemText = ""
@@ -267,7 +274,7 @@ struct SEN2Assembler {
 
     @inline(__always)
     mutating func end(onPerson: ([SEN2Request]) throws -> Void) throws {
-        guard let tag = stack.popLast() else { return }
+        guard let tag = stack.pop() else { return }
         if tag != .other {
             try end(tag, onPerson: onPerson)
         }
@@ -285,20 +292,20 @@ struct SEN2Assembler {
     }
 
     private mutating func end(_ tag: SEN2Tag, onPerson: ([SEN2Request]) throws -> Void) throws {
-        let parent = stack.last ?? .other
+        let parent = stack.top(0)
         switch (parent, tag) {
         case (.persons, .person):
-            guard var p = person else { return }
+            guard let p = person else { return }
             person = nil
             // The id may follow the requests in a file that does not keep the schema's
             // order, so it is given to them only once the person is complete.
             let id = p.upn ?? p.uln ?? "P\(p.number)"
-            for i in p.requests.indices { p.requests[i].personID = id }
-            try onPerson(p.requests)
+            for i in requests.indices { requests[i].personID = id }
+            try onPerson(requests)
             return
         case (.person, .requests):
-            if let r = current { person?.requests.append(r) }
-            current = nil
+            if inRequests, person != nil { requests.append(current) }
+            inRequests = false
             return
         default:
             break
@@ -310,34 +317,66 @@ struct SEN2Assembler {
         case .lea: header.la = item.value
         case .upn: if !item.value.isEmpty { person?.upn = item.value }
         case .uln: if !item.value.isEmpty { person?.uln = item.value }
-        case .receivedDate: current?.receivedDate = item
-        case .requestOutcomeDate: current?.requestOutcomeDate = item
-        case .requestOutcome: current?.requestOutcome = item
-        case .exported: current?.exported = item
-        case .assessmentOutcome: current?.assessmentOutcome = item
-        case .assessmentOutcomeDate: current?.assessmentOutcomeDate = item
-        case .week20: current?.week20 = item
-        case .startDate: current?.startDate = item
-        case .reviewMeeting: current?.reviewMeeting = item
-        case .lastReview: current?.lastReview = item
-        case .reviewOutcome: current?.reviewOutcome = item
-        case .phaseTransferDueDate: current?.phaseTransferDueDate = item
-        case .phaseTransferFinalDate: current?.phaseTransferFinalDate = item
-        default: break
+        default:
+            guard inRequests else { break }
+            switch tag {
+            case .receivedDate: current.receivedDate = item
+            case .requestOutcomeDate: current.requestOutcomeDate = item
+            case .requestOutcome: current.requestOutcome = item
+            case .exported: current.exported = item
+            case .assessmentOutcome: current.assessmentOutcome = item
+            case .assessmentOutcomeDate: current.assessmentOutcomeDate = item
+            case .week20: current.week20 = item
+            case .startDate: current.startDate = item
+            case .reviewMeeting: current.reviewMeeting = item
+            case .lastReview: current.lastReview = item
+            case .reviewOutcome: current.reviewOutcome = item
+            case .phaseTransferDueDate: current.phaseTransferDueDate = item
+            case .phaseTransferFinalDate: current.phaseTransferFinalDate = item
+            default: break
+            }
         }
+    }
+}
+
+/// The elements from the root down, kept in place: an element's start and end move a
+/// depth, not an array's end (which checked for room and uniqueness on every tag).
+private struct TagStack {
+    private var tags: [SEN2Tag] = Array(repeating: .other, count: 16)
+    private var depth = 0
+
+    /// The tag `k` levels above the innermost open element (0: that element); `.other` above the root.
+    @inline(__always)
+    func top(_ k: Int) -> SEN2Tag { depth > k ? tags[depth - 1 - k] : .other }
+
+    @inline(__always)
+    mutating func push(_ tag: SEN2Tag) {
+        if depth == tags.count { tags.append(tag) } else { tags[depth] = tag }
+        depth += 1
+    }
+
+    @inline(__always)
+    mutating func pop() -> SEN2Tag? {
+        guard depth > 0 else { return nil }
+        depth -= 1
+        return tags[depth]
     }
 }
 
 extension String {
     /// Without the whitespace that pretty-printed XML leaves around a value (XML's own:
-    /// space, tab, CR, LF), by bytes: no Unicode property is looked up.
+    /// space, tab, CR, LF), by bytes: no Unicode property is looked up. The bytes are read
+    /// as a span (the string's UTF-8 view, asked for its last byte, cost more than the rest).
     var trimmedSEN2: String {
-        let bytes = utf8
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
-        var start = bytes.startIndex, end = bytes.endIndex
-        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
-        while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        return String(self[start..<end])
+        let trimmed: String? = Bytes.withUTF8(self) { b in
+            let n = b.count
+            guard n > 0, isSpace(b[0]) || isSpace(b[n - 1]) else { return nil }
+            var start = 0, end = n
+            while start < end, isSpace(b[start]) { start += 1 }
+            while end > start, isSpace(b[end - 1]) { end -= 1 }
+            return Bytes.string(b.extracting(start ..< end))
+        }
+        return trimmed ?? self
     }
 }

@@ -45,35 +45,44 @@ struct SEN2Batch {
 
     /// One person's `<Requests>`, in document order.
     mutating func add(_ requests: [SEN2Request]) throws {
+        let mapper = self.mapper
+        try mapper.forEachCase(requests) { c in try add(c) }
+    }
+
+    /// One `<Requests>` mapped.
+    private mutating func add(_ c: SEN2Case) throws {
         let path = mapper.file
-        for c in mapper.map(requests) {
-            rowsRead += 1
-            guard let record = c.request else {
-                rejected += 1
-                try problems.append(contentsOf: c.problems, fileNumber: fileNumber)
-                let reasons = c.problems.filter { $0.severity == .error }
-                    .map { "\($0.column) \"\($0.value)\": \($0.problem)" }
-                try collector.addUnchecked(
-                    UncheckedCase(caseID: c.caseID, file: path, line: c.line, team: nil, caseworker: nil, dimensions: dimensions,
-                                  measures: [], reason: reasons.joined(separator: "; ")),
-                    ordinal: rowOrdinal(file: fileNumber, line: c.line))
-                continue
+        rowsRead += 1
+        guard let record = c.request else {
+            rejected += 1
+            try problems.append(contentsOf: c.problems, fileNumber: fileNumber)
+            let reasons = c.problems.filter { $0.severity == .error }
+                .map { "\($0.column) \"\($0.value)\": \($0.problem)" }
+            try collector.addUnchecked(
+                UncheckedCase(caseID: c.caseID, file: path, line: c.line, team: nil, caseworker: nil, dimensions: dimensions,
+                              measures: [], reason: reasons.joined(separator: "; ")),
+                ordinal: rowOrdinal(file: fileNumber, line: c.line))
+            return
+        }
+        let ordinal = rowOrdinal(file: fileNumber, line: c.line)
+        if let resolution {
+            if resolution.copies.contains(ordinal) { copyIDs[ordinal] = c.caseID }
+            if let drop = resolution.drops[ordinal] {
+                try reject(c, drop)
+                return
             }
-            let ordinal = rowOrdinal(file: fileNumber, line: c.line)
-            if let resolution {
-                if resolution.copies.contains(ordinal) { copyIDs[ordinal] = c.caseID }
-                if let drop = resolution.drops[ordinal] {
-                    try reject(c, drop)
-                    continue
-                }
-            } else {
-                try Bytes.withUTF8(c.caseID) { try duplicates.add(key: $0, ordinal: ordinal, extra: 0) }
-            }
-            analysed += 1
-            RequestRules.evaluate(record, rules: rules, into: &timings)
-            // Usually nothing is left out: the timings are taken as they are.
-            var kept = c.leftOut.isEmpty ? timings.timings : timings.timings.filter { !c.leftOut.contains($0.measure) }
-            if c.exported { kept.removeAll { $0.completed == nil } }
+        } else {
+            try Bytes.withUTF8(c.caseID) { try duplicates.add(key: $0, ordinal: ordinal, extra: 0) }
+        }
+        analysed += 1
+        RequestRules.evaluate(record, rules: rules, into: &timings)
+        // Usually nothing is left out: the timings are taken as they are.
+        var kept = c.leftOut.isEmpty ? timings.timings : timings.timings.filter { !c.leftOut.contains($0.measure) }
+        if c.exported { kept.removeAll { $0.completed == nil } }
+        if timings.warnings.isEmpty, c.problems.count <= 1 {
+            // The usual request: nothing to merge or sort (and no copy of the list made).
+            if !c.problems.isEmpty { try problems.append(contentsOf: c.problems, fileNumber: fileNumber) }
+        } else {
             var all = c.problems
             for w in timings.warnings {
                 all.append(DataQualityProblem(file: path, line: w.line, caseID: c.caseID,
@@ -82,29 +91,29 @@ struct SEN2Batch {
             }
             all.sort { $0.line < $1.line }
             try problems.append(contentsOf: all, fileNumber: fileNumber)
-            let cohort = collector.cohortNumber(dimensions)
-            if !kept.isEmpty {
-                let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
-                try collector.add(kept, of: facts, cohort: cohort, ordinal: ordinal)
-            }
-            // backlog.csv: the request's spans as a requests row's, of the measures the
-            // return reports; an exported request's open cases are not counted on any day.
-            if !c.exported {
-                RequestRules.openSpans(record, rules: rules, into: &timings)
-                if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
-                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
-            }
-            guard let plan = c.plan else { continue }
-            FileRun.planTimings(plan, rules: rules, measures: measures, into: &planTimings)
-            if !planTimings.isEmpty {
-                // The plan's cases as a return taken on each of its dates would have
-                // made them (the mapping's choices and these rules run again).
-                timings.spans.removeAll(keepingCapacity: true)
-                FileRun.planSpans(plan, rules: rules, measures: measures, into: &timings)
-                if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
-                let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
-                try collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: plan.line))
-            }
+        }
+        let cohort = collector.cohortNumber(dimensions)
+        if !kept.isEmpty {
+            let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
+            try collector.add(kept, of: facts, cohort: cohort, ordinal: ordinal)
+        }
+        // backlog.csv: the request's spans as a requests row's, of the measures the
+        // return reports; an exported request's open cases are not counted on any day.
+        if !c.exported {
+            RequestRules.openSpans(record, rules: rules, into: &timings)
+            if !c.leftOut.isEmpty { timings.spans.removeAll { c.leftOut.contains($0.measure) } }
+            if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
+        }
+        guard let plan = c.plan else { return }
+        FileRun.planTimings(plan, rules: rules, measures: measures, into: &planTimings)
+        if !planTimings.isEmpty {
+            // The plan's cases as a return taken on each of its dates would have
+            // made them (the mapping's choices and these rules run again).
+            timings.spans.removeAll(keepingCapacity: true)
+            FileRun.planSpans(plan, rules: rules, measures: measures, into: &timings)
+            if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
+            let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
+            try collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: plan.line))
         }
     }
 
