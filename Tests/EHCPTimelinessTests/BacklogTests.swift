@@ -318,4 +318,50 @@ import Testing
         ])
         #expect(!out.timings.contains { $0.measure == .finalPlan20w })
     }
+
+    /// The accumulator's month ends (a table of the last hundred years by distance from
+    /// the as-at date, civil dates further back) agree with counting every span at every
+    /// month end directly: spans from 1905 to after the as-at date, open-ended ones, spans
+    /// on month ends and on the table's edge, added and some taken back.
+    @Test func monthEndCountsAgreeWithCountingEachSpanAtEachMonthEnd() {
+        let asAt = Day(iso: "2025-10-31")!
+        let edge = asAt - 36_600
+        var seed: UInt64 = 18
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let earliest = Day(iso: "1905-03-01")!
+        var spans: [OpenSpan] = []
+        for i in 0..<3000 {
+            let base: Day = i % 10 == 0 ? edge + (next(120) - 60) : earliest + next(asAt - earliest + 200)
+            // A clock open since before any data closes within the last 100 years (transfers
+            // do): the accumulator counts those further back than any month end it writes.
+            let from: Day? = next(20) == 0 && base > asAt - 36_000 ? nil : base
+            let until: Day? = next(4) == 0 ? nil : base + next(900)
+            let due = base + (next(10) == 0 ? -next(30) : next(400))
+            spans.append(OpenSpan(measure: next(2) == 0 ? .decisionToAssess6w : .finalPlan20w, from: from, until: until, due: due))
+        }
+        var accumulator = BacklogAccumulator(asAt: asAt, measureCount: 3)
+        accumulator.add(spans, cohort: 0)
+        accumulator.add(Array(spans.prefix(500)), cohort: 0, weight: -1)
+        let counted = Array(spans.dropFirst(500))
+        let measures: [MeasureID] = [.decisionToAssess6w, .finalPlan20w]
+        let rows = accumulator.rows(measures: measures, cohorts: [[]], ranks: [0], dimensionCount: 0)
+        let points = accumulator.points()
+        #expect(points.first! < Day(iso: "1906-01-01")!)
+        var expected: [String] = []
+        for p in points {
+            for m in measures {
+                var inTime = 0, overdue = 0
+                for s in counted where s.measure == m && (s.from.map { $0 <= p } ?? true) && (s.until.map { p < $0 } ?? true) {
+                    if p <= s.due { inTime += 1 } else { overdue += 1 }
+                }
+                expected.append("\(p.iso) \(m.rawValue) \(inTime) \(overdue)")
+            }
+        }
+        let got = rows.map { "\($0.asAt.iso) \($0.measure.rawValue) \($0.openInTime) \($0.openOverdue)" }
+        let first = got.indices.first { $0 < expected.count && got[$0] != expected[$0] }
+        #expect(got == expected, "\(got.count) rows, \(expected.count) expected; first difference \(first.map { "\(got[$0]) vs \(expected[$0])" } ?? "none")")
+    }
 }

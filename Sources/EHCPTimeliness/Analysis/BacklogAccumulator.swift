@@ -34,10 +34,28 @@ package struct BacklogAccumulator: Sendable, Equatable {
     /// The earliest month (months back) any span or due date reaches: backlog.csv's first row.
     private(set) var firstBack = 0
 
+    /// Months back of the day `i` days before the as-at date, for the last
+    /// `backTableDays` days (`back`).
+    private let backByDistance: [UInt16]
+    private static let backTableDays = 36_600
+
     package init(asAt: Day, measureCount: Int) {
         self.asAt = asAt
         self.asAtMonth = Self.month(asAt)
         self.measureCount = measureCount
+        // Month by month back from the as-at date's: each month's days share its count.
+        var table = [UInt16](repeating: 0, count: Self.backTableDays)
+        var c = asAt.civil
+        var distance = c.day, back: UInt16 = 0  // the days of the as-at date's month up to it
+        while distance < table.count {
+            back += 1
+            c.month -= 1
+            if c.month == 0 { c.month = 12; c.year -= 1 }
+            let end = min(distance + Day.daysIn(month: c.month, year: c.year), table.count)
+            for i in distance..<end { table[i] = back }
+            distance = end
+        }
+        backByDistance = table
     }
 
     @inline(__always) private static func month(_ d: Day) -> Int { let c = d.civil; return c.year * 12 + c.month - 1 }
@@ -77,40 +95,65 @@ package struct BacklogAccumulator: Sendable, Equatable {
             let cell = Int(cohort) * measureCount + s.measure.order
             ensure(cell: cell)
             // In time on [from, min(until, due + 1)); overdue on [max(from, due + 1), until).
+            // Each of the span's three days is turned into a month end once, for both parts.
             let lateFrom = s.due + 1
+            let lateBack = back(lateFrom)
+            let untilBack = s.until.flatMap(back)  // nil: still open on the as-at date
+            let fromBack = s.from.flatMap(back)
             let inTimeEnd = s.until.map { min($0, lateFrom) } ?? lateFrom
-            if s.from.map({ $0 < inTimeEnd }) ?? true {
-                interval(from: s.from, until: inTimeEnd, weight: weight, cell: cell, overdue: false, due: s.due)
+            if let from = s.from {
+                if from < inTimeEnd {
+                    interval(start: fromBack, end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack,
+                             weight: weight, cell: cell, overdue: false)
+                }
+            } else {
+                openEnded(end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack, weight: weight, cell: cell, due: s.due)
             }
             let overdueFrom = s.from.map { max($0, lateFrom) } ?? lateFrom
             if s.until.map({ overdueFrom < $0 }) ?? true {
-                interval(from: overdueFrom, until: s.until, weight: weight, cell: cell, overdue: true, due: s.due)
+                interval(start: (s.from.map { $0 > lateFrom } ?? false) ? fromBack : lateBack, end: untilBack,
+                         weight: weight, cell: cell, overdue: true)
             }
         }
     }
 
-    /// +weight at the first month end on or after `from` (for a clock open since before
-    /// any data, further back than any row), −weight at the first on or after `until`.
+    /// The month end (months back) that first counts a span open from `d`, on or after
+    /// it; nil after the as-at date. A table by distance from the as-at date: a civil
+    /// date for each of a span's days cost more than the counting.
+    @inline(__always) private func back(_ d: Day) -> Int? {
+        let distance = Int(asAt.number) - Int(d.number)
+        if distance < 0 { return nil }
+        if distance < backByDistance.count { return Int(backByDistance[distance]) }
+        return asAtMonth - Self.month(d)
+    }
+
+    /// +weight at month end `start` (months back; nil: after the as-at date, nothing to
+    /// count), −weight at `end` (nil: still open on the as-at date).
     @inline(__always)
-    private mutating func interval(from: Day?, until: Day?, weight: Int32, cell: Int, overdue late: Bool, due: Day) {
-        @inline(__always) func back(_ d: Day) -> Int? { d > asAt ? nil : asAtMonth - Self.month(d) }
-        let end = until.flatMap(back)  // nil: still open on the as-at date
-        if let from {
-            guard let start = back(from) else { return }
-            if start > firstBack { firstBack = start }
-            if let end, end >= start { return }  // opened and closed between two month ends
-            ensure(month: start)
-            if late { overdue[start * cells + cell] += weight } else { inTime[start * cells + cell] += weight }
-        } else {
-            // Its due date's month is data: the rows start there at the latest.
-            if let b = back(min(due, asAt)), b > firstBack { firstBack = b }
-            if let end, end >= Self.openEnded { return }
-            if late { openOverdue[cell] += weight } else { openInTime[cell] += weight }
-        }
-        if let end {
-            ensure(month: end)
-            if late { overdue[end * cells + cell] -= weight } else { inTime[end * cells + cell] -= weight }
-        }
+    private mutating func interval(start: Int?, end: Int?, weight: Int32, cell: Int, overdue late: Bool) {
+        guard let start else { return }
+        if start > firstBack { firstBack = start }
+        if let end, end >= start { return }  // opened and closed between two month ends
+        ensure(month: start)
+        if late { overdue[start * cells + cell] += weight } else { inTime[start * cells + cell] += weight }
+        if let end { close(at: end, weight: weight, cell: cell, overdue: late) }
+    }
+
+    /// A clock open since before any data (in time), counted further back than any row;
+    /// −weight at `end`.
+    @inline(__always)
+    private mutating func openEnded(end: Int?, weight: Int32, cell: Int, due: Day) {
+        // Its due date's month is data: the rows start there at the latest.
+        if let b = back(min(due, asAt)), b > firstBack { firstBack = b }
+        if let end, end >= Self.openEnded { return }
+        openInTime[cell] += weight
+        if let end { close(at: end, weight: weight, cell: cell, overdue: false) }
+    }
+
+    @inline(__always)
+    private mutating func close(at end: Int, weight: Int32, cell: Int, overdue late: Bool) {
+        ensure(month: end)
+        if late { overdue[end * cells + cell] -= weight } else { inTime[end * cells + cell] -= weight }
     }
 
     /// Where an open-ended start is counted: further back than any row backlog.csv writes.
