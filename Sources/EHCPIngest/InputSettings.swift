@@ -56,6 +56,19 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
     case last
     /// None: every copy is rejected, so that nobody relies on a guess.
     case reject
+
+    /// Of `count` copies in file order, the one analysed (nil: none) and, for each other
+    /// copy `i`, the one it is compared with: the copy kept, or (none kept) the first,
+    /// itself compared with the second.
+    package func kept(of count: Int) -> Int? {
+        switch self {
+        case .first: 0
+        case .last: count - 1
+        case .reject: nil
+        }
+    }
+
+    package func reference(for i: Int, of count: Int) -> Int { kept(of: count) ?? (i == 0 ? 1 : 0) }
 }
 
 /// The number of processors available to this process.

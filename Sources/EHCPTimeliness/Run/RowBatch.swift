@@ -298,13 +298,9 @@ package struct RowBatch {
         var dropped: [(ordinal: Int64, offset: Int, group: Int, reference: Int64)] = []
         var references: [Int64: Int] = [:]  // ordinal → offset
         for (g, copies) in groups.enumerated() {
-            let kept: Int? = switch policy {
-            case .first: 0
-            case .last: copies.count - 1
-            case .reject: nil
-            }
+            let kept = policy.kept(of: copies.count)
             for (i, c) in copies.enumerated() where i != kept {
-                let reference = copies[kept ?? (i == 0 ? 1 : 0)]
+                let reference = copies[policy.reference(for: i, of: copies.count)]
                 dropped.append((c.ordinal, Int(c.extra), g, reference.ordinal))
                 references[reference.ordinal] = Int(reference.extra)
             }

@@ -48,13 +48,9 @@ struct SEN2Duplicates: Sendable, Equatable {
     init(groups: [[Int64]], policy: DuplicatePolicy) {
         for group in groups where group.count > 1 {
             copies.formUnion(group)
-            let kept: Int? = switch policy {
-            case .first: 0
-            case .last: group.count - 1
-            case .reject: nil
-            }
+            let kept = policy.kept(of: group.count)
             for (i, ordinal) in group.enumerated() where i != kept {
-                let other = group[kept ?? (i == 0 ? 1 : 0)]
+                let other = group[policy.reference(for: i, of: group.count)]
                 drops[ordinal] = Drop(policy: policy, otherLine: rowLine(ordinal: other), copies: group.count,
                                       listsUnchecked: policy == .reject && i == 0)
             }
