@@ -219,38 +219,47 @@ public final class RunHistory: Sendable {
         // SQLite's 2 MiB) costs no speed and keeps the run's peak memory under its target.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -512") }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.retryingWhileAnotherRunCreates { try DatabasePool(path: path, configuration: configuration) }
             let migrator = Self.migrator
-            let unknown = try pool.read { db -> [String] in
+            let pool = self.pool
+            let unknown = try Self.retryingWhileAnotherRunCreates { try pool.read { db -> [String] in
                 guard try db.tableExists("grdb_migrations") else { return [] }
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                 let known = Set(migrator.migrations)
                 return applied.filter { !known.contains($0) }
-            }
+            } }
             guard unknown.isEmpty else { throw HistoryError.newerSchema(file: path, migrations: unknown) }
             // Two runs creating one new file at once both find no step applied, and the
             // second's step then fails ("table run already exists") as the first's commits:
             // the migrator (which reads what is applied first) is simply asked again.
-            var attempt = 0
-            while true {
-                do {
-                    try migrator.migrate(pool)
-                    break
-                } catch let error as DatabaseError where attempt < 20 {
-                    _ = error
-                    attempt += 1
-                    usleep(50_000)
-                }
-            }
-            try pool.writeWithoutTransaction { db in
-                if try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 < Self.schemaVersion {
-                    try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+            try Self.retryingWhileAnotherRunCreates { try migrator.migrate(pool) }
+            try Self.retryingWhileAnotherRunCreates {
+                try pool.writeWithoutTransaction { db in
+                    if try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 < Self.schemaVersion {
+                        try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+                    }
                 }
             }
         } catch let error as HistoryError {
             throw error
         } catch {
             throw HistoryError.unusable(file: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Runs `body` again (up to 20 times, 50 ms apart) when SQLite fails while another run
+    /// is creating the same new file: opening it in WAL mode, reading its steps or applying
+    /// one can each meet the other's half-made schema or lock. A fault that lasts is thrown.
+    static func retryingWhileAnotherRunCreates<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where attempt < 20 {
+                _ = error
+                attempt += 1
+                usleep(50_000)
+            }
         }
     }
 
