@@ -221,7 +221,6 @@ public final class RunHistory: Sendable {
         do {
             pool = try Self.retryingWhileAnotherRunCreates { try DatabasePool(path: path, configuration: configuration) }
             let migrator = Self.migrator
-            let pool = self.pool
             let unknown = try Self.retryingWhileAnotherRunCreates { try pool.read { db -> [String] in
                 guard try db.tableExists("grdb_migrations") else { return [] }
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
@@ -229,9 +228,8 @@ public final class RunHistory: Sendable {
                 return applied.filter { !known.contains($0) }
             } }
             guard unknown.isEmpty else { throw HistoryError.newerSchema(file: path, migrations: unknown) }
-            // Two runs creating one new file at once both find no step applied, and the
-            // second's step then fails ("table run already exists") as the first's commits:
-            // the migrator (which reads what is applied first) is simply asked again.
+            // The second of two runs creating one file fails its step ("table run already
+            // exists") as the first commits; asked again, the migrator skips what is applied.
             try Self.retryingWhileAnotherRunCreates { try migrator.migrate(pool) }
             try Self.retryingWhileAnotherRunCreates {
                 try pool.writeWithoutTransaction { db in
@@ -255,8 +253,7 @@ public final class RunHistory: Sendable {
         while true {
             do {
                 return try body()
-            } catch let error as DatabaseError where attempt < 20 {
-                _ = error
+            } catch is DatabaseError where attempt < 20 {
                 attempt += 1
                 usleep(50_000)
             }
