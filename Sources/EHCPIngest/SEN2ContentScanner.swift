@@ -102,6 +102,10 @@ enum SEN2ContentScanner {
         var closedRoot = false
         var names = NameTable()
         var strings = ItemStrings()
+        /// By the name of a start tag, that of the start tag after it when last met (-1:
+        /// none yet); `NameTable.capacity` stands for no start tag read yet.
+        var successor = [Int](repeating: -1, count: NameTable.capacity + 1)
+        var previousStart = NameTable.capacity
 
         init(line: Int, rootName: [UInt8], isLast: Bool) {
             self.line = line
@@ -162,7 +166,20 @@ enum SEN2ContentScanner {
                     if found > i + 1, open.count < 200 {
                         let empty = s[found - 1] == 0x2F
                         let end = empty ? found - 1 : found
-                        if end > i + 1, let name = names.find(span, i + 1 ..< end, hash: SEN2ContentScanner.nameHash(s, i + 1 ..< end)) {
+                        // The name that followed the previous start tag's last time (a return's
+                        // elements come in much the same order), else any name met.
+                        let guess = successor[previousStart]
+                        let name: Int?
+                        if guess >= 0, names.length(guess) == end - i - 1, names.matches(guess, span, at: i + 1) {
+                            name = guess
+                        } else if end > i + 1 {
+                            name = names.find(span, i + 1 ..< end, hash: SEN2ContentScanner.nameHash(s, i + 1 ..< end))
+                            if let name { successor[previousStart] = name }
+                        } else {
+                            name = nil
+                        }
+                        if let name {
+                            previousStart = name
                             open.append(name)
                             try assembler.start(names.tag(name), line: line, onHeader: { _ in })
                             if empty {
@@ -190,6 +207,8 @@ enum SEN2ContentScanner {
                     }
                     guard j - i - 1 <= 200, open.count < 200 else { throw Doubt() }
                     guard let name = names.intern(span, i + 1 ..< j, hash: hash) else { throw Doubt() }
+                    successor[previousStart] = name
+                    previousStart = name
                     open.append(name)
                     try assembler.start(names.tag(name), line: line, onHeader: { _ in })
                     if empty {
@@ -408,6 +427,8 @@ struct ItemStrings {
 /// The element names met in a chunk, each kept once with its tag: a name is found again
 /// by its hash and bytes, as libxml2's dictionary does.
 struct NameTable {
+    /// The most names a chunk may have.
+    static let capacity = 400
     private var slots = [Int](repeating: -1, count: 512)
     private var hashes: [UInt32] = []
     private var starts: [Int] = []
@@ -462,7 +483,7 @@ struct NameTable {
             slot = (slot + 1) & 511
         }
         // A chunk has a few dozen names; a table that fills up is a file to doubt (nil).
-        guard hashes.count < 400 else { return nil }
+        guard hashes.count < Self.capacity else { return nil }
         let name = hashes.count
         var text: [UInt8] = []
         for k in range { text.append(s[k]) }
