@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test("line feeds counted eight bytes at a time match a byte-by-byte count")
+    @Test("line feeds counted sixteen, then eight bytes at a time match a byte-by-byte count")
     func lineFeedCountMatchesNaiveCount() {
         var rng = SplitMix64(seed: 9)
         // Past 4,080 bytes the sixteen-byte lanes are added up and started again.
