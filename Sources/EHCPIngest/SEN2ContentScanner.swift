@@ -117,6 +117,19 @@ enum SEN2ContentScanner {
         /// (the last) after the root element.
         var finished: Bool { open.isEmpty && (isLast ? closedRoot : !closedPersons) }
 
+        /// A start tag of `name` (an element with no content when `empty`), read by either
+        /// path of `scan`.
+        @inline(never)
+        private mutating func start(_ name: Int, empty: Bool, assembler: inout SEN2Assembler,
+                                    onPerson: ([SEN2Request]) throws -> Void) throws {
+            open.append(name)
+            try assembler.start(names.tag(name), line: line, onHeader: { _ in })
+            if empty {
+                open.removeLast()
+                try assembler.end(onPerson: onPerson)
+            }
+        }
+
         /// Reads the whole tokens of `s[0 ..< count]`: the offset of the first one not read
         /// (a tag or text that may go on past `count`, unless `atEnd`).
         mutating func scan(_ s: [UInt8], count n: Int, atEnd: Bool, assembler: inout SEN2Assembler,
@@ -180,12 +193,7 @@ enum SEN2ContentScanner {
                         }
                         if let name {
                             previousStart = name
-                            open.append(name)
-                            try assembler.start(names.tag(name), line: line, onHeader: { _ in })
-                            if empty {
-                                open.removeLast()
-                                try assembler.end(onPerson: onPerson)
-                            }
+                            try start(name, empty: empty, assembler: &assembler, onPerson: onPerson)
                             i = found + 1
                             continue
                         }
@@ -209,15 +217,8 @@ enum SEN2ContentScanner {
                     guard let name = names.intern(span, i + 1 ..< j, hash: hash) else { throw Doubt() }
                     successor[previousStart] = name
                     previousStart = name
-                    open.append(name)
-                    try assembler.start(names.tag(name), line: line, onHeader: { _ in })
-                    if empty {
-                        open.removeLast()
-                        try assembler.end(onPerson: onPerson)
-                        i = j + 2
-                    } else {
-                        i = j + 1
-                    }
+                    try start(name, empty: empty, assembler: &assembler, onPerson: onPerson)
+                    i = empty ? j + 2 : j + 1
                     continue
                 }
                 // The usual text, the indentation between two tags: a line feed, tabs or
