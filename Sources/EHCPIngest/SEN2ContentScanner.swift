@@ -101,6 +101,11 @@ enum SEN2ContentScanner {
         var closedPersons = false
         var closedRoot = false
         var names = NameTable()
+        var strings = ItemStrings()
+        /// By the name of a start tag, that of the start tag after it when last met (-1:
+        /// none yet); `NameTable.capacity` stands for no start tag read yet.
+        var successor = [Int](repeating: -1, count: NameTable.capacity + 1)
+        var previousStart = NameTable.capacity
 
         init(line: Int, rootName: [UInt8], isLast: Bool) {
             self.line = line
@@ -111,6 +116,19 @@ enum SEN2ContentScanner {
         /// Whether the chunk ended where it must: between two children of `<Persons>`, or
         /// (the last) after the root element.
         var finished: Bool { open.isEmpty && (isLast ? closedRoot : !closedPersons) }
+
+        /// A start tag of `name` (an element with no content when `empty`), read by either
+        /// path of `scan`.
+        @inline(never)
+        private mutating func start(_ name: Int, empty: Bool, assembler: inout SEN2Assembler,
+                                    onPerson: ([SEN2Request]) throws -> Void) throws {
+            open.append(name)
+            try assembler.start(names.tag(name), line: line, onHeader: { _ in })
+            if empty {
+                open.removeLast()
+                try assembler.end(onPerson: onPerson)
+            }
+        }
 
         /// Reads the whole tokens of `s[0 ..< count]`: the offset of the first one not read
         /// (a tag or text that may go on past `count`, unless `atEnd`).
@@ -161,13 +179,21 @@ enum SEN2ContentScanner {
                     if found > i + 1, open.count < 200 {
                         let empty = s[found - 1] == 0x2F
                         let end = empty ? found - 1 : found
-                        if end > i + 1, let name = names.find(span, i + 1 ..< end, hash: SEN2ContentScanner.nameHash(s, i + 1 ..< end)) {
-                            open.append(name)
-                            try assembler.start(names.tag(name), line: line, onHeader: { _ in })
-                            if empty {
-                                open.removeLast()
-                                try assembler.end(onPerson: onPerson)
-                            }
+                        // The name that followed the previous start tag's last time (a return's
+                        // elements come in much the same order), else any name met.
+                        let guess = successor[previousStart]
+                        let name: Int?
+                        if guess >= 0, names.length(guess) == end - i - 1, names.matches(guess, span, at: i + 1) {
+                            name = guess
+                        } else if end > i + 1 {
+                            name = names.find(span, i + 1 ..< end, hash: SEN2ContentScanner.nameHash(s, i + 1 ..< end))
+                            if let name { successor[previousStart] = name }
+                        } else {
+                            name = nil
+                        }
+                        if let name {
+                            previousStart = name
+                            try start(name, empty: empty, assembler: &assembler, onPerson: onPerson)
                             i = found + 1
                             continue
                         }
@@ -189,15 +215,10 @@ enum SEN2ContentScanner {
                     }
                     guard j - i - 1 <= 200, open.count < 200 else { throw Doubt() }
                     guard let name = names.intern(span, i + 1 ..< j, hash: hash) else { throw Doubt() }
-                    open.append(name)
-                    try assembler.start(names.tag(name), line: line, onHeader: { _ in })
-                    if empty {
-                        open.removeLast()
-                        try assembler.end(onPerson: onPerson)
-                        i = j + 2
-                    } else {
-                        i = j + 1
-                    }
+                    successor[previousStart] = name
+                    previousStart = name
+                    try start(name, empty: empty, assembler: &assembler, onPerson: onPerson)
+                    i = empty ? j + 2 : j + 1
                     continue
                 }
                 // The usual text, the indentation between two tags: a line feed, tabs or
@@ -257,7 +278,14 @@ enum SEN2ContentScanner {
                     // A CR in a value (libxml2 makes CR LF one LF), or text beside the
                     // <Person>s or after </Persons>: libxml2 decides.
                     guard !cr, !open.isEmpty else { throw Doubt() }
-                    if assembler.wantsText { assembler.text(Bytes.string(span.extracting(i ..< j))) }
+                    if assembler.wantsText {
+                        // Trimmed here as the item would be (the same blanks), so that the
+                        // assembler need not look at it again.
+                        var (a, b) = (i, j)
+                        while SEN2ContentScanner.isTrimmed(s[a]) { a += 1 }  // not blank: stops inside
+                        while SEN2ContentScanner.isTrimmed(s[b - 1]) { b -= 1 }
+                        assembler.text(strings.string(s, a ..< b), trimmed: true)
+                    }
                 }
                 line += lineFeeds
                 i = j
@@ -267,6 +295,10 @@ enum SEN2ContentScanner {
     }
 
     static let persons = Array("Persons".utf8)
+
+    /// The blanks an item is trimmed of (`String.trimmedSEN2`'s).
+    @inline(__always)
+    static func isTrimmed(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
     /// The high bit of each byte of `word` that is `>`, every other bit clear (exact, as
     /// `InputScan.byteBits`, written out here so that it is inlined).
@@ -351,9 +383,53 @@ struct NameStack {
     mutating func removeLast() { count -= 1 }
 }
 
+/// The strings of short items, kept by their bytes: most items are dates and codes that
+/// recur thousands of times, and a string found here costs a few loads and compares where
+/// making one from the bytes (checked as UTF-8 again) cost some hundred instructions.
+/// Direct-mapped; a string here is the one `Bytes.string` makes of the same bytes.
+struct ItemStrings {
+    private static let slots = 4096
+    /// Each slot's bytes as two words (zero past the length) and its length, 0 when empty.
+    private var low = [UInt64](repeating: 0, count: slots)
+    private var high = [UInt64](repeating: 0, count: slots)
+    private var lengths = [Int](repeating: 0, count: slots)
+    private var strings = [String](repeating: "", count: slots)
+
+    /// The string of `s[range]` (valid UTF-8, not empty). Not inlined: in the scanner's
+    /// loop it made the optimizer call out for the name stack's writes.
+    @inline(never)
+    mutating func string(_ s: [UInt8], _ range: Range<Int>) -> String {
+        let n = range.count
+        // Longer items (rare), and the last bytes of the buffer, where two words cannot be loaded.
+        guard n <= 16, range.lowerBound + 16 <= s.count else { return Bytes.string(s.span.extracting(range)) }
+        let span = s.span
+        var w0 = Bytes.loadUInt64(littleEndianFrom: span, at: range.lowerBound)
+        var w1 = Bytes.loadUInt64(littleEndianFrom: span, at: range.lowerBound + 8)
+        if n < 8 {
+            w0 &= (1 << UInt64(8 * n)) &- 1
+            w1 = 0
+        } else if n < 16 {
+            w1 &= (1 << UInt64(8 * (n - 8))) &- 1
+        }
+        // The product's top bits, which every bit of the bytes reaches (its low bits would
+        // depend on the first bytes alone: a date's year).
+        let h = (w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
+        let slot = Int(truncatingIfNeeded: h >> 52)
+        if lengths[slot] == n, low[slot] == w0, high[slot] == w1 { return strings[slot] }
+        let made = Bytes.string(span.extracting(range))
+        low[slot] = w0
+        high[slot] = w1
+        lengths[slot] = n
+        strings[slot] = made
+        return made
+    }
+}
+
 /// The element names met in a chunk, each kept once with its tag: a name is found again
 /// by its hash and bytes, as libxml2's dictionary does.
 struct NameTable {
+    /// The most names a chunk may have.
+    static let capacity = 400
     private var slots = [Int](repeating: -1, count: 512)
     private var hashes: [UInt32] = []
     private var starts: [Int] = []
@@ -408,7 +484,7 @@ struct NameTable {
             slot = (slot + 1) & 511
         }
         // A chunk has a few dozen names; a table that fills up is a file to doubt (nil).
-        guard hashes.count < 400 else { return nil }
+        guard hashes.count < Self.capacity else { return nil }
         let name = hashes.count
         var text: [UInt8] = []
         for k in range { text.append(s[k]) }

@@ -222,6 +222,8 @@ struct SEN2Assembler {
     /// The text of the item being read, and the line of its start tag; nil outside items.
     private var itemText: String?
     private var itemLine = 0
+    /// Whether `itemText` is trimmed already (one text node the content scanner trimmed).
+    private var itemTrimmed = false
 
     private struct PersonState {
         let number: Int
@@ -239,7 +241,9 @@ struct SEN2Assembler {
         let parent = stack.top(0)
         let grandparent = stack.top(1)
         stack.push(tag)
-        itemText = nil
+        // Only when set: assigning nil over nil still released the string's storage (a call
+        // per element).
+        if itemText != nil { itemText = nil }
         guard tag != .other else { return }
         switch (parent, tag) {
         case (.persons, .person):
@@ -257,18 +261,26 @@ struct SEN2Assembler {
         default:
             if tag.isItem(parent: parent, grandparent: grandparent) {
                 itemText = ""
+                itemTrimmed = false
                 itemLine = line()
             }
         }
     }
 
-    /// A text node inside the current element (only called when `wantsText`).
+    /// A text node inside the current element (only called when `wantsText`); `trimmed`
+    /// when it has no blank at either end.
     @inline(__always)
-    mutating func text(_ text: String) {
+    mutating func text(_ text: String, trimmed: Bool = false) {
         // Only items' text is kept, and items are short.
         // Almost always one text node: taken as it is, not appended to "".
         if let t = itemText {
-            if t.isEmpty { itemText = text } else if t.utf8.count < 4096 { itemText = t + text }
+            if t.isEmpty {
+                itemText = text
+                itemTrimmed = trimmed
+            } else if t.utf8.count < 4096 {
+                itemText = t + text
+                itemTrimmed = false
+            }
         }
     }
 
@@ -278,7 +290,7 @@ struct SEN2Assembler {
         if tag != .other {
             try end(tag, onPerson: onPerson)
         }
-        itemText = nil
+        if itemText != nil { itemText = nil }
     }
 
     /// The end of the document: the header goes out if no person did.
@@ -288,7 +300,8 @@ struct SEN2Assembler {
 
     /// The item now ending, trimmed, with the line of its start tag.
     private var item: SEN2Item? {
-        itemText.map { SEN2Item($0.trimmedSEN2, line: itemLine) }
+        guard let text = itemText else { return nil }
+        return SEN2Item(itemTrimmed ? text : text.trimmedSEN2, line: itemLine)
     }
 
     private mutating func end(_ tag: SEN2Tag, onPerson: ([SEN2Request]) throws -> Void) throws {
@@ -304,7 +317,13 @@ struct SEN2Assembler {
             try onPerson(requests)
             return
         case (.person, .requests):
-            if inRequests, person != nil { requests.append(current) }
+            if inRequests, person != nil {
+                // Moved out, not copied (a copy retained each of its strings, and the next
+                // <Requests> released them).
+                var done = SEN2Request(personID: "", line: 0)
+                swap(&done, &current)
+                requests.append(done)
+            }
             inRequests = false
             return
         default:
@@ -340,18 +359,32 @@ struct SEN2Assembler {
 }
 
 /// The elements from the root down, kept in place: an element's start and end move a
-/// depth, not an array's end (which checked for room and uniqueness on every tag).
+/// depth, not an array's end (which checked for room and uniqueness on every tag). The
+/// first levels are inline (an array's element written checked its uniqueness on every
+/// tag); deeper ones, which a return does not have, go to an array.
 private struct TagStack {
-    private var tags: [SEN2Tag] = Array(repeating: .other, count: 16)
+    private static let inlineDepth = 32
+    private var tags = InlineArray<32, SEN2Tag>(repeating: .other)
+    private var deeper: [SEN2Tag] = []
     private var depth = 0
+
+    @inline(__always)
+    private func tag(at level: Int) -> SEN2Tag {
+        level < Self.inlineDepth ? tags[level] : deeper[level - Self.inlineDepth]
+    }
 
     /// The tag `k` levels above the innermost open element (0: that element); `.other` above the root.
     @inline(__always)
-    func top(_ k: Int) -> SEN2Tag { depth > k ? tags[depth - 1 - k] : .other }
+    func top(_ k: Int) -> SEN2Tag { depth > k ? tag(at: depth - 1 - k) : .other }
 
     @inline(__always)
     mutating func push(_ tag: SEN2Tag) {
-        if depth == tags.count { tags.append(tag) } else { tags[depth] = tag }
+        if depth < Self.inlineDepth {
+            tags[depth] = tag
+        } else {
+            let level = depth - Self.inlineDepth
+            if level == deeper.count { deeper.append(tag) } else { deeper[level] = tag }
+        }
         depth += 1
     }
 
@@ -359,7 +392,7 @@ private struct TagStack {
     mutating func pop() -> SEN2Tag? {
         guard depth > 0 else { return nil }
         depth -= 1
-        return tags[depth]
+        return tag(at: depth)
     }
 }
 

@@ -73,14 +73,17 @@ import Testing
         }
     }
 
-    @Test("line feeds counted eight bytes at a time match a byte-by-byte count")
+    @Test("line feeds counted sixteen, then eight bytes at a time match a byte-by-byte count")
     func lineFeedCountMatchesNaiveCount() {
         var rng = SplitMix64(seed: 9)
-        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
+        // Past 4,080 bytes the sixteen-byte lanes are added up and started again.
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1000, 4079, 4080, 4081, 4096, 8200, 20_011] {
             // Bytes near 10 (and 10 with the high bit, 0x8A) are where a word trick would slip.
             let bytes = (0..<length).map { _ in [10, 10, 0x8A, 11, 9, 0, 255, 0x0B][rng.below(8)] as UInt8 }
             let fast = LineEnds.lineFeeds(bytes.span)
             #expect(fast == bytes.filter { $0 == 10 }.count, "length \(length)")
+            // Every byte an LF: each lane at its most before it is added up.
+            #expect(LineEnds.lineFeeds([UInt8](repeating: 10, count: length).span) == length, "all LF, length \(length)")
         }
     }
 

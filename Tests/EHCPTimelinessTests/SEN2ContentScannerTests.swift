@@ -4,6 +4,7 @@ import Testing
 @testable import EHCPRules
 @testable import EHCPTimeliness
 @testable import EHCPOutputs
+import Generator
 
 /// The chunks of a SEN2 return are read from their bytes (`SEN2ContentScanner`), not by
 /// libxml2: for plain XML it must give exactly one thread's requests, and for anything
@@ -11,6 +12,33 @@ import Testing
 /// or one thread's first error.
 @Suite struct SEN2ContentScannerTests {
     typealias Chunks = SEN2ChunkTests
+
+    @Test("an item's string from the table of short items is the one made from its bytes, wherever they are")
+    func itemStringsAreTheBytesStrings() {
+        var table = ItemStrings()
+        var rng = SplitMix64(seed: 17)
+        // Many dates, codes and ids (slots shared and taken over), some not ASCII, some
+        // near the buffer's end, where no two words can be loaded.
+        let alphabet = Array("0123456789-YNAWH/Z ".utf8) + [0xC3, 0xA9]
+        for round in 0..<20_000 {
+            var buffer = [UInt8](repeating: 0x3C, count: 64)
+            let length = 1 + rng.below(round % 10 == 0 ? 30 : 16)
+            let start = round % 7 == 0 ? 64 - length : rng.below(64 - length + 1)
+            var k = start
+            while k < start + length {
+                let c = alphabet[rng.below(alphabet.count)]
+                if c == 0xC3 {
+                    guard k + 2 <= start + length else { buffer[k] = 0x41; k += 1; continue }
+                    buffer[k] = 0xC3; buffer[k + 1] = 0xA9; k += 2
+                } else {
+                    buffer[k] = c; k += 1
+                }
+            }
+            let expected = String(decoding: buffer[start..<(start + length)], as: UTF8.self)
+            #expect(table.string(buffer, start ..< start + length) == expected)
+            #expect(table.string(buffer, start ..< start + length) == expected)  // found, not made
+        }
+    }
 
     /// 60 persons with `edit` applied to the text of person `at` (its inside, as written).
     static func xml(editing at: Int, _ edit: (String) -> String) -> String {
@@ -30,6 +58,22 @@ import Testing
         #expect(chunked != nil, "a plain return is read in chunks")
         #expect(chunked == one)
         #expect(one.count == 60)
+        try Chunks.expectSameOutputs(path)
+    }
+
+    @Test("elements in another order than the persons before, under names as long as the usual ones, are read as one thread reads them")
+    func elementsOutOfTheUsualOrder() throws {
+        let folder = try TemporaryFolder()
+        // The scanner tries first the name that followed the previous start tag last time:
+        // here it is often wrong, by a name of the same length (UPX, Sex for UPN) or not.
+        var persons = Chunks.persons(0..<60)
+        let inserts = ["<UPX>x</UPX>\n", "<Sex>F</Sex>\n<UPX/>\n", "<Ethnicity>WBRI</Ethnicity>\n<UPN>Z9</UPN>\n",
+                       "<PersonBirthDatX>1</PersonBirthDatX>\n", "<Requests><ReceivedDate>2024-02-02</ReceivedDate></Requests>\n"]
+        for k in persons.indices where k % 3 != 0 { persons[k] = inserts[k % inserts.count] + persons[k] }
+        let path = try Chunks.file(SEN2Tests.sen2(persons), in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        #expect(chunked != nil, "a plain return is read in chunks")
+        #expect(chunked == (try Chunks.oneThread(path)))
         try Chunks.expectSameOutputs(path)
     }
 
