@@ -212,20 +212,21 @@ package struct RowReader {
 
     /// A coded field, read through the profile's value map: nil when blank; an unknown
     /// code rejects the row with the accepted values.
-    package mutating func code<C: RawRepresentable & CaseIterable>(_ field: Field, as type: C.Type, required: Bool = false) -> C? where C.RawValue == String {
-        let map = context.valueMaps[field.rawValue]
+    package mutating func code<C: CanonicalCodes>(_ field: Field, as type: C.Type, required: Bool = false) -> C? {
+        // Only whether there is a map: the map itself, copied out, was retained and released for every cell.
+        let unmapped = context.valueMaps[field.rawValue] == nil
         // Most cells hold the canonical code exactly: no string to build.
         let read: (code: C?, raw: String?) = withBytes(field) { bytes in
             if bytes.isEmpty { return (nil, nil) }
-            if map == nil {
-                for c in C.allCases where Bytes.equal(bytes, c.rawValue) { return (c, nil) }
+            if unmapped {
+                if let c = C.canonical(bytes) { return (c, nil) }
                 if let c = CodeLists.matchASCII(bytes, as: type) { return (c, nil) }  // `Assess`, `No Plan`
             }
             return (nil, Bytes.string(bytes))
         }
         guard let raw = read.raw else { return read.code }
         if let value = CodeLists.match(mapped(raw, field), as: type) { return value }
-        unusable(field, rejectsRow: required, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(map == nil ? "" : " (or a value the profile maps)")")
+        unusable(field, rejectsRow: required, raw, "\"\(raw)\" is not a known \(field.name); accepted values are \(CodeLists.display(forField: field.name))\(unmapped ? "" : " (or a value the profile maps)")")
         return nil
     }
 

@@ -55,9 +55,12 @@ public struct CSVWriter: Sendable {
     }
 
     /// Appends one cell given as UTF-8, neutralised and quoted as needed.
+    /// The bytes go in as runs, one copy each: an `append` a byte (a capacity and
+    /// uniqueness check each) was most of the cost of writing data-quality.csv's long
+    /// messages and the action list's names.
     package mutating func appendCell(_ utf8: Span<UInt8>) {
         if Self.isPlainCell(utf8) {
-            for i in utf8.indices { bytes.append(utf8[i]) }
+            Bytes.append(utf8, to: &bytes)
             return
         }
         var needsQuotes = false
@@ -67,11 +70,14 @@ public struct CSVWriter: Sendable {
         }
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
         if Self.startsLikeFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
-        for i in utf8.indices {
-            let u = utf8[i]
-            bytes.append(u)
-            if u == UInt8(ascii: "\"") { bytes.append(u) }
+        // Each quote doubled: the run up to and including it, then the quote again.
+        var run = 0
+        for i in utf8.indices where utf8[i] == UInt8(ascii: "\"") {
+            Bytes.append(utf8.extracting(run ..< i + 1), to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+            run = i + 1
         }
+        Bytes.append(utf8.extracting(run ..< utf8.count), to: &bytes)
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
     }
 

@@ -16,14 +16,40 @@ public final class CasesFile: CaseSink {
     private let scratch: String
     /// The run's measures, by order.
     private let measures: [MeasureID]
-    /// Rows per measure: this sink's, then those of chunks absorbed, in input order.
-    private var rows: [[CaseRows]]
-    /// The cells of each cohort, escaped and joined, back to back, and where each
-    /// cohort's are (by its number; nil until first needed).
-    private var cohortCellBytes: [UInt8] = []
-    private var cohortCells: [Range<Int>?] = []
-    private var row = CSVWriter()
+    /// What adding rows changes, in one stored property: each access to a class's stored
+    /// property is checked for exclusivity at run time, and three of them a row cost a
+    /// tenth of a cases.csv row. `add` reaches them all through one.
+    private var state: State
     private let table = CellTable.shared
+
+    private struct State {
+        /// Rows per measure: this sink's, then those of chunks absorbed, in input order.
+        var rows: [[CaseRows]]
+        /// The cells of each cohort, escaped and joined, back to back, and where each
+        /// cohort's are (by its number; nil until first needed).
+        var cohortCellBytes: [UInt8] = []
+        var cohortCells: [Range<Int>?] = []
+        var row = CSVWriter()
+
+        /// Where a timing of `measure` goes: the measure's last part (this sink's own, or the
+        /// last chunk's absorbed, when the run adds after absorbing: review plans after a file).
+        func currentRows(_ measure: MeasureID) -> CaseRows {
+            rows[measure.order][rows[measure.order].count - 1]
+        }
+
+        /// Where the cells of `cohort`, whose values are `values`, are in `cohortCellBytes`.
+        mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
+            let n = Int(cohort)
+            if n < cohortCells.count, let known = cohortCells[n] { return known }
+            while cohortCells.count <= n { cohortCells.append(nil) }
+            var w = CSVWriter()
+            for v in values { w.append(v) }
+            let range = cohortCellBytes.count..<(cohortCellBytes.count + w.bytes.count)
+            cohortCellBytes += w.bytes
+            cohortCells[n] = range
+            return range
+        }
+    }
 
     public init(options: AnalysisOptions) throws {
         asAt = options.asAt
@@ -31,26 +57,26 @@ public final class CasesFile: CaseSink {
         byColumns = options.by
         scratch = options.scratchDirectory
         measures = options.rules.measures.ids
-        rows = try measures.map { _ in [try CaseRows(directory: options.scratchDirectory)] }
+        state = State(rows: try measures.map { _ in [try CaseRows(directory: options.scratchDirectory)] })
     }
 
     private init(like other: CasesFile) throws {
         asAt = other.asAt; unit = other.unit; byColumns = other.byColumns; scratch = other.scratch
         measures = other.measures
-        rows = try measures.map { _ in [try CaseRows(directory: other.scratch)] }
+        state = State(rows: try measures.map { _ in [try CaseRows(directory: other.scratch)] })
     }
 
     package func makeChunk() throws -> any CaseSink { try CasesFile(like: self) }
 
     package func absorb(_ chunk: any CaseSink) throws {
         guard let chunk = chunk as? CasesFile else { preconditionFailure("a CasesFile absorbs only its own chunks") }
-        for i in rows.indices { rows[i].append(contentsOf: chunk.rows[i]) }
+        for i in state.rows.indices { state.rows[i].append(contentsOf: chunk.state.rows[i]) }
     }
 
     /// The rows are in temporary files already: their buffers go too, so that a chunk
     /// that waits for the others holds no memory.
     package func releaseMemory() throws {
-        for list in rows { for part in list { try part.file.releaseBuffer() } }
+        for list in state.rows { for part in list { try part.file.releaseBuffer() } }
     }
 
     public static func header(byColumns: [String]) -> [String] {
@@ -59,35 +85,38 @@ public final class CasesFile: CaseSink {
     }
 
     package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        let cells = byColumns.isEmpty ? 0..<0 : cells(ofCohort: cohort, facts.dimensions)
+        try add(timings, of: facts, cohort: cohort, ordinal: ordinal, state: &state)
+    }
+
+    /// `add` with the sink's state borrowed once for the whole row.
+    private func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64, state: inout State) throws {
+        let cells = byColumns.isEmpty ? 0..<0 : state.cells(ofCohort: cohort, facts.dimensions)
         if unit == .month {
             // One reference each for the row, not one per cell or timing.
-            let text = table.bytes, cellBytes = cohortCellBytes
+            let text = table.bytes, cellBytes = state.cohortCellBytes
             try Bytes.withUTF8(facts.caseID) { id in
                 for c in timings {
-                    let target = currentRows(c.measure)
+                    let target = state.currentRows(c.measure)
                     if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
                                            text: text, cellBytes: cellBytes) {
-                        try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target)
+                        try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target, state: &state)
                     }
                 }
             }
         } else {
             for c in timings {
-                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: currentRows(c.measure))
+                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: state.currentRows(c.measure), state: &state)
             }
         }
     }
 
-    /// Where a timing of `measure` goes: the measure's last part (this sink's own, or the
-    /// last chunk's absorbed, when the run adds after absorbing: review plans after a file).
-    private func currentRows(_ measure: MeasureID) -> CaseRows {
-        rows[measure.order][rows[measure.order].count - 1]
-    }
-
     /// Any row, through `CSVWriter`.
-    private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64, to target: CaseRows) throws {
+    private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64, to target: CaseRows,
+                           state: inout State) throws {
         let end = c.completed ?? asAt
+        var row = state.row
+        state.row = CSVWriter()  // taken out while it is filled, so that its buffer is not copied
+        defer { state.row = row }
         row.bytes.removeAll(keepingCapacity: true)
         row.append(facts.caseID)  // the measure, the first cell, is put back when written
         row.append(facts.line)
@@ -99,7 +128,7 @@ public final class CasesFile: CaseSink {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: unit)
-        if !byColumns.isEmpty { row.appendEscaped(cohortCellBytes[cells]) }
+        if !byColumns.isEmpty { row.appendEscaped(state.cohortCellBytes[cells]) }
         row.endRow()
         try target.append(row.bytes, ordinal: ordinal)
     }
@@ -135,19 +164,6 @@ public final class CasesFile: CaseSink {
         }
     }
 
-    /// Where the cells of `cohort`, whose values are `values`, are in `cohortCellBytes`.
-    private func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
-        let n = Int(cohort)
-        if n < cohortCells.count, let known = cohortCells[n] { return known }
-        while cohortCells.count <= n { cohortCells.append(nil) }
-        var w = CSVWriter()
-        for v in values { w.append(v) }
-        let range = cohortCellBytes.count..<(cohortCellBytes.count + w.bytes.count)
-        cohortCellBytes += w.bytes
-        cohortCells[n] = range
-        return range
-    }
-
     /// cases.csv: the header, then each measure's rows read back from their temporary
     /// files (without the rows `retracted`), in pieces of at most 256 KiB.
     /// With `discarding`, each temporary file gives back its pages as it is read and is
@@ -161,7 +177,7 @@ public final class CasesFile: CaseSink {
         // keeps a file's pages in blocks the size of each write, and blocks of one size
         // freed by `discarding` are what a write of the same size takes next.
         var out = OutputBuffer(capacity: CaseRows.writeSize, emitting: emit)
-        for (measure, list) in rows.enumerated() {
+        for (measure, list) in state.rows.enumerated() {
             // The rows were kept without their first cell, the measure, which goes back here.
             var prefix = Array(measures[measure].rawValue.utf8)
             prefix.append(UInt8(ascii: ","))

@@ -177,17 +177,25 @@ package struct DuplicateFinder: Sendable {
         while capacity < 2 * records.count { capacity *= 2 }
         let mask = capacity - 1
         var slots = [Int32](repeating: 0, count: capacity)
-        var shared = Set<UInt64>()
+        // Whether a second record has the hash of a slot's first, and each record's slot:
+        // a set of the shared hashes, asked about every record, was hashed (SipHash) for each.
+        var shared = [Bool](repeating: false, count: capacity)
+        var slotOf = [Int32](repeating: 0, count: records.count)
+        var anyShared = false
         for i in records.indices {
             let h = records[i].hash
             var s = Int(truncatingIfNeeded: h) & mask
             while slots[s] != 0 {
-                if records[Int(slots[s]) - 1].hash == h { shared.insert(h); break }
+                if records[Int(slots[s]) - 1].hash == h { shared[s] = true; anyShared = true; break }
                 s = (s + 1) & mask
             }
             if slots[s] == 0 { slots[s] = Int32(i + 1) }
+            slotOf[i] = Int32(s)
         }
-        return shared.isEmpty ? [] : records.filter { shared.contains($0.hash) }
+        guard anyShared else { return [] }
+        var found: [Record] = []
+        for i in records.indices where shared[Int(slotOf[i])] { found.append(records[i]) }
+        return found
     }
 
     /// The SplitMix64 finaliser (Steele, Lea & Flood 2014), a bijective 64-bit mix; Store

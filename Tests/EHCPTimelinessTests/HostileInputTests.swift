@@ -287,4 +287,24 @@ import Testing
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["header-only.csv"])
         }
     }
+
+    /// Cells are copied in runs between quotes: each quote must still be doubled, and a
+    /// formula-like start still prefixed, wherever they fall in the cell.
+    @Test(arguments: [
+        ("plain text", "plain text"),
+        ("", ""),
+        ("\"", "\"\"\"\""),
+        ("a \"quoted\" word", "\"a \"\"quoted\"\" word\""),
+        ("\"\"", "\"\"\"\"\"\""),
+        ("ends with a quote\"", "\"ends with a quote\"\"\""),
+        ("a, b", "\"a, b\""),
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("=\"x\",1", "\"'=\"\"x\"\",1\""),
+        ("-12", "-12"),
+        ("line\nbreak", "\"line\nbreak\""),
+        ("café \"ü\"", "\"café \"\"ü\"\"\""),
+    ])
+    func aCellIsQuotedWithEachQuoteDoubledAndAFormulaNeutralised(cell: String, written: String) {
+        #expect(CSVWriter.escape(cell) == written)
+    }
 }
