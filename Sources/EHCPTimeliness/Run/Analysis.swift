@@ -422,6 +422,7 @@ package struct FileRun {
 
         var sequence = 0
         var timings = RuleTimings()  // reused from plan to plan
+        var spanCohorts: [Int32] = []  // likewise
         try reviewPlans.forEachPlan { found in
             let checked = ReviewPlans.check(found, context: context)
             try problems.append(contentsOf: checked.problems, fileNumber: number)
@@ -430,11 +431,7 @@ package struct FileRun {
             summary.analysed += plan.rows.count
             ReviewRules.evaluate(plan, rules: options.rules, into: &timings)
             ReviewRules.openSpans(plan, rules: options.rules, into: &timings)
-            // backlog.csv: each span in the cohort of its row, as its case would be.
-            for s in timings.spans {
-                let cohort = run.collector.cohortNumber(plan.rows[s.row].cohort.values(on: s.clockStart ?? s.due))
-                run.collector.addSpans([s], cohort: cohort)
-            }
+            if !timings.spans.isEmpty { run.collector.addSpans(timings.spans, of: plan.rows, cohorts: &spanCohorts) }
             if !timings.unmeasured.isEmpty { try Self.addUnmeasured(timings.unmeasured, of: plan, file: input.path, number: number, to: &run) }
             let outcome = RuleOutcome(timings, of: plan, sequence: &sequence)
             for w in outcome.warnings {
