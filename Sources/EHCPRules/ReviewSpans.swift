@@ -35,8 +35,28 @@ enum ClockWalk {
         }
     }
 
-    /// `days` sorted, each once, those after `asAt` left out.
+    /// `days` sorted, each once, those after `asAt` left out. A plan's dates are a few
+    /// dozen at most: sorted by insertion in place, as they are read, the library's sort
+    /// (which took a buffer of its own each time) and `removeAll(where:)` cost more than
+    /// the spans they serve.
     static func ascending(_ days: inout [Day], asAt: Day) {
+        guard days.count <= 64 else { return ascendingMany(&days, asAt: asAt) }
+        var n = 0  // days[..<n]: those kept so far, ascending; each read before it is overwritten
+        for r in days.indices {
+            let d = days[r]
+            if d > asAt { continue }
+            var k = n
+            while k > 0, days[k - 1] > d { k -= 1 }
+            if k > 0, days[k - 1] == d { continue }
+            var j = n
+            while j > k { days[j] = days[j - 1]; j -= 1 }
+            days[k] = d
+            n += 1
+        }
+        days.removeLast(days.count - n)
+    }
+
+    private static func ascendingMany(_ days: inout [Day], asAt: Day) {
         days.removeAll { $0 > asAt }
         days.sort()
         var w = 0
@@ -67,16 +87,22 @@ extension ReviewRules {
         let rows = plan.rows
         let asAt = rules.asAt
         var firstPlan: Day?, firstTransfer: Day?, firstCeased: Day?
-        var days: [Day] = []
-        days.reserveCapacity(rows.count * 4)
-        for r in rows {
-            firstPlan = ClockWalk.earlier(firstPlan, r.planDate)
-            firstTransfer = ClockWalk.earlier(firstTransfer, r.transferInDate)
-            firstCeased = ClockWalk.earlier(firstCeased, r.ceasedDate)
-            for d in [r.planDate, r.meetingDate, r.decisionDate, r.amendmentNoticeDate, r.amendedPlanDate,
-                      r.noAmendmentDate, r.ceasedDate, r.transferInDate, r.transferInNoticeDate] {
-                if let d { days.append(d) }
-            }
+        // The day lists' storage kept in `out` from plan to plan.
+        var days = out.dayScratch, rowDays = out.rowDayScratch
+        out.dayScratch = []; out.rowDayScratch = []
+        days.removeAll(keepingCapacity: true)
+        defer { out.dayScratch = days; out.rowDayScratch = rowDays }
+        @inline(__always) func add(_ d: Day?, to days: inout [Day]) { if let d { days.append(d) } }
+        // The rows' fields read in place throughout: a copy of a row (`for r in rows`,
+        // `let row = rows[i]`) took a reference on each of its strings and arrays.
+        for i in rows.indices {
+            firstPlan = ClockWalk.earlier(firstPlan, rows[i].planDate)
+            firstTransfer = ClockWalk.earlier(firstTransfer, rows[i].transferInDate)
+            firstCeased = ClockWalk.earlier(firstCeased, rows[i].ceasedDate)
+            add(rows[i].planDate, to: &days); add(rows[i].meetingDate, to: &days); add(rows[i].decisionDate, to: &days)
+            add(rows[i].amendmentNoticeDate, to: &days); add(rows[i].amendedPlanDate, to: &days)
+            add(rows[i].noAmendmentDate, to: &days); add(rows[i].ceasedDate, to: &days)
+            add(rows[i].transferInDate, to: &days); add(rows[i].transferInNoticeDate, to: &days)
         }
         // Before its earliest plan date the plan is in no extract (`evaluate`'s guard).
         guard let planFrom = firstPlan, planFrom <= asAt else { return }
@@ -90,7 +116,6 @@ extension ReviewRules {
         /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
         @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransfer.flatMap { $0 <= day ? $0 : nil } }
 
-        var rowDays: [Day] = []
         for pass in rules.measures.reviewPasses {
             if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
                 chainSpans(pass[0], transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
@@ -107,7 +132,8 @@ extension ReviewRules {
                     completed = ClockWalk.earlier(completed, completion.day(of: rows[i]))
                 }
                 // A completion recorded but unusable leaves the measure unmeasured whenever none is known.
-                guard let (row, begin) = chosen, !rows.contains(where: { $0.unusable.contains(completion.name) }) else { continue }
+                guard let (row, begin) = chosen, !rows.indices.contains(where: { rows[$0].unusable.contains(completion.name) })
+                else { continue }
                 let clock = ClockWalk.Clock(start: begin, due: pass[0].dueDate.due(from: begin))
                 ClockWalk.walk(planDays, measure: pass[0].id, row: row, into: &out.spans) { day in
                     day >= begin && !(completed.map { $0 <= day } ?? false) ? clock : nil
@@ -115,23 +141,31 @@ extension ReviewRules {
                 continue
             }
             for (i, meeting) in meetings {
-                let row = rows[i]
                 // A meeting before the transfer in was the old authority's, from the day the transfer is known.
                 let skippedFrom: Day? = firstTransfer.flatMap { meeting < $0 ? $0 : nil }
                 // The days its clock may change: the row's own dates, the plan's first and the transfer in.
                 rowDays.removeAll(keepingCapacity: true)
-                for d in [planFrom, meeting, skippedFrom, row.decisionDate, row.amendmentNoticeDate, row.amendedPlanDate,
-                          row.noAmendmentDate, row.planDate, row.ceasedDate, row.transferInDate, row.transferInNoticeDate] {
+                for d in [planFrom, meeting, skippedFrom, rows[i].decisionDate, rows[i].amendmentNoticeDate,
+                          rows[i].amendedPlanDate, rows[i].noAmendmentDate, rows[i].planDate, rows[i].ceasedDate,
+                          rows[i].transferInDate, rows[i].transferInNoticeDate] {
                     if let d, d >= planFrom { rowDays.append(d) }
                 }
                 ClockWalk.ascending(&rowDays, asAt: asAt)
-                for entry in pass {
-                    guard case .afterMeeting(let start, let orElse, let completion, let orCompletion, let decided) = entry.measure
+                let decisionDate = rows[i].decisionDate, recorded = rows[i].decision
+                let usable = rows[i].unusable.isEmpty
+                // The entries by index: a copy of one (`for entry in pass`) took a reference on its grounds.
+                for e in pass.indices {
+                    guard case .afterMeeting(let start, let orElse, let completion, let orCompletion, let decided) = pass[e].measure
                     else { continue }
-                    ClockWalk.walk(rowDays[...], measure: entry.id, row: i, into: &out.spans) { day in
+                    let dueDate = pass[e].dueDate
+                    // The entry's dates of the row, each held back by the walk until its day comes.
+                    let startDay = start.day(of: rows[i]), orElseDay = orElse.flatMap { $0.day(of: rows[i]) }
+                    let completionDay = completion.day(of: rows[i]), orCompletionDay = orCompletion.flatMap { $0.day(of: rows[i]) }
+                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, into: &out.spans) { day in
                         guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
-                        let decision = row.decisionDate.map { $0 <= day } ?? true ? row.decision : nil
-                        if !row.unusable.isEmpty {
+                        let decision = decisionDate.map { $0 <= day } ?? true ? recorded : nil
+                        if !usable {
+                            let row = rows[i]
                             var blanked = row
                             blanked.decision = decision
                             blanked.decisionDate = ClockWalk.by(row.decisionDate, day)
@@ -143,13 +177,11 @@ extension ReviewRules {
                                               orCompletion: orCompletion, decided: decided) != nil { return nil }
                         }
                         guard decided.admits(decision) else { return nil }
-                        let begin = start == .meetingDate ? meeting
-                            : ClockWalk.by(start.day(of: row), day) ?? orElse.flatMap { ClockWalk.by($0.day(of: row), day) }
+                        let begin = start == .meetingDate ? meeting : ClockWalk.by(startDay, day) ?? ClockWalk.by(orElseDay, day)
                         guard let begin else { return nil }
-                        let done = ClockWalk.earlier(ClockWalk.by(completion.day(of: row), day),
-                                                     orCompletion.flatMap { ClockWalk.by($0.day(of: row), day) })
+                        let done = ClockWalk.earlier(ClockWalk.by(completionDay, day), ClockWalk.by(orCompletionDay, day))
                         guard done == nil else { return nil }
-                        return ClockWalk.Clock(start: begin, due: entry.dueDate.due(from: begin))
+                        return ClockWalk.Clock(start: begin, due: dueDate.due(from: begin))
                     }
                 }
             }
@@ -168,7 +200,7 @@ extension ReviewRules {
         // The first meeting (in order) whose decision date is unusable: from the day it is held, no cycle is known.
         let unusableAt = clock == .decision
             ? meetings.firstIndex { rows[$0.index].unusable.contains(ReviewDate.decisionDate.name) } : nil
-        let ceasedUnusable = rows.contains { $0.unusable.contains(ReviewDate.ceasedDate.name) }
+        let ceasedUnusable = rows.indices.contains { rows[$0].unusable.contains(ReviewDate.ceasedDate.name) }
         var held = 0  // meetings held by the day: meetings[..<held]
         var current: (from: Day, clock: ClockWalk.Clock, row: Int)?
         func close(_ day: Day?) {
@@ -195,8 +227,8 @@ extension ReviewRules {
         -> (clock: ClockWalk.Clock, row: Int)? {
         if let unusableAt, unusableAt < held { return nil }
         @inline(__always) func completion(_ k: Int) -> Day? {
-            let r = rows[meetings[k].index]
-            return clock == .decision ? ClockWalk.by(r.decisionDate, day) : r.meetingDate
+            let i = meetings[k].index
+            return clock == .decision ? ClockWalk.by(rows[i].decisionDate, day) : rows[i].meetingDate
         }
         // The last review completed by the day, in meeting order: its completion starts the open cycle.
         var lastCompleted: Int?
@@ -204,9 +236,9 @@ extension ReviewRules {
         while k >= 0 { if completion(k) != nil { lastCompleted = k; break }; k -= 1 }
         var ceased = firstCeased.map { $0 <= day } ?? false
         if !ceased, let lc = lastCompleted {
-            let r = rows[meetings[lc].index]
-            if r.unusable.contains("review_decision") { return nil }
-            let decision = r.decisionDate.map { $0 <= day } ?? true ? r.decision : nil
+            let i = meetings[lc].index
+            if rows[i].unusable.contains("review_decision") { return nil }
+            let decision = rows[i].decisionDate.map { $0 <= day } ?? true ? rows[i].decision : nil
             if decision == .cease { ceased = true }
         }
         if ceased || ceasedUnusable { return nil }
