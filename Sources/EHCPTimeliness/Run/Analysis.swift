@@ -399,11 +399,16 @@ package struct FileRun {
         let (context, columns) = (header.context, header.columns)
         var reviewPlans = ReviewPlans(directory: options.scratchDirectory)
         var sawHeader = false
+        // One reader for every row, as `RowBatch` keeps: a new one per row zeroed and freed
+        // its cohort strings' cache (`TextInterner`, 18 kB) each time, 14 % of the run's
+        // instructions.
+        var kept: RowReader?
         try reader.read(onRow: { row in
             guard sawHeader else { sawHeader = true; return }
             summary.rowsRead += 1
             progress.update(file: input.path, rows: summary.rowsRead, reader: csv)
-            var reader = RowReader(context: context, row: row)
+            var reader = kept.take() ?? RowReader(context: context, row: row)
+            reader.read(row)
             if let review = reader.reviewRow(cohortColumns: columns) {
                 try reviewPlans.add(review)
             } else {
@@ -411,6 +416,7 @@ package struct FileRun {
                 try run.collector.addUnchecked(.rejectedRow(reader, columns: columns), ordinal: rowOrdinal(file: number, line: row.line))
             }
             try problems.append(contentsOf: reader.problems, fileNumber: number)
+            kept = consume reader  // (after an error the run stops)
         }, onProblem: { problem in
             summary.rowsRead += 1
             summary.rejected += 1
