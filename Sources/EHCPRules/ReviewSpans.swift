@@ -109,17 +109,30 @@ extension ReviewRules {
         ClockWalk.ascending(&days, asAt: asAt)
         let from = days.firstIndex { $0 >= planFrom } ?? days.endIndex
         let planDays = days[from...]
-        // The meetings in `evaluate`'s order: by date, then line.
-        let meetings: [(index: Int, date: Day)] = rows.indices
-            .compactMap { i in rows[i].meetingDate.map { (i, $0) } }
-            .sorted { a, b in a.date != b.date ? a.date < b.date : rows[a.index].line < rows[b.index].line }
+        // The meetings in `evaluate`'s order: by date, then line; put in place as they are
+        // found, into storage kept in `out` (as the days).
+        var meetings = out.meetingScratch
+        out.meetingScratch = []
+        meetings.removeAll(keepingCapacity: true)
+        defer { out.meetingScratch = meetings }
+        for i in rows.indices {
+            guard let date = rows[i].meetingDate else { continue }
+            var k = meetings.count
+            while k > 0, meetings[k - 1].date > date || (meetings[k - 1].date == date && rows[meetings[k - 1].index].line > rows[i].line) {
+                k -= 1
+            }
+            meetings.insert((i, date), at: k)
+        }
+        // Constants from here on: the closures below read copies, not the variables (which
+        // they made the compiler check for exclusive access at every read).
+        let firstTransferIn = firstTransfer, ceasedFrom = firstCeased
         /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
-        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransfer.flatMap { $0 <= day ? $0 : nil } }
+        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransferIn.flatMap { $0 <= day ? $0 : nil } }
 
         for pass in rules.measures.reviewPasses {
             if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
                 chainSpans(pass[0], transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
-                           firstCeased: firstCeased, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
+                           firstCeased: ceasedFrom, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
                            into: &out.spans)
                 continue
             }
@@ -135,14 +148,15 @@ extension ReviewRules {
                 guard let (row, begin) = chosen, !rows.indices.contains(where: { rows[$0].unusable.contains(completion.name) })
                 else { continue }
                 let clock = ClockWalk.Clock(start: begin, due: pass[0].dueDate.due(from: begin))
+                let completedOn = completed
                 ClockWalk.walk(planDays, measure: pass[0].id, row: row, into: &out.spans) { day in
-                    day >= begin && !(completed.map { $0 <= day } ?? false) ? clock : nil
+                    day >= begin && !(completedOn.map { $0 <= day } ?? false) ? clock : nil
                 }
                 continue
             }
             for (i, meeting) in meetings {
                 // A meeting before the transfer in was the old authority's, from the day the transfer is known.
-                let skippedFrom: Day? = firstTransfer.flatMap { meeting < $0 ? $0 : nil }
+                let skippedFrom: Day? = firstTransferIn.flatMap { meeting < $0 ? $0 : nil }
                 // The days its clock may change: the row's own dates, the plan's first and the transfer in.
                 rowDays.removeAll(keepingCapacity: true)
                 for d in [planFrom, meeting, skippedFrom, rows[i].decisionDate, rows[i].amendmentNoticeDate,
@@ -202,21 +216,24 @@ extension ReviewRules {
             ? meetings.firstIndex { rows[$0.index].unusable.contains(ReviewDate.decisionDate.name) } : nil
         let ceasedUnusable = rows.indices.contains { rows[$0].unusable.contains(ReviewDate.ceasedDate.name) }
         var held = 0  // meetings held by the day: meetings[..<held]
+        // Closed in line, not by a local function: one capturing `current` made the compiler
+        // check it for exclusive access at every use.
         var current: (from: Day, clock: ClockWalk.Clock, row: Int)?
-        func close(_ day: Day?) {
-            guard let c = current else { return }
-            spans.append(OpenSpan(measure: entry.id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
-            current = nil
-        }
+        let id = entry.id
         for day in days {
             while held < meetings.count, meetings[held].date <= day { held += 1 }
             let now = chainClock(entry, transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
                                  held: held, firstCeased: firstCeased, transferIn: transferIn(day), clock: clock,
                                  unusableAt: unusableAt, ceasedUnusable: ceasedUnusable, day: day)
-            if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true { close(day) }
+            if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true {
+                spans.append(OpenSpan(measure: id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
+                current = nil
+            }
             if current == nil, let now { current = (day, now.clock, now.row) }
         }
-        close(nil)
+        if let c = current {
+            spans.append(OpenSpan(measure: id, from: c.from, until: nil, due: c.clock.due, row: c.row, clockStart: c.clock.start))
+        }
     }
 
     /// The chain's open cycle on `day` with `meetings[..<held]` held: its clock and row.
