@@ -50,10 +50,6 @@ extension RequestRules {
             // A measure with a test of its own (not a field) asks it of the full record.
             if e.test >= 0, !RequestEntry.passes(rules.measures.requestTests[e.test], r) { continue }
             guard let start = e.start.day(of: r) else { continue }
-            // Once its completion date has come the clock is shut on every later day (`isOpen`
-            // ends on it): the dates after it are not asked about.
-            let completed = e.completion.day(of: r)
-            if let completed, completed <= start { continue }
             let due = e.dueDate.due(from: start)
             // Open or not on its start, then on each of the record's later dates in turn.
             var openFrom: Day? = isOpen(e, r, on: start) ? start : nil
@@ -68,7 +64,6 @@ extension RequestRules {
                     out.spans.append(OpenSpan(measure: e.id, from: from, until: day, due: due))
                     openFrom = nil
                 }
-                if let completed, completed <= day { break }
             }
             if let from = openFrom { out.spans.append(OpenSpan(measure: e.id, from: from, until: nil, due: due)) }
         }
