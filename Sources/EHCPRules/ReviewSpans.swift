@@ -16,9 +16,10 @@ enum ClockWalk {
 
     /// The spans of one clock of `measure` (row `row`) into `spans`: `clock(day)` is the
     /// clock open on `day` (nil: none, or completed), asked on each of `days` (ascending,
-    /// distinct, none after the as-at date).
+    /// distinct, none after the as-at date). `shut`: a day from which `clock` is nil on
+    /// every day (a completion): the days after the first on or after it are not asked.
     @inline(__always)
-    static func walk(_ days: ArraySlice<Day>, measure: MeasureID, row: Int, into spans: inout [OpenSpan],
+    static func walk(_ days: ArraySlice<Day>, measure: MeasureID, row: Int, shut: Day? = nil, into spans: inout [OpenSpan],
                      clock: (Day) -> Clock?) {
         var open: (from: Day, clock: Clock)?
         for day in days {
@@ -29,6 +30,7 @@ enum ClockWalk {
                 open = nil
             }
             if open == nil, let now { open = (day, now) }
+            if let shut, shut <= day { break }
         }
         if let o = open {
             spans.append(OpenSpan(measure: measure, from: o.from, until: nil, due: o.clock.due, row: row, clockStart: o.clock.start))
@@ -53,7 +55,7 @@ enum ClockWalk {
             days[k] = d
             n += 1
         }
-        days.removeLast(days.count - n)
+        while days.count > n { days.removeLast() }  // `removeLast(_:)` went through replaceSubrange
     }
 
     private static func ascendingMany(_ days: inout [Day], asAt: Day) {
@@ -117,11 +119,13 @@ extension ReviewRules {
         defer { out.meetingScratch = meetings }
         for i in rows.indices {
             guard let date = rows[i].meetingDate else { continue }
-            var k = meetings.count
+            meetings.append((i, date))
+            var k = meetings.count - 1
             while k > 0, meetings[k - 1].date > date || (meetings[k - 1].date == date && rows[meetings[k - 1].index].line > rows[i].line) {
+                meetings[k] = meetings[k - 1]
                 k -= 1
             }
-            meetings.insert((i, date), at: k)
+            meetings[k] = (i, date)
         }
         // Constants from here on: the closures below read copies, not the variables (which
         // they made the compiler check for exclusive access at every read).
@@ -149,7 +153,7 @@ extension ReviewRules {
                 else { continue }
                 let clock = ClockWalk.Clock(start: begin, due: pass[0].dueDate.due(from: begin))
                 let completedOn = completed
-                ClockWalk.walk(planDays, measure: pass[0].id, row: row, into: &out.spans) { day in
+                ClockWalk.walk(planDays, measure: pass[0].id, row: row, shut: completedOn, into: &out.spans) { day in
                     day >= begin && !(completedOn.map { $0 <= day } ?? false) ? clock : nil
                 }
                 continue
@@ -175,7 +179,11 @@ extension ReviewRules {
                     // The entry's dates of the row, each held back by the walk until its day comes.
                     let startDay = start.day(of: rows[i]), orElseDay = orElse.flatMap { $0.day(of: rows[i]) }
                     let completionDay = completion.day(of: rows[i]), orCompletionDay = orCompletion.flatMap { $0.day(of: rows[i]) }
-                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, into: &out.spans) { day in
+                    // Shut for good once completed, or once the transfer in makes the meeting the old authority's.
+                    var shut = ClockWalk.earlier(ClockWalk.earlier(completionDay, orCompletionDay), skippedFrom)
+                    // Likewise from the decision date when the decision made is not one the measure counts.
+                    if !decided.admits(recorded) { shut = ClockWalk.earlier(shut, decisionDate) }
+                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
                         guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
                         let decision = decisionDate.map { $0 <= day } ?? true ? recorded : nil
                         if !usable {
