@@ -28,6 +28,10 @@ package struct RuleTimings {
     package var unmeasured: [Unmeasured] = []
     /// The days each clock was open, for backlog.csv (`OpenSpan`); filled only when asked.
     package var spans: [OpenSpan] = []
+    /// Storage the reviews' `openSpans` lends itself from plan to plan (its lists of days).
+    var dayScratch: [Day] = []
+    var rowDayScratch: [Day] = []
+    var meetingScratch: [(index: Int, date: Day)] = []
 
     /// Empties the lists, keeping their storage. Called for every row: the checks skip
     /// the lists a row seldom fills (removing from an empty array still checks that its

@@ -16,9 +16,10 @@ enum ClockWalk {
 
     /// The spans of one clock of `measure` (row `row`) into `spans`: `clock(day)` is the
     /// clock open on `day` (nil: none, or completed), asked on each of `days` (ascending,
-    /// distinct, none after the as-at date).
+    /// distinct, none after the as-at date). `shut`: a day from which `clock` is nil on
+    /// every day (a completion): the days after the first on or after it are not asked.
     @inline(__always)
-    static func walk(_ days: ArraySlice<Day>, measure: MeasureID, row: Int, into spans: inout [OpenSpan],
+    static func walk(_ days: ArraySlice<Day>, measure: MeasureID, row: Int, shut: Day? = nil, into spans: inout [OpenSpan],
                      clock: (Day) -> Clock?) {
         var open: (from: Day, clock: Clock)?
         for day in days {
@@ -29,14 +30,35 @@ enum ClockWalk {
                 open = nil
             }
             if open == nil, let now { open = (day, now) }
+            if let shut, shut <= day { break }
         }
         if let o = open {
             spans.append(OpenSpan(measure: measure, from: o.from, until: nil, due: o.clock.due, row: row, clockStart: o.clock.start))
         }
     }
 
-    /// `days` sorted, each once, those after `asAt` left out.
+    /// `days` sorted, each once, those after `asAt` left out. A plan's dates are a few
+    /// dozen at most: sorted by insertion in place, as they are read, the library's sort
+    /// (which took a buffer of its own each time) and `removeAll(where:)` cost more than
+    /// the spans they serve.
     static func ascending(_ days: inout [Day], asAt: Day) {
+        guard days.count <= 64 else { return ascendingMany(&days, asAt: asAt) }
+        var n = 0  // days[..<n]: those kept so far, ascending; each read before it is overwritten
+        for r in days.indices {
+            let d = days[r]
+            if d > asAt { continue }
+            var k = n
+            while k > 0, days[k - 1] > d { k -= 1 }
+            if k > 0, days[k - 1] == d { continue }
+            var j = n
+            while j > k { days[j] = days[j - 1]; j -= 1 }
+            days[k] = d
+            n += 1
+        }
+        while days.count > n { days.removeLast() }  // `removeLast(_:)` went through replaceSubrange
+    }
+
+    private static func ascendingMany(_ days: inout [Day], asAt: Day) {
         days.removeAll { $0 > asAt }
         days.sort()
         var w = 0
@@ -67,34 +89,54 @@ extension ReviewRules {
         let rows = plan.rows
         let asAt = rules.asAt
         var firstPlan: Day?, firstTransfer: Day?, firstCeased: Day?
-        var days: [Day] = []
-        days.reserveCapacity(rows.count * 4)
-        for r in rows {
-            firstPlan = ClockWalk.earlier(firstPlan, r.planDate)
-            firstTransfer = ClockWalk.earlier(firstTransfer, r.transferInDate)
-            firstCeased = ClockWalk.earlier(firstCeased, r.ceasedDate)
-            for d in [r.planDate, r.meetingDate, r.decisionDate, r.amendmentNoticeDate, r.amendedPlanDate,
-                      r.noAmendmentDate, r.ceasedDate, r.transferInDate, r.transferInNoticeDate] {
-                if let d { days.append(d) }
-            }
+        // The day lists' storage kept in `out` from plan to plan.
+        var days = out.dayScratch, rowDays = out.rowDayScratch
+        out.dayScratch = []; out.rowDayScratch = []
+        days.removeAll(keepingCapacity: true)
+        defer { out.dayScratch = days; out.rowDayScratch = rowDays }
+        @inline(__always) func add(_ d: Day?, to days: inout [Day]) { if let d { days.append(d) } }
+        // The rows' fields read in place throughout: a copy of a row (`for r in rows`,
+        // `let row = rows[i]`) took a reference on each of its strings and arrays.
+        for i in rows.indices {
+            firstPlan = ClockWalk.earlier(firstPlan, rows[i].planDate)
+            firstTransfer = ClockWalk.earlier(firstTransfer, rows[i].transferInDate)
+            firstCeased = ClockWalk.earlier(firstCeased, rows[i].ceasedDate)
+            add(rows[i].planDate, to: &days); add(rows[i].meetingDate, to: &days); add(rows[i].decisionDate, to: &days)
+            add(rows[i].amendmentNoticeDate, to: &days); add(rows[i].amendedPlanDate, to: &days)
+            add(rows[i].noAmendmentDate, to: &days); add(rows[i].ceasedDate, to: &days)
+            add(rows[i].transferInDate, to: &days); add(rows[i].transferInNoticeDate, to: &days)
         }
         // Before its earliest plan date the plan is in no extract (`evaluate`'s guard).
         guard let planFrom = firstPlan, planFrom <= asAt else { return }
         ClockWalk.ascending(&days, asAt: asAt)
         let from = days.firstIndex { $0 >= planFrom } ?? days.endIndex
         let planDays = days[from...]
-        // The meetings in `evaluate`'s order: by date, then line.
-        let meetings: [(index: Int, date: Day)] = rows.indices
-            .compactMap { i in rows[i].meetingDate.map { (i, $0) } }
-            .sorted { a, b in a.date != b.date ? a.date < b.date : rows[a.index].line < rows[b.index].line }
+        // The meetings in `evaluate`'s order: by date, then line; put in place as they are
+        // found, into storage kept in `out` (as the days).
+        var meetings = out.meetingScratch
+        out.meetingScratch = []
+        meetings.removeAll(keepingCapacity: true)
+        defer { out.meetingScratch = meetings }
+        for i in rows.indices {
+            guard let date = rows[i].meetingDate else { continue }
+            meetings.append((i, date))
+            var k = meetings.count - 1
+            while k > 0, meetings[k - 1].date > date || (meetings[k - 1].date == date && rows[meetings[k - 1].index].line > rows[i].line) {
+                meetings[k] = meetings[k - 1]
+                k -= 1
+            }
+            meetings[k] = (i, date)
+        }
+        // Constants from here on: the closures below read copies, not the variables (which
+        // they made the compiler check for exclusive access at every read).
+        let firstTransferIn = firstTransfer, ceasedFrom = firstCeased
         /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
-        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransfer.flatMap { $0 <= day ? $0 : nil } }
+        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransferIn.flatMap { $0 <= day ? $0 : nil } }
 
-        var rowDays: [Day] = []
         for pass in rules.measures.reviewPasses {
             if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
                 chainSpans(pass[0], transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
-                           firstCeased: firstCeased, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
+                           firstCeased: ceasedFrom, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
                            into: &out.spans)
                 continue
             }
@@ -107,31 +149,45 @@ extension ReviewRules {
                     completed = ClockWalk.earlier(completed, completion.day(of: rows[i]))
                 }
                 // A completion recorded but unusable leaves the measure unmeasured whenever none is known.
-                guard let (row, begin) = chosen, !rows.contains(where: { $0.unusable.contains(completion.name) }) else { continue }
+                guard let (row, begin) = chosen, !rows.indices.contains(where: { rows[$0].unusable.contains(completion.name) })
+                else { continue }
                 let clock = ClockWalk.Clock(start: begin, due: pass[0].dueDate.due(from: begin))
-                ClockWalk.walk(planDays, measure: pass[0].id, row: row, into: &out.spans) { day in
-                    day >= begin && !(completed.map { $0 <= day } ?? false) ? clock : nil
+                let completedOn = completed
+                ClockWalk.walk(planDays, measure: pass[0].id, row: row, shut: completedOn, into: &out.spans) { day in
+                    day >= begin && !(completedOn.map { $0 <= day } ?? false) ? clock : nil
                 }
                 continue
             }
             for (i, meeting) in meetings {
-                let row = rows[i]
                 // A meeting before the transfer in was the old authority's, from the day the transfer is known.
-                let skippedFrom: Day? = firstTransfer.flatMap { meeting < $0 ? $0 : nil }
+                let skippedFrom: Day? = firstTransferIn.flatMap { meeting < $0 ? $0 : nil }
                 // The days its clock may change: the row's own dates, the plan's first and the transfer in.
                 rowDays.removeAll(keepingCapacity: true)
-                for d in [planFrom, meeting, skippedFrom, row.decisionDate, row.amendmentNoticeDate, row.amendedPlanDate,
-                          row.noAmendmentDate, row.planDate, row.ceasedDate, row.transferInDate, row.transferInNoticeDate] {
+                for d in [planFrom, meeting, skippedFrom, rows[i].decisionDate, rows[i].amendmentNoticeDate,
+                          rows[i].amendedPlanDate, rows[i].noAmendmentDate, rows[i].planDate, rows[i].ceasedDate,
+                          rows[i].transferInDate, rows[i].transferInNoticeDate] {
                     if let d, d >= planFrom { rowDays.append(d) }
                 }
                 ClockWalk.ascending(&rowDays, asAt: asAt)
-                for entry in pass {
-                    guard case .afterMeeting(let start, let orElse, let completion, let orCompletion, let decided) = entry.measure
+                let decisionDate = rows[i].decisionDate, recorded = rows[i].decision
+                let usable = rows[i].unusable.isEmpty
+                // The entries by index: a copy of one (`for entry in pass`) took a reference on its grounds.
+                for e in pass.indices {
+                    guard case .afterMeeting(let start, let orElse, let completion, let orCompletion, let decided) = pass[e].measure
                     else { continue }
-                    ClockWalk.walk(rowDays[...], measure: entry.id, row: i, into: &out.spans) { day in
+                    let dueDate = pass[e].dueDate
+                    // The entry's dates of the row, each held back by the walk until its day comes.
+                    let startDay = start.day(of: rows[i]), orElseDay = orElse.flatMap { $0.day(of: rows[i]) }
+                    let completionDay = completion.day(of: rows[i]), orCompletionDay = orCompletion.flatMap { $0.day(of: rows[i]) }
+                    // Shut for good once completed, or once the transfer in makes the meeting the old authority's.
+                    var shut = ClockWalk.earlier(ClockWalk.earlier(completionDay, orCompletionDay), skippedFrom)
+                    // Likewise from the decision date when the decision made is not one the measure counts.
+                    if !decided.admits(recorded) { shut = ClockWalk.earlier(shut, decisionDate) }
+                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
                         guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
-                        let decision = row.decisionDate.map { $0 <= day } ?? true ? row.decision : nil
-                        if !row.unusable.isEmpty {
+                        let decision = decisionDate.map { $0 <= day } ?? true ? recorded : nil
+                        if !usable {
+                            let row = rows[i]
                             var blanked = row
                             blanked.decision = decision
                             blanked.decisionDate = ClockWalk.by(row.decisionDate, day)
@@ -143,13 +199,11 @@ extension ReviewRules {
                                               orCompletion: orCompletion, decided: decided) != nil { return nil }
                         }
                         guard decided.admits(decision) else { return nil }
-                        let begin = start == .meetingDate ? meeting
-                            : ClockWalk.by(start.day(of: row), day) ?? orElse.flatMap { ClockWalk.by($0.day(of: row), day) }
+                        let begin = start == .meetingDate ? meeting : ClockWalk.by(startDay, day) ?? ClockWalk.by(orElseDay, day)
                         guard let begin else { return nil }
-                        let done = ClockWalk.earlier(ClockWalk.by(completion.day(of: row), day),
-                                                     orCompletion.flatMap { ClockWalk.by($0.day(of: row), day) })
+                        let done = ClockWalk.earlier(ClockWalk.by(completionDay, day), ClockWalk.by(orCompletionDay, day))
                         guard done == nil else { return nil }
-                        return ClockWalk.Clock(start: begin, due: entry.dueDate.due(from: begin))
+                        return ClockWalk.Clock(start: begin, due: dueDate.due(from: begin))
                     }
                 }
             }
@@ -168,23 +222,26 @@ extension ReviewRules {
         // The first meeting (in order) whose decision date is unusable: from the day it is held, no cycle is known.
         let unusableAt = clock == .decision
             ? meetings.firstIndex { rows[$0.index].unusable.contains(ReviewDate.decisionDate.name) } : nil
-        let ceasedUnusable = rows.contains { $0.unusable.contains(ReviewDate.ceasedDate.name) }
+        let ceasedUnusable = rows.indices.contains { rows[$0].unusable.contains(ReviewDate.ceasedDate.name) }
         var held = 0  // meetings held by the day: meetings[..<held]
+        // Closed in line, not by a local function: one capturing `current` made the compiler
+        // check it for exclusive access at every use.
         var current: (from: Day, clock: ClockWalk.Clock, row: Int)?
-        func close(_ day: Day?) {
-            guard let c = current else { return }
-            spans.append(OpenSpan(measure: entry.id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
-            current = nil
-        }
+        let id = entry.id
         for day in days {
             while held < meetings.count, meetings[held].date <= day { held += 1 }
             let now = chainClock(entry, transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
                                  held: held, firstCeased: firstCeased, transferIn: transferIn(day), clock: clock,
                                  unusableAt: unusableAt, ceasedUnusable: ceasedUnusable, day: day)
-            if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true { close(day) }
+            if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true {
+                spans.append(OpenSpan(measure: id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
+                current = nil
+            }
             if current == nil, let now { current = (day, now.clock, now.row) }
         }
-        close(nil)
+        if let c = current {
+            spans.append(OpenSpan(measure: id, from: c.from, until: nil, due: c.clock.due, row: c.row, clockStart: c.clock.start))
+        }
     }
 
     /// The chain's open cycle on `day` with `meetings[..<held]` held: its clock and row.
@@ -195,8 +252,8 @@ extension ReviewRules {
         -> (clock: ClockWalk.Clock, row: Int)? {
         if let unusableAt, unusableAt < held { return nil }
         @inline(__always) func completion(_ k: Int) -> Day? {
-            let r = rows[meetings[k].index]
-            return clock == .decision ? ClockWalk.by(r.decisionDate, day) : r.meetingDate
+            let i = meetings[k].index
+            return clock == .decision ? ClockWalk.by(rows[i].decisionDate, day) : rows[i].meetingDate
         }
         // The last review completed by the day, in meeting order: its completion starts the open cycle.
         var lastCompleted: Int?
@@ -204,9 +261,9 @@ extension ReviewRules {
         while k >= 0 { if completion(k) != nil { lastCompleted = k; break }; k -= 1 }
         var ceased = firstCeased.map { $0 <= day } ?? false
         if !ceased, let lc = lastCompleted {
-            let r = rows[meetings[lc].index]
-            if r.unusable.contains("review_decision") { return nil }
-            let decision = r.decisionDate.map { $0 <= day } ?? true ? r.decision : nil
+            let i = meetings[lc].index
+            if rows[i].unusable.contains("review_decision") { return nil }
+            let decision = rows[i].decisionDate.map { $0 <= day } ?? true ? rows[i].decision : nil
             if decision == .cease { ceased = true }
         }
         if ceased || ceasedUnusable { return nil }

@@ -91,29 +91,33 @@ package struct BacklogAccumulator: Sendable, Equatable {
 
     /// Adds (weight 1) or takes back (−1) the spans of one row of cohort `cohort`.
     package mutating func add(_ spans: [OpenSpan], cohort: Int32, weight: Int32 = 1) {
-        for s in spans {
-            let cell = Int(cohort) * measureCount + s.measure.order
-            ensure(cell: cell)
-            // In time on [from, min(until, due + 1)); overdue on [max(from, due + 1), until).
-            // Each of the span's three days is turned into a month end once, for both parts.
-            let lateFrom = s.due + 1
-            let lateBack = back(lateFrom)
-            let untilBack = s.until.flatMap(back)  // nil: still open on the as-at date
-            let fromBack = s.from.flatMap(back)
-            let inTimeEnd = s.until.map { min($0, lateFrom) } ?? lateFrom
-            if let from = s.from {
-                if from < inTimeEnd {
-                    interval(start: fromBack, end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack,
-                             weight: weight, cell: cell, overdue: false)
-                }
-            } else {
-                openEnded(end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack, weight: weight, cell: cell, due: s.due)
+        for s in spans { add(s, cohort: cohort, weight: weight) }
+    }
+
+    /// Adds (weight 1) or takes back (−1) one span of cohort `cohort`.
+    @inline(__always)
+    package mutating func add(_ s: OpenSpan, cohort: Int32, weight: Int32) {
+        let cell = Int(cohort) * measureCount + s.measure.order
+        ensure(cell: cell)
+        // In time on [from, min(until, due + 1)); overdue on [max(from, due + 1), until).
+        // Each of the span's three days is turned into a month end once, for both parts.
+        let lateFrom = s.due + 1
+        let lateBack = back(lateFrom)
+        let untilBack = s.until.flatMap(back)  // nil: still open on the as-at date
+        let fromBack = s.from.flatMap(back)
+        let inTimeEnd = s.until.map { min($0, lateFrom) } ?? lateFrom
+        if let from = s.from {
+            if from < inTimeEnd {
+                interval(start: fromBack, end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack,
+                         weight: weight, cell: cell, overdue: false)
             }
-            let overdueFrom = s.from.map { max($0, lateFrom) } ?? lateFrom
-            if s.until.map({ overdueFrom < $0 }) ?? true {
-                interval(start: (s.from.map { $0 > lateFrom } ?? false) ? fromBack : lateBack, end: untilBack,
-                         weight: weight, cell: cell, overdue: true)
-            }
+        } else {
+            openEnded(end: (s.until.map { $0 < lateFrom } ?? false) ? untilBack : lateBack, weight: weight, cell: cell, due: s.due)
+        }
+        let overdueFrom = s.from.map { max($0, lateFrom) } ?? lateFrom
+        if s.until.map({ overdueFrom < $0 }) ?? true {
+            interval(start: (s.from.map { $0 > lateFrom } ?? false) ? fromBack : lateBack, end: untilBack,
+                     weight: weight, cell: cell, overdue: true)
         }
     }
 

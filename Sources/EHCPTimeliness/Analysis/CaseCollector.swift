@@ -82,6 +82,27 @@ package struct CaseCollector {
         backlog.add(spans, cohort: cohort, weight: weight)
     }
 
+    /// Counts a plan's open spans in backlog.csv, each in the cohort of its row
+    /// (`OpenSpan.row`) on its clock's start, as that row's case would be. Without an age
+    /// band a row's cohort is the same whatever the day, so its number is looked up once
+    /// (by its first span, as before) and kept in `cohorts`, scratch reused from plan to
+    /// plan: building and hashing the cohort's strings for every span cost more than
+    /// counting the span, and so did a one-span array per call.
+    package mutating func addSpans(_ spans: [OpenSpan], of rows: [ReviewRow], cohorts: inout [Int32]) {
+        cohorts.removeAll(keepingCapacity: true)
+        cohorts.append(contentsOf: repeatElement(-1, count: rows.count))
+        for s in spans {
+            let cohort: Int32
+            if rows[s.row].cohort.ageBandSlots.isEmpty {
+                if cohorts[s.row] < 0 { cohorts[s.row] = summary.cohortNumber(rows[s.row].cohort.values) }
+                cohort = cohorts[s.row]
+            } else {
+                cohort = summary.cohortNumber(rows[s.row].cohort.values(on: s.clockStart ?? s.due))
+            }
+            backlog.add(s, cohort: cohort, weight: 1)
+        }
+    }
+
     /// Counts the measures a row's case could not be measured for (`RuleTimings.unmeasured`).
     package mutating func addUnmeasured(_ unmeasured: [Unmeasured], cohort: Int32) {
         for u in unmeasured { summary.addUnmeasured(u.measure, cohort: cohort) }
