@@ -33,9 +33,6 @@ package struct RuleTimings {
     var rowDayScratch: [Day] = []
     var meetingScratch: [(index: Int, date: Day)] = []
 
-    /// Empties the lists, keeping their storage. Called for every row: the checks skip
-    /// the lists a row seldom fills (removing from an empty array still checks that its
-    /// storage is unique).
     /// The exception `reading` gives a timing of `measure` (nil when none applies), as
     /// `StatutoryExceptions.applied` decides; a recorded code that cannot apply is a
     /// warning on `field` of line `line`. The requests, reviews and transfers rules all
@@ -53,6 +50,9 @@ package struct RuleTimings {
         return code
     }
 
+    /// Empties the lists, keeping their storage. Called for every row: the checks skip
+    /// the lists a row seldom fills (removing from an empty array still checks that its
+    /// storage is unique).
     package mutating func removeAll() {
         // One or two timings a row: taken off one by one, which keeps the storage as
         // `removeAll(keepingCapacity:)` does, at a tenth of its cost.
