@@ -122,15 +122,12 @@ public struct SEN2Mapper: Sendable {
     /// `forEachCase`, whose closure would need its own copy of the mapper (a copy a person
     /// showed in the profile).
     public func map(_ requests: [SEN2Request], at k: Int, seen: inout [String: Int]) -> SEN2Case {
-        // The request is read in place (the array's element, passed on, was copied and then
-        // destroyed: each of its strings retained and released).
-        let all = requests.span
-        let key = all[k].personID + "/" + (all[k].receivedDate?.value ?? "")
+        let key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
         // Most persons have one request: its id needs no count of those before it.
-        if requests.count == 1 { return map(all[k], caseID: key) }
+        if requests.count == 1 { return map(requests[k], caseID: key) }
         let n = (seen[key] ?? 0) + 1
         seen[key] = n
-        return map(all[k], caseID: n > 1 ? key + "#\(n)" : key)
+        return map(requests[k], caseID: n > 1 ? key + "#\(n)" : key)
     }
 
     private enum Level { case request, plan }
@@ -153,8 +150,9 @@ public struct SEN2Mapper: Sendable {
         let plainID = hasDate ? rawID : r.personID
         let caseID = pseudonymiser.map { $0.pseudonym(plainID, field: "case_id") } ?? plainID
 
+        let requestLine = r.line
         func problem(_ element: String, _ item: SEN2Item?, line: Int? = nil, _ severity: Severity, _ text: String, _ level: Level) {
-            reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? r.line, caseID: caseID,
+            reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? requestLine, caseID: caseID,
                                                        column: element, value: item?.value ?? "", severity: severity, problem: text))
             guard severity == .error else { return }
             switch level {
@@ -256,18 +254,21 @@ public struct SEN2Mapper: Sendable {
         guard let received, !reading.requestRejected else {
             return SEN2Case(caseID: caseID, line: r.line, problems: reading.problems)
         }
-        // The record and the case are made from locals, once (a record changed in place in
-        // the case, through its optional, was copied out and back).
-        var record = RequestRecord(caseID: caseID, line: r.line, requestDate: received, exception: .none,
-                                   decisionException: .none, cohort: cohort)
+        // The record is made in one call, in the case's own (a record changed in place, in the
+        // case or in a local, was copied once or twice more, and each copy destroyed).
+        var decision: AssessmentDecision?
+        var decisionDate: Day?
+        var planDecision: PlanDecision?
+        var planDecisionDate: Day?
+        var finalPlanDate: Day?
         var leftOut: [MeasureID] = []
         switch outcome {
         case "Y":
-            record.assessmentDecision = .assess
-            record.assessmentDecisionDate = outcomeDate
+            decision = .assess
+            decisionDate = outcomeDate
         case "N":
-            record.assessmentDecision = .refuse
-            record.assessmentDecisionDate = outcomeDate
+            decision = .refuse
+            decisionDate = outcomeDate
         case "W":
             leftOut = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w]
         case "H":
@@ -277,18 +278,24 @@ public struct SEN2Mapper: Sendable {
         }
         switch assessment {
         case "Y":
-            record.finalPlanDate = assessmentDate
+            finalPlanDate = assessmentDate
         case "N":
-            record.planDecision = .noPlan
-            record.planDecisionDate = assessmentDate
+            planDecision = .noPlan
+            planDecisionDate = assessmentDate
         case "W", "H":
             for m in [MeasureID.noPlanDecision16w, .finalPlan20w] where !leftOut.contains(m) { leftOut.append(m) }
         default:
             break  // A, or no <Assessment>: assessed, no outcome yet
         }
-        if week20 == "1" { record.exception = .code(.unspecified) }
-        return SEN2Case(caseID: caseID, line: r.line, request: record, leftOut: leftOut,
-                        exported: !(r.exported?.value.isEmpty ?? true), plan: plan, problems: reading.problems)
+        return SEN2Case(caseID: caseID, line: r.line,
+                        request: RequestRecord(caseID: caseID, line: r.line, requestDate: received,
+                                               assessmentDecisionDate: decisionDate, assessmentDecision: decision,
+                                               planDecisionDate: planDecisionDate, planDecision: planDecision,
+                                               finalPlanDate: finalPlanDate,
+                                               exception: week20 == "1" ? .code(.unspecified) : .none,
+                                               decisionException: .none, cohort: cohort),
+                        leftOut: leftOut, exported: !(r.exported?.value.isEmpty ?? true), plan: plan,
+                        problems: reading.problems)
     }
 
     private func rejects(_ level: Level) -> String {
