@@ -110,21 +110,24 @@ public struct SEN2Mapper: Sendable {
     }
 
     /// One person's requests, in document order, each handed to `body` as it is mapped
-    /// (what `map` gives, without an array of cases per person, or a copy of each request).
+    /// (what `map` gives, without an array of cases per person).
     public func forEachCase(_ requests: [SEN2Request], _ body: (SEN2Case) throws -> Void) rethrows {
-        // Most persons have one request: its id needs no count of those before it.
-        if requests.count == 1 {
-            try body(map(requests[0], caseID: requests[0].personID + "/" + (requests[0].receivedDate?.value ?? "")))
-            return
-        }
         var seen: [String: Int] = [:]
-        for k in requests.indices {
-            var key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
-            let n = (seen[key] ?? 0) + 1
-            seen[key] = n
-            if n > 1 { key += "#\(n)" }
-            try body(map(requests[k], caseID: key))
-        }
+        for k in requests.indices { try body(map(requests, at: k, seen: &seen)) }
+    }
+
+    /// The case of `requests[k]`, one of a person's requests taken in document order:
+    /// `seen` counts the ids of those before it (an empty dictionary for the first).
+    /// A caller that changes itself for each case maps them one by one with this, not
+    /// `forEachCase`, whose closure would need its own copy of the mapper (a copy a person
+    /// showed in the profile).
+    public func map(_ requests: [SEN2Request], at k: Int, seen: inout [String: Int]) -> SEN2Case {
+        let key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
+        // Most persons have one request: its id needs no count of those before it.
+        if requests.count == 1 { return map(requests[k], caseID: key) }
+        let n = (seen[key] ?? 0) + 1
+        seen[key] = n
+        return map(requests[k], caseID: n > 1 ? key + "#\(n)" : key)
     }
 
     private enum Level { case request, plan }
@@ -146,10 +149,10 @@ public struct SEN2Mapper: Sendable {
         let hasDate = !(r.receivedDate?.value.isEmpty ?? true)
         let plainID = hasDate ? rawID : r.personID
         let caseID = pseudonymiser.map { $0.pseudonym(plainID, field: "case_id") } ?? plainID
-        var out = SEN2Case(caseID: caseID, line: r.line)
 
+        let requestLine = r.line
         func problem(_ element: String, _ item: SEN2Item?, line: Int? = nil, _ severity: Severity, _ text: String, _ level: Level) {
-            reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? r.line, caseID: caseID,
+            reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? requestLine, caseID: caseID,
                                                        column: element, value: item?.value ?? "", severity: severity, problem: text))
             guard severity == .error else { return }
             switch level {
@@ -248,41 +251,51 @@ public struct SEN2Mapper: Sendable {
             }
         }
 
-        out.problems = reading.problems
-        guard let received, !reading.requestRejected else { return out }
-        // Made in place in the case and changed there: a record is the larger part of a
-        // case, and copying it showed in the profile.
-        out.request = RequestRecord(caseID: caseID, line: r.line, requestDate: received, exception: .none,
-                                    decisionException: .none, cohort: cohort)
+        guard let received, !reading.requestRejected else {
+            return SEN2Case(caseID: caseID, line: r.line, problems: reading.problems)
+        }
+        // The record is made in one call, in the case's own (a record changed in place, in the
+        // case or in a local, was copied once or twice more, and each copy destroyed).
+        var decision: AssessmentDecision?
+        var decisionDate: Day?
+        var planDecision: PlanDecision?
+        var planDecisionDate: Day?
+        var finalPlanDate: Day?
+        var leftOut: [MeasureID] = []
         switch outcome {
         case "Y":
-            out.request!.assessmentDecision = .assess
-            out.request!.assessmentDecisionDate = outcomeDate
+            decision = .assess
+            decisionDate = outcomeDate
         case "N":
-            out.request!.assessmentDecision = .refuse
-            out.request!.assessmentDecisionDate = outcomeDate
+            decision = .refuse
+            decisionDate = outcomeDate
         case "W":
-            out.leftOut = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w]
+            leftOut = [.decisionToAssess6w, .noPlanDecision16w, .finalPlan20w]
         case "H":
-            out.leftOut = [.decisionToAssess6w]
+            leftOut = [.decisionToAssess6w]
         default:
             break  // A, or no outcome: no decision yet
         }
         switch assessment {
         case "Y":
-            out.request!.finalPlanDate = assessmentDate
+            finalPlanDate = assessmentDate
         case "N":
-            out.request!.planDecision = .noPlan
-            out.request!.planDecisionDate = assessmentDate
+            planDecision = .noPlan
+            planDecisionDate = assessmentDate
         case "W", "H":
-            for m in [MeasureID.noPlanDecision16w, .finalPlan20w] where !out.leftOut.contains(m) { out.leftOut.append(m) }
+            for m in [MeasureID.noPlanDecision16w, .finalPlan20w] where !leftOut.contains(m) { leftOut.append(m) }
         default:
             break  // A, or no <Assessment>: assessed, no outcome yet
         }
-        if week20 == "1" { out.request!.exception = .code(.unspecified) }
-        out.exported = !(r.exported?.value.isEmpty ?? true)
-        out.plan = plan
-        return out
+        return SEN2Case(caseID: caseID, line: r.line,
+                        request: RequestRecord(caseID: caseID, line: r.line, requestDate: received,
+                                               assessmentDecisionDate: decisionDate, assessmentDecision: decision,
+                                               planDecisionDate: planDecisionDate, planDecision: planDecision,
+                                               finalPlanDate: finalPlanDate,
+                                               exception: week20 == "1" ? .code(.unspecified) : .none,
+                                               decisionException: .none, cohort: cohort),
+                        leftOut: leftOut, exported: !(r.exported?.value.isEmpty ?? true), plan: plan,
+                        problems: reading.problems)
     }
 
     private func rejects(_ level: Level) -> String {

@@ -218,6 +218,9 @@ struct SEN2Assembler {
     /// The `<Requests>` being read, when `inRequests`. Not an optional: writing an item
     /// through an optional this large copied the whole request out and back each time.
     private var current = SEN2Request(personID: "", line: 0)
+    /// Whether `current` is as new (as it is once moved out): a `<Requests>` then needs only
+    /// its line set (a new request assigned over it destroyed each of its empty items).
+    private var currentIsBlank = true
     private var inRequests = false
     /// The text of the item being read, and the line of its start tag; nil outside items.
     private var itemText: String?
@@ -252,7 +255,9 @@ struct SEN2Assembler {
             person = PersonState(number: personsBefore + persons)
             requests.removeAll(keepingCapacity: true)
         case (.person, .requests) where person != nil:
-            current = SEN2Request(personID: "", line: line())
+            if !currentIsBlank { current = SEN2Request(personID: "", line: 0) }
+            current.line = line()
+            currentIsBlank = false
             inRequests = true
         case (.requests, .assessment) where inRequests:
             current.assessmentLine = line()
@@ -322,6 +327,7 @@ struct SEN2Assembler {
                 // <Requests> released them).
                 var done = SEN2Request(personID: "", line: 0)
                 swap(&done, &current)
+                currentIsBlank = true
                 requests.append(done)
             }
             inRequests = false

@@ -28,6 +28,9 @@ struct SEN2Batch {
     /// Buffers kept from one request to the next.
     private var timings = RuleTimings()
     private var planTimings: [CaseTiming] = []
+    /// The facts of the case being added, changed in place: a new one each time retained and
+    /// released its dimensions.
+    private var facts = CaseFacts(caseID: "", line: 0, sequence: 0, dimensions: [])
 
     init(mapper: SEN2Mapper, options: AnalysisOptions, fileNumber: Int64, collector: CaseCollector,
          resolution: SEN2Duplicates? = nil) {
@@ -39,14 +42,17 @@ struct SEN2Batch {
         measures = Set(options.rules.measures.ids)
         self.fileNumber = fileNumber
         dimensions = Array(repeating: Cohort.unknown, count: options.by.count)
+        facts.dimensions = dimensions
         self.collector = collector
         problems = ProblemLog(directory: options.scratchDirectory)
     }
 
     /// One person's `<Requests>`, in document order.
     mutating func add(_ requests: [SEN2Request]) throws {
-        let mapper = self.mapper
-        try mapper.forEachCase(requests) { c in try add(c) }
+        // One by one, not through `forEachCase`: its closure, changing the batch, made the
+        // batch copy its mapper for every person.
+        var seen: [String: Int] = [:]
+        for k in requests.indices { try add(mapper.map(requests, at: k, seen: &seen)) }
     }
 
     /// One `<Requests>` mapped.
@@ -94,7 +100,7 @@ struct SEN2Batch {
         }
         let cohort = collector.cohortNumber(dimensions)
         if !kept.isEmpty {
-            let facts = CaseFacts(caseID: c.caseID, line: c.line, sequence: c.line, dimensions: dimensions)
+            facts.caseID = c.caseID; facts.line = c.line; facts.sequence = c.line
             try collector.add(kept, of: facts, cohort: cohort, ordinal: ordinal)
         }
         // backlog.csv: the request's spans as a requests row's, of the measures the
@@ -112,7 +118,7 @@ struct SEN2Batch {
             timings.spans.removeAll(keepingCapacity: true)
             FileRun.planSpans(plan, rules: rules, measures: measures, into: &timings)
             if !timings.spans.isEmpty { collector.addSpans(timings.spans, cohort: cohort) }
-            let facts = CaseFacts(caseID: c.caseID, line: plan.line, sequence: plan.line, dimensions: dimensions)
+            facts.caseID = c.caseID; facts.line = plan.line; facts.sequence = plan.line
             try collector.add(planTimings, of: facts, cohort: cohort, ordinal: rowOrdinal(file: fileNumber, line: plan.line))
         }
     }

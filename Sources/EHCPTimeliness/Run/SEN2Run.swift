@@ -140,9 +140,9 @@ extension FileRun {
         SpanReplay.spans(days: days.isEmpty ? [rules.asAt] : days, asAt: rules.asAt, into: &out) { day, scratch in
             scratch.removeAll()
             guard let then = plan.asOf(day) else { return }
-            var settings = rules
-            settings.asAt = day
-            planTimings(then, rules: settings, measures: measures, into: &timings)
+            // The table and the day, not settings copied for the day (each copy retained and
+            // released every array of the measure table).
+            planTimings(then, table: rules.measures, asAt: day, measures: measures, into: &timings)
             scratch.timings.append(contentsOf: timings)
         }
     }
@@ -152,19 +152,24 @@ extension FileRun {
     /// `LastReview` on or after it), the open annual review cycle, and the phase transfer
     /// due on the return's own `PhaseTransferDueDate`.
     static func planTimings(_ plan: SEN2Plan, rules: RuleSettings, measures: Set<MeasureID>, into out: inout [CaseTiming]) {
+        planTimings(plan, table: rules.measures, asAt: rules.asAt, measures: measures, into: &out)
+    }
+
+    /// `planTimings(_:rules:measures:into:)` with the measure table and as-at date given apart.
+    static func planTimings(_ plan: SEN2Plan, table: MeasureTable, asAt: Day, measures: Set<MeasureID>,
+                            into out: inout [CaseTiming]) {
         out.removeAll(keepingCapacity: true)
-        let table = rules.measures
         if let start = plan.cycleStart, measures.contains(.annualReview12m) {
             out.append(CaseTiming(measure: .annualReview12m, start: start, due: table[.annualReview12m].dueDate.due(from: start),
-                                  completed: nil, exception: nil, asAt: rules.asAt))
+                                  completed: nil, exception: nil, asAt: asAt))
         }
         if let meeting = plan.meeting, measures.contains(.reviewDecision4w) {
             out.append(CaseTiming(measure: .reviewDecision4w, start: meeting, due: table[.reviewDecision4w].dueDate.due(from: meeting),
-                                  completed: plan.decision, exception: nil, asAt: rules.asAt))
+                                  completed: plan.decision, exception: nil, asAt: asAt))
         }
         if let due = plan.transferDue, measures.contains(.phaseTransfer) {
             out.append(CaseTiming(measure: .phaseTransfer, start: nil, due: due, completed: plan.transferFinal, exception: nil,
-                                  asAt: rules.asAt))
+                                  asAt: asAt))
         }
     }
 }
