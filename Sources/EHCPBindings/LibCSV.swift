@@ -34,36 +34,11 @@ struct CSVRecordStorage {
         if fieldCount == fieldCapacity { growFields() }
         if length > 0, let field {
             if byteCount + length > byteCapacity { growBytes(toHold: byteCount + length) }
-            let target = UnsafeMutableRawPointer(bytes + byteCount)
-            if length <= 16 {
-                Self.copyShort(from: field, to: target, length)
-            } else {
-                target.copyMemory(from: field, byteCount: length)
-            }
+            Bytes.copy(from: field, to: UnsafeMutableRawPointer(bytes + byteCount), count: length)
             byteCount += length
         }
         ends[fieldCount] = byteCount
         fieldCount += 1
-    }
-
-    /// Copies 1 to 16 bytes with two loads and two stores that may overlap, never touching
-    /// a byte outside either range. Most cells are dates, codes and ids this short, and
-    /// a call to memmove for each cost more than the copy.
-    @inline(__always)
-    private static func copyShort(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, _ n: Int) {
-        if n >= 8 {
-            let head = source.loadUnaligned(as: UInt64.self)
-            let tail = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            target.storeBytes(of: head, as: UInt64.self)
-            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 {
-            let head = source.loadUnaligned(as: UInt32.self)
-            let tail = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-            target.storeBytes(of: head, as: UInt32.self)
-            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
-        } else {
-            for i in 0 ..< n { target.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
-        }
     }
 
     mutating func reset() {

@@ -36,7 +36,7 @@ public struct RecordWriter: ~Copyable {
         let n = span.count
         precondition(n <= capacity - written, "a record is longer than the space reserved for it")
         span.withUnsafeBufferPointer { source in
-            if let from = source.baseAddress { Self.copy(from: from, to: base + written, count: n) }
+            if let from = source.baseAddress { Bytes.copy(from: from, to: base + written, count: n) }
         }
         written += n
     }
@@ -48,30 +48,9 @@ public struct RecordWriter: ~Copyable {
         let n = range.count
         precondition(n <= capacity - written, "a record is longer than the space reserved for it")
         table.withUnsafeBufferPointer { source in
-            if let from = source.baseAddress { Self.copy(from: from + range.lowerBound, to: base + written, count: n) }
+            if let from = source.baseAddress { Bytes.copy(from: from + range.lowerBound, to: base + written, count: n) }
         }
         written += n
-    }
-
-    /// Copies `n` bytes; up to 16 with two loads and two stores that may overlap, never
-    /// touching a byte outside either range. A row's cells are mostly this short (dates,
-    /// codes, ids), and a call to memmove for each cost more than the copy.
-    @inlinable @inline(__always)
-    static func copy(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count n: Int) {
-        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
-        if n > 16 {
-            to.copyMemory(from: from, byteCount: n)
-        } else if n >= 8 {
-            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            to.storeBytes(of: head, as: UInt64.self)
-            to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 {
-            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-            to.storeBytes(of: head, as: UInt32.self)
-            to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
-        } else {
-            for i in 0 ..< n { target[i] = source[i] }
-        }
     }
 
     /// A whole number in decimal, at most 20 bytes.
