@@ -194,6 +194,56 @@ public final class CasesFile: CaseSink {
         }
         try out.flush()
     }
+
+    /// cases.csv into `sink` by up to `writers` threads at once, each writing a run of the
+    /// measures' parts from the offset where the parts before it end. It was the longest
+    /// output to write, on one core while the other had little left to do. A part's size is
+    /// known without reading it (its rows' bytes less their frames, plus the measure's cell
+    /// on each row), so no writer waits for another; with rows retracted it is not, and
+    /// one writer writes the file as `write(retracted:discarding:emit:)` does. The bytes
+    /// are the same either way.
+    /// Returns how many writers had rows to write.
+    @discardableResult
+    public func write(retracted: RetractedRows, discarding: Bool = false, to sink: FileSink, writers: Int) throws -> Int {
+        guard retracted.isEmpty, writers > 1 else {
+            try write(retracted: retracted, discarding: discarding) { try sink.write($0) }
+            return 1
+        }
+        let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
+        try sink.write(header.span.bytes, at: 0)
+        // Each part with its measure's cell and where its rows start in the file.
+        var parts: [(cell: [UInt8], rows: CaseRows, start: Int)] = []
+        var end = header.count
+        for (measure, list) in state.rows.enumerated() {
+            let cell = Array(measures[measure].rawValue.utf8) + [UInt8(ascii: ",")]
+            for rows in list {
+                parts.append((cell, rows, end))
+                end += rows.file.byteCount + rows.file.records * (cell.count - FramedRecord.frameSize)
+            }
+        }
+        // Writer w takes the parts that start in the w-th equal share of the file.
+        let share = max((end - header.count + writers - 1) / writers, 1)
+        let first = (0...writers).map { w in
+            w == writers ? parts.count : parts.firstIndex { $0.start >= header.count + w * share } ?? parts.count
+        }
+        try Concurrent.run(writers, threads: writers) { w in
+            let mine = parts[first[w] ..< first[w + 1]]
+            guard let start = mine.first?.start else { return }
+            var at = start
+            var out = OutputBuffer(capacity: CaseRows.writeSize) { (bytes: RawSpan) throws -> Void in
+                try sink.write(bytes, at: at)
+                at += bytes.byteCount
+            }
+            for part in mine {
+                defer { if discarding { try? part.rows.discard() } }
+                try part.rows.forEachRow(releasing: discarding) { _, row in try out.append(part.cell.span, row) }
+            }
+            try out.flush()
+            let expected = first[w + 1] < parts.count ? parts[first[w + 1]].start : end
+            guard at == expected else { throw StorageError.cannotWriteFile(path: sink.path, reason: "the rows were not the size their temporary files said (a bug; please report it)") }
+        }
+        return (0..<writers).count { first[$0] < first[$0 + 1] }
+    }
 }
 
 /// cases.csv rows of one measure from one chunk of input, in one temporary file, each

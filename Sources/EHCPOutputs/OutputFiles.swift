@@ -296,7 +296,7 @@ public enum OutputFiles {
         let actionListPass = ActionListPass()
         return [
             OutputEntry(name: "cases.csv") { sink in
-                try run.cases.write(retracted: result.retracted, discarding: once) { try sink.write($0) }
+                try run.cases.write(retracted: result.retracted, discarding: once, to: sink, writers: result.options.jobs)
             },
             OutputEntry(name: "summary.csv", text: { summary(result) }),
             OutputEntry(name: "exceptions.csv") { sink in

@@ -56,6 +56,24 @@ public final class FileSink {
         }
     }
 
+    /// Writes `bytes` at `offset`, leaving the file's other bytes as they are: writers on
+    /// several threads can fill their own ranges of one file at once.
+    public func write(_ bytes: RawSpan, at offset: Int) throws {
+        try bytes.withUnsafeBytes { raw in
+            guard var base = raw.baseAddress else { return }
+            var left = raw.count, at = offset
+            while left > 0 {
+                let n = pwrite(fd, base, left, off_t(at))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else {
+                    let code = n == 0 ? ENOSPC : errno
+                    throw StorageError.cannotWriteFile(path: path, reason: String(cString: strerror(code)))
+                }
+                base += n; left -= n; at += n
+            }
+        }
+    }
+
     package func close() {
         if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
     }

@@ -8,6 +8,7 @@ package enum FramedRecord {
         try withUnsafeBytes(of: &frame.0) { try spill.append($0) }
         try withUnsafeBytes(of: &frame.1) { try spill.append($0) }
         try spill.append(record)
+        spill.records += 1
     }
 
     /// Appends a record that `write` makes in at most `maximum` bytes of the file's buffer
@@ -15,12 +16,14 @@ package enum FramedRecord {
     /// written, when `maximum` is more than the buffer holds.
     package static func append(ordinal: Int64, maximum: Int, to spill: SpillFile,
                        _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
-        try spill.append(reserving: frameSize + maximum) { memory in
+        let appended = try spill.append(reserving: frameSize + maximum) { memory in
             let length = try write(memory + frameSize)
             memory.storeBytes(of: UInt32(length), as: UInt32.self)
             memory.storeBytes(of: ordinal, toByteOffset: 4, as: Int64.self)
             return frameSize + length
         } != nil
+        if appended { spill.records += 1 }
+        return appended
     }
 
     /// Visits every record of `spill` in order, its bytes valid during the call; with

@@ -61,6 +61,9 @@ package final class SpillFile: @unchecked Sendable {
 
     /// Everything appended so far.
     package var byteCount: Int { bytesOnDisk + buffered }
+    /// Framed records appended so far (`FramedRecord` counts them): with `byteCount`, how
+    /// many bytes the records are without their frames, known without reading them.
+    package internal(set) var records = 0
 
     package init(directory: String, bufferSize: Int = 1 << 20) throws {
         precondition(bufferSize > 0, "bufferSize must be positive")
@@ -174,6 +177,7 @@ package final class SpillFile: @unchecked Sendable {
     /// read for the last time, need not wait for the process to end, nor be written to disk).
     package func discard() throws {
         buffered = 0
+        records = 0
         bytesOnDisk = 0
         released = 0
         guard ftruncate(fd, 0) == 0 else { throw StorageError.cannotWrite(directory: directory, reason: StorageError.reason(errno)) }

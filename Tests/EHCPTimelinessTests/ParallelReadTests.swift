@@ -101,6 +101,53 @@ import Testing
         #expect(quality.contains("case_id R3 appears earlier in the file"))
     }
 
+    @Test("cases.csv written by several threads at once, each from its own offset, has the bytes one writer writes")
+    func casesWrittenByManyWritersMatchOneWriter() throws {
+        let folder = try TemporaryFolder()
+        var text = "case_id,request_date,assessment_decision_date,assessment_decision,final_plan_date,team,date_of_birth\n"
+        for i in 0..<300 {
+            let day = 1 + i % 28, team = ["North", "South", "East"][i % 3]
+            let finalPlan = i % 4 == 0 ? "" : "2025-0\(5 + i % 4)-\(String(format: "%02d", day))"
+            text += "R\(i),2025-01-\(String(format: "%02d", day)),2025-02-\(String(format: "%02d", day)),assess,\(finalPlan),\(team),2015-03-01\n"
+        }
+        let path = try folder.write("requests.csv", text)
+        var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: path)], asAt: Day(iso: "2025-10-31")!)
+        options.by = ["team"]
+        options.jobs = 3
+        options.parallelThreshold = 0  // several chunks: several parts per measure
+        let run = try AnalysedRun.analyse(options)
+        #expect(run.result.retracted.isEmpty)
+        let one = try OutputFiles.cases(run)
+        #expect(one.split(separator: "\n").count > 300)
+        for writers in [2, 3, 7] {
+            let written = folder.path + "/cases-\(writers).csv"
+            let sink = try FileSink(path: written)
+            let used = try run.cases.write(retracted: run.result.retracted, to: sink, writers: writers)
+            sink.close()
+            #expect(used > 1, "the rows were written by one writer, not \(writers)")
+            #expect(try String(contentsOfFile: written, encoding: .utf8) == one, "\(writers) writers")
+        }
+    }
+
+    @Test("with rows retracted, cases.csv is written by one writer, the retracted rows left out")
+    func casesWithRetractedRowsAreWrittenByOneWriter() throws {
+        let folder = try TemporaryFolder()
+        var text = "case_id,request_date,final_plan_date,team,date_of_birth\n"
+        for i in 0..<60 { text += "R\(i),2025-01-06,2025-05-26,North,2015-03-01\n" }
+        text += "R3,2025-02-03,,North,2015-03-01\n"  // a repeated id: the earlier row's cases are retracted
+        let path = try folder.write("requests.csv", text)
+        var options = AnalysisOptions(inputs: [InputFile(kind: .requests, path: path)], asAt: Day(iso: "2025-10-31")!)
+        options.jobs = 2
+        let run = try AnalysedRun.analyse(options)
+        try #require(!run.result.retracted.isEmpty)
+        let one = try OutputFiles.cases(run)
+        let written = folder.path + "/cases.csv"
+        let sink = try FileSink(path: written)
+        #expect(try run.cases.write(retracted: run.result.retracted, to: sink, writers: 2) == 1)
+        sink.close()
+        #expect(try String(contentsOfFile: written, encoding: .utf8) == one)
+    }
+
     @Test("line ends are counted as the scanner counts them: LF, CRLF and a lone CR")
     func lineEndsCountLikeTheScanner() throws {
         let folder = try TemporaryFolder()
