@@ -95,9 +95,11 @@ public final class CasesFile: CaseSink {
             // One reference each for the row, not one per cell or timing.
             let text = table.bytes, cellBytes = state.cohortCellBytes
             try Bytes.withUTF8(facts.caseID) { id in
+                // Asked once for the row's timings, not once for each.
+                let plain = CSVWriter.isPlainCell(id)
                 for c in timings {
                     let target = state.currentRows(c.measure)
-                    if try !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
+                    if try !plain || !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
                                            text: text, cellBytes: cellBytes) {
                         try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target, state: &state)
                     }
@@ -134,12 +136,11 @@ public final class CasesFile: CaseSink {
     }
 
     /// The usual row, formatted straight into its temporary file's buffer: a case id
-    /// that needs no quoting, and (checked by the caller) a month period. False for any
-    /// other row, which `add` formats through `CSVWriter`.
+    /// that needs no quoting and a month period (both checked by the caller). False when
+    /// the row does not fit the space reserved; `add` then formats it through `CSVWriter`.
     /// `text` is `table.bytes` and `cellBytes` `cohortCellBytes`, fetched once for the row.
     private func appendPlainRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cells: Range<Int>, ordinal: Int64,
                                 to target: CaseRows, text: [UInt8], cellBytes: [UInt8]) throws -> Bool {
-        guard CSVWriter.isPlainCell(id) else { return false }
         let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
         let period = c.periodDate
         let status = table.status[c.status.order], exception = c.exception.map { table.exception[$0.order] }

@@ -54,25 +54,37 @@ public struct RecordWriter: ~Copyable {
     }
 
     /// A whole number in decimal, at most 20 bytes.
+    ///
+    /// Two digits a step (a division by 100, made a multiplication by the compiler, and
+    /// the pair's digits from it), and the length found four digits a step: cases.csv
+    /// writes three numbers a row, and one digit a step with a loop per digit to count
+    /// them cost 72 instructions a number (1.5 % of a run).
     @inlinable
     public mutating func int(_ value: Int) {
         if value < 0 { byte(UInt8(ascii: "-")) }
         var v = value.magnitude
         var digits = 1
-        var bound: UInt = 10
-        while digits < 20, v >= bound {
-            digits += 1
-            if bound > UInt.max / 10 { break }
-            bound *= 10
-        }
+        var t = v
+        while t >= 10_000 { t /= 10_000; digits += 4 }
+        if t >= 100 { t /= 100; digits += 2 }
+        if t >= 10 { digits += 1 }
         precondition(digits <= capacity - written, "a record is longer than the space reserved for it")
         var at = written + digits
         written = at
-        repeat {
-            at -= 1
-            base[at] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-        } while v > 0
+        let zero = UInt8(ascii: "0")
+        while v >= 100 {
+            let q = v / 100, pair = v &- q &* 100
+            at &-= 2
+            base[at] = zero &+ UInt8(truncatingIfNeeded: pair / 10)
+            base[at &+ 1] = zero &+ UInt8(truncatingIfNeeded: pair % 10)
+            v = q
+        }
+        if v >= 10 {
+            base[at &- 2] = zero &+ UInt8(truncatingIfNeeded: v / 10)
+            base[at &- 1] = zero &+ UInt8(truncatingIfNeeded: v % 10)
+        } else {
+            base[at &- 1] = zero &+ UInt8(truncatingIfNeeded: v)
+        }
     }
 }
 

@@ -218,6 +218,34 @@ import Testing
         #expect(read.map(\.1) == written.map(\.1))
     }
 
+    @Test func recordWriterWritesEveryWholeNumberAsDecimalText() throws {
+        // The ends, each power of ten and its neighbours (where the length changes), and a spread.
+        var values: [Int] = [0, Int.max, Int.min, Int.min + 1]
+        var p = 1
+        while true {
+            values += [p - 1, p, p + 1, -p, -(p - 1), -(p + 1)]
+            if p > Int.max / 10 { break }
+            p *= 10
+        }
+        var rng = SplitMix64(seed: 18)
+        for _ in 0..<2000 { values.append(Int(truncatingIfNeeded: rng.next()) >> rng.int(in: 0...62)) }
+        let folder = try TemporaryFolder()
+        let rows = try CaseRows(directory: folder.path)
+        for (i, v) in values.enumerated() {
+            #expect(try FramedRecord.append(ordinal: Int64(i), maximum: 21, to: rows.file) { (w: inout RecordWriter) in w.int(v) })
+        }
+        var read: [String] = []
+        try rows.forEachRow { _, row in
+            var bytes: [UInt8] = []
+            bytes.append(row)
+            read.append(String(decoding: bytes, as: UTF8.self))
+        }
+        #expect(read.count == values.count)
+        for (text, v) in zip(read, values) where text != String(v) {
+            Issue.record("\(v) written as \(text)")
+        }
+    }
+
     @Test func missingTemporaryFolderIsAStorageErrorNamingIt() throws {
         let folder = try TemporaryFolder()
         let missing = folder.path + "/not-there"

@@ -139,12 +139,11 @@ package struct RowBatch {
         switch kind {
         case .requests:
             guard reader.readRequest(cohortColumns: cohortColumns, into: &record) else { return nil }
-            RequestRules.evaluate(record, rules: rules, into: &outcome)
-            RequestRules.openSpans(record, rules: rules, into: &outcome)
+            let ageReference = RequestRules.evaluateWithSpans(record, rules: rules, into: &outcome)
             if !record.unusable.isEmpty { reader.noteUnmeasured(outcome.unmeasured) }
             // The record's cohort read in place: a copy of it retained each of its parts.
             facts.caseID = record.caseID; facts.line = line; facts.sequence = line
-            facts.dimensions = record.cohort.values(on: RequestRules.ageReference(record))
+            facts.dimensions = record.cohort.values(on: ageReference)
             facts.team = record.cohort.team; facts.caseworker = record.cohort.caseworker
             return Identity(caseID: record.caseID)
         case .transfers:
