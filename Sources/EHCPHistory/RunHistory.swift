@@ -272,6 +272,22 @@ public final class RunHistory: Sendable {
         }
     }
 
+    /// Flushes the write-ahead log to disk before the commit: the commit's checkpoint
+    /// syncs it before copying it into the file, and a 1M-row run's 14 MB of cases then
+    /// went to disk only once all the outputs were written, on one core. Flushed here, most
+    /// of it goes while the outputs are still being written. (Only sooner: SQLite syncs as
+    /// before, so a failure here changes nothing.)
+    static func syncLog(of path: String) {
+        let fd = open(path + "-wal", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        #if os(Linux)
+        _ = fdatasync(fd)
+        #else
+        _ = fsync(fd)
+        #endif
+        _ = close(fd)
+    }
+
     static func reason(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return "\(error)"
@@ -404,6 +420,7 @@ public final class RunHistory: Sendable {
                     }
                     try flush()
                     TestHooks.pauseInsideWrite()
+                    Self.syncLog(of: path)
                     guard commit() else {
                         outcome = nil
                         return .rollback
