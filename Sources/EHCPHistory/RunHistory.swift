@@ -337,18 +337,25 @@ public final class RunHistory: Sendable {
         -> PendingRecord {
         let pending = PendingRecord()
         let thread = Thread {
-            let history: RunHistory
+            let outcome: Result<RecordOutcome?, any Error>
             do {
-                history = try RunHistory(path: path)
-                pending.opened(nil)
+                let history: RunHistory
+                do {
+                    history = try RunHistory(path: path)
+                    pending.opened(nil)
+                } catch {
+                    pending.opened(error)
+                    throw error
+                }
+                outcome = Result {
+                    try history.record(run, caseBlocks: caseBlocks, actions: { pending.waitForActions() },
+                                       commit: { pending.waitForDecision() })
+                }
+                // The history is closed here, before the run hears it is recorded: closing
+                // removes the write-ahead log, and a process that ended first would leave
+                // it (and its run) beside the file.
             } catch {
-                pending.opened(error)
-                pending.complete(.failure(error))
-                return
-            }
-            let outcome = Result {
-                try history.record(run, caseBlocks: caseBlocks, actions: { pending.waitForActions() },
-                                   commit: { pending.waitForDecision() })
+                outcome = .failure(error)
             }
             pending.complete(outcome)
         }
