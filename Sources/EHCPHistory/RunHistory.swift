@@ -316,46 +316,10 @@ public final class RunHistory: Sendable {
                                    caseBlocks: @escaping @Sendable (_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)
         -> PendingRecord {
         let pending = PendingRecord()
-        pending.opened(nil)
         let thread = Thread { [self] in
             let outcome = Result {
                 try self.record(run, caseBlocks: caseBlocks, actions: { pending.waitForActions() },
                                 commit: { pending.waitForDecision() })
-            }
-            pending.complete(outcome)
-        }
-        thread.start()
-        return pending
-    }
-
-    /// Opens the history at `path` (creating or upgrading it) and records `run` in it,
-    /// both on a thread of its own (see `recordInBackground`): creating a new file (its
-    /// schema, in steps that each sync the disk) then overlaps the outputs too, where it
-    /// held them up. `PendingRecord.waitUntilOpen` throws what stopped the opening.
-    public static func openAndRecordInBackground(path: String, _ run: RunRecord,
-                                                 caseBlocks: @escaping @Sendable (_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws -> Void)
-        -> PendingRecord {
-        let pending = PendingRecord()
-        let thread = Thread {
-            let outcome: Result<RecordOutcome?, any Error>
-            do {
-                let history: RunHistory
-                do {
-                    history = try RunHistory(path: path)
-                    pending.opened(nil)
-                } catch {
-                    pending.opened(error)
-                    throw error
-                }
-                outcome = Result {
-                    try history.record(run, caseBlocks: caseBlocks, actions: { pending.waitForActions() },
-                                       commit: { pending.waitForDecision() })
-                }
-                // The history is closed here, before the run hears it is recorded: closing
-                // removes the write-ahead log, and a process that ended first would leave
-                // it (and its run) beside the file.
-            } catch {
-                outcome = .failure(error)
             }
             pending.complete(outcome)
         }
@@ -609,8 +573,6 @@ public final class PendingRecord: Sendable {
     /// Signalled once by `actionsWritten` and once by `finish` or `abandon`.
     private let goAhead = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    /// Signalled once the history is open, or could not be opened.
-    private let open = DispatchSemaphore(value: 0)
     private enum Decision {
         /// Commit, the action rows read from this exceptions.csv unless read already (nil: none).
         case commit(actionsFile: String?)
@@ -623,7 +585,6 @@ public final class PendingRecord: Sendable {
         var readEarly = false
         var decision: Decision?
         var outcome: Result<RecordOutcome?, any Error>?
-        var openFailure: (any Error)?
     }
     private let state = Mutex(State())
 
@@ -654,22 +615,6 @@ public final class PendingRecord: Sendable {
             return false
         }
     }
-
-    func opened(_ failure: (any Error)?) {
-        state.withLock { $0.openFailure = failure }
-        open.signal()
-    }
-
-    /// Waits until the history is open; throws what stopped it opening.
-    public func waitUntilOpen() throws {
-        open.wait()
-        open.signal()
-        if let failure = openFailure { throw failure }
-    }
-
-    /// What stopped the history opening, if it could not be (known once `waitUntilOpen`
-    /// or `abandon` has returned).
-    public var openFailure: (any Error)? { state.withLock { $0.openFailure } }
 
     func complete(_ outcome: Result<RecordOutcome?, any Error>) {
         let untaken = state.withLock { s -> Int32? in

@@ -256,29 +256,23 @@ struct Analyse: ParsableCommand {
             try history.map(RunHistory.checkFolder(of:))
             let historyCases = try history.map { _ in try HistoryCases(options: options) }
             let (run, values) = try AnalysedRun.analyse(options, kpis: definitions != nil, historyCases: historyCases)
-            // The history opened (created or upgraded) only now: SQLite's and GRDB's code (about
-            // 3.6 MB resident once run) then misses the analysis' peak, which it took over 64 MB
-            // for a 1M-row run. With KPIs, before the outputs (their earlier values are in it);
-            // without, on the recording thread beside them.
-            let store = definitions == nil ? nil : try history.map(RunHistory.init(path:))
+            // The history opened (created or upgraded) only now, still before any output is
+            // written: SQLite's and GRDB's code (about 3.6 MB resident once run) then misses
+            // the analysis' peak, which it took over 64 MB for a 1M-row run.
+            let store = try history.map(RunHistory.init(path:))
             let board = try definitions.map { defs in
                 try KPIs.rows(defs, run: run, tally: values!, earlier: store.map { s in
                     { measure, rate in try s.kpiSeries(measure: measure.rawValue, rate: rate.rawValue, before: options.asAt) }
                 })
             }
             // The history is written on a second thread while the outputs are (committed after them).
-            let pending = history.map { path in
-                store.map { HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
-                    ?? HistoryRecording.start(run, cases: historyCases!, opening: path)
-            }
+            let pending = store.map { HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
             do {
                 let files = OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board)
                 try OutputFolder.write(pending.map { HistoryRecording.handingOver(files, to: $0) } ?? files, to: out,
                                        dropping: xlsx ? [] : [Workbook.fileName])
             } catch {
                 pending?.abandon()
-                // A history that could not be opened is the run's error, as when it was opened before the outputs.
-                if let failure = pending?.openFailure { throw failure }
                 throw error
             }
             let recorded = try pending.map { try HistoryRecording.finish($0, outputFolder: out) }

@@ -17,37 +17,24 @@ enum HistoryRecording {
     /// analysis' `HistoryCases`, written while the outputs are); `finish` adds the action
     /// list from the exceptions.csv written in `outputFolder` and commits.
     static func start(_ run: AnalysedRun, kpis: [KPIRow], cases: HistoryCases, in history: RunHistory) -> PendingRecord {
-        let blocks = cases.handOver(retracted: run.result.retracted)
-        return history.recordInBackground(record(run, kpis: kpis)) { body in try blocks.forEach(body) }
-    }
-
-    /// As `start`, the history opened (created or upgraded) on the recording thread too,
-    /// beside the outputs: a run without KPIs needs nothing from it before they are written.
-    static func start(_ run: AnalysedRun, cases: HistoryCases, opening path: String) -> PendingRecord {
-        let blocks = cases.handOver(retracted: run.result.retracted)
-        return RunHistory.openAndRecordInBackground(path: path, record(run, kpis: [])) { body in try blocks.forEach(body) }
-    }
-
-    private static func record(_ run: AnalysedRun, kpis: [KPIRow]) -> RunRecord {
         let result = run.result
         var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
                                summary: result.summary, actions: [], casesFile: nil)
         record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
-        return record
+        let blocks = cases.handOver(retracted: result.retracted)
+        return history.recordInBackground(record) { body in try blocks.forEach(body) }
     }
 
     /// The outputs, their exceptions.csv handed to the recording thread as soon as it is
     /// written (open, as its folder is renamed once all are written), so that its action
     /// rows are read while cases.csv is still being written: read once all the outputs were,
-    /// they were work for one core alone at the end of the run. Its writing also fails,
-    /// and with it the outputs, when the history could not be opened beside them.
+    /// they were work for one core alone at the end of the run.
     static func handingOver(_ files: [OutputEntry], to pending: PendingRecord) -> [OutputEntry] {
         files.map { entry in
             guard entry.name == "exceptions.csv" else { return entry }
             return OutputEntry(name: entry.name) { sink in
                 try entry.produce(sink)
-                try pending.waitUntilOpen()
                 let fd = open(sink.path, O_RDONLY | O_CLOEXEC)
                 // Not open: `finish` names the file instead.
                 if fd >= 0 { pending.actionsWritten(fileDescriptor: fd) }
