@@ -57,11 +57,18 @@ extension FileBytes {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw InputError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        try forEachBlock(fileDescriptor: fd, named: path, body)
+    }
+
+    /// The same for a file already open for reading, from where its offset is, to its end;
+    /// a failure to read names the file as `name`.
+    package static func forEachBlock(fileDescriptor fd: Int32, named name: String,
+                                     _ body: (ArraySlice<UInt8>) throws -> Void) throws {
         let size = 1 << 20
         var buffer = [UInt8](repeating: 0, count: size)
         while true {
             let n = FileReads.read(fd, into: &buffer, at: 0, count: size)
-            if n < 0 { throw InputError.readFailed(path: path, reason: String(cString: strerror(errno))) }
+            if n < 0 { throw InputError.readFailed(path: name, reason: String(cString: strerror(errno))) }
             if n == 0 { return }
             try body(buffer[0..<n])
         }

@@ -14,6 +14,9 @@ public final class HistoryCases: CaseSink {
     private let measures: [MeasureID]
     /// Lines per measure: this sink's, then those of chunks absorbed, in input order.
     private var files: [[SpillFile]]
+    /// Each measure's last file, the one written: `files` read per case (an array of
+    /// arrays, checked for exclusive access at each use) cost more than the line's bytes.
+    private var current: [SpillFile]
     private let table = CellTable.shared
     /// Each temporary file's buffer: the lines are short, and one file per measure and chunk.
     static let bufferSize = 16 << 10
@@ -27,12 +30,14 @@ public final class HistoryCases: CaseSink {
         scratch = options.scratchDirectory
         measures = options.rules.measures.ids
         files = try measures.map { _ in [try SpillFile(directory: options.scratchDirectory, bufferSize: Self.bufferSize)] }
+        current = files.map { $0[$0.count - 1] }
     }
 
     private init(like other: HistoryCases) throws {
         scratch = other.scratch
         measures = other.measures
         files = try measures.map { _ in [try SpillFile(directory: other.scratch, bufferSize: Self.bufferSize)] }
+        current = files.map { $0[$0.count - 1] }
     }
 
     package func makeChunk() throws -> any CaseSink { try HistoryCases(like: self) }
@@ -44,6 +49,7 @@ public final class HistoryCases: CaseSink {
             for file in chunk.files[i] { try file.releaseBuffer() }
             files[i].append(contentsOf: chunk.files[i])
         }
+        current = files.map { $0[$0.count - 1] }
     }
 
     package func releaseMemory() throws {
@@ -62,10 +68,10 @@ public final class HistoryCases: CaseSink {
 
     package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
         let text = table.bytes
+        let current = self.current
         try Bytes.withUTF8(facts.caseID) { id in
             for c in timings {
-                let list = files[c.measure.order]
-                let file = list[list.count - 1]
+                let file = current[c.measure.order]
                 let status = Self.letter(c.status)
                 let written = try FramedRecord.append(ordinal: ordinal, maximum: id.count + 32, to: file) { (w: inout RecordWriter) in
                     w.byte(status); w.byte(c.due.isoTableOffset != nil ? 10 : UInt8(min(10, c.due.iso.utf8.count)))
@@ -104,12 +110,14 @@ public final class HistoryCases: CaseSink {
         /// See `HistoryCases.forEachBlock`.
         public func forEach(_ body: (_ measure: String, _ count: Int, _ lines: [UInt8]) throws -> Void) throws {
             let block = FrontCodedRecords(fields: 3, capacity: HistoryCases.blockSize + 4096)
+            // Asked once, not per case (a call into another module each time).
+            let noneRetracted = retracted.isEmpty
             for (m, list) in files.enumerated() {
                 let name = names[m]
                 for file in list {
                     var skip = RetractedRows.Cursor(retracted)
                     try FramedRecord.forEachByteSpan(in: file, releasing: true, bufferSize: HistoryCases.blockSize) { ordinal, row in
-                        if !retracted.isEmpty, skip.contains(ordinal) { return }
+                        if !noneRetracted, skip.contains(ordinal) { return }
                         if block.byteCount >= HistoryCases.blockSize {
                             try body(name, block.count, block.bytes)
                             block.removeAll()

@@ -41,6 +41,18 @@ package struct SpillReader: ~Copyable {
         return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])
     }
 
+    /// The unread bytes already read into the buffer (perhaps none), valid until the next
+    /// `next`; `skip` takes them. A record that is whole in them needs no call to `next`.
+    package var buffered: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: buffer.baseAddress.map { UnsafeRawPointer($0) + start }, count: end - start)
+    }
+
+    /// Takes `count` bytes of `buffered`.
+    package mutating func skip(_ count: Int) {
+        precondition(count <= end - start, "skipped past the buffered bytes")
+        start += count
+    }
+
     deinit { buffer.deallocate() }
 }
 

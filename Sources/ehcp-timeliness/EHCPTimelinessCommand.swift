@@ -268,7 +268,8 @@ struct Analyse: ParsableCommand {
             // The history is written on a second thread while the outputs are (committed after them).
             let pending = store.map { HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
             do {
-                try OutputFolder.write(OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board), to: out,
+                let files = OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board)
+                try OutputFolder.write(pending.map { HistoryRecording.handingOver(files, to: $0) } ?? files, to: out,
                                        dropping: xlsx ? [] : [Workbook.fileName])
             } catch {
                 pending?.abandon()

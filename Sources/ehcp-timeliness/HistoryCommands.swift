@@ -5,6 +5,12 @@ import EHCPOutputs
 import EHCPRules
 import EHCPTimeliness
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `analyse --history FILE`: the run, added to the history once its outputs are written.
 enum HistoryRecording {
     /// Starts recording the run on a thread of its own (its cases, handed over by the
@@ -20,8 +26,24 @@ enum HistoryRecording {
         return history.recordInBackground(record) { body in try blocks.forEach(body) }
     }
 
+    /// The outputs, their exceptions.csv handed to the recording thread as soon as it is
+    /// written (open, as its folder is renamed once all are written), so that its action
+    /// rows are read while cases.csv is still being written: read once all the outputs were,
+    /// they were work for one core alone at the end of the run.
+    static func handingOver(_ files: [OutputEntry], to pending: PendingRecord) -> [OutputEntry] {
+        files.map { entry in
+            guard entry.name == "exceptions.csv" else { return entry }
+            return OutputEntry(name: entry.name) { sink in
+                try entry.produce(sink)
+                let fd = open(sink.path, O_RDONLY | O_CLOEXEC)
+                // Not open: `finish` names the file instead.
+                if fd >= 0 { pending.actionsWritten(fileDescriptor: fd) }
+            }
+        }
+    }
+
     /// The action list as exceptions.csv holds it (with the not_checked rows), read back
-    /// rather than held in memory, then the run committed.
+    /// rather than held in memory (unless `handingOver` gave it already), then the run committed.
     static func finish(_ pending: PendingRecord, outputFolder: String) throws -> RecordOutcome {
         let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         return try pending.finish(actionsFile: folder + "exceptions.csv")
