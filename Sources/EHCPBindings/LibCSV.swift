@@ -105,7 +105,7 @@ public struct CSVRow {
     /// The number of fields.
     public internal(set) var count: Int
     @usableFromInline let sink: CSVRecordSink
-    @usableFromInline internal(set) var generation: Int
+    @usableFromInline var generation: Int
 
     init(sink: CSVRecordSink) {
         line = 0
