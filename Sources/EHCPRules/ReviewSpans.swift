@@ -96,10 +96,10 @@ extension ReviewRules {
         let asAt = rules.asAt
         var firstPlan: Day?, firstTransfer: Day?, firstCeased: Day?
         // The day lists' storage kept in `out` from plan to plan.
-        var days = out.dayScratch, rowDays = out.rowDayScratch
-        out.dayScratch = []; out.rowDayScratch = []
+        var days = out.dayScratch
+        out.dayScratch = []
         ClockWalk.clear(&days)
-        defer { out.dayScratch = days; out.rowDayScratch = rowDays }
+        defer { out.dayScratch = days }
         @inline(__always) func add(_ d: Day?, to days: inout [Day]) { if let d { days.append(d) } }
         // The rows' fields read in place throughout: a copy of a row (`for r in rows`,
         // `let row = rows[i]`) took a reference on each of its strings and arrays.
@@ -138,10 +138,6 @@ extension ReviewRules {
         let firstTransferIn = firstTransfer, ceasedFrom = firstCeased
         /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
         @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransferIn.flatMap { $0 <= day ? $0 : nil } }
-        @inline(__always) func keep(_ d: Day?, in days: inout [Day]) { if let d, d >= planFrom { days.append(d) } }
-        // The row whose meeting's days `rowDays` holds: they are the same in every pass
-        // (a plan with one meeting sorts them once, not once a pass).
-        var rowDaysOf = -1
 
         for pass in rules.measures.reviewPasses {
             if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
@@ -168,21 +164,17 @@ extension ReviewRules {
                 }
                 continue
             }
+            // The plan's days from each meeting's on, the meetings being in date order: a
+            // meeting's clock changes only on its row's dates, the plan's first and the
+            // transfer in, all among the plan's days, and none is open before the meeting.
+            // Walked over the plan's days from there (to the day it shuts), not over the
+            // row's own days sorted for each meeting and pass, which cost more than the walk.
+            var fromMeeting = planDays.startIndex
             for (i, meeting) in meetings {
+                while fromMeeting < planDays.endIndex, planDays[fromMeeting] < meeting { fromMeeting += 1 }
+                let meetingDays = planDays[fromMeeting...]
                 // A meeting before the transfer in was the old authority's, from the day the transfer is known.
                 let skippedFrom: Day? = firstTransferIn.flatMap { meeting < $0 ? $0 : nil }
-                // The days its clock may change: the row's own dates, the plan's first and the transfer in
-                // (appended one by one: an array literal of them was allocated and freed per meeting and pass).
-                if rowDaysOf != i {
-                    rowDaysOf = i
-                    ClockWalk.clear(&rowDays)
-                    keep(planFrom, in: &rowDays); keep(meeting, in: &rowDays); keep(skippedFrom, in: &rowDays)
-                    keep(rows[i].decisionDate, in: &rowDays); keep(rows[i].amendmentNoticeDate, in: &rowDays)
-                    keep(rows[i].amendedPlanDate, in: &rowDays); keep(rows[i].noAmendmentDate, in: &rowDays)
-                    keep(rows[i].planDate, in: &rowDays); keep(rows[i].ceasedDate, in: &rowDays)
-                    keep(rows[i].transferInDate, in: &rowDays); keep(rows[i].transferInNoticeDate, in: &rowDays)
-                    ClockWalk.ascending(&rowDays, asAt: asAt)
-                }
                 let decisionDate = rows[i].decisionDate, recorded = rows[i].decision
                 let usable = rows[i].unusable.isEmpty
                 // The entries by index: a copy of one (`for entry in pass`) took a reference on its grounds.
@@ -197,7 +189,7 @@ extension ReviewRules {
                     var shut = ClockWalk.earlier(ClockWalk.earlier(completionDay, orCompletionDay), skippedFrom)
                     // Likewise from the decision date when the decision made is not one the measure counts.
                     if !decided.admits(recorded) { shut = ClockWalk.earlier(shut, decisionDate) }
-                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
+                    ClockWalk.walk(meetingDays, measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
                         guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
                         let decision = decisionDate.map { $0 <= day } ?? true ? recorded : nil
                         if !usable {
