@@ -58,6 +58,12 @@ enum ClockWalk {
         while days.count > n { days.removeLast() }  // `removeLast(_:)` went through replaceSubrange
     }
 
+    /// Empties `days`, keeping its storage: `removeAll(keepingCapacity:)` went through
+    /// replaceSubrange (about 80 instructions a call, for lists of a few days).
+    @inline(__always) static func clear<T>(_ days: inout [T]) {
+        while !days.isEmpty { days.removeLast() }
+    }
+
     private static func ascendingMany(_ days: inout [Day], asAt: Day) {
         days.removeAll { $0 > asAt }
         days.sort()
@@ -90,10 +96,10 @@ extension ReviewRules {
         let asAt = rules.asAt
         var firstPlan: Day?, firstTransfer: Day?, firstCeased: Day?
         // The day lists' storage kept in `out` from plan to plan.
-        var days = out.dayScratch, rowDays = out.rowDayScratch
-        out.dayScratch = []; out.rowDayScratch = []
-        days.removeAll(keepingCapacity: true)
-        defer { out.dayScratch = days; out.rowDayScratch = rowDays }
+        var days = out.dayScratch
+        out.dayScratch = []
+        ClockWalk.clear(&days)
+        defer { out.dayScratch = days }
         @inline(__always) func add(_ d: Day?, to days: inout [Day]) { if let d { days.append(d) } }
         // The rows' fields read in place throughout: a copy of a row (`for r in rows`,
         // `let row = rows[i]`) took a reference on each of its strings and arrays.
@@ -115,7 +121,7 @@ extension ReviewRules {
         // found, into storage kept in `out` (as the days).
         var meetings = out.meetingScratch
         out.meetingScratch = []
-        meetings.removeAll(keepingCapacity: true)
+        ClockWalk.clear(&meetings)
         defer { out.meetingScratch = meetings }
         for i in rows.indices {
             guard let date = rows[i].meetingDate else { continue }
@@ -130,13 +136,13 @@ extension ReviewRules {
         // Constants from here on: the closures below read copies, not the variables (which
         // they made the compiler check for exclusive access at every read).
         let firstTransferIn = firstTransfer, ceasedFrom = firstCeased
-        /// The transfer in on `day`: the earliest dated on or before it (so the earliest of all, once it has happened).
-        @inline(__always) func transferIn(_ day: Day) -> Day? { firstTransferIn.flatMap { $0 <= day ? $0 : nil } }
 
         for pass in rules.measures.reviewPasses {
             if pass.count == 1, case .annualChain(let transferRule) = pass[0].measure {
-                chainSpans(pass[0], transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
-                           firstCeased: ceasedFrom, transferIn: transferIn, clock: rules.reviewClock, days: planDays,
+                // The entry's id and limit, not the entry: a copy of it (for the call) took references on its grounds.
+                chainSpans(pass[0].id, dueDate: pass[0].dueDate, transferRule: transferRule, rows: rows, planFrom: planFrom,
+                           meetings: meetings, firstCeased: ceasedFrom, firstTransferIn: firstTransferIn,
+                           clock: rules.reviewClock, days: planDays,
                            into: &out.spans)
                 continue
             }
@@ -158,17 +164,17 @@ extension ReviewRules {
                 }
                 continue
             }
+            // The plan's days from each meeting's on, the meetings being in date order: a
+            // meeting's clock changes only on its row's dates, the plan's first and the
+            // transfer in, all among the plan's days, and none is open before the meeting.
+            // Walked over the plan's days from there (to the day it shuts), not over the
+            // row's own days sorted for each meeting and pass, which cost more than the walk.
+            var fromMeeting = planDays.startIndex
             for (i, meeting) in meetings {
+                while fromMeeting < planDays.endIndex, planDays[fromMeeting] < meeting { fromMeeting += 1 }
+                let meetingDays = planDays[fromMeeting...]
                 // A meeting before the transfer in was the old authority's, from the day the transfer is known.
                 let skippedFrom: Day? = firstTransferIn.flatMap { meeting < $0 ? $0 : nil }
-                // The days its clock may change: the row's own dates, the plan's first and the transfer in.
-                rowDays.removeAll(keepingCapacity: true)
-                for d in [planFrom, meeting, skippedFrom, rows[i].decisionDate, rows[i].amendmentNoticeDate,
-                          rows[i].amendedPlanDate, rows[i].noAmendmentDate, rows[i].planDate, rows[i].ceasedDate,
-                          rows[i].transferInDate, rows[i].transferInNoticeDate] {
-                    if let d, d >= planFrom { rowDays.append(d) }
-                }
-                ClockWalk.ascending(&rowDays, asAt: asAt)
                 let decisionDate = rows[i].decisionDate, recorded = rows[i].decision
                 let usable = rows[i].unusable.isEmpty
                 // The entries by index: a copy of one (`for entry in pass`) took a reference on its grounds.
@@ -183,7 +189,7 @@ extension ReviewRules {
                     var shut = ClockWalk.earlier(ClockWalk.earlier(completionDay, orCompletionDay), skippedFrom)
                     // Likewise from the decision date when the decision made is not one the measure counts.
                     if !decided.admits(recorded) { shut = ClockWalk.earlier(shut, decisionDate) }
-                    ClockWalk.walk(rowDays[...], measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
+                    ClockWalk.walk(meetingDays, measure: pass[e].id, row: i, shut: shut, into: &out.spans) { day in
                         guard meeting <= day, !(skippedFrom.map { $0 <= day } ?? false) else { return nil }
                         let decision = decisionDate.map { $0 <= day } ?? true ? recorded : nil
                         if !usable {
@@ -216,67 +222,79 @@ extension ReviewRules {
     /// meeting held by then, and is due as `annualChain` says (reg 15(5) for the first
     /// cycle the new authority measures); none once the plan has ceased, or when what
     /// it would be is not known (an unusable decision date, decision or ceased date).
-    private static func chainSpans(_ entry: ReviewEntry, transferRule: TransferInReview?, rows: [ReviewRow], planFrom: Day,
-                                   meetings: [(index: Int, date: Day)], firstCeased: Day?, transferIn: (Day) -> Day?,
+    ///
+    /// One walk over the days: what a day knows only grows with it (the meetings held,
+    /// the reviews completed, the transfer in, a cycle completed after it), so each is
+    /// carried from day to day, not found again from the plan's meetings on every day
+    /// (that grew with days × meetings), and a due date is worked out when its start
+    /// changes, not every day.
+    // Kept out of line: inlined into `openSpans` it pushed the meetings' clock closure out of it (+65M instructions on 200k rows).
+    @inline(never)
+    private static func chainSpans(_ id: MeasureID, dueDate: DueDate, transferRule: TransferInReview?, rows: [ReviewRow],
+                                   planFrom: Day, meetings: [(index: Int, date: Day)], firstCeased: Day?, firstTransferIn: Day?,
                                    clock: ReviewClock, days: ArraySlice<Day>, into spans: inout [OpenSpan]) {
+        // An unusable ceased date: no cycle is known on any day.
+        if rows.indices.contains(where: { rows[$0].unusable.contains(ReviewDate.ceasedDate.name) }) { return }
         // The first meeting (in order) whose decision date is unusable: from the day it is held, no cycle is known.
         let unusableAt = clock == .decision
             ? meetings.firstIndex { rows[$0.index].unusable.contains(ReviewDate.decisionDate.name) } : nil
-        let ceasedUnusable = rows.indices.contains { rows[$0].unusable.contains(ReviewDate.ceasedDate.name) }
+        let decisionClock = clock == .decision
         var held = 0  // meetings held by the day: meetings[..<held]
+        var last = -1  // the last of them (in meeting order) completed by the day; -1: none
+        var owedTaken = false  // a cycle completed on or after the transfer in by the day: reg 15(5)'s due date is its
+        // The due dates of the cycle from `dueFrom`, kept until the start changes.
+        var dueFrom = planFrom, twelve = dueDate.due(from: planFrom), transferDue: Day?
         // Closed in line, not by a local function: one capturing `current` made the compiler
         // check it for exclusive access at every use.
         var current: (from: Day, clock: ClockWalk.Clock, row: Int)?
-        let id = entry.id
+        @inline(__always) func completion(_ k: Int, _ day: Day) -> Day? {
+            let i = meetings[k].index
+            return decisionClock ? ClockWalk.by(rows[i].decisionDate, day) : rows[i].meetingDate
+        }
         for day in days {
             while held < meetings.count, meetings[held].date <= day { held += 1 }
-            let now = chainClock(entry, transferRule: transferRule, rows: rows, planFrom: planFrom, meetings: meetings,
-                                 held: held, firstCeased: firstCeased, transferIn: transferIn(day), clock: clock,
-                                 unusableAt: unusableAt, ceasedUnusable: ceasedUnusable, day: day)
+            // Ceased, or a meeting with an unusable decision date held: no cycle from this day on.
+            let ended = (firstCeased.map { $0 <= day } ?? false) || (unusableAt.map { $0 < held } ?? false)
+            var now: (clock: ClockWalk.Clock, row: Int)?
+            if !ended {
+                // A review completed by an earlier day still is: only the meetings after `last` can be later ones.
+                var k = held - 1
+                while k > last { if completion(k, day) != nil { last = k; break }; k -= 1 }
+                var known = true
+                if last >= 0 {
+                    let i = meetings[last].index
+                    if rows[i].unusable.contains("review_decision") { known = false }
+                    let decision = rows[i].decisionDate.map { $0 <= day } ?? true ? rows[i].decision : nil
+                    if decision == .cease { known = false }
+                }
+                if known {
+                    let start = last >= 0 ? completion(last, day) ?? planFrom : planFrom
+                    if start != dueFrom { dueFrom = start; twelve = dueDate.due(from: start); transferDue = nil }
+                    var due = twelve
+                    // The transfer in is known from the earliest dated, on or before the day.
+                    if let transferRule, let transfer = firstTransferIn, transfer <= day {
+                        // Reg 15(5)'s due date goes to the first cycle completed on or after the transfer in, if any; else to this one.
+                        if !owedTaken {
+                            for j in 0..<held { if let c = completion(j, day), c >= transfer { owedTaken = true; break } }
+                        }
+                        if !owedTaken {
+                            if transferDue == nil { transferDue = transferRule.due(twelveMonthDue: twelve, transfer: transfer) }
+                            due = transferDue ?? twelve
+                        }
+                    }
+                    now = (ClockWalk.Clock(start: start, due: due), held > 0 ? meetings[held - 1].index : 0)
+                }
+            }
             if let c = current, now.map({ $0.clock != c.clock || $0.row != c.row }) ?? true {
                 spans.append(OpenSpan(measure: id, from: c.from, until: day, due: c.clock.due, row: c.row, clockStart: c.clock.start))
                 current = nil
             }
+            if ended { return }
             if current == nil, let now { current = (day, now.clock, now.row) }
         }
         if let c = current {
             spans.append(OpenSpan(measure: id, from: c.from, until: nil, due: c.clock.due, row: c.row, clockStart: c.clock.start))
         }
-    }
-
-    /// The chain's open cycle on `day` with `meetings[..<held]` held: its clock and row.
-    @inline(__always)
-    private static func chainClock(_ entry: ReviewEntry, transferRule: TransferInReview?, rows: [ReviewRow], planFrom: Day,
-                                   meetings: [(index: Int, date: Day)], held: Int, firstCeased: Day?, transferIn: Day?,
-                                   clock: ReviewClock, unusableAt: Int?, ceasedUnusable: Bool, day: Day)
-        -> (clock: ClockWalk.Clock, row: Int)? {
-        if let unusableAt, unusableAt < held { return nil }
-        @inline(__always) func completion(_ k: Int) -> Day? {
-            let i = meetings[k].index
-            return clock == .decision ? ClockWalk.by(rows[i].decisionDate, day) : rows[i].meetingDate
-        }
-        // The last review completed by the day, in meeting order: its completion starts the open cycle.
-        var lastCompleted: Int?
-        var k = held - 1
-        while k >= 0 { if completion(k) != nil { lastCompleted = k; break }; k -= 1 }
-        var ceased = firstCeased.map { $0 <= day } ?? false
-        if !ceased, let lc = lastCompleted {
-            let i = meetings[lc].index
-            if rows[i].unusable.contains("review_decision") { return nil }
-            let decision = rows[i].decisionDate.map { $0 <= day } ?? true ? rows[i].decision : nil
-            if decision == .cease { ceased = true }
-        }
-        if ceased || ceasedUnusable { return nil }
-        let start = lastCompleted.flatMap(completion) ?? planFrom
-        let twelve = entry.dueDate.due(from: start)
-        var due = twelve
-        if let transferIn, let transferRule {
-            // Reg 15(5)'s due date goes to the first cycle completed on or after the transfer in, if any; else to this one.
-            var owed = true
-            for j in 0..<held { if let c = completion(j), c >= transferIn { owed = false; break } }
-            if owed { due = transferRule.due(twelveMonthDue: twelve, transfer: transferIn) }
-        }
-        return (ClockWalk.Clock(start: start, due: due), held > 0 ? meetings[held - 1].index : 0)
     }
 }
 
