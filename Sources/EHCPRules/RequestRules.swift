@@ -30,7 +30,6 @@ package struct RuleTimings {
     package var spans: [OpenSpan] = []
     /// Storage the reviews' `openSpans` lends itself from plan to plan (its lists of days).
     var dayScratch: [Day] = []
-    var rowDayScratch: [Day] = []
     var meetingScratch: [(index: Int, date: Day)] = []
 
     /// The exception `reading` gives a timing of `measure` (nil when none applies), as
