@@ -389,38 +389,43 @@ struct NameStack {
 /// Direct-mapped; a string here is the one `Bytes.string` makes of the same bytes.
 struct ItemStrings {
     private static let slots = 4096
-    /// Each slot's bytes as two words (zero past the length) and its length, 0 when empty.
-    private var low = [UInt64](repeating: 0, count: slots)
-    private var high = [UInt64](repeating: 0, count: slots)
-    private var lengths = [Int](repeating: 0, count: slots)
-    private var strings = [String](repeating: "", count: slots)
+    /// The longest item kept: a date. A longer one is a person's id (a UPN), met once, which
+    /// only pushed a date out of its slot.
+    private static let longest = 10
+    /// A slot: the item's bytes as two words, zero past its length (an item holds no NUL,
+    /// which the scanner doubts, so the words give the length too; both zero: empty), and
+    /// its string. One array of slots, not an array per field: a lookup missed the cache
+    /// once per array, and those misses were most of its time on a large return.
+    private struct Slot {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var string = ""
+    }
+    private var table = [Slot](repeating: Slot(), count: slots)
 
-    /// The string of `s[range]` (valid UTF-8, not empty). Not inlined: in the scanner's
-    /// loop it made the optimizer call out for the name stack's writes.
+    /// The string of `s[range]` (valid UTF-8, not empty, no NUL). Not inlined: in the
+    /// scanner's loop it made the optimizer call out for the name stack's writes.
     @inline(never)
     mutating func string(_ s: [UInt8], _ range: Range<Int>) -> String {
         let n = range.count
-        // Longer items (rare), and the last bytes of the buffer, where two words cannot be loaded.
-        guard n <= 16, range.lowerBound + 16 <= s.count else { return Bytes.string(s.span.extracting(range)) }
+        // Longer items, and the last bytes of the buffer, where two words cannot be loaded.
+        guard n <= Self.longest, range.lowerBound + 16 <= s.count else { return Bytes.string(s.span.extracting(range)) }
         let span = s.span
         var w0 = Bytes.loadUInt64(littleEndianFrom: span, at: range.lowerBound)
         var w1 = Bytes.loadUInt64(littleEndianFrom: span, at: range.lowerBound + 8)
         if n < 8 {
             w0 &= (1 << UInt64(8 * n)) &- 1
             w1 = 0
-        } else if n < 16 {
+        } else {
             w1 &= (1 << UInt64(8 * (n - 8))) &- 1
         }
         // The product's top bits, which every bit of the bytes reaches (its low bits would
         // depend on the first bytes alone: a date's year).
         let h = (w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
         let slot = Int(truncatingIfNeeded: h >> 52)
-        if lengths[slot] == n, low[slot] == w0, high[slot] == w1 { return strings[slot] }
+        if table[slot].low == w0, table[slot].high == w1 { return table[slot].string }
         let made = Bytes.string(span.extracting(range))
-        low[slot] = w0
-        high[slot] = w1
-        lengths[slot] = n
-        strings[slot] = made
+        table[slot] = Slot(low: w0, high: w1, string: made)
         return made
     }
 }

@@ -124,10 +124,10 @@ public struct SEN2Mapper: Sendable {
     public func map(_ requests: [SEN2Request], at k: Int, seen: inout [String: Int]) -> SEN2Case {
         let key = requests[k].personID + "/" + (requests[k].receivedDate?.value ?? "")
         // Most persons have one request: its id needs no count of those before it.
-        if requests.count == 1 { return map(requests[k], caseID: key) }
+        if requests.count == 1 { return map(requests, at: k, caseID: key) }
         let n = (seen[key] ?? 0) + 1
         seen[key] = n
-        return map(requests[k], caseID: n > 1 ? key + "#\(n)" : key)
+        return map(requests, at: k, caseID: n > 1 ? key + "#\(n)" : key)
     }
 
     private enum Level { case request, plan }
@@ -144,13 +144,16 @@ public struct SEN2Mapper: Sendable {
         var planRejected = false
     }
 
-    private func map(_ r: SEN2Request, caseID rawID: String) -> SEN2Case {
+    /// The case of `requests[k]`, read in place field by field: a request passed on its own
+    /// was copied out of the person's array for the call (each of its strings retained, and
+    /// released after), though only read.
+    private func map(_ requests: [SEN2Request], at k: Int, caseID rawID: String) -> SEN2Case {
         var reading = Reading()
-        let hasDate = !(r.receivedDate?.value.isEmpty ?? true)
-        let plainID = hasDate ? rawID : r.personID
+        let hasDate = !(requests[k].receivedDate?.value.isEmpty ?? true)
+        let plainID = hasDate ? rawID : requests[k].personID
         let caseID = pseudonymiser.map { $0.pseudonym(plainID, field: "case_id") } ?? plainID
 
-        let requestLine = r.line
+        let requestLine = requests[k].line
         func problem(_ element: String, _ item: SEN2Item?, line: Int? = nil, _ severity: Severity, _ text: String, _ level: Level) {
             reading.problems.append(DataQualityProblem(file: file, line: item?.line ?? line ?? requestLine, caseID: caseID,
                                                        column: element, value: item?.value ?? "", severity: severity, problem: text))
@@ -189,57 +192,57 @@ public struct SEN2Mapper: Sendable {
         }
 
         // The request.
-        let received = date("ReceivedDate", r.receivedDate, .request)
-        if r.receivedDate?.value.isEmpty ?? true {
-            problem("ReceivedDate", r.receivedDate, line: r.line, .error,
+        let received = date("ReceivedDate", requests[k].receivedDate, .request)
+        if requests[k].receivedDate?.value.isEmpty ?? true {
+            problem("ReceivedDate", requests[k].receivedDate, line: requests[k].line, .error,
                     "ReceivedDate is missing; it is the one item the measures cannot do without, so the <Requests> is rejected", .request)
         }
-        let outcome = code("RequestOutcome", r.requestOutcome, Self.outcomeCodes, .request)
-        var outcomeDate = date("RequestOutcomeDate", r.requestOutcomeDate, .request)
-        var assessment = code("AssessmentOutcome", r.assessmentOutcome, Self.outcomeCodes, .request)
-        var assessmentDate = date("AssessmentOutcomeDate", r.assessmentOutcomeDate, .request)
-        let week20 = code("Week20", r.week20, Self.week20Codes, .request)
-        let startDate = date("StartDate", r.startDate, .request)
+        let outcome = code("RequestOutcome", requests[k].requestOutcome, Self.outcomeCodes, .request)
+        var outcomeDate = date("RequestOutcomeDate", requests[k].requestOutcomeDate, .request)
+        var assessment = code("AssessmentOutcome", requests[k].assessmentOutcome, Self.outcomeCodes, .request)
+        var assessmentDate = date("AssessmentOutcomeDate", requests[k].assessmentOutcomeDate, .request)
+        let week20 = code("Week20", requests[k].week20, Self.week20Codes, .request)
+        let startDate = date("StartDate", requests[k].startDate, .request)
         if let received {
             if let d = outcomeDate, d < received {
-                problem("RequestOutcomeDate", r.requestOutcomeDate, .error,
+                problem("RequestOutcomeDate", requests[k].requestOutcomeDate, .error,
                         "RequestOutcomeDate \(d.iso) is before ReceivedDate \(received.iso); \(rejects(.request))", .request)
                 outcomeDate = nil
             }
             if let d = assessmentDate, d < received {
-                problem("AssessmentOutcomeDate", r.assessmentOutcomeDate, .error,
+                problem("AssessmentOutcomeDate", requests[k].assessmentOutcomeDate, .error,
                         "AssessmentOutcomeDate \(d.iso) is before ReceivedDate \(received.iso); \(rejects(.request))", .request)
                 assessmentDate = nil
             }
         }
-        if outcome == "N", r.assessmentLine != nil {
-            problem("Assessment", r.assessmentOutcome, line: r.assessmentLine, .warning,
+        if outcome == "N", requests[k].assessmentLine != nil {
+            problem("Assessment", requests[k].assessmentOutcome, line: requests[k].assessmentLine, .warning,
                     "an <Assessment> follows a request refused (RequestOutcome N); it is ignored, and the request counts only in the 6-week measure", .request)
             assessment = nil
             assessmentDate = nil
         }
         if assessment == "Y", let plan = assessmentDate, let start = startDate, start != plan {
-            problem("StartDate", r.startDate, .warning,
+            problem("StartDate", requests[k].startDate, .warning,
                     "NamedPlan/StartDate \(start.iso) differs from AssessmentOutcomeDate \(plan.iso), the date the plan was issued; AssessmentOutcomeDate is used", .request)
         }
         if let d = outcomeDate, let p = assessmentDate, p < d {
-            problem("AssessmentOutcomeDate", r.assessmentOutcomeDate, .warning,
+            problem("AssessmentOutcomeDate", requests[k].assessmentOutcomeDate, .warning,
                     "AssessmentOutcomeDate \(p.iso) is before RequestOutcomeDate \(d.iso); the <Requests> is kept, but check the dates", .request)
         }
 
         // The plan's review and transfer items: an error here rejects the <ActivePlans> only.
         var plan: SEN2Plan?
-        if let planLine = r.activePlansLine {
-            let meeting = date("ReviewMeeting", r.reviewMeeting, .plan)
-            let last = date("LastReview", r.lastReview, .plan)
-            let reviewOutcome = code("ReviewOutcome", r.reviewOutcome, Self.reviewOutcomeCodes, .plan)
-            let due = date("PhaseTransferDueDate", r.phaseTransferDueDate, .plan, isEvent: false)
-            let final = date("PhaseTransferFinalDate", r.phaseTransferFinalDate, .plan)
+        if let planLine = requests[k].activePlansLine {
+            let meeting = date("ReviewMeeting", requests[k].reviewMeeting, .plan)
+            let last = date("LastReview", requests[k].lastReview, .plan)
+            let reviewOutcome = code("ReviewOutcome", requests[k].reviewOutcome, Self.reviewOutcomeCodes, .plan)
+            let due = date("PhaseTransferDueDate", requests[k].phaseTransferDueDate, .plan, isEvent: false)
+            let final = date("PhaseTransferFinalDate", requests[k].phaseTransferFinalDate, .plan)
             if !reading.planRejected {
                 var p = SEN2Plan(line: planLine)
                 p.meeting = meeting
                 if let m = meeting, let l = last, l >= m { p.decision = l }
-                let reviewed = r.reviewMeeting != nil || r.lastReview != nil || r.reviewOutcome != nil
+                let reviewed = requests[k].reviewMeeting != nil || requests[k].lastReview != nil || requests[k].reviewOutcome != nil
                 if reviewed, reviewOutcome != "C" {
                     p.cycleStart = last ?? startDate ?? (assessment == "Y" ? assessmentDate : nil)
                 }
@@ -252,7 +255,7 @@ public struct SEN2Mapper: Sendable {
         }
 
         guard let received, !reading.requestRejected else {
-            return SEN2Case(caseID: caseID, line: r.line, problems: reading.problems)
+            return SEN2Case(caseID: caseID, line: requests[k].line, problems: reading.problems)
         }
         // The record is made in one call, in the case's own (a record changed in place, in the
         // case or in a local, was copied once or twice more, and each copy destroyed).
@@ -287,14 +290,14 @@ public struct SEN2Mapper: Sendable {
         default:
             break  // A, or no <Assessment>: assessed, no outcome yet
         }
-        return SEN2Case(caseID: caseID, line: r.line,
-                        request: RequestRecord(caseID: caseID, line: r.line, requestDate: received,
+        return SEN2Case(caseID: caseID, line: requests[k].line,
+                        request: RequestRecord(caseID: caseID, line: requests[k].line, requestDate: received,
                                                assessmentDecisionDate: decisionDate, assessmentDecision: decision,
                                                planDecisionDate: planDecisionDate, planDecision: planDecision,
                                                finalPlanDate: finalPlanDate,
                                                exception: week20 == "1" ? .code(.unspecified) : .none,
                                                decisionException: .none, cohort: cohort),
-                        leftOut: leftOut, exported: !(r.exported?.value.isEmpty ?? true), plan: plan,
+                        leftOut: leftOut, exported: !(requests[k].exported?.value.isEmpty ?? true), plan: plan,
                         problems: reading.problems)
     }
 
