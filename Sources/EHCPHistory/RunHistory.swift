@@ -626,11 +626,19 @@ public final class PendingRecord: Sendable {
         finished.signal()
     }
 
-    /// exceptions.csv is written, and open for reading at `fileDescriptor` (which this
-    /// record closes): the recording thread reads its action rows now, while the other
-    /// outputs are written, rather than once they all are (it was the one thing left to
-    /// do after them, besides the commit). Called at most once, before `finish` or `abandon`.
-    public func actionsWritten(fileDescriptor: Int32) {
+    /// exceptions.csv is written at `path`: the recording thread reads its action rows
+    /// now, while the other outputs are written, rather than once they all are (it was the
+    /// one thing left to do after them, besides the commit). The file is opened here, as
+    /// its folder is renamed once all the outputs are written; when it cannot be, `finish`
+    /// reads it by the name it is given. Called at most once, before `finish` or `abandon`.
+    public func actionsWritten(at path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { actionsWritten(fileDescriptor: fd) }
+    }
+
+    /// `actionsWritten(at:)` with the file open for reading at `fileDescriptor`, which this
+    /// record closes.
+    private func actionsWritten(fileDescriptor: Int32) {
         let done = state.withLock { s -> Bool in
             if s.outcome != nil { return true }
             s.written = fileDescriptor

@@ -5,12 +5,6 @@ import EHCPOutputs
 import EHCPRules
 import EHCPTimeliness
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `analyse --history FILE`: the run, added to the history once its outputs are written.
 enum HistoryRecording {
     /// Starts recording the run on a thread of its own (its cases, handed over by the
@@ -35,9 +29,7 @@ enum HistoryRecording {
             guard entry.name == "exceptions.csv" else { return entry }
             return OutputEntry(name: entry.name) { sink in
                 try entry.produce(sink)
-                let fd = open(sink.path, O_RDONLY | O_CLOEXEC)
-                // Not open: `finish` names the file instead.
-                if fd >= 0 { pending.actionsWritten(fileDescriptor: fd) }
+                pending.actionsWritten(at: sink.path)
             }
         }
     }
