@@ -174,25 +174,8 @@ public final class CasesFile: CaseSink {
     public func write(retracted: RetractedRows, discarding: Bool = false, emit: @escaping (RawSpan) throws -> Void) throws {
         let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
         try emit(header.span.bytes)
-        // Written in pieces the size the rows went to their temporary files in: the kernel
-        // keeps a file's pages in blocks the size of each write, and blocks of one size
-        // freed by `discarding` are what a write of the same size takes next.
         var out = OutputBuffer(capacity: CaseRows.writeSize, emitting: emit)
-        for (measure, list) in state.rows.enumerated() {
-            // The rows were kept without their first cell, the measure, which goes back here.
-            var prefix = Array(measures[measure].rawValue.utf8)
-            prefix.append(UInt8(ascii: ","))
-            for part in list {
-                defer { if discarding { try? part.discard() } }
-                // A part's rows are in ordinal order (review rows apart): the cursor walks
-                // the sorted retracted ordinals beside them.
-                var skip = RetractedRows.Cursor(retracted)
-                try part.forEachRow(releasing: discarding) { ordinal, row in
-                    if !retracted.isEmpty, skip.contains(ordinal) { return }
-                    try out.append(prefix.span, row)
-                }
-            }
-        }
+        try Self.copyRows(of: parts[...], retracted: retracted, discarding: discarding, to: &out)
         try out.flush()
     }
 
@@ -212,38 +195,62 @@ public final class CasesFile: CaseSink {
         }
         let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
         try sink.write(header.span.bytes, at: 0)
-        // Each part with its measure's cell and where its rows start in the file.
-        var parts: [(cell: [UInt8], rows: CaseRows, start: Int)] = []
+        // Where each part's rows start in the file, and where the last part's end.
+        let parts = self.parts
+        var starts: [Int] = []
         var end = header.count
-        for (measure, list) in state.rows.enumerated() {
-            let cell = Array(measures[measure].rawValue.utf8) + [UInt8(ascii: ",")]
-            for rows in list {
-                parts.append((cell, rows, end))
-                end += rows.file.byteCount + rows.file.records * (cell.count - FramedRecord.frameSize)
-            }
+        for part in parts {
+            starts.append(end)
+            end += part.rows.file.byteCount + part.rows.file.records * (part.cell.count - FramedRecord.frameSize)
         }
+        starts.append(end)
         // Writer w takes the parts that start in the w-th equal share of the file.
         let share = max((end - header.count + writers - 1) / writers, 1)
         let first = (0...writers).map { w in
-            w == writers ? parts.count : parts.firstIndex { $0.start >= header.count + w * share } ?? parts.count
+            w == writers ? parts.count : starts.firstIndex { $0 >= header.count + w * share } ?? parts.count
         }
         try Concurrent.run(writers, threads: writers) { w in
-            let mine = parts[first[w] ..< first[w + 1]]
-            guard let start = mine.first?.start else { return }
-            var at = start
+            let mine = first[w] ..< first[w + 1]
+            guard !mine.isEmpty else { return }
+            var at = starts[mine.lowerBound]
             var out = OutputBuffer(capacity: CaseRows.writeSize) { (bytes: RawSpan) throws -> Void in
                 try sink.write(bytes, at: at)
                 at += bytes.byteCount
             }
-            for part in mine {
-                defer { if discarding { try? part.rows.discard() } }
-                try part.rows.forEachRow(releasing: discarding) { _, row in try out.append(part.cell.span, row) }
-            }
+            try Self.copyRows(of: parts[mine], retracted: retracted, discarding: discarding, to: &out)
             try out.flush()
-            let expected = first[w + 1] < parts.count ? parts[first[w + 1]].start : end
-            guard at == expected else { throw StorageError.cannotWriteFile(path: sink.path, reason: "the rows were not the size their temporary files said (a bug; please report it)") }
+            guard at == starts[mine.upperBound] else {
+                throw StorageError.cannotWriteFile(path: sink.path, reason: "the rows were not the size their temporary files said (a bug; please report it)")
+            }
         }
         return (0..<writers).count { first[$0] < first[$0 + 1] }
+    }
+
+    /// Every measure's parts in the file's order, each with the measure's cell: the rows
+    /// were kept without their first cell, the measure, which goes back when they are written.
+    private var parts: [(cell: [UInt8], rows: CaseRows)] {
+        state.rows.enumerated().flatMap { measure, list in
+            let cell = Array(measures[measure].rawValue.utf8) + [UInt8(ascii: ",")]
+            return list.map { (cell, $0) }
+        }
+    }
+
+    /// Copies the rows of `parts` to `out`, each after its measure's cell, without those
+    /// `retracted`. Written in pieces the size the rows went to their temporary files in:
+    /// the kernel keeps a file's pages in blocks the size of each write, and blocks of one
+    /// size freed by `discarding` are what a write of the same size takes next.
+    private static func copyRows(of parts: ArraySlice<(cell: [UInt8], rows: CaseRows)>, retracted: RetractedRows,
+                                 discarding: Bool, to out: inout OutputBuffer) throws {
+        for part in parts {
+            defer { if discarding { try? part.rows.discard() } }
+            // A part's rows are in ordinal order (review rows apart): the cursor walks
+            // the sorted retracted ordinals beside them.
+            var skip = RetractedRows.Cursor(retracted)
+            try part.rows.forEachRow(releasing: discarding) { ordinal, row in
+                if !retracted.isEmpty, skip.contains(ordinal) { return }
+                try out.append(part.cell.span, row)
+            }
+        }
     }
 }
 
