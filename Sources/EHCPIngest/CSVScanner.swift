@@ -301,8 +301,9 @@ package struct CSVScanner: ~Copyable {
     }
 
     /// End of input: an unterminated quoted field is a problem; anything else left in the
-    /// parser (a last line without a line end) is a record.
-    private mutating func finish(
+    /// parser (a last line without a line end) is a record. `scan` calls it unless told
+    /// the source is not the last; a chunk learns it is last only once read (`ChunkQueue`).
+    package mutating func finish(
         at offset: Int,
         onRow: (CSVRow) throws -> Void,
         onProblem: (CSVProblem) throws -> Void

@@ -33,6 +33,10 @@ public struct InputSettings: Sendable {
     public var jobs: Int = InputSettings.defaultJobs
     /// Extracts of at least this many bytes are read in parallel (tests lower it).
     package var parallelThreshold = 8 << 20
+    /// A thread with no chunk left splits another's unread rest when it is at least this
+    /// long (`ChunkQueue`): about 30 ms of reading here, each half worth more than the few
+    /// milliseconds a new part costs (tests lower it, to split small files).
+    package var minimumSplit = 2 << 20
     /// Where temporary files of a run go (cases and the action list wait there until written).
     public var scratchDirectory: String = ScratchSpace.directory
     /// Show a progress line on stderr (the command line sets this when stderr is a terminal).

@@ -53,7 +53,8 @@ import Testing
                                      profile: MappingProfile(), dates: .automatic, asAt: options.asAt)
         let prepass = InputPrepass(path: path, cuts: ParallelRead.cuts(fileDescriptor: reader.fileDescriptor, size: size, jobs: 3))
         #expect(try prepass.sha256() == Analysis.sha256(of: path))
-        let batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: 3, progress: Progress(enabled: false)) {
+        let batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: 3, minimumSplit: 1 << 20,
+                                          progress: Progress(enabled: false)) {
             try RowBatch(kind: .requests, context: context, cohortColumns: CohortColumns(by: [], layout: context.layout),
                          rules: options.rules, scratch: options.scratchDirectory, fileNumber: 0, canReread: true,
                          collector: CaseCollector(options: options, byColumns: [], sinks: []))

@@ -295,7 +295,8 @@ package struct FileRun {
             let (context, columns) = (header.context, header.columns)
             let fileNumber = run.fileNumber
             let collector = run.collector
-            batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: options.jobs, progress: progress) {
+            batch = try ParallelRead.rows(of: reader, size: size, prepass: prepass, jobs: options.jobs,
+                                         minimumSplit: options.minimumSplit, progress: progress) {
                 try RowBatch(kind: input.kind, context: context, cohortColumns: columns, rules: options.rules,
                              scratch: options.scratchDirectory, fileNumber: fileNumber, canReread: true,
                              collector: try collector.makeChunk())

@@ -57,6 +57,7 @@ public struct AnalysisOptions: Sendable {
     public var delimiter: UInt8? { get { input.delimiter } set { input.delimiter = newValue } }
     public var jobs: Int { get { input.jobs } set { input.jobs = newValue } }
     package var parallelThreshold: Int { get { input.parallelThreshold } set { input.parallelThreshold = newValue } }
+    package var minimumSplit: Int { get { input.minimumSplit } set { input.minimumSplit = newValue } }
     public var scratchDirectory: String { get { input.scratchDirectory } set { input.scratchDirectory = newValue } }
     public var showProgress: Bool { get { input.showProgress } set { input.showProgress = newValue } }
     public var duplicates: DuplicatePolicy { get { input.duplicates } set { input.duplicates = newValue } }

@@ -37,33 +37,41 @@ package enum ParallelRead {
     }
 
     /// Reads the file in the chunks `prepass.cuts` make, each numbering its lines from the
-    /// line ends the prepass counts before its cut.
-    package static func rows(of reader: CSVReader, size: Int, prepass: InputPrepass, jobs: Int, progress: Progress,
-                     make: () throws -> RowBatch) throws -> RowBatch? {
+    /// line ends the prepass counts before its cut; a thread with no chunk left takes the
+    /// back half of another's unread rest of at least `minimumSplit` bytes (`ChunkQueue`).
+    package static func rows(of reader: CSVReader, size: Int, prepass: InputPrepass, jobs: Int, minimumSplit: Int,
+                             progress: Progress,
+                             make: () throws -> RowBatch) throws -> RowBatch? {
         let fd = reader.fileDescriptor
-        let points = prepass.cuts
-        guard !points.isEmpty else { return nil }
-        let starts = [0] + points, ends = points + [size]
-        let count = starts.count
-        var batches = try (0..<count).map { _ in try make() }
+        guard !prepass.cuts.isEmpty else { return nil }
+        let queue = ChunkQueue(fileDescriptor: fd, size: size, cuts: prepass.cuts, minimumSplit: minimumSplit)
         let path = reader.path, delimiter = reader.delimiter
-        // Each chunk's first line number. The first chunk starts on line 1 and is parsed at
+        // A chunk's first line number. The first chunk starts on line 1 and is parsed at
         // once; the others wait for the prepass, which hashes the file on its own thread,
         // to count the line ends before their cut. It is never waiting for the readers, so
-        // however the threads are scheduled no chunk waits for a count nobody makes.
+        // however the threads are scheduled no chunk waits for a count nobody makes. Parts
+        // split off know theirs from the start.
         func firstLine(_ k: Int) throws -> Int {
-            k == 0 ? 1 : 1 + (try prepass.lineEnds(beforeCut: k - 1))
+            if let known = queue.chunk(k).firstLine { return known }
+            let line = 1 + (try prepass.lineEnds(beforeCut: k - 1))
+            queue.setFirstLine(k, line)
+            return line
         }
-        // Each thread takes the next chunk not yet taken; rows and bytes read are added up
+        // Each thread takes chunks until none is left; rows and bytes read are added up
         // for the progress line, which the first thread draws.
         let rowsRead = Atomic<Int>(0), bytesRead = Atomic<Int>(0)
-        let outcomes = Concurrent.forEach(updating: &batches, threads: jobs) { (thread: Int, k: Int, batch: inout RowBatch) throws -> Bool in
+        func read(_ k: Int, thread: Int) throws -> (batch: RowBatch, endedBetweenRecords: Bool) {
+            // The first line before the batch: a chunk can be split once it is known.
             let first = try firstLine(k)
-            var source = FileRangeSource(fileDescriptor: fd, path: path, start: starts[k], end: ends[k], checkUTF8: true)
+            var batch = try make()
+            let start = queue.chunk(k).start
+            var source = FileRangeSource(fileDescriptor: fd, path: path, start: start, end: size, checkUTF8: true) {
+                queue.reserve(k, from: $0, wanted: $1)
+            }
             var scanner = CSVScanner(path: path, delimiter: delimiter)
-            var atHeader = k == 0  // the header was read already
-            var counted = (rows: 0, offset: starts[k])
-            try scanner.scan(&source, from: (starts[k], first), isLast: k == count - 1, onRow: { row in
+            var atHeader = start == 0  // the header was read already
+            var counted = (rows: 0, offset: start)
+            func onRow(_ row: CSVRow) throws {
                 if atHeader { atHeader = false; return }
                 try batch.add(row)
                 if batch.rowsRead & 4095 == 0 {
@@ -72,23 +80,46 @@ package enum ParallelRead {
                     counted = (batch.rowsRead, row.offset)
                     if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
                 }
-            }, onProblem: { try batch.addMalformed($0) })
+            }
+            func onProblem(_ problem: CSVProblem) throws { try batch.addMalformed(problem) }
+            // Whether the chunk is the file's last is known only once it is read: until its
+            // reader has asked for its last byte, its rest can still be split off.
+            try scanner.scan(&source, from: (start, first), isLast: false, onRow: onRow, onProblem: onProblem)
+            let end = queue.chunk(k).end
+            if end == size { try scanner.finish(at: size, onRow: onRow, onProblem: onProblem) }
             rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed)
-            bytesRead.add(ends[k] - counted.offset, ordering: .relaxed)
+            bytesRead.add(end - counted.offset, ordering: .relaxed)
             // What waits for the chunks before it goes to disk, not memory.
             try batch.releaseMemory()
-            return k == count - 1 || scanner.endedBetweenRecords
+            return (batch, end == size || scanner.endedBetweenRecords)
         }
-        for outcome in outcomes {
-            switch outcome {
-            case .success(false): return nil
+        let perThread = Concurrent.map(jobs, threads: jobs) { thread in
+            var done: [(start: Int, outcome: Result<(batch: RowBatch, endedBetweenRecords: Bool), any Error>)] = []
+            while let k = queue.next() {
+                let outcome = Result { try read(k, thread: thread) }
+                if case .failure = outcome { queue.abandon(k) }
+                done.append((queue.chunk(k).start, outcome))
+            }
+            return done
+        }
+        // In file order, the chunks must cover the file end to end.
+        let chunks = perThread.flatMap { (try? $0.get()) ?? [] }.sorted { $0.start < $1.start }
+        let spans = queue.chunks.sorted { $0.start < $1.start }
+        guard chunks.count == spans.count, spans.first?.start == 0, spans.last?.end == size,
+              zip(spans, spans.dropFirst()).allSatisfy({ $0.end == $1.start }) else {
+            throw InputError.readFailed(path: path, reason: "the chunks read on several threads did not cover the file (a bug; please report it)")
+        }
+        var batches: [RowBatch] = []
+        for chunk in chunks {
+            switch chunk.outcome {
+            case .success(let read) where !read.endedBetweenRecords: return nil
             case .failure(InputError.encoding): return nil
             case .failure(let error): throw error
-            case .success(true): continue
+            case .success(let read): batches.append(read.batch)
             }
         }
         var joined = batches[0]
-        for k in 1..<count { try joined.absorb(batches[k]) }
+        for batch in batches.dropFirst() { try joined.absorb(batch) }
         return joined
     }
 
