@@ -68,6 +68,28 @@ import Dispatch
         #expect(other.next() == nil)
     }
 
+    @Test("a split counts line ends from the last record the chunk's reader told of, not from the chunk's start")
+    func splitCountsFromTheLastRecordRead() throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.tenByteLines(in: folder)
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
+        #expect(queue.next() == 0)
+        #expect(queue.reserve(0, from: 0, wanted: 2_000) == 2_000)
+        queue.recordRead(0, offset: 1_500, line: 151)
+        #expect(queue.chunk(0).lastRecord == ChunkQueue.Chunk.Mark(offset: 1_500, line: 151))
+        // 2,000 + 8,000 / 2 = 6,000, the line after it at 6,010: line 602, 451 line ends after 1,500.
+        let k = try #require(queue.next())
+        #expect(queue.chunk(k).firstLine == 602)
+        // A reader that told of a record on the wrong line shows where the count started.
+        let other = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
+        #expect(other.next() == 0)
+        #expect(other.reserve(0, from: 0, wanted: 2_000) == 2_000)
+        other.recordRead(0, offset: 1_500, line: 1)
+        #expect(other.chunk(try #require(other.next())).firstLine == 452)
+    }
+
     @Test("line ends before a split are counted as the scanner counts them, CRLF and lone CR included")
     func splitCountsLinesLikeTheScanner() throws {
         let folder = try TemporaryFolder()

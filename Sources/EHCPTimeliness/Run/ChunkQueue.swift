@@ -12,10 +12,11 @@ import Synchronization
 ///
 /// A chunk's reader asks before each read how far it may go (`reserve`); a split never
 /// cuts before what its reader has asked for, so no byte is read twice or missed. The
-/// part split off starts a line, whose number the splitting thread counts from the
-/// chunk's start (`LineEnds.Counter`, as the scanner counts). Whether the cut fell between
-/// two records (a quoted field can hold a line feed) is checked as for any cut: the chunk
-/// before it must end between records, or the parallel read is given up.
+/// part split off starts a line, whose number the splitting thread counts from the last
+/// record the chunk's reader told of (`LineEnds.Counter`, as the scanner counts). Whether
+/// the cut fell between two records (a quoted field can hold a line feed) is checked as
+/// for any cut: the chunk before it must end between records, or the parallel read is
+/// given up.
 package final class ChunkQueue: Sendable {
     package struct Chunk: Sendable, Equatable {
         package var start: Int
@@ -26,13 +27,25 @@ package final class ChunkQueue: Sendable {
         /// The line number of its first byte, once known.
         package var firstLine: Int?
         package var taken: Bool
+        /// Where the last record its reader told of starts, and its line (at first the
+        /// chunk's start): a split counts line ends from there, not from the chunk's start.
+        package var lastRecord: Mark?
+
+        package struct Mark: Sendable, Equatable {
+            package var offset: Int
+            package var line: Int
+        }
+
+        package init(start: Int, end: Int, reserved: Int, firstLine: Int?, taken: Bool) {
+            (self.start, self.end, self.reserved, self.firstLine, self.taken) = (start, end, reserved, firstLine, taken)
+            lastRecord = firstLine.map { Mark(offset: start, line: $0) }
+        }
     }
 
     private let state: Mutex<[Chunk]>
     private let fileDescriptor: Int32
     /// A chunk's unread rest is split only when at least this long (`InputSettings.minimumSplit`):
-    /// each part split off has its own batch (two dozen temporary files) and its lines
-    /// counted from its chunk's start.
+    /// each part split off has its own batch (two dozen temporary files) and its lines counted.
     package let minimumSplit: Int
 
     /// Chunks from 0 to `size` cut at `cuts` (each just after a line feed, increasing).
@@ -64,7 +77,15 @@ package final class ChunkQueue: Sendable {
     /// Records the line number of chunk `k`'s first byte (known once the prepass has
     /// counted up to it); a chunk is split only once it is known.
     package func setFirstLine(_ k: Int, _ line: Int) {
-        state.withLock { $0[k].firstLine = line }
+        state.withLock { chunks in
+            chunks[k].firstLine = line
+            chunks[k].lastRecord = chunks[k].lastRecord ?? Chunk.Mark(offset: chunks[k].start, line: line)
+        }
+    }
+
+    /// Chunk `k`'s reader has read a record that starts at `offset` on `line`.
+    package func recordRead(_ k: Int, offset: Int, line: Int) {
+        state.withLock { $0[k].lastRecord = Chunk.Mark(offset: offset, line: line) }
     }
 
     /// How many of `wanted` bytes from `position` chunk `k`'s reader may read; they are
@@ -88,17 +109,19 @@ package final class ChunkQueue: Sendable {
         while true {
             let found = state.withLock { chunks -> (victim: Int, chunk: Chunk)? in
                 var best: Int?
-                for k in chunks.indices where chunks[k].taken && chunks[k].firstLine != nil
+                for k in chunks.indices where chunks[k].taken && chunks[k].lastRecord != nil
                     && chunks[k].end - chunks[k].reserved >= minimumSplit {
                     if best == nil || chunks[k].end - chunks[k].reserved > chunks[best!].end - chunks[best!].reserved { best = k }
                 }
                 return best.map { ($0, chunks[$0]) }
             }
-            guard let (victim, chunk) = found, let line = chunk.firstLine else { return nil }
+            guard let (victim, chunk) = found, let from = chunk.lastRecord?.offset, let line = chunk.lastRecord?.line else {
+                return nil
+            }
             let middle = chunk.reserved + (chunk.end - chunk.reserved) / 2
             // A read that fails here is left for the chunk's own reader to meet and report.
             guard let cut = LineEnds.lineStart(fileDescriptor: fileDescriptor, from: middle, before: chunk.end),
-                  let ends = LineEnds.count(fileDescriptor: fileDescriptor, from: chunk.start, to: cut) else { return nil }
+                  let ends = LineEnds.count(fileDescriptor: fileDescriptor, from: from, to: cut) else { return nil }
             let made = state.withLock { chunks -> Int? in
                 // The reader has not asked for bytes past the cut, and nobody split it since.
                 guard chunks[victim].end == chunk.end, chunks[victim].reserved <= cut else { return nil }

@@ -78,6 +78,7 @@ package enum ParallelRead {
                     let rows = rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed).newValue
                     let bytes = bytesRead.add(row.offset - counted.offset, ordering: .relaxed).newValue
                     counted = (batch.rowsRead, row.offset)
+                    queue.recordRead(k, offset: row.offset, line: row.line)
                     if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
                 }
             }
