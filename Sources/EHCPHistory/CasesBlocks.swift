@@ -19,34 +19,25 @@ struct CasesBlocks {
     /// of the CSV file at `path` (the header skipped), in one pass over its bytes that
     /// copies only the wanted cells (quotes removed, a doubled quote made one).
     static func forEachRow(path: String, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
-        try forEachRow(.path(path), fields: fields, row)
+        try forEachRow({ try FileBytes.forEachBlock(path: path, $0) }, fields: fields, row)
     }
 
     /// `forEachRow(path:)` for a file already open for reading (from its start), which
     /// may be renamed meanwhile: exceptions.csv, handed over as soon as it is written and
     /// read while the other outputs are written (see `PendingRecord.actionsWritten`).
-    static func forEachRow(fileDescriptor fd: Int32, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
-        try forEachRow(.open(fd), fields: fields, row)
+    static func forEachRow(_ file: borrowing ReadableFile, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
+        try forEachRow({ try file.forEachBlock($0) }, fields: fields, row)
     }
 
-    private enum Source {
-        case path(String)
-        case open(Int32)
-    }
-
-    private static func forEachBlock(_ source: Source, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        switch source {
-        case .path(let path): try FileBytes.forEachBlock(path: path, body)
-        case .open(let fd): try FileBytes.forEachBlock(fileDescriptor: fd, named: "exceptions.csv", body)
-        }
-    }
-
-    private static func forEachRow(_ source: Source, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
+    /// The rows of the blocks `forEachBlock` gives.
+    private static func forEachRow(_ forEachBlock: ((ArraySlice<UInt8>) throws -> Void) throws -> Void, fields: [Int],
+                                   _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
         var slot = Array(repeating: -1, count: (fields.max() ?? 0) + 1)
         for (i, f) in fields.enumerated() { slot[f] = i }
         var cells = Array(repeating: [UInt8](), count: fields.count)
         var field = 0, target = slot[0], inQuotes = false, afterQuote = false, header = true
-        try forEachBlock(source) { block in
+        // `row` is called only while `forEachBlock` runs.
+        try withoutActuallyEscaping(row) { row in try forEachBlock { block in
             // Read through a span (no reference counting per byte); the wanted cell's bytes
             // are copied a run at a time: from `run` to the next quote, comma or line end
             // (or the block's end). Most bytes are in cells not wanted, skipped by a
@@ -95,7 +86,7 @@ struct CasesBlocks {
                 i += 1
             }
             if target >= 0, run < end { cells[target].append(contentsOf: block[(base + run)..<(base + end)]) }
-        }
+        } }
         if field > 0 || cells.contains(where: { !$0.isEmpty }), !header { try row(cells) }
     }
 

@@ -411,12 +411,10 @@ public final class RunHistory: Sendable {
                         let status = cells[3], due = cells[2]
                         try add(measure: cells[0], caseID: caseID.span, status: status.span, due: due.span)
                     }
-                    switch source {
+                    switch consume source {
                     case .none: break
                     case .file(let file): try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3], row)
-                    case .open(let fd):
-                        defer { close(fd) }
-                        try CasesBlocks.forEachRow(fileDescriptor: fd, fields: [0, 1, 2, 3], row)
+                    case .open(let file): try CasesBlocks.forEachRow(file, fields: [0, 1, 2, 3], row)
                     }
                     try flush()
                     TestHooks.pauseInsideWrite()
@@ -557,13 +555,13 @@ enum TestHooks {
 }
 
 /// Where the recording thread reads the run's action rows from.
-enum ActionRows {
+enum ActionRows: ~Copyable {
     /// No action list.
     case none
     /// exceptions.csv, by its path.
     case file(String)
-    /// exceptions.csv already open (the recording thread closes it).
-    case open(Int32)
+    /// exceptions.csv already open.
+    case open(ReadableFile)
 }
 
 /// A run being recorded on a thread of its own (`RunHistory.recordInBackground`): the
@@ -578,9 +576,9 @@ public final class PendingRecord: Sendable {
         case commit(actionsFile: String?)
         case abandon
     }
-    private struct State {
+    private struct State: ~Copyable {
         /// exceptions.csv, open, not yet taken by the recording thread.
-        var written: Int32?
+        var written: ReadableFile?
         /// Whether the recording thread read the action rows from `written`.
         var readEarly = false
         var decision: Decision?
@@ -596,12 +594,11 @@ public final class PendingRecord: Sendable {
         goAhead.wait()
         return state.withLock { s -> ActionRows? in
             if case .abandon? = s.decision { return nil }
-            if let fd = s.written {
-                s.written = nil
+            if let file = s.written.take() {
                 s.readEarly = true
-                return .open(fd)
+                return .open(file)
             }
-            if case .commit(let file)? = s.decision { return file.map(ActionRows.file) ?? ActionRows.none }
+            if case .commit(let file)? = s.decision { return file.map { ActionRows.file($0) } ?? ActionRows.none }
             return nil
         }
     }
@@ -617,12 +614,10 @@ public final class PendingRecord: Sendable {
     }
 
     func complete(_ outcome: Result<RecordOutcome?, any Error>) {
-        let untaken = state.withLock { s -> Int32? in
+        state.withLock { s in
             s.outcome = outcome
-            defer { s.written = nil }
-            return s.written
+            s.written = nil  // closed, if the recording thread did not take it
         }
-        if let untaken { close(untaken) }
         finished.signal()
     }
 
@@ -632,20 +627,13 @@ public final class PendingRecord: Sendable {
     /// its folder is renamed once all the outputs are written; when it cannot be, `finish`
     /// reads it by the name it is given. Called at most once, before `finish` or `abandon`.
     public func actionsWritten(at path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 { actionsWritten(fileDescriptor: fd) }
-    }
-
-    /// `actionsWritten(at:)` with the file open for reading at `fileDescriptor`, which this
-    /// record closes.
-    private func actionsWritten(fileDescriptor: Int32) {
-        let done = state.withLock { s -> Bool in
-            if s.outcome != nil { return true }
-            s.written = fileDescriptor
-            return false
+        var file = ReadableFile(path: path, name: "exceptions.csv")
+        let handed = state.withLock { s -> Bool in
+            if s.outcome != nil { return false }  // finished already: the file is closed here
+            s.written = file.take()
+            return s.written != nil
         }
-        if done { close(fileDescriptor); return }
-        goAhead.signal()
+        if handed { goAhead.signal() }
     }
 
     /// Adds the action rows of `actionsFile` (exceptions.csv, now written), unless handed
