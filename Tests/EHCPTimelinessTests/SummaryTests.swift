@@ -4,7 +4,6 @@ import Testing
 @testable import EHCPStore
 @testable import EHCPTimeliness
 @testable import EHCPOutputs
-@testable import Generator
 
 private func day(_ iso: String) -> Day {
     guard let d = Day(iso: iso) else { fatalError("bad test date \(iso)") }
@@ -234,6 +233,29 @@ struct SummaryMedianTests {
         #expect(row.medianDays == 5)
         #expect(Rates.medianHalves([7: 2, 9: 2]) == 16)
         #expect(Rates.medianHalves([1: 1, 2: 1, 1000: 1, 1001: 1]) == 1002)   // (2 + 1000) / 2 = 501
+    }
+
+    @Test("a day histogram's median is the median of its counts, values below zero and past the dense run included")
+    func dayHistogramMedianMatchesTheCounts() {
+        var rng = SplitMix64(state: 5)
+        for _ in 0..<200 {
+            var histogram = DayHistogram()
+            var counts: [Int: Int] = [:]
+            for _ in 0..<Int.random(in: 1...40, using: &rng) {
+                let value = [Int.random(in: -400 ... -1, using: &rng), Int.random(in: 0...60, using: &rng),
+                             Int.random(in: 2040...2100, using: &rng), Int.random(in: 0...3000, using: &rng)][Int.random(in: 0...3, using: &rng)]
+                let weight = Int.random(in: 1...3, using: &rng)
+                histogram.add(value, weight: weight)
+                counts[value, default: 0] += weight
+            }
+            // A row taken back (weight -1) leaves a count of zero behind.
+            if let (value, n) = counts.min(by: { $0.key < $1.key }), Bool.random(using: &rng) {
+                histogram.add(value, weight: -n)
+                counts[value] = nil
+            }
+            #expect(histogram.medianHalves() == Rates.medianHalves(counts))
+        }
+        #expect(DayHistogram().medianHalves() == nil)
     }
 
     @Test("excepted and open cases do not enter the median")
