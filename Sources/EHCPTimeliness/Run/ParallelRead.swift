@@ -14,26 +14,23 @@ import Synchronization
 /// encoding is then for a one-pass read to settle), the parallel read is given up and
 /// `rows` returns nil.
 package enum ParallelRead {
-    /// Chunks per thread: more chunks than threads keep every thread busy to the end
-    /// (a thread that finishes early takes the next chunk) however the threads are paced.
-    /// They shrink towards the end of the file, as much as their weights say: the last to
-    /// finish is then small, so no thread waits long for another (with equal chunks one
-    /// thread worked alone for a quarter of the file's time when the input's hashing had
-    /// slowed the other at the start). Three sizes rather than two: with [3, 1] one thread
-    /// still worked alone for about a tenth of a second at the end of a 1M-row file. Each
-    /// chunk costs memory only while it is read: a finished one's buffers are given back.
+    /// Chunks per thread for a reader that cannot split a chunk once it has started (the
+    /// SEN2 return's, `SEN2Run`): more chunks than threads keep every thread busy to the
+    /// end however the threads are paced, and they shrink towards the end of the file, so
+    /// the last to finish is small and no thread waits long for another (with equal chunks
+    /// one thread worked alone for a quarter of the file's time when the input's hashing
+    /// had slowed the other at the start; with [3, 1], for about a tenth of a second).
     package static let chunkWeights = [4, 2, 1]
-    package static var chunksPerThread: Int { chunkWeights.count }
-    /// No chunk smaller than this: each has its own parser, collector and temporary files.
-    package static let minimumChunk = 4 << 20
 
-    /// Where to cut a file of `size` bytes for `jobs` threads: just after line feeds near
-    /// evenly spaced points. Empty when the file has too few line feeds to cut.
+    /// Where to cut a CSV file of `size` bytes for `jobs` threads: one chunk each, just
+    /// after line feeds near evenly spaced points. Empty when the file has too few line
+    /// feeds to cut. The chunks need not shrink towards the end of the file (they did,
+    /// as `chunkWeights`): a thread that runs out takes half of another's unread rest
+    /// (`ChunkQueue`). Fewer chunks, fewer batches: each has two dozen temporary files
+    /// and its own tallies, kept until the chunks are joined (a 1M-row run peaked at 55
+    /// to 58 MB with one chunk a thread, 60 to 63 MB with three).
     package static func cuts(fileDescriptor fd: Int32, size: Int, jobs: Int) -> [Int] {
-        let parts = max(jobs, min(jobs * chunksPerThread, size / minimumChunk))
-        guard parts == jobs * chunksPerThread else { return LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: parts) }
-        let weights = chunkWeights.flatMap { Array(repeating: $0, count: jobs) }
-        return LineEnds.splitPoints(fileDescriptor: fd, size: size, weights: weights)
+        LineEnds.splitPoints(fileDescriptor: fd, size: size, parts: max(jobs, 1))
     }
 
     /// Reads the file in the chunks `prepass.cuts` make, each numbering its lines from the
