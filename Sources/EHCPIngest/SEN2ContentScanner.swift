@@ -142,7 +142,7 @@ enum SEN2ContentScanner {
                     guard !closedRoot else { throw Doubt() }
                     if s[i + 1] == 0x2F {
                         // An end tag: the open element's name, then `>`.
-                        if let top = open.last {
+                        if let top = open.last() {
                             let length = names.length(top)
                             guard i + 2 + length < n else { break }
                             guard names.matches(top, span, at: i + 2), s[i + 2 + length] == 0x3E else { throw Doubt() }
@@ -164,7 +164,29 @@ enum SEN2ContentScanner {
                     }
                     // A start tag: an ASCII name, then `>` or `/>`.
                     guard !closedPersons else { throw Doubt() }
-                    // The usual tag, `<Name>` or `<Name/>` with a name the chunk has met:
+                    // The usual tag: the name that followed the previous start tag's last
+                    // time (a return's elements come in much the same order), then `>` or
+                    // `/>`, compared in place with no search for the `>` (an interned name
+                    // holds none, so that `>` is the first).
+                    let guess = successor[previousStart]
+                    if guess >= 0, open.count < 200 {
+                        let after = i + 1 + names.length(guess)
+                        if after + 1 < n, names.matches(guess, span, at: i + 1) {
+                            if s[after] == 0x3E {
+                                previousStart = guess
+                                try start(guess, empty: false, assembler: &assembler, onPerson: onPerson)
+                                i = after + 1
+                                continue
+                            }
+                            if s[after] == 0x2F, s[after + 1] == 0x3E {
+                                previousStart = guess
+                                try start(guess, empty: true, assembler: &assembler, onPerson: onPerson)
+                                i = after + 2
+                                continue
+                            }
+                        }
+                    }
+                    // Another tag `<Name>` or `<Name/>` with a name the chunk has met:
                     // its `>` found eight bytes at a time and the name compared whole (an
                     // interned name is known to be well-formed). Anything else, or a
                     // name not met yet, is read byte by byte below.
@@ -179,9 +201,6 @@ enum SEN2ContentScanner {
                     if found > i + 1, open.count < 200 {
                         let empty = s[found - 1] == 0x2F
                         let end = empty ? found - 1 : found
-                        // The name that followed the previous start tag's last time (a return's
-                        // elements come in much the same order), else any name met.
-                        let guess = successor[previousStart]
                         let name: Int?
                         if guess >= 0, names.length(guess) == end - i - 1, names.matches(guess, span, at: i + 1) {
                             name = guess
@@ -416,18 +435,23 @@ enum SEN2ContentScanner {
 }
 
 /// The names of the elements open below `<Persons>` (at most 200: the scanner doubts a
-/// deeper chunk), kept in place.
+/// deeper chunk), kept in place: inline, as the assembler's tag stack is, since a name
+/// pushed into an array checked the array's uniqueness (a call) on every start tag.
 struct NameStack {
-    private var names = [Int](repeating: 0, count: 200)
+    private var names = InlineArray<200, UInt16>(repeating: 0)
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
-    var last: Int? { count == 0 ? nil : names[count - 1] }
 
-    /// Pushes `name`; the caller has checked that `count` is under 200.
+    /// The innermost open name. Mutating only so that it is read in place, not from a
+    /// copy of the whole stack (as `TagStack.top`).
+    @inline(__always)
+    mutating func last() -> Int? { count == 0 ? nil : Int(names[count - 1]) }
+
+    /// Pushes `name` (under `NameTable.capacity`); the caller has checked that `count` is under 200.
     @inline(__always)
     mutating func append(_ name: Int) {
-        names[count] = name
+        names[count] = UInt16(truncatingIfNeeded: name)
         count += 1
     }
 
