@@ -142,7 +142,7 @@ enum SEN2ContentScanner {
                     guard !closedRoot else { throw Doubt() }
                     if s[i + 1] == 0x2F {
                         // An end tag: the open element's name, then `>`.
-                        if let top = open.last {
+                        if let top = open.last() {
                             let length = names.length(top)
                             guard i + 2 + length < n else { break }
                             guard names.matches(top, span, at: i + 2), s[i + 2 + length] == 0x3E else { throw Doubt() }
@@ -164,7 +164,29 @@ enum SEN2ContentScanner {
                     }
                     // A start tag: an ASCII name, then `>` or `/>`.
                     guard !closedPersons else { throw Doubt() }
-                    // The usual tag, `<Name>` or `<Name/>` with a name the chunk has met:
+                    // The usual tag: the name that followed the previous start tag's last
+                    // time (a return's elements come in much the same order), then `>` or
+                    // `/>`, compared in place with no search for the `>` (an interned name
+                    // holds none, so that `>` is the first).
+                    let guess = successor[previousStart]
+                    if guess >= 0, open.count < 200 {
+                        let after = i + 1 + names.length(guess)
+                        if after + 1 < n, names.matches(guess, span, at: i + 1) {
+                            if s[after] == 0x3E {
+                                previousStart = guess
+                                try start(guess, empty: false, assembler: &assembler, onPerson: onPerson)
+                                i = after + 1
+                                continue
+                            }
+                            if s[after] == 0x2F, s[after + 1] == 0x3E {
+                                previousStart = guess
+                                try start(guess, empty: true, assembler: &assembler, onPerson: onPerson)
+                                i = after + 2
+                                continue
+                            }
+                        }
+                    }
+                    // Another tag `<Name>` or `<Name/>` with a name the chunk has met:
                     // its `>` found eight bytes at a time and the name compared whole (an
                     // interned name is known to be well-formed). Anything else, or a
                     // name not met yet, is read byte by byte below.
@@ -179,9 +201,6 @@ enum SEN2ContentScanner {
                     if found > i + 1, open.count < 200 {
                         let empty = s[found - 1] == 0x2F
                         let end = empty ? found - 1 : found
-                        // The name that followed the previous start tag's last time (a return's
-                        // elements come in much the same order), else any name met.
-                        let guess = successor[previousStart]
                         let name: Int?
                         if guess >= 0, names.length(guess) == end - i - 1, names.matches(guess, span, at: i + 1) {
                             name = guess
@@ -224,6 +243,20 @@ enum SEN2ContentScanner {
                 // The usual text, the indentation between two tags: a line feed, tabs or
                 // spaces, then `<` (blank text, one line further on).
                 if s[i] == 0x0A {
+                    // Tabs alone, then `<`, found in one word (the indentation of a return is
+                    // a few tabs); anything else is read byte by byte below.
+                    if i + 9 <= n {
+                        let word = Bytes.loadUInt64(littleEndianFrom: span, at: i + 1)
+                        let lt = SEN2ContentScanner.byteBits(word, 0x3C3C_3C3C_3C3C_3C3C)
+                        if lt != 0 {
+                            let before = ((lt & (0 &- lt)) >> 7) &- 1  // the bytes before the first `<`
+                            if (word ^ 0x0909_0909_0909_0909) & before == 0 {
+                                line += 1
+                                i += 1 + lt.trailingZeroBitCount >> 3
+                                continue
+                            }
+                        }
+                    }
                     var j = i + 1
                     while j < n, s[j] == 0x09 || s[j] == 0x20 { j += 1 }
                     if j < n, s[j] == 0x3C {
@@ -239,6 +272,21 @@ enum SEN2ContentScanner {
                 var blank = true
                 var cr = false
                 while j < n {
+                    // Plain bytes eight at a time: the loop below would only step over each
+                    // and note that the text is not blank.
+                    if j + 8 <= n {
+                        let special = SEN2ContentScanner.specialBits(Bytes.loadUInt64(littleEndianFrom: span, at: j))
+                        if special == 0 {
+                            blank = false
+                            j += 8
+                            continue
+                        }
+                        let plain = special.trailingZeroBitCount >> 3
+                        if plain > 0 {
+                            blank = false
+                            j += plain
+                        }
+                    }
                     let c = s[j]
                     if c < 0x80 {
                         if c == 0x3C { break }
@@ -308,6 +356,29 @@ enum SEN2ContentScanner {
         return ~(((x & low7) &+ low7) | x | low7)
     }
 
+    /// The high bit of each byte of `word` equal to that of `pattern` (eight copies of one
+    /// byte), every other bit clear: exact, not only the first.
+    @inline(__always)
+    static func byteBits(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The high bit of each byte of `word` that text's byte loop must look at, every other
+    /// bit clear: not ASCII, a control character or space (at most 0x20), `<`, `>` or `&`.
+    /// Every other byte is plain text the loop only steps over. Exact per byte (no carry
+    /// crosses a byte), so the lowest bit set is the first byte to look at.
+    @inline(__always)
+    static func specialBits(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // A byte under 0x80 is at most 0x20 when adding 0x5F leaves its high bit clear.
+        let control = ~((word & low7) &+ 0x5F5F_5F5F_5F5F_5F5F) & high
+        // `<` and `>` differ only in the bit 0x02.
+        let angle = byteBits(word | 0x0202_0202_0202_0202, 0x3E3E_3E3E_3E3E_3E3E)
+        let ampersand = byteBits(word, 0x2626_2626_2626_2626)
+        return (word & high) | control | angle | ampersand
+    }
+
     /// The hash of the name `s[range]` (not empty): the length and the first, middle and
     /// last bytes pick the slot (no chain of multiplies per byte); the bytes themselves are
     /// compared there.
@@ -364,18 +435,23 @@ enum SEN2ContentScanner {
 }
 
 /// The names of the elements open below `<Persons>` (at most 200: the scanner doubts a
-/// deeper chunk), kept in place.
+/// deeper chunk), kept in place: inline, as the assembler's tag stack is, since a name
+/// pushed into an array checked the array's uniqueness (a call) on every start tag.
 struct NameStack {
-    private var names = [Int](repeating: 0, count: 200)
+    private var names = InlineArray<200, UInt16>(repeating: 0)
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
-    var last: Int? { count == 0 ? nil : names[count - 1] }
 
-    /// Pushes `name`; the caller has checked that `count` is under 200.
+    /// The innermost open name. Mutating only so that it is read in place, not from a
+    /// copy of the whole stack (as `TagStack.top`).
+    @inline(__always)
+    mutating func last() -> Int? { count == 0 ? nil : Int(names[count - 1]) }
+
+    /// Pushes `name` (under `NameTable.capacity`); the caller has checked that `count` is under 200.
     @inline(__always)
     mutating func append(_ name: Int) {
-        names[count] = name
+        names[count] = UInt16(truncatingIfNeeded: name)
         count += 1
     }
 
@@ -436,34 +512,51 @@ struct NameTable {
     /// The most names a chunk may have.
     static let capacity = 400
     private var slots = [Int](repeating: -1, count: 512)
-    private var hashes: [UInt32] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private var tags: [SEN2Tag] = []
+    /// A name: what finds it and its tag, and its bytes as words for `matches` (one array
+    /// of these, not an array per field: each was a bounds check and a cache line).
+    private struct Entry {
+        var hash: UInt32
+        var tag: SEN2Tag
+        var length: Int
+        /// Where its bytes start in `bytes`.
+        var start: Int
+        /// Its first eight bytes (zero past a shorter name's end), the mask of those it has,
+        /// and its last eight (a name of eight or more).
+        var head: UInt64
+        var headMask: UInt64
+        var tail: UInt64
+    }
+    private var entries: [Entry] = []
     private var bytes: [UInt8] = []
 
-    func length(_ name: Int) -> Int { lengths[name] }
-    func tag(_ name: Int) -> SEN2Tag { tags[name] }
+    func length(_ name: Int) -> Int { entries[name].length }
+    func tag(_ name: Int) -> SEN2Tag { entries[name].tag }
 
-    /// Whether `s` holds the name `name` from `at` (eight bytes at a time from eight on:
-    /// most names are longer, and this runs twice per element).
+    /// Whether `s` holds the name `name` from `at` (`s` holding at least its length from
+    /// there): a word or two compared for most names (this runs twice per element), where a
+    /// byte loop for the short ones cost more than the rest of a tag.
     @inline(__always)
     func matches(_ name: Int, _ s: Span<UInt8>, at: Int) -> Bool {
-        let start = starts[name], length = lengths[name]
+        let e = entries[name]
+        let length = e.length
+        if length >= 8 {
+            guard Bytes.loadUInt64(littleEndianFrom: s, at: at) == e.head else { return false }
+            // The middle words of a name longer than sixteen bytes.
+            var k = 8
+            while k + 8 < length {
+                guard Bytes.loadUInt64(littleEndianFrom: s, at: at + k)
+                    == Bytes.loadUInt64(littleEndianFrom: bytes.span, at: e.start + k) else { return false }
+                k += 8
+            }
+            // The last eight bytes, overlapping those compared when the length is not a multiple of eight.
+            return Bytes.loadUInt64(littleEndianFrom: s, at: at + length - 8) == e.tail
+        }
+        // A shorter name: one word when the span has eight bytes from `at`, the bytes past
+        // the name masked off.
+        if at <= s.count - 8 { return Bytes.loadUInt64(littleEndianFrom: s, at: at) & e.headMask == e.head }
         let t = bytes.span
-        guard length >= 8 else {
-            for k in 0..<length where s[at + k] != t[start + k] { return false }
-            return true
-        }
-        var k = 0
-        while k + 8 < length {
-            guard Bytes.loadUInt64(littleEndianFrom: s, at: at + k) == Bytes.loadUInt64(littleEndianFrom: t, at: start + k)
-            else { return false }
-            k += 8
-        }
-        // The last eight bytes, overlapping those compared when the length is not a multiple of eight.
-        return Bytes.loadUInt64(littleEndianFrom: s, at: at + length - 8)
-            == Bytes.loadUInt64(littleEndianFrom: t, at: start + length - 8)
+        for k in 0..<length where s[at + k] != t[e.start + k] { return false }
+        return true
     }
 
     /// The number of the name `s[range]` (whose hash is `hash`) when it is in the table.
@@ -473,7 +566,9 @@ struct NameTable {
         while true {
             let name = slots[slot]
             if name < 0 { return nil }
-            if hashes[name] == hash, lengths[name] == range.count, matches(name, s, at: range.lowerBound) { return name }
+            if entries[name].hash == hash, entries[name].length == range.count, matches(name, s, at: range.lowerBound) {
+                return name
+            }
             slot = (slot + 1) & 511
         }
     }
@@ -485,18 +580,23 @@ struct NameTable {
         while true {
             let name = slots[slot]
             if name < 0 { break }
-            if hashes[name] == hash, lengths[name] == range.count, matches(name, s, at: range.lowerBound) { return name }
+            if entries[name].hash == hash, entries[name].length == range.count, matches(name, s, at: range.lowerBound) {
+                return name
+            }
             slot = (slot + 1) & 511
         }
         // A chunk has a few dozen names; a table that fills up is a file to doubt (nil).
-        guard hashes.count < Self.capacity else { return nil }
-        let name = hashes.count
+        guard entries.count < Self.capacity else { return nil }
+        let name = entries.count
         var text: [UInt8] = []
         for k in range { text.append(s[k]) }
-        hashes.append(hash)
-        starts.append(bytes.count)
-        lengths.append(range.count)
-        tags.append(SEN2Tag(name: text))
+        let length = text.count
+        var head: UInt64 = 0, tail: UInt64 = 0
+        for k in 0..<min(length, 8) { head |= UInt64(text[k]) << UInt64(8 * k) }
+        if length >= 8 { for k in 0..<8 { tail |= UInt64(text[length - 8 + k]) << UInt64(8 * k) } }
+        let headMask: UInt64 = length >= 8 ? ~0 : (1 << UInt64(8 * length)) &- 1
+        entries.append(Entry(hash: hash, tag: SEN2Tag(name: text), length: length, start: bytes.count,
+                             head: head, headMask: headMask, tail: tail))
         bytes += text
         slots[slot] = name
         return name

@@ -77,6 +77,45 @@ import Generator
         try Chunks.expectSameOutputs(path)
     }
 
+    @Test("indentation of tabs and spaces, and text with blanks, entities, `>` and UTF-8 at every place in a word, are read as one thread reads them")
+    func textAndIndentationAtEveryOffset() throws {
+        let folder = try TemporaryFolder()
+        // The scanner reads indentation and text eight bytes at a time: each kind of byte it
+        // must stop at is put at each offset of a word, and indentations of tabs alone (under
+        // and over a word), spaces, and both.
+        let kinds = ["&amp;", "é", "€", "😀", " ", "\t", ">", "a]>", "]]", "\n"]
+        var persons = Chunks.persons(0..<60)
+        for k in persons.indices {
+            let pad = String(repeating: "x", count: k % 9)
+            let kind = kinds[k % kinds.count]
+            persons[k] = "<Surname>\(pad)\(kind)\(pad)y</Surname>\n<Forename>\(kind)\(pad)</Forename>\n" + persons[k]
+        }
+        let indents = ["", "\t", "\t\t\t\t", "\t\t\t\t\t\t\t", "\t\t\t\t\t\t\t\t\t\t", " \t", "\t \t", "        ", "\t\t\t\t\t\t\t "]
+        let lines = SEN2Tests.sen2(persons).split(separator: "\n", omittingEmptySubsequences: false)
+        let xml = lines.enumerated().map { j, line in j == 0 ? String(line) : indents[j % indents.count] + line }
+            .joined(separator: "\n")
+        let path = try Chunks.file(xml, in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        #expect(chunked != nil, "a plain return is read in chunks")
+        #expect(chunked == (try Chunks.oneThread(path)))
+        try Chunks.expectSameOutputs(path)
+    }
+
+    @Test("a start tag whose name begins with the name that usually comes next is read as one thread reads it")
+    func aNameLongerThanTheUsualNext() throws {
+        let folder = try TemporaryFolder()
+        // After <Person> the scanner first compares the name met there before (Sex); these
+        // begin with it, or are it as an empty element.
+        var persons = Chunks.persons(0..<60)
+        let firsts = ["<Sex>F</Sex>", "<SexX>F</SexX>", "<Sex/>", "<Sexes>M</Sexes>", "<Sex>M</Sex>", "<Se>M</Se>"]
+        for k in persons.indices { persons[k] = firsts[k % 7 < 3 ? 0 : k % firsts.count] + "\n" + persons[k] }
+        let path = try Chunks.file(SEN2Tests.sen2(persons), in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        #expect(chunked != nil, "a plain return is read in chunks")
+        #expect(chunked == (try Chunks.oneThread(path)))
+        try Chunks.expectSameOutputs(path)
+    }
+
     @Test("well-formed XML outside the plain subset in a later chunk gives one thread's outputs",
           arguments: ["<ReceivedDate>&#50;024-01-01</ReceivedDate>", "<!-- a note -->", "<?pi x?>", "<X a=\"1\"/>",
                       "<X><![CDATA[<y>]]></X>", "<ReceivedDate>2024-01-01\r\n</ReceivedDate>", "<UPN>A&amp;B</UPN>",
