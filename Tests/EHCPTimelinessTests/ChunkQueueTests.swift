@@ -10,84 +10,83 @@ import Dispatch
 
 /// A thread with no chunk left takes the back half of another's unread rest.
 @Suite struct ChunkQueueTests {
-    /// 1,000 lines of 10 bytes ("0000000:x\n"): the line starting at byte b is line b / 10 + 1.
-    static func tenByteLines(in folder: TemporaryFolder) throws -> String {
-        try folder.write("lines.csv", (0..<1000).map { String(format: "%07d:x\n", $0) }.joined())
+    /// Calls `body` with a file of 1,000 lines of 10 bytes ("0000000:x\n") open: the line
+    /// starting at byte b is line b / 10 + 1.
+    static func withTenByteLines(_ body: (_ fd: Int32) throws -> Void) throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("lines.csv", (0..<1000).map { String(format: "%07d:x\n", $0) }.joined())
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        try body(fd)
     }
 
     @Test("an idle thread takes the back half of the unread rest of the chunk with the most left, from a line start, with its line number")
     func splitTakesTheBackHalfOfTheLargestUnreadRest() throws {
-        let folder = try TemporaryFolder()
-        let path = try Self.tenByteLines(in: folder)
-        let fd = open(path, O_RDONLY)
-        defer { close(fd) }
-        let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [5_000], minimumSplit: 100)
-        #expect(queue.next() == 0)
-        #expect(queue.next() == 1)
-        queue.setFirstLine(1, 501)
-        #expect(queue.reserve(0, from: 0, wanted: 1_000) == 1_000)
-        #expect(queue.reserve(1, from: 5_000, wanted: 200) == 200)
-        // Chunk 1 has 4,800 bytes unread, chunk 0 4,000: chunk 1's rest is halved at 7,600,
-        // moved on to the start of the next line.
-        #expect(queue.next() == 2)
-        #expect(queue.chunk(2) == ChunkQueue.Chunk(start: 7_610, end: 10_000, reserved: 7_610, firstLine: 762, taken: true))
-        #expect(queue.chunk(1).end == 7_610)
-        // Its reader now stops at the cut.
-        #expect(queue.reserve(1, from: 5_200, wanted: 5_000) == 2_410)
-        #expect(queue.reserve(1, from: 7_610, wanted: 5_000) == 0)
-        // Then chunk 0 has the most left: 1,000 + 4,000 / 2 = 3,000, the line after it at 3,010.
-        #expect(queue.next() == 3)
-        #expect(queue.chunk(3) == ChunkQueue.Chunk(start: 3_010, end: 5_000, reserved: 3_010, firstLine: 302, taken: true))
-        #expect(queue.chunk(0).end == 3_010)
-        // The chunks cover the file end to end.
-        let spans = queue.chunks.sorted { $0.start < $1.start }.map { $0.start..<$0.end }
-        #expect(spans == [0..<3_010, 3_010..<5_000, 5_000..<7_610, 7_610..<10_000])
+        try Self.withTenByteLines { fd in
+            let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [5_000], minimumSplit: 100)
+            #expect(queue.next() == 0)
+            #expect(queue.next() == 1)
+            queue.setFirstLine(1, 501)
+            #expect(queue.reserve(0, from: 0, wanted: 1_000) == 1_000)
+            #expect(queue.reserve(1, from: 5_000, wanted: 200) == 200)
+            // Chunk 1 has 4,800 bytes unread, chunk 0 4,000: chunk 1's rest is halved at 7,600,
+            // moved on to the start of the next line.
+            #expect(queue.next() == 2)
+            #expect(queue.chunk(2) == ChunkQueue.Chunk(start: 7_610, end: 10_000, reserved: 7_610, firstLine: 762, taken: true))
+            #expect(queue.chunk(1).end == 7_610)
+            // Its reader now stops at the cut.
+            #expect(queue.reserve(1, from: 5_200, wanted: 5_000) == 2_410)
+            #expect(queue.reserve(1, from: 7_610, wanted: 5_000) == 0)
+            // Then chunk 0 has the most left: 1,000 + 4,000 / 2 = 3,000, the line after it at 3,010.
+            #expect(queue.next() == 3)
+            #expect(queue.chunk(3) == ChunkQueue.Chunk(start: 3_010, end: 5_000, reserved: 3_010, firstLine: 302, taken: true))
+            #expect(queue.chunk(0).end == 3_010)
+            // The chunks cover the file end to end.
+            let spans = queue.chunks.sorted { $0.start < $1.start }.map { $0.start..<$0.end }
+            #expect(spans == [0..<3_010, 3_010..<5_000, 5_000..<7_610, 7_610..<10_000])
+        }
     }
 
     @Test("a chunk is not split before what its reader has asked for, while its first line is unknown, or when its rest is under the minimum")
     func splitRespectsReservationsFirstLinesAndTheMinimum() throws {
-        let folder = try TemporaryFolder()
-        let path = try Self.tenByteLines(in: folder)
-        let fd = open(path, O_RDONLY)
-        defer { close(fd) }
-        let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [5_000], minimumSplit: 1_000)
-        #expect(queue.next() == 0)
-        #expect(queue.next() == 1)
-        #expect(queue.reserve(0, from: 0, wanted: 99_999) == 5_000)
-        // Chunk 1 is all unread, but the line it starts on is not known yet.
-        #expect(queue.next() == nil)
-        queue.setFirstLine(1, 501)
-        // Its reader has asked for all but 999 bytes: less than the minimum is left.
-        #expect(queue.reserve(1, from: 5_000, wanted: 4_001) == 4_001)
-        #expect(queue.next() == nil)
-        #expect(queue.chunks.count == 2)
-        // A chunk given up on an error is not split either.
-        let other = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
-        #expect(other.next() == 0)
-        other.abandon(0)
-        #expect(other.next() == nil)
+        try Self.withTenByteLines { fd in
+            let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [5_000], minimumSplit: 1_000)
+            #expect(queue.next() == 0)
+            #expect(queue.next() == 1)
+            #expect(queue.reserve(0, from: 0, wanted: 99_999) == 5_000)
+            // Chunk 1 is all unread, but the line it starts on is not known yet.
+            #expect(queue.next() == nil)
+            queue.setFirstLine(1, 501)
+            // Its reader has asked for all but 999 bytes: less than the minimum is left.
+            #expect(queue.reserve(1, from: 5_000, wanted: 4_001) == 4_001)
+            #expect(queue.next() == nil)
+            #expect(queue.chunks.count == 2)
+            // A chunk given up on an error is not split either.
+            let other = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
+            #expect(other.next() == 0)
+            other.abandon(0)
+            #expect(other.next() == nil)
+        }
     }
 
     @Test("a split counts line ends from the last record the chunk's reader told of, not from the chunk's start")
     func splitCountsFromTheLastRecordRead() throws {
-        let folder = try TemporaryFolder()
-        let path = try Self.tenByteLines(in: folder)
-        let fd = open(path, O_RDONLY)
-        defer { close(fd) }
-        let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
-        #expect(queue.next() == 0)
-        #expect(queue.reserve(0, from: 0, wanted: 2_000) == 2_000)
-        queue.recordRead(0, offset: 1_500, line: 151)
-        #expect(queue.chunk(0).lastRecord == ChunkQueue.Chunk.Mark(offset: 1_500, line: 151))
-        // 2,000 + 8,000 / 2 = 6,000, the line after it at 6,010: line 602, 451 line ends after 1,500.
-        let k = try #require(queue.next())
-        #expect(queue.chunk(k).firstLine == 602)
-        // A reader that told of a record on the wrong line shows where the count started.
-        let other = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
-        #expect(other.next() == 0)
-        #expect(other.reserve(0, from: 0, wanted: 2_000) == 2_000)
-        other.recordRead(0, offset: 1_500, line: 1)
-        #expect(other.chunk(try #require(other.next())).firstLine == 452)
+        try Self.withTenByteLines { fd in
+            let queue = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
+            #expect(queue.next() == 0)
+            #expect(queue.reserve(0, from: 0, wanted: 2_000) == 2_000)
+            queue.recordRead(0, offset: 1_500, line: 151)
+            #expect(queue.chunk(0).lastRecord == ChunkQueue.Chunk.Mark(offset: 1_500, line: 151))
+            // 2,000 + 8,000 / 2 = 6,000, the line after it at 6,010: line 602, 451 line ends after 1,500.
+            let k = try #require(queue.next())
+            #expect(queue.chunk(k).firstLine == 602)
+            // A reader that told of a record on the wrong line shows where the count started.
+            let other = ChunkQueue(fileDescriptor: fd, size: 10_000, cuts: [], minimumSplit: 100)
+            #expect(other.next() == 0)
+            #expect(other.reserve(0, from: 0, wanted: 2_000) == 2_000)
+            other.recordRead(0, offset: 1_500, line: 1)
+            #expect(other.chunk(try #require(other.next())).firstLine == 452)
+        }
     }
 
     @Test("line ends before a split are counted as the scanner counts them, CRLF and lone CR included")

@@ -13,6 +13,16 @@ import Generator
 @Suite struct SEN2ContentScannerTests {
     typealias Chunks = SEN2ChunkTests
 
+    /// The return `xml`, a plain one, is read in three chunks, with the requests and the
+    /// outputs one thread's read gives.
+    static func expectReadInChunksAsOneThreadReads(_ xml: String, in folder: TemporaryFolder) throws {
+        let path = try Chunks.file(xml, in: folder)
+        let chunked = try Chunks.chunked(path, parts: 3)
+        #expect(chunked != nil, "a plain return is read in chunks")
+        #expect(chunked == (try Chunks.oneThread(path)))
+        try Chunks.expectSameOutputs(path)
+    }
+
     @Test("an item's string from the table of short items is the one made from its bytes, wherever they are")
     func itemStringsAreTheBytesStrings() {
         var table = ItemStrings()
@@ -70,11 +80,7 @@ import Generator
         let inserts = ["<UPX>x</UPX>\n", "<Sex>F</Sex>\n<UPX/>\n", "<Ethnicity>WBRI</Ethnicity>\n<UPN>Z9</UPN>\n",
                        "<PersonBirthDatX>1</PersonBirthDatX>\n", "<Requests><ReceivedDate>2024-02-02</ReceivedDate></Requests>\n"]
         for k in persons.indices where k % 3 != 0 { persons[k] = inserts[k % inserts.count] + persons[k] }
-        let path = try Chunks.file(SEN2Tests.sen2(persons), in: folder)
-        let chunked = try Chunks.chunked(path, parts: 3)
-        #expect(chunked != nil, "a plain return is read in chunks")
-        #expect(chunked == (try Chunks.oneThread(path)))
-        try Chunks.expectSameOutputs(path)
+        try Self.expectReadInChunksAsOneThreadReads(SEN2Tests.sen2(persons), in: folder)
     }
 
     @Test("indentation of tabs and spaces, and text with blanks, entities, `>` and UTF-8 at every place in a word, are read as one thread reads them")
@@ -94,11 +100,7 @@ import Generator
         let lines = SEN2Tests.sen2(persons).split(separator: "\n", omittingEmptySubsequences: false)
         let xml = lines.enumerated().map { j, line in j == 0 ? String(line) : indents[j % indents.count] + line }
             .joined(separator: "\n")
-        let path = try Chunks.file(xml, in: folder)
-        let chunked = try Chunks.chunked(path, parts: 3)
-        #expect(chunked != nil, "a plain return is read in chunks")
-        #expect(chunked == (try Chunks.oneThread(path)))
-        try Chunks.expectSameOutputs(path)
+        try Self.expectReadInChunksAsOneThreadReads(xml, in: folder)
     }
 
     @Test("a start tag whose name begins with the name that usually comes next is read as one thread reads it")
@@ -109,11 +111,7 @@ import Generator
         var persons = Chunks.persons(0..<60)
         let firsts = ["<Sex>F</Sex>", "<SexX>F</SexX>", "<Sex/>", "<Sexes>M</Sexes>", "<Sex>M</Sex>", "<Se>M</Se>"]
         for k in persons.indices { persons[k] = firsts[k % 7 < 3 ? 0 : k % firsts.count] + "\n" + persons[k] }
-        let path = try Chunks.file(SEN2Tests.sen2(persons), in: folder)
-        let chunked = try Chunks.chunked(path, parts: 3)
-        #expect(chunked != nil, "a plain return is read in chunks")
-        #expect(chunked == (try Chunks.oneThread(path)))
-        try Chunks.expectSameOutputs(path)
+        try Self.expectReadInChunksAsOneThreadReads(SEN2Tests.sen2(persons), in: folder)
     }
 
     @Test("well-formed XML outside the plain subset in a later chunk gives one thread's outputs",
