@@ -61,13 +61,19 @@ package enum Rates {
     /// The exact median of a histogram (value → count) as twice its value (the sum of
     /// the two middle values; twice the middle value for an odd count); nil when empty.
     package static func medianHalves(_ histogram: [Int: Int]) -> Int? {
-        let n = histogram.values.reduce(0, +)
+        medianHalves(ordered: histogram.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) })
+    }
+
+    /// `medianHalves(_:)` of counts already in increasing order of value (a histogram
+    /// kept in order need not be made a dictionary and sorted: `DayHistogram`).
+    package static func medianHalves(ordered counts: [(value: Int, count: Int)]) -> Int? {
+        let n = counts.reduce(0) { $0 + $1.count }
         guard n > 0 else { return nil }
         let lowRank = (n - 1) / 2, highRank = n / 2   // 0-based ranks of the middle values
         var seen = 0
         var low: Int?
-        for value in histogram.keys.sorted() {
-            seen += histogram[value]!
+        for (value, count) in counts {
+            seen += count
             if low == nil, seen > lowRank { low = value }
             if seen > highRank { return low! + value }
         }

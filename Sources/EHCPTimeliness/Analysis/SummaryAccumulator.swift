@@ -253,26 +253,18 @@ package struct DayHistogram: Sendable, Equatable {
         return max(denseMax, sparseMax ?? denseMax)
     }
 
-    /// Twice the median (so a half day is exact); nil when empty. `Rates.medianHalves`
-    /// walking the values in order as they are kept (sparse ones below, the dense run,
-    /// sparse ones above), not a dictionary of them all sorted: it runs for every row of
+    /// Twice the median (so a half day is exact); nil when empty. The counts are handed
+    /// over in the order they are kept (sparse ones below, the dense run, sparse ones
+    /// above), not as a dictionary of them all to be sorted: it runs for every row of
     /// summary.csv, on one thread, between the chunks' end and the outputs' start.
     package func medianHalves() -> Int? {
         let outliers = sparse.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        let n = dense.reduce(0, +) + outliers.reduce(0) { $0 + $1.value }
-        guard n > 0 else { return nil }
-        let lowRank = (n - 1) / 2, highRank = n / 2  // 0-based ranks of the middle values
-        var seen = 0
-        var low: Int?
-        func passes(_ value: Int, _ count: Int) -> Int? {
-            seen += count
-            if low == nil, seen > lowRank { low = value }
-            return seen > highRank ? low! + value : nil
-        }
-        for (value, count) in outliers where value < 0 { if let m = passes(value, count) { return m } }
-        for (value, count) in dense.enumerated() where count != 0 { if let m = passes(value, count) { return m } }
-        for (value, count) in outliers where value >= 0 { if let m = passes(value, count) { return m } }
-        preconditionFailure("unreachable: ranks are below the total count")
+        var ordered: [(value: Int, count: Int)] = []
+        ordered.reserveCapacity(dense.count + outliers.count)
+        for (value, count) in outliers where value < 0 { ordered.append((value, count)) }
+        for (value, count) in dense.enumerated() where count != 0 { ordered.append((value, count)) }
+        for (value, count) in outliers where value >= 0 { ordered.append((value, count)) }
+        return Rates.medianHalves(ordered: ordered)
     }
 }
 
