@@ -145,19 +145,17 @@ package enum LineEnds {
 
     /// The same for parts whose sizes are in proportion to `weights`.
     package static func splitPoints(fileDescriptor fd: Int32, size: Int, weights: [Int]) -> [Int] {
-        let window = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: window)
         var points: [Int] = []
         let total = max(weights.reduce(0, +), 1)
         var sum = 0
         for k in 1..<max(weights.count, 1) {
             sum += weights[k - 1]
             let target = max(Int((Double(size) * Double(sum) / Double(total)).rounded(.down)), points.last ?? 0)
-            let n = FileReads.pread(fd, from: target, into: &buffer, at: 0, count: min(window, size - target))
-            guard n > 0, let found = Bytes.firstIndex(of: 10, in: buffer.span, 0..<n) else { continue }
-            let point = target + found + 1
-            let previous = points.last ?? 0
-            if point < size, point > previous { points.append(point) }
+            // A line feed within 1 MiB of the point, no further: a file without line feeds
+            // (CR only) is not read through once for each cut.
+            guard let point = lineStart(fileDescriptor: fd, from: target, before: min(size, target + (1 << 20) + 1))
+            else { continue }
+            if point > points.last ?? 0 { points.append(point) }
         }
         return points
     }
