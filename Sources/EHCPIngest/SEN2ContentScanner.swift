@@ -194,7 +194,8 @@ enum SEN2ContentScanner {
                     var found = -1
                     let limit = min(n, i + 216)
                     while gt + 8 <= limit {
-                        let bits = SEN2ContentScanner.greaterThanBits(Bytes.loadUInt64(littleEndianFrom: span, at: gt))
+                        let word = Bytes.loadUInt64(littleEndianFrom: span, at: gt)
+                        let bits = SEN2ContentScanner.byteBits(word, 0x3E3E_3E3E_3E3E_3E3E)  // `>`
                         if bits != 0 { found = gt + bits.trailingZeroBitCount >> 3; break }
                         gt += 8
                     }
@@ -348,16 +349,9 @@ enum SEN2ContentScanner {
     @inline(__always)
     static func isTrimmed(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
-    /// The high bit of each byte of `word` that is `>`, every other bit clear (exact, as
-    /// `InputScan.byteBits`, written out here so that it is inlined).
-    @inline(__always)
-    static func greaterThanBits(_ word: UInt64) -> UInt64 {
-        let x = word ^ 0x3E3E_3E3E_3E3E_3E3E, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((x & low7) &+ low7) | x | low7)
-    }
-
     /// The high bit of each byte of `word` equal to that of `pattern` (eight copies of one
-    /// byte), every other bit clear: exact, not only the first.
+    /// byte), every other bit clear: exact, not only the first. `InputScan.byteBits`,
+    /// written out here so that it is inlined (it is in another module).
     @inline(__always)
     static func byteBits(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
         let x = word ^ pattern, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
