@@ -107,14 +107,11 @@ package final class ChunkQueue: Sendable {
     /// new chunk taken by the caller.
     private func split() -> Int? {
         while true {
-            let found = state.withLock { chunks -> (victim: Int, chunk: Chunk)? in
-                var best: Int?
-                for k in chunks.indices where chunks[k].taken && chunks[k].lastRecord != nil
-                    && chunks[k].end - chunks[k].reserved >= minimumSplit {
-                    if best == nil || chunks[k].end - chunks[k].reserved > chunks[best!].end - chunks[best!].reserved { best = k }
-                }
-                return best.map { ($0, chunks[$0]) }
-            }
+            let all = chunks
+            let rest = { (k: Int) in all[k].end - all[k].reserved }
+            let found = all.indices.filter { all[$0].taken && all[$0].lastRecord != nil && rest($0) >= minimumSplit }
+                .max { rest($0) < rest($1) }
+                .map { (victim: $0, chunk: all[$0]) }
             guard let (victim, chunk) = found, let from = chunk.lastRecord?.offset, let line = chunk.lastRecord?.line else {
                 return nil
             }
