@@ -5,7 +5,8 @@ import EHCPTimeliness
 /// The tool's own CSV outputs read back for the history, a line at a time without a
 /// string or array per cell (a 1M-row run's cases.csv has about 1.7M lines): cases.csv
 /// as `FrontCodedRecords` (case id, S: the status's letter, due date) in blocks of one
-/// measure of about 64 KiB, and exceptions.csv's (measure, case id, status, due date) rows.
+/// measure (`BlockCut.historyCases`), and exceptions.csv's (measure, case id, status, due
+/// date) rows.
 struct CasesBlocks {
     struct Block {
         var measure: String
@@ -13,6 +14,7 @@ struct CasesBlocks {
         var lines: [UInt8]
     }
 
+    /// The action list's blocks: cut once they reach this size.
     static let blockSize = 64 * 1024
 
     /// Calls `row` with the cells `fields` (by column number, ascending) of each data row
@@ -91,9 +93,11 @@ struct CasesBlocks {
     }
 
     /// Calls `body` with each block of cases.csv (`measure,case_id,line,start_date,
-    /// due_date,completed_date,status,…`), in file order.
+    /// due_date,completed_date,status,…`), in file order, cut as `HistoryCases` cuts the
+    /// cases it is handed (`BlockCut.historyCases`): the same blocks either way.
     static func forEach(path: String, _ body: (Block) throws -> Void) throws {
-        let records = FrontCodedRecords(fields: 3, capacity: blockSize + 4096)
+        let cut = BlockCut.historyCases
+        let records = FrontCodedRecords(fields: 3, capacity: cut.maximumBytes + 4096)
         var measure: [UInt8] = []
         var name = ""
         func flush() throws {
@@ -103,17 +107,16 @@ struct CasesBlocks {
         // measure, case_id, due_date, status
         try forEachRow(path: path, fields: [0, 1, 4, 6]) { cells in
             let m = cells[0]
-            if m != measure || records.byteCount >= blockSize {
+            if m != measure {
                 try flush()
                 measure = m
                 name = String(decoding: m, as: UTF8.self)
             }
             let id = Array(unneutralised(cells[1][...]))
-            records.append(field: 0, id.span)
             let status = [statusLetter(cells[3])]
-            records.append(field: 1, status.span)
             let due = cells[2]
-            records.append(field: 2, due.span)
+            records.append(id.span, status.span, due.span)
+            if cut.ends(after: id.span, count: records.count, byteCount: records.byteCount) { try flush() }
         }
         try flush()
     }

@@ -49,6 +49,20 @@ public final class FrontCodedRecords {
     /// The records' bytes.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: state.pointee.storage, count: state.pointee.byteCount)) }
 
+    /// Calls `body` with the records' bytes, valid during the call (no copy).
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: state.pointee.storage, count: state.pointee.byteCount))
+    }
+
+    /// Gives back storage grown past `capacity` bytes (there are no records).
+    package func shrink(to capacity: Int) {
+        precondition(state.pointee.byteCount == 0, "shrink an empty FrontCodedRecords")
+        guard state.pointee.capacity > capacity else { return }
+        state.pointee.storage.deallocate()
+        state.pointee.storage = .allocate(capacity: capacity)
+        state.pointee.capacity = capacity
+    }
+
     /// Field `field` of the record being written; a record is complete when its last
     /// field is appended (fields in order, each once).
     public func append(field: Int, _ value: Span<UInt8>) {

@@ -10,13 +10,13 @@ enum HistoryRecording {
     /// Starts recording the run on a thread of its own (its cases, handed over by the
     /// analysis' `HistoryCases`, written while the outputs are); `finish` adds the action
     /// list from the exceptions.csv written in `outputFolder` and commits.
-    static func start(_ run: AnalysedRun, kpis: [KPIRow], cases: HistoryCases, in history: RunHistory) -> PendingRecord {
+    static func start(_ run: AnalysedRun, kpis: [KPIRow], cases: HistoryCases, in history: RunHistory) throws -> PendingRecord {
         let result = run.result
         var record = RunRecord(asAt: result.options.asAt, settings: result.options.settings, toolVersion: Tool.version,
                                rulesVersion: RuleSet.version, byColumns: result.byColumns, inputs: result.inputs,
                                summary: result.summary, actions: [], casesFile: nil)
         record.kpis = kpis.map { (measure: $0.measure.rawValue, rate: $0.rate.rawValue, value: $0.value) }
-        let blocks = cases.handOver(retracted: result.retracted)
+        let blocks = try cases.handOver(retracted: result.retracted)
         return history.recordInBackground(record) { body in try blocks.forEach(body) }
     }
 
