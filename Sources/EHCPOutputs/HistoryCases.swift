@@ -19,14 +19,9 @@ public final class HistoryCases: CaseSink {
     private let measures: [MeasureID]
     /// Blocks per measure: this sink's, then those of chunks absorbed, in input order.
     private var files: [[SpillFile]]
-    /// Each measure's last file, the one written: `files` read per case (an array of
-    /// arrays, checked for exclusive access at each use) cost more than the line's bytes.
-    private var current: [SpillFile]
-    /// Each measure's block being made.
-    private let open: [CodedBlockWriter]
+    /// Each measure's block being made, written to the measure's last file.
+    private let open: CodedBlockWriter
     private let table = CellTable.shared
-    /// The status letters, by `letterIndex`.
-    private let letters: [UInt8] = Array("oliv".utf8)
     /// Each temporary file's buffer: one file per measure and chunk.
     static let bufferSize = 16 << 10
     /// The largest block of the history's `run_cases`, and the buffer its temporary files
@@ -38,23 +33,21 @@ public final class HistoryCases: CaseSink {
         scratch = options.scratchDirectory
         measures = options.rules.measures.ids
         files = try measures.map { _ in [try SpillFile(directory: options.scratchDirectory, bufferSize: Self.bufferSize)] }
-        current = files.map { $0[$0.count - 1] }
-        open = measures.map { _ in CodedBlockWriter(cut: .historyCases) }
+        open = CodedBlockWriter(cut: .historyCases, files: files.map { $0[$0.count - 1] })
     }
 
     private init(like other: HistoryCases) throws {
         scratch = other.scratch
         measures = other.measures
         files = try measures.map { _ in [try SpillFile(directory: other.scratch, bufferSize: Self.bufferSize)] }
-        current = files.map { $0[$0.count - 1] }
-        open = measures.map { _ in CodedBlockWriter(cut: .historyCases) }
+        open = CodedBlockWriter(cut: .historyCases, files: files.map { $0[$0.count - 1] })
     }
 
     package func makeChunk() throws -> any CaseSink { try HistoryCases(like: self) }
 
     /// Writes each measure's block being made to its file, as a piece the next is joined to.
     private func spillOpenBlocks() throws {
-        for m in open.indices { try open[m].spill(to: current[m], end: .piece) }
+        try open.spillAll()
     }
 
     package func absorb(_ chunk: any CaseSink) throws {
@@ -67,40 +60,36 @@ public final class HistoryCases: CaseSink {
             for file in chunk.files[i] { try file.releaseBuffer() }
             files[i].append(contentsOf: chunk.files[i])
         }
-        current = files.map { $0[$0.count - 1] }
+        open.retarget(to: files.map { $0[$0.count - 1] })
     }
 
     package func releaseMemory() throws {
         try spillOpenBlocks()
-        for block in open { block.shrink() }
+        open.shrink()
         for list in files { for file in list { try file.releaseBuffer() } }
     }
 
-    /// The index in `letters` of a status's letter in the history (o on_time, l late,
-    /// i open_in_time, v open_overdue).
-    @inline(__always) static func letterIndex(_ s: CaseStatus) -> Int {
+    /// The letter of a status in the history (o on_time, l late, i open_in_time, v open_overdue).
+    @inline(__always) static func letter(_ s: CaseStatus) -> UInt8 {
         switch s {
-        case .onTime: return 0
-        case .late: return 1
-        case .openInTime: return 2
-        case .openOverdue: return 3
+        case .onTime: return UInt8(ascii: "o")
+        case .late: return UInt8(ascii: "l")
+        case .openInTime: return UInt8(ascii: "i")
+        case .openOverdue: return UInt8(ascii: "v")
         }
     }
 
     package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        let table = self.table.bytes, letterBytes = self.letters
-        let current = self.current, open = self.open
+        let table = self.table.bytes, open = self.open
         try Bytes.withUTF8(facts.caseID) { id in
-            let text = table.span, letters = letterBytes.span
+            let text = table.span
             for c in timings {
-                let m = c.measure.order
-                let s = Self.letterIndex(c.status)
-                let letter = letters.extracting(s ..< s + 1)
                 if let offset = c.due.isoTableOffset {
-                    try open[m].append(ordinal: ordinal, id, letter, text.extracting(offset ..< offset + 10), spillingTo: current[m])
+                    try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status),
+                                    text.extracting(offset ..< offset + 10))
                 } else {
                     let due = Array(c.due.iso.utf8.prefix(10))
-                    try open[m].append(ordinal: ordinal, id, letter, due.span, spillingTo: current[m])
+                    try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status), due.span)
                 }
             }
         }

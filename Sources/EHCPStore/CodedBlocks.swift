@@ -54,75 +54,99 @@ package struct BlockCut: Sendable {
     }
 }
 
-/// The block of three-field records (id first) being made for one stream, with each
-/// record's row ordinal, written to a temporary file whenever `BlockCut` ends it. In the
-/// file a block is a header (records, bytes of ordinals, bytes of records, whether the
-/// cut ended it, and how (`End`): four `UInt32`), the ordinals (each the zigzag LEB128
-/// difference from the one before) and the records as `FrontCodedRecords` codes them. A
-/// block the cut did not end (`.piece`: the piece of the stream ends) is joined to what follows.
+/// The blocks of three-field records (an id, a one-byte letter, a third field) being made
+/// for several streams at once (the history's measures), with each record's row ordinal,
+/// each written to its stream's temporary file whenever `BlockCut` ends it. In the file a
+/// block is a header (records, bytes of ordinals, bytes of records, whether and how the
+/// cut ended it (`End`): four `UInt32`), the ordinals (each the zigzag LEB128 difference
+/// from the one before) and the records as `FrontCodedRecords` codes them. A block the
+/// cut did not end (`.piece`: the piece of the stream ends) is joined to what follows.
+///
+/// The streams' state is one block of raw memory: a block per measure kept as an array
+/// of objects cost a reference count taken and given back for every case.
 package final class CodedBlockWriter {
     private let cut: BlockCut
-    private let records: FrontCodedRecords
-    /// The ordinals, behind a constant pointer: a class's stored variables are checked for
-    /// exclusive access at run time on every use.
-    private struct Ordinals {
-        var storage: UnsafeMutablePointer<UInt8>
-        var capacity: Int
-        var byteCount = 0
-        var last: Int64 = 0
+    private struct Stream {
+        var coder: FrontCoder
+        var ordinals: UnsafeMutablePointer<UInt8>
+        var ordinalCapacity: Int
+        var ordinalBytes = 0
+        var lastOrdinal: Int64 = 0
     }
-    private let ordinals: UnsafeMutablePointer<Ordinals>
+    private let streams: UnsafeMutablePointer<Stream>
+    package let streamCount: Int
+    /// Where each stream's blocks go (read only when a block is written).
+    private var files: [SpillFile]
 
-    package init(cut: BlockCut) {
+    /// Writers for one stream per file of `files`.
+    package init(cut: BlockCut, files: [SpillFile]) {
         self.cut = cut
-        records = FrontCodedRecords(fields: 3, capacity: 4096)
-        ordinals = .allocate(capacity: 1)
-        ordinals.initialize(to: Ordinals(storage: .allocate(capacity: 1024), capacity: 1024))
+        self.files = files
+        streamCount = files.count
+        streams = .allocate(capacity: max(1, files.count))
+        for i in 0 ..< files.count {
+            (streams + i).initialize(to: Stream(coder: FrontCoder(fields: 3, capacity: 4096),
+                                                ordinals: .allocate(capacity: 1024), ordinalCapacity: 1024))
+        }
     }
 
     deinit {
-        ordinals.pointee.storage.deallocate()
-        ordinals.deallocate()
+        for i in 0 ..< streamCount {
+            streams[i].coder.deallocate()
+            streams[i].ordinals.deallocate()
+        }
+        streams.deallocate()
     }
 
-    /// Records in the block being made.
-    package var count: Int { records.count }
+    /// Blocks go to `files` from now on (one per stream), after those written.
+    package func retarget(to files: [SpillFile]) {
+        precondition(files.count == streamCount, "one file per stream")
+        self.files = files
+    }
 
-    /// Adds a record of row `ordinal`; when the cut ends the block, it goes to `file`.
+    /// Records in stream `stream`'s block being made.
+    package func count(_ stream: Int) -> Int { streams[stream].coder.count }
+
+    /// Adds a record of row `ordinal` to stream `stream`; when the cut ends the block, it
+    /// goes to the stream's file.
     @inline(__always)
-    package func append(ordinal: Int64, _ id: Span<UInt8>, _ second: Span<UInt8>, _ third: Span<UInt8>,
-                        spillingTo file: SpillFile) throws {
-        records.append(id, second, third)
-        appendOrdinal(ordinal)
-        if records.byteCount >= cut.maximumBytes {
-            try spill(to: file, end: .size)
-        } else if cut.ends(after: id, count: records.count, byteCount: records.byteCount) {
-            try spill(to: file, end: .hash)
+    package func append(stream: Int, ordinal: Int64, _ id: Span<UInt8>, letter: UInt8, _ third: Span<UInt8>) throws {
+        precondition(stream >= 0 && stream < streamCount, "no such stream")
+        let s = streams + stream
+        id.withUnsafeBufferPointer { a in
+            third.withUnsafeBufferPointer { c in s.pointee.coder.append(a, byte: letter, c) }
+        }
+        Self.appendOrdinal(ordinal, to: s)
+        let count = s.pointee.coder.count, bytes = s.pointee.coder.byteCount
+        if bytes >= cut.maximumBytes {
+            try spill(stream, end: .size)
+        } else if cut.ends(after: id, count: count, byteCount: bytes) {
+            try spill(stream, end: .hash)
         }
     }
 
     @inline(__always)
-    private func appendOrdinal(_ ordinal: Int64) {
-        if ordinals.pointee.byteCount + 10 > ordinals.pointee.capacity {
-            let larger = ordinals.pointee.capacity * 2
+    private static func appendOrdinal(_ ordinal: Int64, to s: UnsafeMutablePointer<Stream>) {
+        if s.pointee.ordinalBytes + 10 > s.pointee.ordinalCapacity {
+            let larger = s.pointee.ordinalCapacity * 2
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-            grown.update(from: ordinals.pointee.storage, count: ordinals.pointee.byteCount)
-            ordinals.pointee.storage.deallocate()
-            ordinals.pointee.storage = grown
-            ordinals.pointee.capacity = larger
+            grown.update(from: s.pointee.ordinals, count: s.pointee.ordinalBytes)
+            s.pointee.ordinals.deallocate()
+            s.pointee.ordinals = grown
+            s.pointee.ordinalCapacity = larger
         }
-        let difference = ordinal &- ordinals.pointee.last
+        let difference = ordinal &- s.pointee.lastOrdinal
         var zigzag = UInt64(bitPattern: (difference << 1) ^ (difference >> 63))
-        let out = ordinals.pointee.storage
-        var at = ordinals.pointee.byteCount
+        let out = s.pointee.ordinals
+        var at = s.pointee.ordinalBytes
         while zigzag >= 0x80 {
             out[at] = UInt8(truncatingIfNeeded: zigzag) | 0x80
             at += 1
             zigzag >>= 7
         }
         out[at] = UInt8(truncatingIfNeeded: zigzag)
-        ordinals.pointee.byteCount = at + 1
-        ordinals.pointee.last = ordinal
+        s.pointee.ordinalBytes = at + 1
+        s.pointee.lastOrdinal = ordinal
     }
 
     /// How a block written to the file ended.
@@ -135,23 +159,30 @@ package final class CodedBlockWriter {
         case size = 2
     }
 
-    /// Writes the block to `file` (nothing when it is empty) and starts the next; `end`
-    /// says why it ends (`.piece`: the piece of the stream ends here, the cut did not end it).
-    package func spill(to file: SpillFile, end: End) throws {
-        guard records.count > 0 else { return }
-        var header: (UInt32, UInt32, UInt32, UInt32) = (UInt32(records.count), UInt32(ordinals.pointee.byteCount),
-                                                         UInt32(records.byteCount), end.rawValue)
+    /// Writes stream `stream`'s block to its file (nothing when it is empty) and starts the
+    /// next; `end` says why it ends.
+    package func spill(_ stream: Int, end: End) throws {
+        let s = streams + stream
+        guard s.pointee.coder.count > 0 else { return }
+        var header: (UInt32, UInt32, UInt32, UInt32) = (UInt32(s.pointee.coder.count), UInt32(s.pointee.ordinalBytes),
+                                                         UInt32(s.pointee.coder.byteCount), end.rawValue)
+        let file = files[stream]
         try withUnsafeBytes(of: &header) { try file.append($0) }
-        try file.append(UnsafeRawBufferPointer(start: ordinals.pointee.storage, count: ordinals.pointee.byteCount))
-        try records.withBytes { try file.append($0) }
-        records.removeAll()
-        ordinals.pointee.byteCount = 0
-        ordinals.pointee.last = 0
+        try file.append(UnsafeRawBufferPointer(start: s.pointee.ordinals, count: s.pointee.ordinalBytes))
+        try file.append(s.pointee.coder.bytes)
+        s.pointee.coder.removeAll()
+        s.pointee.ordinalBytes = 0
+        s.pointee.lastOrdinal = 0
     }
 
-    /// Gives back the memory of a grown block (the writer is idle: its piece is read).
+    /// Writes every stream's block being made, as the end of a piece of its stream.
+    package func spillAll() throws {
+        for i in 0 ..< streamCount { try spill(i, end: .piece) }
+    }
+
+    /// Gives back the memory of grown blocks (the writer is idle: its piece is read).
     package func shrink() {
-        records.shrink(to: 4096)
+        for i in 0 ..< streamCount { streams[i].coder.shrink(to: 4096) }
     }
 }
 
@@ -278,12 +309,17 @@ final class DroppedMarks {
         let end = Self.lowerBound(of: high &+ 1, in: leftOut, from: first)
         guard first < end else { return false }
         var any = false
+        // Walked together: a block's ordinals rise (a step back searches again).
+        var j = first
+        var previous = Int64.min
         for r in 0 ..< count {
             let o = ordinals[r]
-            let i = Self.lowerBound(of: o, in: leftOut, from: first, to: end)
-            let hit = i < end && leftOut[i] == o
+            if o < previous { j = Self.lowerBound(of: o, in: leftOut, from: first, to: end) }
+            while j < end, leftOut[j] < o { j += 1 }
+            let hit = j < end && leftOut[j] == o
             dropped[r] = hit
             any = any || hit
+            previous = o
         }
         return any
     }
@@ -331,7 +367,7 @@ package final class FrontCodedSplicer {
 
     deinit {
         previous.deallocate(); kept.deallocate(); previousCount.deallocate(); keptCount.deallocate()
-        shared.deallocate(); length.deallocate(); rest.deallocate()
+        shared.deallocate(); length.deallocate(); rest.deallocate(); headers.deallocate()
     }
 
     /// The `count` records of `coded` less those `dropped` marks, as `FrontCodedRecords`
@@ -342,6 +378,9 @@ package final class FrontCodedSplicer {
         precondition(dropped.count == count, "one mark per record")
         guard let lastDropped = dropped.lastIndex(of: true) else { return (count, Array(coded)) }
         guard lastDropped < count - 1, let base = coded.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        if fields == 3, let quick = quickSplice(base, end: coded.count, count: count, dropped: dropped, lastDropped: lastDropped) {
+            return quick.bytes.count < maximumBytes ? (count - quick.dropped, quick.bytes) : nil
+        }
         let end = coded.count
         var out: [UInt8] = []
         out.reserveCapacity(end)
@@ -413,4 +452,119 @@ package final class FrontCodedSplicer {
         guard out.count < maximumBytes else { return nil }
         return (keptRecords, out)
     }
+
+    /// Per record of the block being spliced and field: its shared length, the length of
+    /// its rest and where the rest starts (`quickSplice`), kept from block to block.
+    private var headers: UnsafeMutablePointer<Int> = .allocate(capacity: 3 * 3 * 4096)
+    private var headerCapacity = 4096
+
+    /// Reads the field headers of record `i`, at `start`, into `headers`; the offset after
+    /// the record, or nil when the bytes do not follow the format.
+    @inline(__always)
+    private func readRecord(_ i: Int, _ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> Int? {
+        var at = start
+        let h = headers + 9 * i
+        for f in 0 ..< 3 {
+            guard at < end else { return nil }
+            let s = Int(base[at])
+            at += 1
+            var r = 0, shift = 0
+            while true {
+                guard at < end, shift < 35 else { return nil }
+                let b = base[at]
+                at += 1
+                r |= Int(b & 0x7F) << shift
+                shift += 7
+                if b < 0x80 { break }
+            }
+            guard r <= end - at else { return nil }
+            h[3 * f] = s; h[3 * f + 1] = r; h[3 * f + 2] = at
+            at += r
+        }
+        return at
+    }
+
+    /// Byte `p` of field `f` of record `j` (its headers read), nil past its end: taken from
+    /// the rest of the last record up to `j` that did not share it.
+    @inline(__always)
+    private func byte(_ base: UnsafePointer<UInt8>, record j: Int, field f: Int, at p: Int) -> UInt8? {
+        var j = j
+        while j > 0, headers[9 * j + 3 * f] > p { j -= 1 }
+        let h = headers + 9 * j + 3 * f
+        let k = p - h[0]
+        return k < h[1] ? base[h[2] + k] : nil
+    }
+
+    /// The splice without decoding the block, for blocks whose removed records stand alone
+    /// (most): the record after a removed one (d) is coded against the one before d (c)
+    /// from the records' own bytes, field by field. What it shares with c is the smaller of
+    /// what it shares with d and what d shares with c, when these differ; when they are
+    /// equal, that much and as much more as its rest and c's bytes from there agree. The
+    /// bytes it no longer shares are the start of d's rest. Nil, for the full splice, when
+    /// two removed records are neighbours or a shared length reaches 255 (the most one says).
+    private func quickSplice(_ base: UnsafePointer<UInt8>, end: Int, count: Int, dropped: UnsafeBufferPointer<Bool>,
+                             lastDropped: Int) -> (bytes: [UInt8], dropped: Int)? {
+        if count > headerCapacity {
+            headers.deallocate()
+            headerCapacity = count
+            headers = .allocate(capacity: 9 * count)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(end)
+        var at = 0, copyFrom = 0, i = 0, droppedCount = 0
+        while i <= lastDropped {
+            guard dropped[i] else {
+                guard let after = readRecord(i, base, at: at, end: end) else { return nil }
+                at = after
+                i += 1
+                continue
+            }
+            guard i + 1 < count, !dropped[i + 1] else { return nil }
+            guard let afterRemoved = readRecord(i, base, at: at, end: end),
+                  let afterNext = readRecord(i + 1, base, at: afterRemoved, end: end) else { return nil }
+            let removed = headers + 9 * i, next = headers + 9 * (i + 1)
+            for f in 0 ..< 3 where removed[3 * f] >= 255 || next[3 * f] >= 255 { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + copyFrom, count: at - copyFrom))
+            for f in 0 ..< 3 {
+                let sd = removed[3 * f], sn = next[3 * f], rest = next[3 * f + 1], from = next[3 * f + 2]
+                if sn < sd || (sn == sd && i == 0) {
+                    // Shares with c what it shared with d (with no c, nothing): coded as it was.
+                    out.append(UInt8(truncatingIfNeeded: sn))
+                    Self.appendLength(rest, to: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: rest))
+                } else if sn > sd {
+                    out.append(UInt8(truncatingIfNeeded: sd))
+                    Self.appendLength(rest + (sn - sd), to: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + removed[3 * f + 2], count: sn - sd))
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: rest))
+                } else {
+                    // As much as both share with d, and then its rest as far as c's bytes agree.
+                    var t = 0
+                    while sd + t < 255, t < rest, let b = byte(base, record: i - 1, field: f, at: sd + t), b == base[from + t] {
+                        t += 1
+                    }
+                    out.append(UInt8(truncatingIfNeeded: sd + t))
+                    Self.appendLength(rest - t, to: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from + t, count: rest - t))
+                }
+            }
+            droppedCount += 1
+            at = afterNext
+            copyFrom = afterNext
+            i += 2
+        }
+        out.append(contentsOf: UnsafeBufferPointer(start: base + copyFrom, count: end - copyFrom))
+        return (out, droppedCount)
+    }
+
+    @inline(__always)
+    private static func appendLength(_ n: Int, to out: inout [UInt8]) {
+        var r = n
+        while r >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: r) | 0x80)
+            r >>= 7
+        }
+        out.append(UInt8(truncatingIfNeeded: r))
+    }
+
 }

@@ -10,91 +10,165 @@
 /// about 900 instructions a case (uniqueness checks, generic copies).
 public final class FrontCodedRecords {
     public let fields: Int
-    /// What changes as records are written, behind a constant pointer: a class's stored
-    /// variables are checked for exclusive access at run time on every use, which cost
-    /// more than the coding.
-    private struct State {
-        var storage: UnsafeMutablePointer<UInt8>
-        var capacity: Int
-        var byteCount = 0
-        var count = 0
-    }
-    private let state: UnsafeMutablePointer<State>
-    /// The previous record's fields, their first 255 bytes (no more can be shared).
-    private let previous: UnsafeMutablePointer<UInt8>
-    private let previousCount: UnsafeMutablePointer<Int>
+    /// The coder, behind a constant pointer: a class's stored variables are checked for
+    /// exclusive access at run time on every use, which cost more than the coding.
+    private let coder: UnsafeMutablePointer<FrontCoder>
 
     public init(fields: Int, capacity: Int = 4096) {
-        precondition(fields > 0)
         self.fields = fields
-        let capacity = max(capacity, 64)
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(storage: .allocate(capacity: capacity), capacity: capacity))
-        previous = .allocate(capacity: fields * 255)
-        previousCount = .allocate(capacity: fields)
-        previousCount.initialize(repeating: 0, count: fields)
+        coder = .allocate(capacity: 1)
+        coder.initialize(to: FrontCoder(fields: fields, capacity: capacity))
     }
 
     deinit {
-        state.pointee.storage.deallocate()
-        state.deallocate()
-        previous.deallocate()
-        previousCount.deallocate()
+        coder.pointee.deallocate()
+        coder.deallocate()
     }
 
     /// Records complete so far.
-    public var count: Int { state.pointee.count }
-    public var byteCount: Int { state.pointee.byteCount }
+    public var count: Int { coder.pointee.count }
+    public var byteCount: Int { coder.pointee.byteCount }
 
     /// The records' bytes.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: state.pointee.storage, count: state.pointee.byteCount)) }
+    public var bytes: [UInt8] { Array(coder.pointee.bytes) }
 
     /// Calls `body` with the records' bytes, valid during the call (no copy).
     package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: state.pointee.storage, count: state.pointee.byteCount))
+        try body(coder.pointee.bytes)
     }
 
     /// Gives back storage grown past `capacity` bytes (there are no records).
-    package func shrink(to capacity: Int) {
-        precondition(state.pointee.byteCount == 0, "shrink an empty FrontCodedRecords")
-        guard state.pointee.capacity > capacity else { return }
-        state.pointee.storage.deallocate()
-        state.pointee.storage = .allocate(capacity: capacity)
-        state.pointee.capacity = capacity
-    }
+    package func shrink(to capacity: Int) { coder.pointee.shrink(to: capacity) }
 
     /// Field `field` of the record being written; a record is complete when its last
     /// field is appended (fields in order, each once).
     public func append(field: Int, _ value: Span<UInt8>) {
-        precondition(field >= 0 && field < fields, "no such field")
-        let n = value.count
-        if state.pointee.byteCount + n + 12 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 12) }
-        var at = state.pointee.byteCount
-        value.withUnsafeBufferPointer { v in Self.code(v, field: field, previous: previous, previousCount: previousCount,
-                                                       into: state.pointee.storage, at: &at) }
-        state.pointee.byteCount = at
-        if field == fields - 1 { state.pointee.count += 1 }
+        value.withUnsafeBufferPointer { coder.pointee.append(field: field, $0) }
     }
 
     /// A whole record of three fields (the history's cases: id, status, due date), in one
     /// call: coding 1.7M cases a field at a time cost about 125 instructions a field.
     public func append(_ first: Span<UInt8>, _ second: Span<UInt8>, _ third: Span<UInt8>) {
+        first.withUnsafeBufferPointer { a in
+            second.withUnsafeBufferPointer { b in
+                third.withUnsafeBufferPointer { c in coder.pointee.append(a, b, c) }
+            }
+        }
+    }
+
+    /// Starts again from no records (the next record's fields share nothing).
+    public func removeAll() { coder.pointee.removeAll() }
+
+    /// Calls `body` with each record of `bytes` (made with `fields` fields), or returns
+    /// false at the first byte that does not follow the format (the records before it read).
+    @discardableResult
+    public static func forEach(_ bytes: [UInt8], fields: Int, _ body: (_ fields: [[UInt8]]) throws -> Void) rethrows -> Bool {
+        var values = Array(repeating: [UInt8](), count: fields)
+        var i = 0
+        while i < bytes.count {
+            for f in 0..<fields {
+                guard i < bytes.count else { return false }
+                let shared = Int(bytes[i])
+                i += 1
+                var rest = 0, shift = 0
+                while true {
+                    guard i < bytes.count, shift < 35 else { return false }
+                    let b = bytes[i]
+                    i += 1
+                    rest |= Int(b & 0x7F) << shift
+                    shift += 7
+                    if b < 0x80 { break }
+                }
+                guard shared <= values[f].count, rest <= bytes.count - i else { return false }
+                values[f].removeSubrange(shared...)
+                values[f].append(contentsOf: bytes[i..<(i + rest)])
+                i += rest
+            }
+            try body(values)
+        }
+        return true
+    }
+}
+
+/// `FrontCodedRecords`' coding without the class: a value of raw pointers, so that many
+/// can be kept in one block of memory (the history's blocks, one per measure and thread)
+/// and used with no reference counting. Its owner calls `deallocate` once.
+package struct FrontCoder {
+    package let fields: Int
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    package private(set) var byteCount = 0
+    package private(set) var count = 0
+    /// The previous record's fields, their first 255 bytes (no more can be shared).
+    private let previous: UnsafeMutablePointer<UInt8>
+    private let previousCount: UnsafeMutablePointer<Int>
+
+    package init(fields: Int, capacity: Int) {
+        precondition(fields > 0)
+        self.fields = fields
+        self.capacity = max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+        previous = .allocate(capacity: fields * 255)
+        previousCount = .allocate(capacity: fields)
+        previousCount.initialize(repeating: 0, count: fields)
+    }
+
+    package func deallocate() {
+        storage.deallocate()
+        previous.deallocate()
+        previousCount.deallocate()
+    }
+
+    /// The records' bytes, valid until the next change.
+    package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: byteCount) }
+
+    package mutating func append(field: Int, _ value: UnsafeBufferPointer<UInt8>) {
+        precondition(field >= 0 && field < fields, "no such field")
+        reserve(value.count + 12)
+        var at = byteCount
+        Self.code(value, field: field, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        byteCount = at
+        if field == fields - 1 { count += 1 }
+    }
+
+    @inline(__always)
+    package mutating func append(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ c: UnsafeBufferPointer<UInt8>) {
         precondition(fields == 3, "a record of three fields")
-        let n = first.count + second.count + third.count
-        if state.pointee.byteCount + n + 36 > state.pointee.capacity { grow(to: state.pointee.byteCount + n + 36) }
-        let out = state.pointee.storage
-        var at = state.pointee.byteCount
-        first.withUnsafeBufferPointer { v in
-            Self.code(v, field: 0, previous: previous, previousCount: previousCount, into: out, at: &at)
+        reserve(a.count + b.count + c.count + 36)
+        var at = byteCount
+        Self.code(a, field: 0, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        Self.code(b, field: 1, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        Self.code(c, field: 2, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        byteCount = at
+        count += 1
+    }
+
+    /// `append(a, b, c)` for a second field of one byte (the history's status letter):
+    /// the same bytes, its coding written out.
+    @inline(__always)
+    package mutating func append(_ a: UnsafeBufferPointer<UInt8>, byte: UInt8, _ c: UnsafeBufferPointer<UInt8>) {
+        precondition(fields == 3, "a record of three fields")
+        reserve(a.count + c.count + 36)
+        var at = byteCount
+        Self.code(a, field: 0, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        let last = previous + 255
+        if previousCount[1] > 0, last[0] == byte {
+            storage[at] = 1; storage[at + 1] = 0
+            at += 2
+        } else {
+            storage[at] = 0; storage[at + 1] = 1; storage[at + 2] = byte
+            at += 3
+            last[0] = byte
         }
-        second.withUnsafeBufferPointer { v in
-            Self.code(v, field: 1, previous: previous, previousCount: previousCount, into: out, at: &at)
-        }
-        third.withUnsafeBufferPointer { v in
-            Self.code(v, field: 2, previous: previous, previousCount: previousCount, into: out, at: &at)
-        }
-        state.pointee.byteCount = at
-        state.pointee.count += 1
+        previousCount[1] = 1
+        Self.code(c, field: 2, previous: previous, previousCount: previousCount, into: storage, at: &at)
+        byteCount = at
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ more: Int) {
+        if byteCount + more > capacity { grow(to: byteCount + more) }
     }
 
     /// Codes `v` as field `field` at `out + at` (room made by the caller) and keeps its
@@ -149,49 +223,28 @@ public final class FrontCodedRecords {
         at = w
     }
 
-    private func grow(to minimum: Int) {
-        let larger = max(minimum, state.pointee.capacity * 2)
+    private mutating func grow(to minimum: Int) {
+        let larger = max(minimum, capacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-        grown.update(from: state.pointee.storage, count: state.pointee.byteCount)
-        state.pointee.storage.deallocate()
-        state.pointee.storage = grown
-        state.pointee.capacity = larger
+        grown.update(from: storage, count: byteCount)
+        storage.deallocate()
+        storage = grown
+        capacity = larger
     }
 
     /// Starts again from no records (the next record's fields share nothing).
-    public func removeAll() {
-        state.pointee.byteCount = 0
-        state.pointee.count = 0
+    package mutating func removeAll() {
+        byteCount = 0
+        count = 0
         previousCount.update(repeating: 0, count: fields)
     }
 
-    /// Calls `body` with each record of `bytes` (made with `fields` fields), or returns
-    /// false at the first byte that does not follow the format (the records before it read).
-    @discardableResult
-    public static func forEach(_ bytes: [UInt8], fields: Int, _ body: (_ fields: [[UInt8]]) throws -> Void) rethrows -> Bool {
-        var values = Array(repeating: [UInt8](), count: fields)
-        var i = 0
-        while i < bytes.count {
-            for f in 0..<fields {
-                guard i < bytes.count else { return false }
-                let shared = Int(bytes[i])
-                i += 1
-                var rest = 0, shift = 0
-                while true {
-                    guard i < bytes.count, shift < 35 else { return false }
-                    let b = bytes[i]
-                    i += 1
-                    rest |= Int(b & 0x7F) << shift
-                    shift += 7
-                    if b < 0x80 { break }
-                }
-                guard shared <= values[f].count, rest <= bytes.count - i else { return false }
-                values[f].removeSubrange(shared...)
-                values[f].append(contentsOf: bytes[i..<(i + rest)])
-                i += rest
-            }
-            try body(values)
-        }
-        return true
+    /// Gives back storage grown past `capacity` bytes (there are no records).
+    package mutating func shrink(to capacity: Int) {
+        precondition(byteCount == 0, "shrink an empty FrontCoder")
+        guard self.capacity > capacity else { return }
+        storage.deallocate()
+        storage = .allocate(capacity: capacity)
+        self.capacity = capacity
     }
 }

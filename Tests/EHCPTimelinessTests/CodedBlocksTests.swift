@@ -51,11 +51,11 @@ import Testing
         var files: [SpillFile] = []
         for piece in pieces {
             let file = try SpillFile(directory: folder.path, bufferSize: 4096)
-            let writer = CodedBlockWriter(cut: cut)
+            let writer = CodedBlockWriter(cut: cut, files: [file])
             for r in piece {
-                try writer.append(ordinal: r.ordinal, r.id.span, r.status.span, r.due.span, spillingTo: file)
+                try writer.append(stream: 0, ordinal: r.ordinal, r.id.span, letter: r.status[0], r.due.span)
             }
-            try writer.spill(to: file, end: .piece)
+            try writer.spillAll()
             files.append(file)
         }
         var blocks: [(Int, [UInt8])] = []
