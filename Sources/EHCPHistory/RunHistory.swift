@@ -274,9 +274,10 @@ public final class RunHistory: Sendable {
 
     /// Flushes the write-ahead log to disk before the commit: the commit's checkpoint
     /// syncs it before copying it into the file, and a 1M-row run's 14 MB of cases then
-    /// went to disk only once all the outputs were written, on one core. Flushed here, most
-    /// of it goes while the outputs are still being written. (Only sooner: SQLite syncs as
-    /// before, so a failure here changes nothing.)
+    /// went to disk only once all the outputs were written, on one core. Flushed once the
+    /// cases are in, and again before the commit, most of it goes while the outputs are
+    /// still being written. (Only sooner: SQLite syncs as before, so a failure here
+    /// changes nothing.)
     static func syncLog(of path: String) {
         let fd = open(path + "-wal", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -377,6 +378,9 @@ public final class RunHistory: Sendable {
                             n += 1
                         }
                     }
+                    // The cases (most of the log) go to disk now, while the outputs are still
+                    // being written; the commit's checkpoint then syncs only the action rows.
+                    Self.syncLog(of: path)
                     guard let source = source() else {
                         outcome = nil
                         return .rollback
