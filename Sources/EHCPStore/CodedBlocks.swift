@@ -392,19 +392,7 @@ package final class FrontCodedSplicer {
             let start = at
             // Read the record's fields, bringing `previous` up to it.
             for f in 0 ..< fields {
-                guard at < end else { return nil }
-                let s = Int(base[at])
-                at += 1
-                var r = 0, shift = 0
-                while true {
-                    guard at < end, shift < 35 else { return nil }
-                    let b = base[at]
-                    at += 1
-                    r |= Int(b & 0x7F) << shift
-                    shift += 7
-                    if b < 0x80 { break }
-                }
-                guard s <= previousCount[f], r <= end - at else { return nil }
+                guard let (s, r) = Self.fieldHeader(base, at: &at, end: end), s <= previousCount[f] else { return nil }
                 shared[f] = s; length[f] = s + r; rest[f] = at
                 if dropped[i] && !recode && f == 0 {
                     // The first of a run of removed records: the one before is the one kept.
@@ -458,6 +446,27 @@ package final class FrontCodedSplicer {
     private var headers: UnsafeMutablePointer<Int> = .allocate(capacity: 3 * 3 * 4096)
     private var headerCapacity = 4096
 
+    /// A field's header at `at` (the length it shares, the length of its rest), `at`
+    /// moved to its rest; nil when the bytes do not follow the format or the rest runs
+    /// past `end`.
+    @inline(__always)
+    private static func fieldHeader(_ base: UnsafePointer<UInt8>, at: inout Int, end: Int) -> (shared: Int, rest: Int)? {
+        guard at < end else { return nil }
+        let s = Int(base[at])
+        at += 1
+        var r = 0, shift = 0
+        while true {
+            guard at < end, shift < 35 else { return nil }
+            let b = base[at]
+            at += 1
+            r |= Int(b & 0x7F) << shift
+            shift += 7
+            if b < 0x80 { break }
+        }
+        guard r <= end - at else { return nil }
+        return (s, r)
+    }
+
     /// Reads the field headers of record `i`, at `start`, into `headers`; the offset after
     /// the record, or nil when the bytes do not follow the format.
     @inline(__always)
@@ -465,19 +474,7 @@ package final class FrontCodedSplicer {
         var at = start
         let h = headers + 9 * i
         for f in 0 ..< 3 {
-            guard at < end else { return nil }
-            let s = Int(base[at])
-            at += 1
-            var r = 0, shift = 0
-            while true {
-                guard at < end, shift < 35 else { return nil }
-                let b = base[at]
-                at += 1
-                r |= Int(b & 0x7F) << shift
-                shift += 7
-                if b < 0x80 { break }
-            }
-            guard r <= end - at else { return nil }
+            guard let (s, r) = Self.fieldHeader(base, at: &at, end: end) else { return nil }
             h[3 * f] = s; h[3 * f + 1] = r; h[3 * f + 2] = at
             at += r
         }

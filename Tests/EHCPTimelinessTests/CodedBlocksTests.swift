@@ -6,6 +6,7 @@ import Testing
 @testable import EHCPStore
 @testable import EHCPTimeliness
 @testable import EHCPOutputs
+import Generator
 
 /// The run history's cases are coded into blocks as the analysis' threads meet them, and
 /// joined afterwards: the blocks must be those of one pass over cases.csv, however the
@@ -18,7 +19,7 @@ import Testing
 
     /// Records as a measure's cases come: ids mostly rising, some repeated or long, ordinals rising.
     static func records(_ n: Int, seed: UInt64) -> [Record] {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var out: [Record] = []
         var ordinal: Int64 = 1 << 40
         for i in 0 ..< n {
@@ -31,18 +32,6 @@ import Testing
                               due: Array("2025-0\(1 + rng.next() % 9)-\(String(format: "%02d", day))".utf8)))
         }
         return out
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     /// The blocks the joiner makes of `pieces`, each written by a writer of its own.
@@ -95,7 +84,7 @@ import Testing
         #expect(reference.count > 100)
         #expect(reference.contains { $0.1.count >= Self.cut.maximumBytes }, "no block was cut by its size")
         #expect(try Self.same(Self.joined([all[...]], cut: Self.cut), reference))
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for _ in 0 ..< 20 {
             let cuts = (0 ..< Int(1 + rng.next() % 6)).map { _ in Int(rng.next() % 5000) }.sorted()
             var pieces: [ArraySlice<Record>] = []
@@ -108,7 +97,7 @@ import Testing
     @Test("records of rows taken back are left out: the blocks are one pass over the rest")
     func rowsTakenBackAreLeftOutAsOnePassWouldLeaveThem() throws {
         let all = Self.records(5000, seed: 3)
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for density in [2, 50, 400] {
             let leftOut = all.map(\.ordinal).filter { _ in rng.next() % UInt64(density) == 0 }
             // Also the last record of a block, and a run of neighbours.
@@ -125,7 +114,7 @@ import Testing
     func splicingEqualsCodingTheRestAgain() throws {
         let all = Self.records(400, seed: 9)
         let splicer = FrontCodedSplicer(fields: 3, maximumBytes: 1 << 20)
-        var rng = SplitMix(seed: 13)
+        var rng = SplitMix64(seed: 13)
         for round in 0 ..< 200 {
             let n = 2 + Int(rng.next() % 60)
             let start = Int(rng.next() % UInt64(all.count - n))

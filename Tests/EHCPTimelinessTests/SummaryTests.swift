@@ -1,4 +1,5 @@
 import Testing
+import Generator
 @testable import EHCPIngest
 @testable import EHCPRules
 @testable import EHCPStore
@@ -38,18 +39,6 @@ private func allRow(_ cases: [CaseResult]) -> SummaryRow {
     let rows = summarise(cases).rows().filter { $0.isAllPeriods }
     precondition(rows.count == 1)
     return rows[0]
-}
-
-/// SplitMix64: a small seeded generator so the property test is repeatable.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 // MARK: - Counting
@@ -237,7 +226,7 @@ struct SummaryMedianTests {
 
     @Test("a day histogram's median is the median of its counts, values below zero and past the dense run included")
     func dayHistogramMedianMatchesTheCounts() {
-        var rng = SplitMix64(state: 5)
+        var rng = SplitMix64(seed: 5)
         for _ in 0..<200 {
             var histogram = DayHistogram()
             var counts: [Int: Int] = [:]
@@ -431,7 +420,7 @@ struct SummaryRowsTests {
 
 struct SummaryMergeTests {
     private static func randomCases(count: Int, seed: UInt64) -> [CaseResult] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let teams = ["North", "South", "all", "=East", ""]
         let bands = ["under 5", "5 to 10", "unknown"]
         return (0..<count).map { i in
@@ -459,7 +448,7 @@ struct SummaryMergeTests {
     func mergeEqualsWhole(seed: UInt64, unit: PeriodUnit) {
         let cases = Self.randomCases(count: 400, seed: seed)
         let whole = summarise(cases, unit: unit, dims: 2)
-        var rng = SplitMix64(state: seed &* 31)
+        var rng = SplitMix64(seed: seed &* 31)
         let cut1 = Int.random(in: 0...cases.count, using: &rng)
         let cut2 = Int.random(in: cut1...cases.count, using: &rng)
         let chunks = [Array(cases[..<cut1]), Array(cases[cut1..<cut2]), Array(cases[cut2...])]
@@ -506,7 +495,7 @@ struct MeasureTalliesYearTests {
     }
 
     @Test func yearsBeforeBetweenAndAfterTheFirstAreCountedAndMergeLikeOneTally() {
-        var rng = SplitMix64(state: 5)
+        var rng = SplitMix64(seed: 5)
         let years = (0..<400).map { _ in (year: Int.random(in: 2015...2025, using: &rng), onTime: Bool.random(using: &rng)) }
         var expected: [Int: (plans: Int, onTime: Int)] = [:]
         for y in years {
