@@ -8,7 +8,7 @@ import EHCPTimeliness
 /// measure (`BlockCut.historyCases`), and exceptions.csv's (measure, case id, status, due
 /// date) rows.
 struct CasesBlocks {
-    struct Block {
+    struct Block: Sendable {
         var measure: String
         var count: Int
         var lines: [UInt8]

@@ -386,41 +386,24 @@ public final class RunHistory: Sendable {
                         return .rollback
                     }
                     let actionBlock = try db.makeStatement(sql: "INSERT INTO run_action_blocks VALUES (?, ?, ?, ?, ?)")
-                    let actions = FrontCodedRecords(fields: 3, capacity: CasesBlocks.blockSize + 4096)
-                    var measure: [UInt8] = []
                     var blockNumber = 0
-                    func flush() throws {
-                        guard actions.count > 0 else { return }
-                        try actionBlock.execute(arguments: [id, String(decoding: measure, as: UTF8.self), blockNumber,
-                                                            actions.count, Data(actions.bytes)])
+                    func insert(_ b: CasesBlocks.Block) throws {
+                        try actionBlock.execute(arguments: [id, b.measure, blockNumber, b.count, Data(b.lines)])
                         blockNumber += 1
-                        actions.removeAll()
                     }
-                    func add(measure m: some Collection<UInt8>, caseID: Span<UInt8>, status: Span<UInt8>, due: Span<UInt8>) throws {
-                        if !measure.elementsEqual(m) || actions.byteCount >= CasesBlocks.blockSize {
-                            try flush()
-                            measure = Array(m)
-                        }
-                        actions.append(field: 0, caseID)
-                        actions.append(field: 1, status)
-                        actions.append(field: 2, due)
-                    }
+                    var coder = ActionCoder()
                     for a in run.actions {
                         let caseID = Array(a.pair.caseID.utf8), status = Array(a.status.utf8), due = Array(a.dueDate.utf8)
-                        try add(measure: a.pair.measure.utf8, caseID: caseID.span, status: status.span, due: due.span)
+                        try coder.add(measure: Array(a.pair.measure.utf8), caseID: caseID.span, status: status.span,
+                                      due: due.span, emit: insert)
                     }
-                    // measure, case_id, due_date, status
-                    func row(_ cells: [[UInt8]]) throws {
-                        let caseID = Array(CasesBlocks.unneutralised(cells[1][...]))
-                        let status = cells[3], due = cells[2]
-                        try add(measure: cells[0], caseID: caseID.span, status: status.span, due: due.span)
-                    }
+                    try coder.flush(emit: insert)
                     switch consume source {
                     case .none: break
-                    case .file(let file): try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3], row)
-                    case .open(let file): try CasesBlocks.forEachRow(file, fields: [0, 1, 2, 3], row)
+                    case .coded(let blocks): for b in blocks { try insert(b) }
+                    case .file(let file): try ActionCoder.code(.file(file), emit: insert)
+                    case .open(let file): try ActionCoder.code(.open(file), emit: insert)
                     }
-                    try flush()
                     TestHooks.pauseInsideWrite()
                     Self.syncLog(of: path)
                     guard commit() else {
@@ -566,6 +549,54 @@ enum ActionRows: ~Copyable {
     case file(String)
     /// exceptions.csv already open.
     case open(ReadableFile)
+    /// exceptions.csv's rows coded already, as the blocks to insert.
+    case coded([CasesBlocks.Block])
+}
+
+/// The action rows as the history keeps them: `FrontCodedRecords` (case id, status, due
+/// date) in blocks of one measure, cut once they reach `CasesBlocks.blockSize`.
+struct ActionCoder {
+    private let actions = FrontCodedRecords(fields: 3, capacity: CasesBlocks.blockSize + 4096)
+    private var measure: [UInt8] = []
+
+    mutating func add(measure m: [UInt8], caseID: Span<UInt8>, status: Span<UInt8>, due: Span<UInt8>,
+                      emit: (CasesBlocks.Block) throws -> Void) throws {
+        if m != measure || actions.byteCount >= CasesBlocks.blockSize {
+            try flush(emit: emit)
+            measure = m
+        }
+        actions.append(caseID, status, due)
+    }
+
+    /// Hands on the block being made, if any.
+    func flush(emit: (CasesBlocks.Block) throws -> Void) throws {
+        guard actions.count > 0 else { return }
+        try emit(CasesBlocks.Block(measure: String(decoding: measure, as: UTF8.self), count: actions.count, lines: actions.bytes))
+        actions.removeAll()
+    }
+
+    /// The blocks of exceptions.csv's rows (measure, case_id, due_date, status).
+    static func code(_ source: consuming ActionRows, emit: (CasesBlocks.Block) throws -> Void) throws {
+        var coder = ActionCoder()
+        func row(_ cells: [[UInt8]]) throws {
+            let id = cells[1]
+            let unneutralised = CasesBlocks.unneutralised(id[...])
+            let status = cells[3], due = cells[2]
+            if unneutralised.count == id.count {
+                try coder.add(measure: cells[0], caseID: id.span, status: status.span, due: due.span, emit: emit)
+            } else {
+                let caseID = Array(unneutralised)
+                try coder.add(measure: cells[0], caseID: caseID.span, status: status.span, due: due.span, emit: emit)
+            }
+        }
+        switch consume source {
+        case .none: break
+        case .coded: break
+        case .file(let file): try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3], row)
+        case .open(let file): try CasesBlocks.forEachRow(file, fields: [0, 1, 2, 3], row)
+        }
+        try coder.flush(emit: emit)
+    }
 }
 
 /// A run being recorded on a thread of its own (`RunHistory.recordInBackground`): the
@@ -581,8 +612,8 @@ public final class PendingRecord: Sendable {
         case abandon
     }
     private struct State: ~Copyable {
-        /// exceptions.csv, open, not yet taken by the recording thread.
-        var written: ReadableFile?
+        /// exceptions.csv's action rows, coded, not yet taken by the recording thread.
+        var written: [CasesBlocks.Block]?
         /// Whether the recording thread read the action rows from `written`.
         var readEarly = false
         var decision: Decision?
@@ -598,9 +629,9 @@ public final class PendingRecord: Sendable {
         goAhead.wait()
         return state.withLock { s -> ActionRows? in
             if case .abandon? = s.decision { return nil }
-            if let file = s.written.take() {
+            if let blocks = s.written.take() {
                 s.readEarly = true
-                return .open(file)
+                return .coded(blocks)
             }
             if case .commit(let file)? = s.decision { return file.map { ActionRows.file($0) } ?? ActionRows.none }
             return nil
@@ -620,22 +651,30 @@ public final class PendingRecord: Sendable {
     func complete(_ outcome: Result<RecordOutcome?, any Error>) {
         state.withLock { s in
             s.outcome = outcome
-            s.written = nil  // closed, if the recording thread did not take it
+            s.written = nil
         }
         finished.signal()
     }
 
-    /// exceptions.csv is written at `path`: the recording thread reads its action rows
-    /// now, while the other outputs are written, rather than once they all are (it was the
-    /// one thing left to do after them, besides the commit). The file is opened here, as
-    /// its folder is renamed once all the outputs are written; when it cannot be, `finish`
-    /// reads it by the name it is given. Called at most once, before `finish` or `abandon`.
+    /// exceptions.csv is written at `path`: its action rows are read and coded now, on the
+    /// caller's thread (an output writer's, with the other outputs still being written),
+    /// and handed to the recording thread: read once all the outputs were, or by the
+    /// recording thread after the cases, they were work for one core alone at the end of
+    /// the run. The file is read here, as its folder is renamed once all the outputs are
+    /// written; when it cannot be, `finish` reads it by the name it is given. Called at
+    /// most once, before `finish` or `abandon`.
     public func actionsWritten(at path: String) {
-        var file = ReadableFile(path: path, name: "exceptions.csv")
+        guard let opened = ReadableFile(path: path, name: "exceptions.csv") else { return }
+        var blocks: [CasesBlocks.Block] = []
+        do {
+            try ActionCoder.code(.open(opened)) { blocks.append($0) }
+        } catch {
+            return  // read again by `finish`, which says what went wrong
+        }
         let handed = state.withLock { s -> Bool in
-            if s.outcome != nil { return false }  // finished already: the file is closed here
-            s.written = file.take()
-            return s.written != nil
+            if s.outcome != nil { return false }  // finished already
+            s.written = blocks
+            return true
         }
         if handed { goAhead.signal() }
     }

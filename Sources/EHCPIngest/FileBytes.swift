@@ -75,10 +75,9 @@ extension FileBytes {
     }
 }
 
-/// A file open for reading, closed when its owner lets it go: for a file opened on one
-/// thread and read on another (the history reads exceptions.csv on its recording thread,
-/// opened before the output folder is renamed), so no descriptor is left open or closed
-/// twice whichever way the hand-over ends.
+/// A file open for reading, closed when its owner lets it go, so no descriptor is left
+/// open or closed twice whichever way its reader ends (the history's reading of
+/// exceptions.csv as soon as it is written, before the output folder is renamed).
 package struct ReadableFile: ~Copyable, Sendable {
     private let fileDescriptor: Int32
     /// The name read failures give.
