@@ -104,9 +104,6 @@ package final class CodedBlockWriter {
         self.files = files
     }
 
-    /// Records in stream `stream`'s block being made.
-    package func count(_ stream: Int) -> Int { streams[stream].coder.count }
-
     /// Adds a record of row `ordinal` to stream `stream`; when the cut ends the block, it
     /// goes to the stream's file.
     @inline(__always)
@@ -117,11 +114,9 @@ package final class CodedBlockWriter {
             third.withUnsafeBufferPointer { c in s.pointee.coder.append(a, byte: letter, c) }
         }
         Self.appendOrdinal(ordinal, to: s)
-        let count = s.pointee.coder.count, bytes = s.pointee.coder.byteCount
-        if bytes >= cut.maximumBytes {
-            try spill(stream, end: .size)
-        } else if cut.ends(after: id, count: count, byteCount: bytes) {
-            try spill(stream, end: .hash)
+        let bytes = s.pointee.coder.byteCount
+        if cut.ends(after: id, count: s.pointee.coder.count, byteCount: bytes) {
+            try spill(stream, end: bytes >= cut.maximumBytes ? .size : .hash)
         }
     }
 
@@ -304,33 +299,18 @@ final class DroppedMarks {
             }
         }
         precondition(n == count, "a block's ordinals and records differ in number")
-        // The ordinals left out within the block's range: mostly none or a few.
-        let first = Self.lowerBound(of: low, in: leftOut, from: 0)
-        let end = Self.lowerBound(of: high &+ 1, in: leftOut, from: first)
-        guard first < end else { return false }
+        // None left out within the block's range: the usual case, known without a walk.
+        let first = SortedOrdinals.lowerBound(of: low, in: leftOut)
+        guard first < leftOut.count, leftOut[first] <= high else { return false }
         var any = false
-        // Walked together: a block's ordinals rise (a step back searches again).
-        var j = first
-        var previous = Int64.min
+        // Walked together: a block's ordinals rise.
+        var cursor = SortedOrdinals.Cursor(leftOut, from: first)
         for r in 0 ..< count {
-            let o = ordinals[r]
-            if o < previous { j = Self.lowerBound(of: o, in: leftOut, from: first, to: end) }
-            while j < end, leftOut[j] < o { j += 1 }
-            let hit = j < end && leftOut[j] == o
+            let hit = cursor.contains(ordinals[r])
             dropped[r] = hit
             any = any || hit
-            previous = o
         }
         return any
-    }
-
-    static func lowerBound(of value: Int64, in sorted: [Int64], from: Int, to: Int? = nil) -> Int {
-        var low = from, high = to ?? sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }
 
@@ -423,12 +403,7 @@ package final class FrontCodedSplicer {
                 var s = 0
                 while s < limit, value[s] == other[s] { s += 1 }
                 out.append(UInt8(truncatingIfNeeded: s))
-                var r = n - s
-                while r >= 0x80 {
-                    out.append(UInt8(truncatingIfNeeded: r) | 0x80)
-                    r >>= 7
-                }
-                out.append(UInt8(truncatingIfNeeded: r))
+                Self.appendLength(n - s, to: &out)
                 // The bytes from s: the first 255 are in `previous`, the others in the rest read.
                 var k = s
                 while k < min(n, 255) { out.append(value[k]); k += 1 }

@@ -32,13 +32,6 @@ public final class FrontCodedRecords {
     /// The records' bytes.
     public var bytes: [UInt8] { Array(coder.pointee.bytes) }
 
-    /// Calls `body` with the records' bytes, valid during the call (no copy).
-    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(coder.pointee.bytes)
-    }
-
-    /// Gives back storage grown past `capacity` bytes (there are no records).
-    package func shrink(to capacity: Int) { coder.pointee.shrink(to: capacity) }
 
     /// Field `field` of the record being written; a record is complete when its last
     /// field is appended (fields in order, each once).

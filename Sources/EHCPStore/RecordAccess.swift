@@ -175,15 +175,6 @@ extension FramedRecord {
         try forEach(in: spill, releasing: releasing) { ordinal, bytes in try body(ordinal, RawSpan(_unsafeBytes: bytes)) }
     }
 
-    /// As `forEachSpan`, the record's bytes as a span of bytes (read byte by byte), read
-    /// through a buffer of `bufferSize` bytes.
-    package static func forEachByteSpan(in spill: SpillFile, releasing: Bool = false, bufferSize: Int = 1 << 20,
-                                        _ body: (Int64, Span<UInt8>) throws -> Void) throws {
-        try forEach(in: spill, releasing: releasing, bufferSize: bufferSize) { ordinal, bytes in
-            try body(ordinal, Span(_unsafeBytes: bytes))
-        }
-    }
-
     /// Reads `bytes` (a record made by a `ByteWriter`) through a `RecordReader`.
     package static func reading<T>(_ bytes: [UInt8], _ body: (inout RecordReader) throws -> T) rethrows -> T {
         try bytes.withUnsafeBytes { raw in try RecordReader.reading(raw, body) }

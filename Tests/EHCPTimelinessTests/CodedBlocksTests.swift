@@ -125,7 +125,7 @@ import Generator
             if round % 7 == 0 { dropped[n - 1] = false; dropped[n - 2] = true }
             let expected = FrontCodedRecords(fields: 3)
             for (r, d) in zip(records, dropped) where !d { expected.append(r.id.span, r.status.span, r.due.span) }
-            let spliced = block.withBytes { coded in
+            let spliced = block.bytes.withUnsafeBytes { coded in
                 dropped.withUnsafeBufferPointer { splicer.splice(coded, count: n, dropped: $0) }
             }
             if dropped[n - 1] {

@@ -1,5 +1,6 @@
 import EHCPRules
 import EHCPIngest
+import EHCPStore
 
 /// Where the analysis sends every case it evaluates: one sink for each output that needs
 /// the cases themselves (cases.csv, the action list). The analysis knows no file format:
@@ -99,32 +100,14 @@ public struct RetractedRows: Sendable, Equatable {
     public var count: Int { ordinals.count }
 
     public func contains(_ ordinal: Int64) -> Bool {
-        let i = Self.lowerBound(of: ordinal, in: ordinals)
+        let i = SortedOrdinals.lowerBound(of: ordinal, in: ordinals)
         return i < ordinals.count && ordinals[i] == ordinal
     }
 
-    /// The index of the first element of `sorted` not below `value`.
-    private static func lowerBound(of value: Int64, in sorted: [Int64]) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
+    /// A cursor for records visited in rising ordinal order (cases.csv's per-measure rows).
+    package typealias Cursor = SortedOrdinals.Cursor
+}
 
-    /// A cursor for records visited in rising ordinal order (cases.csv's per-measure
-    /// rows): each check walks forward instead of searching, and a step back searches.
-    package struct Cursor {
-        private let ordinals: [Int64]
-        private var next = 0
-        package init(_ rows: RetractedRows) { ordinals = rows.ordinals }
-
-        package mutating func contains(_ ordinal: Int64) -> Bool {
-            if ordinals.isEmpty { return false }
-            if next > 0, ordinals[next - 1] >= ordinal { next = RetractedRows.lowerBound(of: ordinal, in: ordinals) }
-            while next < ordinals.count, ordinals[next] < ordinal { next += 1 }
-            return next < ordinals.count && ordinals[next] == ordinal
-        }
-    }
+extension SortedOrdinals.Cursor {
+    package init(_ rows: RetractedRows) { self.init(rows.ordinals) }
 }
