@@ -60,36 +60,37 @@ package enum ParallelRead {
         func read(_ k: Int, thread: Int) throws -> (batch: RowBatch, endedBetweenRecords: Bool) {
             // The first line before the batch: a chunk can be split once it is known.
             let first = try firstLine(k)
-            var batch = try make()
             let start = queue.chunk(k).start
             var source = FileRangeSource(fileDescriptor: fd, path: path, start: start, end: size, checkUTF8: true) {
                 queue.reserve(k, from: $0, wanted: $1)
             }
             var scanner = CSVScanner(path: path, delimiter: delimiter)
-            var atHeader = start == 0  // the header was read already
-            var counted = (rows: 0, offset: start)
-            func onRow(_ row: CSVRow) throws {
-                if atHeader { atHeader = false; return }
-                try batch.add(row)
-                if batch.rowsRead & 4095 == 0 {
-                    let rows = rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed).newValue
-                    let bytes = bytesRead.add(row.offset - counted.offset, ordering: .relaxed).newValue
-                    counted = (batch.rowsRead, row.offset)
-                    queue.recordRead(k, offset: row.offset, line: row.line)
-                    if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
-                }
+            // The chunk's state in one struct, reached from closures written where they are
+            // passed: a local function that captured the batch and its counts made the
+            // compiler box them and check every access to them at run time, three a row.
+            var chunk = ChunkRows(batch: try make(), atHeader: start == 0, counted: (0, start))  // the header was read already
+            let note = { (chunk: inout ChunkRows, row: CSVRow) in
+                let rows = rowsRead.add(chunk.batch.rowsRead - chunk.counted.rows, ordering: .relaxed).newValue
+                let bytes = bytesRead.add(row.offset - chunk.counted.offset, ordering: .relaxed).newValue
+                chunk.counted = (chunk.batch.rowsRead, row.offset)
+                queue.recordRead(k, offset: row.offset, line: row.line)
+                if thread == 0 { progress.update(file: path, rows: rows & ~4095, position: bytes, total: size) }
             }
-            func onProblem(_ problem: CSVProblem) throws { try batch.addMalformed(problem) }
             // Whether the chunk is the file's last is known only once it is read: until its
             // reader has asked for its last byte, its rest can still be split off.
-            try scanner.scan(&source, from: (start, first), isLast: false, onRow: onRow, onProblem: onProblem)
+            try scanner.scan(&source, from: (start, first), isLast: false,
+                             onRow: { row in try chunk.add(row, every: 4096, note) },
+                             onProblem: { try chunk.batch.addMalformed($0) })
             let end = queue.chunk(k).end
-            if end == size { try scanner.finish(at: size, onRow: onRow, onProblem: onProblem) }
-            rowsRead.add(batch.rowsRead - counted.rows, ordering: .relaxed)
-            bytesRead.add(end - counted.offset, ordering: .relaxed)
+            if end == size {
+                try scanner.finish(at: size, onRow: { row in try chunk.add(row, every: 4096, note) },
+                                   onProblem: { try chunk.batch.addMalformed($0) })
+            }
+            rowsRead.add(chunk.batch.rowsRead - chunk.counted.rows, ordering: .relaxed)
+            bytesRead.add(end - chunk.counted.offset, ordering: .relaxed)
             // What waits for the chunks before it goes to disk, not memory.
-            try batch.releaseMemory()
-            return (batch, end == size || scanner.endedBetweenRecords)
+            try chunk.batch.releaseMemory()
+            return (chunk.batch, end == size || scanner.endedBetweenRecords)
         }
         let perThread = Concurrent.map(jobs, threads: jobs) { thread in
             var done: [(start: Int, outcome: Result<(batch: RowBatch, endedBetweenRecords: Bool), any Error>)] = []
@@ -140,5 +141,22 @@ package enum ParallelRead {
                 }, onProblem: { _ in })
             } catch is StopReading {}
         }
+    }
+}
+
+/// A chunk's batch as its rows are read, and the rows and offset last counted for the
+/// progress line.
+private struct ChunkRows {
+    var batch: RowBatch
+    var atHeader: Bool
+    var counted: (rows: Int, offset: Int)
+
+    /// Analyses `row` (unless it is the header) and, every `every` rows (a power of two),
+    /// calls `note` to count the rows read so far.
+    @inline(__always)
+    mutating func add(_ row: CSVRow, every: Int, _ note: (inout ChunkRows, CSVRow) -> Void) throws {
+        if atHeader { atHeader = false; return }
+        try batch.add(row)
+        if batch.rowsRead & (every - 1) == 0 { note(&self, row) }
     }
 }
