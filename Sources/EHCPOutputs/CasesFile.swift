@@ -1,14 +1,17 @@
 import EHCPRules
 import EHCPStore
 import EHCPTimeliness
+import EHCPIngest
 
 /// cases.csv (outputs.md): one row per case and measure, in catalogue order of measure,
 /// then input order.
 ///
-/// Rows are formatted as the cases arrive (all but the measure cell, which is the same
-/// for every row of a measure and goes back when the file is written) and kept per
-/// measure in temporary files, so that concatenated in catalogue order they are the
-/// file's order with no sort, and memory does not grow with the number of cases.
+/// Rows are kept per measure in temporary files as the cases arrive, so that concatenated
+/// in catalogue order they are the file's order with no sort, and memory does not grow
+/// with the number of cases. The usual row is kept compact (`CaseRowCoding`: its day
+/// numbers, codes and cohort by number, a third of its text) and formatted only when the
+/// file is written; any other row is kept as its text. Formatted as they came, the rows
+/// went to disk, came back and were written again: 170 MB three times for 1M requests.
 public final class CasesFile: CaseSink {
     private let asAt: Day
     private let unit: PeriodUnit
@@ -19,37 +22,35 @@ public final class CasesFile: CaseSink {
     /// What adding rows changes, in one stored property: each access to a class's stored
     /// property is checked for exclusivity at run time, and three of them a row cost a
     /// tenth of a cases.csv row. `add` reaches them all through one, and that one is not
-    /// checked either: a sink is one chunk's, filled by its thread alone, and nothing
-    /// `add` calls can reach the sink while it holds `state`.
+    /// checked either. Safe to leave unchecked: a sink is one chunk's, filled by its
+    /// thread alone, and nothing `add` calls can reach the sink while it holds `state`.
     @exclusivity(unchecked) private var state: State
-    private let table = CellTable.shared
+    /// The lengths of the codes' names, kept inline: read through `CellTable.shared`, the
+    /// shared arrays' reference counts were changed by both reading threads for every row.
+    private let codes = CodeLengths(CellTable.shared)
 
     private struct State {
         /// Rows per measure: this sink's, then those of chunks absorbed, in input order.
         var rows: [[CaseRows]]
-        /// The cells of each cohort, escaped and joined, back to back, and where each
-        /// cohort's are (by its number; nil until first needed).
-        var cohortCellBytes: [UInt8] = []
-        var cohortCells: [Range<Int>?] = []
+        /// The cells of this sink's cohorts (table 0). A compact row names its cohort by
+        /// its number in the table of the sink that added it (`CaseRows.table`).
+        var cells = CohortCells()
+        /// The tables of the chunks absorbed (tables 1, 2, ...).
+        var absorbed: [CohortCells] = []
         var row = CSVWriter()
 
-        /// Where a timing of `measure` goes: the measure's last part (this sink's own, or the
-        /// last chunk's absorbed, when the run adds after absorbing: review plans after a file).
-        func currentRows(_ measure: MeasureID) -> CaseRows {
-            rows[measure.order][rows[measure.order].count - 1]
-        }
+        /// Every table, by the numbers parts give them.
+        var tables: [CohortCells] { [cells] + absorbed }
 
-        /// Where the cells of `cohort`, whose values are `values`, are in `cohortCellBytes`.
-        mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
-            let n = Int(cohort)
-            if n < cohortCells.count, let known = cohortCells[n] { return known }
-            while cohortCells.count <= n { cohortCells.append(nil) }
-            var w = CSVWriter()
-            for v in values { w.append(v) }
-            let range = cohortCellBytes.count..<(cohortCellBytes.count + w.bytes.count)
-            cohortCellBytes += w.bytes
-            cohortCells[n] = range
-            return range
+        /// Where a timing of `measure` goes: the measure's last part when this sink's own;
+        /// after chunks were absorbed (review plans are added after a file's rows), a new
+        /// part of its own, whose rows name their cohorts in this sink's table.
+        mutating func target(_ measure: MeasureID, scratch: String) throws -> CaseRows {
+            let last = rows[measure.order][rows[measure.order].count - 1]
+            if last.table == 0 { return last }
+            let own = try CaseRows(directory: scratch, table: 0)
+            rows[measure.order].append(own)
+            return own
         }
     }
 
@@ -59,20 +60,24 @@ public final class CasesFile: CaseSink {
         byColumns = options.by
         scratch = options.scratchDirectory
         measures = options.rules.measures.ids
-        state = State(rows: try measures.map { _ in [try CaseRows(directory: options.scratchDirectory)] })
+        state = State(rows: try measures.map { _ in [try CaseRows(directory: options.scratchDirectory, table: 0)] })
     }
 
     private init(like other: CasesFile) throws {
         asAt = other.asAt; unit = other.unit; byColumns = other.byColumns; scratch = other.scratch
         measures = other.measures
-        state = State(rows: try measures.map { _ in [try CaseRows(directory: other.scratch)] })
+        state = State(rows: try measures.map { _ in [try CaseRows(directory: other.scratch, table: 0)] })
     }
 
     package func makeChunk() throws -> any CaseSink { try CasesFile(like: self) }
 
     package func absorb(_ chunk: any CaseSink) throws {
         guard let chunk = chunk as? CasesFile else { preconditionFailure("a CasesFile absorbs only its own chunks") }
-        for i in state.rows.indices { state.rows[i].append(contentsOf: chunk.state.rows[i]) }
+        let offset = 1 + state.absorbed.count
+        state.absorbed += chunk.state.tables
+        for i in state.rows.indices {
+            state.rows[i] += chunk.state.rows[i].map { CaseRows(file: $0.file, table: $0.table + offset) }
+        }
     }
 
     /// The rows are in temporary files already: their buffers go too, so that a chunk
@@ -92,36 +97,36 @@ public final class CasesFile: CaseSink {
 
     /// `add` with the sink's state borrowed once for the whole row.
     private func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64, state: inout State) throws {
-        let cells = byColumns.isEmpty ? 0..<0 : state.cells(ofCohort: cohort, facts.dimensions)
+        let cellsLength = byColumns.isEmpty ? 0 : state.cells.cells(ofCohort: cohort, facts.dimensions).count
         if unit == .month {
-            // One reference each for the row, not one per cell or timing.
-            let text = table.bytes, cellBytes = state.cohortCellBytes
             try Bytes.withUTF8(facts.caseID) { id in
                 // Asked once for the row's timings, not once for each.
-                let plain = CSVWriter.isPlainCell(id)
+                let compact = id.count <= CaseRowCoding.longestID && CSVWriter.isPlainCell(id)
                 for c in timings {
-                    let target = state.currentRows(c.measure)
-                    if try !plain || !appendPlainRow(c, id: id, line: facts.line, cells: cells, ordinal: ordinal, to: target,
-                                           text: text, cellBytes: cellBytes) {
-                        try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: target, state: &state)
+                    let target = try state.target(c.measure, scratch: scratch)
+                    if try !compact || !appendCompactRow(c, id: id, line: facts.line, cohort: cohort, cellsLength: cellsLength,
+                                                         ordinal: ordinal, to: target) {
+                        try appendRow(c, of: facts, cohort: cohort, ordinal: ordinal, to: target, state: &state)
                     }
                 }
             }
         } else {
             for c in timings {
-                try appendRow(c, of: facts, cells: cells, ordinal: ordinal, to: state.currentRows(c.measure), state: &state)
+                try appendRow(c, of: facts, cohort: cohort, ordinal: ordinal, to: state.target(c.measure, scratch: scratch),
+                              state: &state)
             }
         }
     }
 
-    /// Any row, through `CSVWriter`.
-    private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cells: Range<Int>, ordinal: Int64, to target: CaseRows,
+    /// Any row, as its text through `CSVWriter`.
+    private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64, to target: CaseRows,
                            state: inout State) throws {
         let end = c.completed ?? asAt
         var row = state.row
         state.row = CSVWriter()  // taken out while it is filled, so that its buffer is not copied
         defer { state.row = row }
         row.bytes.removeAll(keepingCapacity: true)
+        row.bytes.append(CaseRowCoding.textRow)  // not a cell: the record's kind, dropped when written
         row.append(facts.caseID)  // the measure, the first cell, is put back when written
         row.append(facts.line)
         row.append(c.start)
@@ -132,39 +137,25 @@ public final class CasesFile: CaseSink {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: unit)
-        if !byColumns.isEmpty { row.appendEscaped(state.cohortCellBytes[cells]) }
+        if !byColumns.isEmpty { row.appendEscaped(state.cells.bytes[state.cells.cells(ofCohort: cohort, facts.dimensions)]) }
         row.endRow()
         try target.append(row.bytes, ordinal: ordinal)
+        target.file.measure(row.bytes.count - 1)
     }
 
-    /// The usual row, formatted straight into its temporary file's buffer: a case id
-    /// that needs no quoting and a month period (both checked by the caller). False when
-    /// the row does not fit the space reserved; `add` then formats it through `CSVWriter`.
-    /// `text` is `table.bytes` and `cellBytes` `cohortCellBytes`, fetched once for the row.
-    private func appendPlainRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cells: Range<Int>, ordinal: Int64,
-                                to target: CaseRows, text: [UInt8], cellBytes: [UInt8]) throws -> Bool {
-        let (start, due, completed, end) = (c.start, c.due, c.completed, c.completed ?? asAt)
-        let period = c.periodDate
-        let status = table.status[c.status.order], exception = c.exception.map { table.exception[$0.order] }
-        // Names and codes (≤ 32 each), six numbers and dates (≤ 20), period, commas.
-        let maximum = 4 * 32 + 6 * 20 + 7 + 12 + id.count + cells.count
-        return try FramedRecord.append(ordinal: ordinal, maximum: maximum, to: target.file) { (w: inout RecordWriter) in
-            let comma = UInt8(ascii: ",")
-            w.bytes(id); w.byte(comma)
-            w.int(line); w.byte(comma)
-            CellTable.day(start, in: text, &w); w.byte(comma)
-            CellTable.day(due, in: text, &w); w.byte(comma)
-            CellTable.day(completed, in: text, &w); w.byte(comma)
-            w.bytes(text, status); w.byte(comma)
-            if let exception { w.bytes(text, exception) }
-            w.byte(comma)
-            if let start { w.int(end - start) }
-            w.byte(comma)
-            w.int(end - due); w.byte(comma)
-            CellTable.day(period, in: text, &w, length: 7)
-            if !cells.isEmpty { w.byte(comma); w.bytes(cellBytes, cells) }
-            w.byte(10)
+    /// The usual row kept compact: a case id that needs no quoting, dates of 1950–2099 and
+    /// a month period (the last checked by the caller). False when it is not one; `add`
+    /// then keeps it as text.
+    private func appendCompactRow(_ c: CaseTiming, id: Span<UInt8>, line: Int, cohort: Int32, cellsLength: Int,
+                                  ordinal: Int64, to target: CaseRows) throws -> Bool {
+        guard let length = CaseRowCoding.textLength(c, idLength: id.count, line: line, cellsLength: cellsLength,
+                                                    asAt: asAt, codes: codes) else { return false }
+        let appended = try FramedRecord.append(ordinal: ordinal, maximum: CaseRowCoding.maximumLength(idLength: id.count),
+                                               to: target.file) { (w: inout RecordWriter) in
+            CaseRowCoding.encode(c, id: id, line: line, ordinal: ordinal, cohort: cohort, into: &w)
         }
+        if appended { target.file.measure(length) }
+        return appended
     }
 
     /// cases.csv: the header, then each measure's rows read back from their temporary
@@ -177,17 +168,18 @@ public final class CasesFile: CaseSink {
         let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
         try emit(header.span.bytes)
         var out = OutputBuffer(capacity: CaseRows.writeSize, emitting: emit)
-        try Self.copyRows(of: parts[...], retracted: retracted, discarding: discarding, to: &out)
+        try Self.copyRows(of: parts[...], tables: state.tables, asAt: asAt, retracted: retracted, discarding: discarding,
+                          to: &out)
         try out.flush()
     }
 
     /// cases.csv into `sink` by up to `writers` threads at once, each writing a run of the
     /// measures' parts from the offset where the parts before it end. It was the longest
     /// output to write, on one core while the other had little left to do. A part's size is
-    /// known without reading it (its rows' bytes less their frames, plus the measure's cell
-    /// on each row), so no writer waits for another; with rows retracted it is not, and
-    /// one writer writes the file as `write(retracted:discarding:emit:)` does. The bytes
-    /// are the same either way.
+    /// known without reading it (the text its rows take, counted as they were added, plus
+    /// the measure's cell on each row), so no writer waits for another; with rows retracted
+    /// it is not, and one writer writes the file as `write(retracted:discarding:emit:)`
+    /// does. The bytes are the same either way.
     /// Returns how many writers had rows to write.
     @discardableResult
     public func write(retracted: RetractedRows, discarding: Bool = false, to sink: FileSink, writers: Int) throws -> Int {
@@ -198,12 +190,12 @@ public final class CasesFile: CaseSink {
         let header = CSVWriter(header: Self.header(byColumns: byColumns)).bytes
         try sink.write(header.span.bytes, at: 0)
         // Where each part's rows start in the file, and where the last part's end.
-        let parts = self.parts
+        let parts = self.parts, tables = state.tables, asAt = self.asAt
         var starts: [Int] = []
         var end = header.count
         for part in parts {
             starts.append(end)
-            end += part.rows.file.byteCount + part.rows.file.records * (part.cell.count - FramedRecord.frameSize)
+            end += part.rows.file.measuredBytes + part.rows.file.records * part.cell.count
         }
         starts.append(end)
         // Writer w takes the parts that start in the w-th equal share of the file.
@@ -219,7 +211,7 @@ public final class CasesFile: CaseSink {
                 try sink.write(bytes, at: at)
                 at += bytes.byteCount
             }
-            try Self.copyRows(of: parts[mine], retracted: retracted, discarding: discarding, to: &out)
+            try Self.copyRows(of: parts[mine], tables: tables, asAt: asAt, retracted: retracted, discarding: discarding, to: &out)
             try out.flush()
             guard at == starts[mine.upperBound] else {
                 throw StorageError.cannotWriteFile(path: sink.path, reason: "the rows were not the size their temporary files said (a bug; please report it)")
@@ -237,20 +229,33 @@ public final class CasesFile: CaseSink {
         }
     }
 
-    /// Copies the rows of `parts` to `out`, each after its measure's cell, without those
-    /// `retracted`. Written in pieces the size the rows went to their temporary files in:
-    /// the kernel keeps a file's pages in blocks the size of each write, and blocks of one
-    /// size freed by `discarding` are what a write of the same size takes next.
-    private static func copyRows(of parts: ArraySlice<(cell: [UInt8], rows: CaseRows)>, retracted: RetractedRows,
-                                 discarding: Bool, to out: inout OutputBuffer) throws {
+    /// Writes the rows of `parts` to `out`, each after its measure's cell, without those
+    /// `retracted`: a compact row formatted where it is written, a text row copied. Written
+    /// in pieces the size the rows went to their temporary files in: the kernel keeps a
+    /// file's pages in blocks the size of each write, and blocks of one size freed by
+    /// `discarding` are what a write of the same size takes next.
+    private static func copyRows(of parts: ArraySlice<(cell: [UInt8], rows: CaseRows)>, tables: [CohortCells], asAt: Day,
+                                 retracted: RetractedRows, discarding: Bool, to out: inout OutputBuffer) throws {
+        let table = CellTable.shared
+        let text = table.bytes, status = table.status, exception = table.exception
         for part in parts {
             defer { if discarding { try? part.rows.discard() } }
+            let cells = tables[part.rows.table]
+            let cellBytes = cells.bytes
             // A part's rows are in ordinal order (review rows apart): the cursor walks
             // the sorted retracted ordinals beside them.
             var skip = RetractedRows.Cursor(retracted)
-            try part.rows.forEachRow(releasing: discarding) { ordinal, row in
+            try part.rows.forEachRecord(releasing: discarding) { ordinal, record in
                 if !retracted.isEmpty, skip.contains(ordinal) { return }
-                try out.append(part.cell.span, row)
+                let kind = record.take(UInt8.self)
+                if kind == CaseRowCoding.textRow { return try out.append(part.cell.span, rest: &record) }
+                let appended = try out.append(reserving: part.cell.count + CaseRowCoding.maximumText(record.remaining,
+                                                                                                   cells: cells.longest)) { w in
+                    w.bytes(part.cell.span)
+                    CaseRowCoding.format(kind: kind, &record, ordinal: ordinal, asAt: asAt, text: text, status: status,
+                                         exception: exception, cellBytes: cellBytes, cells: cells, into: &w)
+                }
+                precondition(appended, "a compact cases.csv row is longer than the output buffer")
             }
         }
     }
@@ -259,28 +264,180 @@ public final class CasesFile: CaseSink {
 /// cases.csv rows of one measure from one chunk of input, in one temporary file, each
 /// framed (`FramedRecord`) with its ordinal, and kept without its first cell (the
 /// measure, the same for all: a fifth of a row's bytes that need not go to disk and back).
-package struct CaseRows {
+/// `file.measuredBytes` counts the bytes the rows take as text.
+package struct CaseRows: Sendable {
     package let file: SpillFile
+    /// The cohort table of the sink that added the rows, by its place in the sink that
+    /// holds them (`CasesFile.State.tables`).
+    package let table: Int
     /// How many bytes of rows go to the temporary file at a time.
     package static let writeSize = 256 << 10
 
-    package init(directory: String) throws {
+    package init(directory: String, table: Int = 0) throws {
         file = try SpillFile(directory: directory, bufferSize: Self.writeSize)
+        self.table = table
     }
 
-    /// Appends a row already formatted, of any length.
+    init(file: SpillFile, table: Int) {
+        self.file = file
+        self.table = table
+    }
+
+    /// Appends a record already made, of any length.
     package func append(_ row: [UInt8], ordinal: Int64) throws {
         try FramedRecord.append(row, ordinal: ordinal, to: file)
     }
 
-    /// Every row's ordinal and bytes (valid during the call), in order; with `releasing`,
-    /// the file gives back its storage as it is read.
+    /// Every record's ordinal and bytes (valid during the call), in order; with
+    /// `releasing`, the file gives back its storage as it is read.
     package func forEachRow(releasing: Bool = false, _ body: (Int64, RawSpan) throws -> Void) throws {
         try FramedRecord.forEachSpan(in: file, releasing: releasing, body)
     }
 
+    /// Every record's ordinal and a reader of its bytes, in order (see `forEachRow`).
+    package func forEachRecord(releasing: Bool = false, _ body: (Int64, inout RecordReader) throws -> Void) throws {
+        try FramedRecord.forEachRecord(in: file, releasing: releasing, body)
+    }
+
     /// Empties the file (see `SpillFile.discard`).
     package func discard() throws { try file.discard() }
+}
+
+/// The `--by` cells of one sink's cohorts, escaped and joined, back to back, and where
+/// each cohort's are (by its number; nil until first needed).
+struct CohortCells: Sendable {
+    private(set) var bytes: [UInt8] = []
+    private var ranges: [Range<Int>?] = []
+    /// The longest cohort's cells.
+    private(set) var longest = 0
+
+    /// Where the cells of `cohort`, whose values are `values`, are in `bytes`.
+    mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
+        let n = Int(cohort)
+        if n < ranges.count, let known = ranges[n] { return known }
+        while ranges.count <= n { ranges.append(nil) }
+        var w = CSVWriter()
+        for v in values { w.append(v) }
+        let range = bytes.count..<(bytes.count + w.bytes.count)
+        bytes += w.bytes
+        ranges[n] = range
+        longest = max(longest, range.count)
+        return range
+    }
+
+    /// Where the cells of `cohort` are, once `cells(ofCohort:_:)` has made them.
+    func cells(ofCohort cohort: Int32) -> Range<Int> {
+        let n = Int(cohort)
+        precondition(n >= 0 && n < ranges.count && ranges[n] != nil, "a cases.csv row names a cohort its sink never saw (a bug)")
+        return ranges[n]!
+    }
+}
+
+/// The lengths of the status and exception codes' names in `CellTable`.
+struct CodeLengths {
+    var status = InlineArray<4, Int>(repeating: 0)
+    var exception = InlineArray<8, Int>(repeating: 0)
+
+    init(_ table: CellTable) {
+        precondition(table.status.count <= 4 && table.exception.count <= 8, "more codes than CodeLengths holds")
+        for (i, r) in table.status.enumerated() { status[i] = r.count }
+        for (i, r) in table.exception.enumerated() { exception[i] = r.count }
+    }
+}
+
+/// A cases.csv row kept compact between the analysis and the writing of the file: what
+/// the text is made from, not the text. A record is a kind byte, then:
+/// - `textRow`: the row's text (without the measure);
+/// - otherwise the kind holds the status (bits 0–1) and whether there is a start date
+///   (bit 2), a completed date (bit 3) and an exception (bit 4), followed by the
+///   exception's order (if any), the case id's length and bytes, the due day (4 bytes),
+///   then as zigzag numbers the start and the completion less the due day, the line less
+///   the ordinal's, and the cohort's number.
+/// The elapsed days, the days from due and the period are worked out again when written.
+enum CaseRowCoding {
+    static let textRow: UInt8 = 0x80
+    /// Longer ids are kept as text (their length is one byte here).
+    static let longestID = 255
+
+    private static let hasStart: UInt8 = 4, hasCompleted: UInt8 = 8, hasException: UInt8 = 16
+
+    /// The most bytes `encode` writes for an id of `idLength` bytes.
+    static func maximumLength(idLength: Int) -> Int { 1 + 1 + 1 + idLength + 4 + 4 * 10 }
+
+    /// The most bytes `format` writes for a record whose bytes after the kind are `remaining`
+    /// (the id is among them) and cells of at most `cells` bytes: the id, six numbers and
+    /// dates (at most 20 bytes each), the two codes (32 each), the period, the commas.
+    static func maximumText(_ remaining: Int, cells: Int) -> Int { remaining + 6 * 20 + 2 * 32 + 7 + 12 + cells }
+
+    /// The bytes the row of `c` takes in cases.csv (without the measure's cell), or nil
+    /// when it cannot be kept compact (a date outside 1950–2099).
+    @inline(__always)
+    static func textLength(_ c: CaseTiming, idLength: Int, line: Int, cellsLength: Int, asAt: Day, codes: CodeLengths) -> Int? {
+        guard c.due.isoTableOffset != nil, c.start.map({ $0.isoTableOffset != nil }) ?? true,
+              c.completed.map({ $0.isoTableOffset != nil }) ?? true, line >= 0 else { return nil }
+        let end = c.completed ?? asAt
+        var n = idLength + RecordWriter.decimalLength(line) + 10 + 7 + 10  // the due day, the period, nine commas and the line end
+        if let start = c.start { n += 10 + RecordWriter.decimalLength(end - start) }
+        if c.completed != nil { n += 10 }
+        n += codes.status[c.status.order]
+        if let e = c.exception { n += codes.exception[e.order] }
+        n += RecordWriter.decimalLength(end - c.due)
+        if cellsLength > 0 { n += 1 + cellsLength }
+        return n
+    }
+
+    @inline(__always)
+    static func encode(_ c: CaseTiming, id: Span<UInt8>, line: Int, ordinal: Int64, cohort: Int32, into w: inout RecordWriter) {
+        var kind = UInt8(truncatingIfNeeded: c.status.order)
+        if c.start != nil { kind |= hasStart }
+        if c.completed != nil { kind |= hasCompleted }
+        if c.exception != nil { kind |= hasException }
+        w.byte(kind)
+        if let e = c.exception { w.byte(UInt8(truncatingIfNeeded: e.order)) }
+        w.byte(UInt8(truncatingIfNeeded: id.count))
+        w.bytes(id)
+        w.int32(c.due.number)
+        if let start = c.start { w.zigzag(Int(start.number) - Int(c.due.number)) }
+        if let completed = c.completed { w.zigzag(Int(completed.number) - Int(c.due.number)) }
+        w.zigzag(line - rowLine(ordinal: ordinal))
+        w.zigzag(Int(cohort))
+    }
+
+    /// Writes the row a compact record (its `kind` read already) stands for, as
+    /// `CasesFile` formatted it before it was kept compact. `text`, `status` and
+    /// `exception` are `CellTable.shared`'s; `cellBytes` is `cells.bytes`.
+    @inline(__always)
+    static func format(kind: UInt8, _ r: inout RecordReader, ordinal: Int64, asAt: Day, text: [UInt8], status: [Range<Int>],
+                       exception: [Range<Int>], cellBytes: [UInt8], cells: CohortCells, into w: inout RecordWriter) {
+        let comma = UInt8(ascii: ",")
+        let exceptionOrder = kind & hasException != 0 ? Int(r.take(UInt8.self)) : nil
+        let idLength = Int(r.take(UInt8.self))
+        w.bytes(from: &r, count: idLength)
+        w.byte(comma)
+        let due = Day(number: r.take(Int32.self))
+        let start = kind & hasStart != 0 ? Day(number: due.number &+ Int32(truncatingIfNeeded: r.zigzag())) : nil
+        let completed = kind & hasCompleted != 0 ? Day(number: due.number &+ Int32(truncatingIfNeeded: r.zigzag())) : nil
+        let line = r.zigzag() + rowLine(ordinal: ordinal)
+        let cohort = Int32(truncatingIfNeeded: r.zigzag())
+        let end = completed ?? asAt
+        w.int(line); w.byte(comma)
+        CellTable.day(start, in: text, &w); w.byte(comma)
+        CellTable.day(due, in: text, &w); w.byte(comma)
+        CellTable.day(completed, in: text, &w); w.byte(comma)
+        w.bytes(text, status[Int(kind & 3)]); w.byte(comma)
+        if let exceptionOrder { w.bytes(text, exception[exceptionOrder]) }
+        w.byte(comma)
+        if let start { w.int(end - start) }
+        w.byte(comma)
+        w.int(end - due); w.byte(comma)
+        CellTable.day(completed ?? due, in: text, &w, length: 7)
+        // As the row was formatted before: a cohort's cells after a comma, unless they are no bytes at all.
+        if !cellBytes.isEmpty {
+            let range = cells.cells(ofCohort: cohort)
+            if !range.isEmpty { w.byte(comma); w.bytes(cellBytes, range) }
+        }
+        w.byte(10)
+    }
 }
 
 /// The text cases.csv's rows are made of, as UTF-8 in one array: the date of every day

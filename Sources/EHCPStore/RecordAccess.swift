@@ -63,11 +63,7 @@ public struct RecordWriter: ~Copyable {
     public mutating func int(_ value: Int) {
         if value < 0 { byte(UInt8(ascii: "-")) }
         var v = value.magnitude
-        var digits = 1
-        var t = v
-        while t >= 10_000 { t /= 10_000; digits += 4 }
-        if t >= 100 { t /= 100; digits += 2 }
-        if t >= 10 { digits += 1 }
+        let digits = Self.digits(v)
         precondition(digits <= capacity - written, "a record is longer than the space reserved for it")
         var at = written + digits
         written = at
@@ -86,30 +82,100 @@ public struct RecordWriter: ~Copyable {
             base[at &- 1] = zero &+ UInt8(truncatingIfNeeded: v)
         }
     }
+
+    /// How many decimal digits `v` has (four at a step).
+    @inlinable @inline(__always)
+    public static func digits(_ v: UInt) -> Int {
+        var digits = 1
+        var t = v
+        while t >= 10_000 { t /= 10_000; digits += 4 }
+        if t >= 100 { t /= 100; digits += 2 }
+        if t >= 10 { digits += 1 }
+        return digits
+    }
+
+    /// How many bytes `int(value)` writes.
+    @inlinable @inline(__always)
+    public static func decimalLength(_ value: Int) -> Int {
+        (value < 0 ? 1 : 0) + digits(value.magnitude)
+    }
+
+    /// A day number (or any 32-bit value), four bytes little-endian.
+    @inlinable @inline(__always)
+    public mutating func int32(_ value: Int32) {
+        precondition(4 <= capacity - written, "a record is longer than the space reserved for it")
+        UnsafeMutableRawPointer(base + written).storeBytes(of: value.littleEndian, as: Int32.self)
+        written += 4
+    }
+
+    /// A whole number as zigzag LEB128: small ones of either sign in one byte.
+    @inlinable @inline(__always)
+    public mutating func zigzag(_ value: Int) {
+        var v = UInt(bitPattern: (value << 1) ^ (value >> (Int.bitWidth - 1)))
+        while v >= 0x80 {
+            byte(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        byte(UInt8(truncatingIfNeeded: v))
+    }
+
+    /// The next `count` bytes of `reader`, copied.
+    @inlinable @inline(__always)
+    public mutating func bytes(from reader: inout RecordReader, count: Int) {
+        precondition(count <= capacity - written, "a record is longer than the space reserved for it")
+        reader.copy(count, to: base + written)
+        written += count
+    }
 }
 
 /// Reads back, in order, what a `ByteWriter` wrote into a record; each read is checked
 /// against the record's length.
-package struct RecordReader: ~Copyable {
-    private let bytes: UnsafeRawBufferPointer
+///
+/// Public, with `@inlinable` reads, for the reason `RecordWriter` is: cases.csv's rows
+/// are read back from their compact records a few fields at a time, millions of them.
+public struct RecordReader: ~Copyable {
+    @usableFromInline let bytes: UnsafeRawBufferPointer
     /// The offset of the next read.
-    package private(set) var at = 0
+    @usableFromInline var at = 0
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// Bytes not yet read.
-    package var remaining: Int { bytes.count - at }
+    @inlinable public var remaining: Int { bytes.count - at }
 
-    private mutating func take<T: FixedWidthInteger>(_: T.Type, size: Int) -> T {
+    @inlinable @inline(__always)
+    mutating func take<T: FixedWidthInteger>(_: T.Type, size: Int) -> T {
         precondition(size <= remaining, "a record ends before its last field")
         defer { at += size }
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
     }
 
-    package mutating func take(_: UInt8.Type) -> UInt8 { take(UInt8.self, size: 1) }
+    @inlinable @inline(__always) public mutating func take(_: UInt8.Type) -> UInt8 { take(UInt8.self, size: 1) }
     package mutating func take(_: UInt32.Type) -> UInt32 { take(UInt32.self, size: 4) }
-    package mutating func take(_: Int32.Type) -> Int32 { take(Int32.self, size: 4) }
+    @inlinable @inline(__always) public mutating func take(_: Int32.Type) -> Int32 { take(Int32.self, size: 4) }
     package mutating func take(_: Int64.Type) -> Int64 { take(Int64.self, size: 8) }
+
+    /// A number written by `RecordWriter.zigzag`.
+    @inlinable @inline(__always)
+    public mutating func zigzag() -> Int {
+        var v: UInt = 0, shift: UInt = 0
+        while true {
+            let b = take(UInt8.self)
+            v |= UInt(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+            precondition(shift < 64, "a number in a record is too long")
+        }
+        return Int(bitPattern: v >> 1) ^ -Int(bitPattern: v & 1)
+    }
+
+    /// Copies the next `count` bytes to `target` (a `RecordWriter`'s reserved space).
+    @inlinable @inline(__always)
+    @usableFromInline mutating func copy(_ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        precondition(count >= 0 && count <= remaining, "a record ends before its last field")
+        if count > 0, let from = bytes.baseAddress { Bytes.copy(from: from + at, to: target, count: count) }
+        at += count
+    }
 
     /// A big-endian number (sort keys are written so, to compare as bytes).
     package mutating func takeBigEndian(_: UInt64.Type) -> UInt64 {
@@ -135,6 +201,12 @@ package struct RecordReader: ~Copyable {
         let start = buffer.count
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(n))]))
         return start..<buffer.count
+    }
+
+    /// The bytes not yet read, valid while the record is.
+    mutating func takeRest() -> UnsafeRawBufferPointer {
+        defer { at = bytes.count }
+        return UnsafeRawBufferPointer(rebasing: bytes[at...])
     }
 
     /// The bytes not yet read, copied.
@@ -180,9 +252,11 @@ extension FramedRecord {
         try bytes.withUnsafeBytes { raw in try RecordReader.reading(raw, body) }
     }
 
-    /// Visits every record of `spill` in order, read through a `RecordReader`.
-    package static func forEachRecord(in spill: SpillFile, _ body: (Int64, inout RecordReader) throws -> Void) throws {
-        try forEach(in: spill) { ordinal, bytes in
+    /// Visits every record of `spill` in order, read through a `RecordReader`; with
+    /// `releasing`, the file gives back its storage as it is read.
+    package static func forEachRecord(in spill: SpillFile, releasing: Bool = false,
+                                      _ body: (Int64, inout RecordReader) throws -> Void) throws {
+        try forEach(in: spill, releasing: releasing) { ordinal, bytes in
             try RecordReader.reading(bytes) { reader in try body(ordinal, &reader) }
         }
     }
@@ -215,6 +289,25 @@ extension OutputBuffer {
     /// Two pieces one after the other (a cell put back before a row).
     package mutating func append(_ first: Span<UInt8>, _ second: RawSpan) throws {
         try first.withUnsafeBytes { a in try second.withUnsafeBytes { b in try append(a, b) } }
+    }
+
+    /// `first`, then the bytes of `reader` not yet read (a cell put back before a row kept as text).
+    package mutating func append(_ first: Span<UInt8>, rest reader: inout RecordReader) throws {
+        let rest = reader.takeRest()
+        try first.withUnsafeBytes { a in try append(a, rest) }
+    }
+}
+
+extension OutputBuffer {
+    /// Lets `write` make up to `maximum` bytes straight into the buffer (a row formatted
+    /// where it is written); false, with nothing written, when `maximum` is more than the
+    /// buffer holds.
+    package mutating func append(reserving maximum: Int, _ write: (inout RecordWriter) throws -> Void) throws -> Bool {
+        try append(reserving: maximum) { (memory: UnsafeMutableRawPointer) throws -> Int in
+            var writer = RecordWriter(memory, capacity: maximum)
+            try write(&writer)
+            return writer.count
+        }
     }
 }
 

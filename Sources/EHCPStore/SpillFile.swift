@@ -70,6 +70,13 @@ package final class SpillFile: @unchecked Sendable {
     /// Framed records appended so far (`FramedRecord` counts them): with `byteCount`, how
     /// many bytes the records are without their frames, known without reading them.
     @exclusivity(unchecked) package internal(set) var records = 0
+    /// What the records stand for, as their writer counts it (cases.csv: the bytes its
+    /// rows take as text), known without reading them.
+    @exclusivity(unchecked) package private(set) var measuredBytes = 0
+
+    /// Adds to `measuredBytes`. A method, not `+=` from another module: there the access
+    /// was checked at run time, the property's `@exclusivity(unchecked)` unseen.
+    package func measure(_ bytes: Int) { measuredBytes += bytes }
 
     package init(directory: String, bufferSize: Int = 1 << 20) throws {
         precondition(bufferSize > 0, "bufferSize must be positive")
@@ -184,6 +191,7 @@ package final class SpillFile: @unchecked Sendable {
     package func discard() throws {
         buffered = 0
         records = 0
+        measuredBytes = 0
         bytesOnDisk = 0
         released = 0
         guard ftruncate(fd, 0) == 0 else { throw StorageError.cannotWrite(directory: directory, reason: StorageError.reason(errno)) }

@@ -91,6 +91,17 @@ package struct OutputBuffer: ~Copyable {
         used += count
     }
 
+    /// Lets `write` put up to `maximum` bytes at the end of the buffer and keeps as many as
+    /// it says it wrote; false, with nothing written, when `maximum` is more than the buffer holds.
+    package mutating func append(reserving maximum: Int, _ write: (UnsafeMutableRawPointer) throws -> Int) throws -> Bool {
+        guard maximum <= memory.count, let target = memory.baseAddress else { return false }
+        if used + maximum > memory.count { try flush() }
+        let written = try write(target + used)
+        precondition(written >= 0 && written <= maximum, "wrote more than reserved")
+        used += written
+        return true
+    }
+
     package mutating func flush() throws {
         if used > 0 { try emit(UnsafeRawBufferPointer(rebasing: memory[..<used])) }
         used = 0

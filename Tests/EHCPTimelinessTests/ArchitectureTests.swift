@@ -78,6 +78,12 @@ import Testing
                     let comment = lines[max(0, i - 6)...i].joined(separator: "\n")
                     #expect(comment.contains("Safe") || comment.contains("safe "), "\(file):\(i + 1) says nothing on why it is safe")
                 }
+                // A property left out of the run-time exclusivity checks: the note on it, or
+                // on its type's properties just above, says why that is safe.
+                for (i, line) in lines.enumerated() where line.contains("@exclusivity(unchecked)") {
+                    let comment = lines[max(0, i - 25)...i].joined(separator: "\n")
+                    #expect(comment.contains("Safe") || comment.contains("safe "), "\(file):\(i + 1) says nothing on why it is safe")
+                }
             }
         }
     }

@@ -244,6 +244,34 @@ import Testing
         for (text, v) in zip(read, values) where text != String(v) {
             Issue.record("\(v) written as \(text)")
         }
+        // The length cases.csv counts for a number before writing it (`CaseRowCoding`).
+        for v in values where RecordWriter.decimalLength(v) != String(v).utf8.count {
+            Issue.record("\(v): decimalLength \(RecordWriter.decimalLength(v))")
+        }
+    }
+
+    @Test func zigzagNumbersAndDaysComeBackAsWritten() throws {
+        var values: [Int] = [0, 1, -1, 63, -64, 64, -65, 127, 128, 8191, -8192, Int.max, Int.min]
+        var rng = SplitMix64(seed: 19)
+        for _ in 0..<2000 { values.append(Int(truncatingIfNeeded: rng.next()) >> rng.int(in: 0...63)) }
+        let folder = try TemporaryFolder()
+        let rows = try CaseRows(directory: folder.path)
+        for (i, v) in values.enumerated() {
+            #expect(try FramedRecord.append(ordinal: Int64(i), maximum: 14, to: rows.file) { (w: inout RecordWriter) in
+                w.zigzag(v)
+                w.int32(Int32(truncatingIfNeeded: v))
+            })
+        }
+        var read: [Int] = []
+        try rows.forEachRecord { _, r in
+            let v = r.zigzag()
+            #expect(r.take(Int32.self) == Int32(truncatingIfNeeded: v))
+            #expect(r.remaining == 0)
+            read.append(v)
+        }
+        #expect(read == values)
+        // One byte for a small number of either sign.
+        #expect(try FramedRecord.append(ordinal: 0, maximum: 1, to: rows.file) { (w: inout RecordWriter) in w.zigzag(-64) })
     }
 
     @Test func missingTemporaryFolderIsAStorageErrorNamingIt() throws {
