@@ -121,13 +121,24 @@ public final class CasesFile: CaseSink {
     /// Any row, as its text through `CSVWriter`.
     private func appendRow(_ c: CaseTiming, of facts: CaseFacts, cohort: Int32, ordinal: Int64, to target: CaseRows,
                            state: inout State) throws {
-        let end = c.completed ?? asAt
         var row = state.row
         state.row = CSVWriter()  // taken out while it is filled, so that its buffer is not copied
         defer { state.row = row }
         row.bytes.removeAll(keepingCapacity: true)
         row.bytes.append(CaseRowCoding.textRow)  // not a cell: the record's kind, dropped when written
-        row.append(facts.caseID)  // the measure, the first cell, is put back when written
+        let cells = byColumns.isEmpty ? nil : state.cells.bytes[state.cells.cells(ofCohort: cohort, facts.dimensions)]
+        Self.format(c, of: facts, asAt: asAt, unit: unit, cells: cells, into: &row)
+        try target.append(row.bytes, ordinal: ordinal)
+        target.file.measure(row.bytes.count - 1)
+    }
+
+    /// A row's text without the measure (the first cell, put back when the row is written),
+    /// then the cohort's `cells` (escaped and joined) when the run has `--by` columns: what
+    /// every row of cases.csv is, kept compact or not (`CaseRowCoding.format` writes the same).
+    package static func format(_ c: CaseTiming, of facts: CaseFacts, asAt: Day, unit: PeriodUnit, cells: ArraySlice<UInt8>?,
+                               into row: inout CSVWriter) {
+        let end = c.completed ?? asAt
+        row.append(facts.caseID)
         row.append(facts.line)
         row.append(c.start)
         row.append(c.due)
@@ -137,10 +148,8 @@ public final class CasesFile: CaseSink {
         if let start = c.start { row.append(end - start) } else { row.appendEmpty() }
         row.append(end - c.due)
         row.append(periodOf: c.periodDate, in: unit)
-        if !byColumns.isEmpty { row.appendEscaped(state.cells.bytes[state.cells.cells(ofCohort: cohort, facts.dimensions)]) }
+        if let cells { row.appendEscaped(cells) }
         row.endRow()
-        try target.append(row.bytes, ordinal: ordinal)
-        target.file.measure(row.bytes.count - 1)
     }
 
     /// The usual row kept compact: a case id that needs no quoting, dates of 1950–2099 and
