@@ -101,7 +101,8 @@ public final class CasesFile: CaseSink {
         if unit == .month {
             try Bytes.withUTF8(facts.caseID) { id in
                 // Asked once for the row's timings, not once for each.
-                let compact = id.count <= CaseRowCoding.longestID && CSVWriter.isPlainCell(id)
+                let compact = id.count <= CaseRowCoding.longestID && cellsLength <= CaseRowCoding.longestCells
+                    && CSVWriter.isPlainCell(id)
                 for c in timings {
                     let target = try state.target(c.measure, scratch: scratch)
                     if try !compact || !appendCompactRow(c, id: id, line: facts.line, cohort: cohort, cellsLength: cellsLength,
@@ -258,8 +259,7 @@ public final class CasesFile: CaseSink {
                 if !retracted.isEmpty, skip.contains(ordinal) { return }
                 let kind = record.take(UInt8.self)
                 if kind == CaseRowCoding.textRow { return try out.append(part.cell.span, rest: &record) }
-                let appended = try out.append(reserving: part.cell.count + CaseRowCoding.maximumText(record.remaining,
-                                                                                                   cells: cells.longest)) { w in
+                let appended = try out.append(reserving: part.cell.count + CaseRowCoding.maximumText(record.remaining)) { w in
                     w.bytes(part.cell.span)
                     CaseRowCoding.format(kind: kind, &record, ordinal: ordinal, asAt: asAt, text: text, status: status,
                                          exception: exception, cellBytes: cellBytes, cells: cells, into: &w)
@@ -317,8 +317,6 @@ package struct CaseRows: Sendable {
 struct CohortCells: Sendable {
     private(set) var bytes: [UInt8] = []
     private var ranges: [Range<Int>?] = []
-    /// The longest cohort's cells.
-    private(set) var longest = 0
 
     /// Where the cells of `cohort`, whose values are `values`, are in `bytes`.
     mutating func cells(ofCohort cohort: Int32, _ values: [String]) -> Range<Int> {
@@ -330,7 +328,6 @@ struct CohortCells: Sendable {
         let range = bytes.count..<(bytes.count + w.bytes.count)
         bytes += w.bytes
         ranges[n] = range
-        longest = max(longest, range.count)
         return range
     }
 
@@ -367,6 +364,9 @@ enum CaseRowCoding {
     static let textRow: UInt8 = 0x80
     /// Longer ids are kept as text (their length is one byte here).
     static let longestID = 255
+    /// A row whose cohort's cells are longer is kept as text: a compact row's text is made
+    /// in the output buffer, which must hold the longest.
+    static let longestCells = 4096
 
     private static let hasStart: UInt8 = 4, hasCompleted: UInt8 = 8, hasException: UInt8 = 16
 
@@ -374,9 +374,9 @@ enum CaseRowCoding {
     static func maximumLength(idLength: Int) -> Int { 1 + 1 + 1 + idLength + 4 + 4 * 10 }
 
     /// The most bytes `format` writes for a record whose bytes after the kind are `remaining`
-    /// (the id is among them) and cells of at most `cells` bytes: the id, six numbers and
-    /// dates (at most 20 bytes each), the two codes (32 each), the period, the commas.
-    static func maximumText(_ remaining: Int, cells: Int) -> Int { remaining + 6 * 20 + 2 * 32 + 7 + 12 + cells }
+    /// (the id is among them): the id, six numbers and dates (at most 20 bytes each), the
+    /// two codes (32 each), the period, the commas and the cohort's cells.
+    static func maximumText(_ remaining: Int) -> Int { remaining + 6 * 20 + 2 * 32 + 7 + 12 + longestCells }
 
     /// The bytes the row of `c` takes in cases.csv (without the measure's cell), or nil
     /// when it cannot be kept compact (a date outside 1950–2099).

@@ -115,6 +115,23 @@ import Testing
         }
     }
 
+    @Test("a cohort's cells longer than the output buffer keep its rows as text, and the other rows compact")
+    func hugeCohortCells() throws {
+        let folder = try TemporaryFolder()
+        let by = ["team"]
+        let options = Self.options(in: folder, unit: .month, by: by)
+        let measures = options.rules.measures.ids
+        let cases = try CasesFile(options: options)
+        var rng = SplitMix64(seed: 174)
+        let added = Self.randomRows(60, measures: measures, cohorts: [["North"], [String(repeating: "h", count: 300_000)]],
+                                    firstLine: 2, rng: &rng)
+        try #require(added.contains { $0.cohort == 1 } && added.contains { $0.cohort == 0 })
+        for a in added { try cases.add(a.timings, of: a.facts, cohort: a.cohort, ordinal: a.ordinal) }
+        let (one, many) = try Self.written(cases, writers: 2, in: folder)
+        #expect(one == Self.expected(added, measures: measures, unit: .month, by: by))
+        #expect(many == one)
+    }
+
     @Test("without --by columns a row ends at its period")
     func rowsWithoutCohortCells() throws {
         let folder = try TemporaryFolder()
