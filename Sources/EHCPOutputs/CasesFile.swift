@@ -297,13 +297,8 @@ package struct CaseRows: Sendable {
         try FramedRecord.append(row, ordinal: ordinal, to: file)
     }
 
-    /// Every record's ordinal and bytes (valid during the call), in order; with
-    /// `releasing`, the file gives back its storage as it is read.
-    package func forEachRow(releasing: Bool = false, _ body: (Int64, RawSpan) throws -> Void) throws {
-        try FramedRecord.forEachSpan(in: file, releasing: releasing, body)
-    }
-
-    /// Every record's ordinal and a reader of its bytes, in order (see `forEachRow`).
+    /// Every record's ordinal and a reader of its bytes, in order; with `releasing`, the
+    /// file gives back its storage as it is read.
     package func forEachRecord(releasing: Bool = false, _ body: (Int64, inout RecordReader) throws -> Void) throws {
         try FramedRecord.forEachRecord(in: file, releasing: releasing, body)
     }

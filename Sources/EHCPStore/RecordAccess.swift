@@ -240,13 +240,6 @@ extension FramedRecord {
         try record.withUnsafeBytes { try append($0, ordinal: ordinal, to: spill) }
     }
 
-    /// Visits every record of `spill` in order with its ordinal and its bytes (valid
-    /// during the call); with `releasing`, the file gives back its storage as it is read.
-    package static func forEachSpan(in spill: SpillFile, releasing: Bool = false,
-                                    _ body: (Int64, RawSpan) throws -> Void) throws {
-        try forEach(in: spill, releasing: releasing) { ordinal, bytes in try body(ordinal, RawSpan(_unsafeBytes: bytes)) }
-    }
-
     /// Reads `bytes` (a record made by a `ByteWriter`) through a `RecordReader`.
     package static func reading<T>(_ bytes: [UInt8], _ body: (inout RecordReader) throws -> T) rethrows -> T {
         try bytes.withUnsafeBytes { raw in try RecordReader.reading(raw, body) }
@@ -284,11 +277,6 @@ extension OutputBuffer {
         self.init(capacity: capacity) { (bytes: UnsafeRawBufferPointer) throws -> Void in
             try emitting(RawSpan(_unsafeBytes: bytes))
         }
-    }
-
-    /// Two pieces one after the other (a cell put back before a row).
-    package mutating func append(_ first: Span<UInt8>, _ second: RawSpan) throws {
-        try first.withUnsafeBytes { a in try second.withUnsafeBytes { b in try append(a, b) } }
     }
 
     /// `first`, then the bytes of `reader` not yet read (a cell put back before a row kept as text).

@@ -94,56 +94,45 @@ import Testing
         return (one, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
-    @Test("every row comes back as CSVWriter's text, kept compact or not, by one writer and by several",
-          arguments: [PeriodUnit.month, .quarter, .financialYear])
-    func rowsComeBackAsTheirText(unit: PeriodUnit) throws {
+    /// Adds `count` random rows of `cohorts` to one sink and checks the file it writes, by
+    /// one writer and by each of `writers`, against the rows' text. Returns the rows.
+    @discardableResult
+    static func checkOneSink(_ count: Int, cohorts: [[String]], unit: PeriodUnit, by: [String], seed: UInt64,
+                             writers: [Int]) throws -> [Added] {
         let folder = try TemporaryFolder()
-        let by = ["team", "area"]
         let options = Self.options(in: folder, unit: unit, by: by)
         let measures = options.rules.measures.ids
         let cases = try CasesFile(options: options)
-        var rng = SplitMix64(seed: 170)
-        // A value with a comma is quoted; an empty one is a cell all the same.
-        let cohorts = [["North", "Inner"], ["South, East", "Outer"], ["", ""], ["West", "Rural \"hill\""]]
-        let added = Self.randomRows(3000, measures: measures, cohorts: cohorts, firstLine: 2, rng: &rng)
+        var rng = SplitMix64(seed: seed)
+        let added = Self.randomRows(count, measures: measures, cohorts: cohorts, firstLine: 2, rng: &rng)
         for a in added { try cases.add(a.timings, of: a.facts, cohort: a.cohort, ordinal: a.ordinal) }
         let expected = Self.expected(added, measures: measures, unit: unit, by: by)
-        for writers in [2, 3] {
-            let (one, many) = try Self.written(cases, writers: writers, in: folder)
+        for n in writers {
+            let (one, many) = try Self.written(cases, writers: n, in: folder)
             #expect(one == expected)
-            #expect(many == expected, "\(writers) writers")
+            #expect(many == expected, "\(n) writers")
         }
+        return added
+    }
+
+    @Test("every row comes back as CSVWriter's text, kept compact or not, by one writer and by several",
+          arguments: [PeriodUnit.month, .quarter, .financialYear])
+    func rowsComeBackAsTheirText(unit: PeriodUnit) throws {
+        // A value with a comma is quoted; an empty one is a cell all the same.
+        let cohorts = [["North", "Inner"], ["South, East", "Outer"], ["", ""], ["West", "Rural \"hill\""]]
+        try Self.checkOneSink(3000, cohorts: cohorts, unit: unit, by: ["team", "area"], seed: 170, writers: [2, 3])
     }
 
     @Test("a cohort's cells longer than the output buffer keep its rows as text, and the other rows compact")
     func hugeCohortCells() throws {
-        let folder = try TemporaryFolder()
-        let by = ["team"]
-        let options = Self.options(in: folder, unit: .month, by: by)
-        let measures = options.rules.measures.ids
-        let cases = try CasesFile(options: options)
-        var rng = SplitMix64(seed: 174)
-        let added = Self.randomRows(60, measures: measures, cohorts: [["North"], [String(repeating: "h", count: 300_000)]],
-                                    firstLine: 2, rng: &rng)
-        try #require(added.contains { $0.cohort == 1 } && added.contains { $0.cohort == 0 })
-        for a in added { try cases.add(a.timings, of: a.facts, cohort: a.cohort, ordinal: a.ordinal) }
-        let (one, many) = try Self.written(cases, writers: 2, in: folder)
-        #expect(one == Self.expected(added, measures: measures, unit: .month, by: by))
-        #expect(many == one)
+        let added = try Self.checkOneSink(60, cohorts: [["North"], [String(repeating: "h", count: 300_000)]], unit: .month,
+                                          by: ["team"], seed: 174, writers: [2])
+        #expect(added.contains { $0.cohort == 1 } && added.contains { $0.cohort == 0 })
     }
 
     @Test("without --by columns a row ends at its period")
     func rowsWithoutCohortCells() throws {
-        let folder = try TemporaryFolder()
-        let options = Self.options(in: folder, unit: .month, by: [])
-        let measures = options.rules.measures.ids
-        let cases = try CasesFile(options: options)
-        var rng = SplitMix64(seed: 171)
-        let added = Self.randomRows(500, measures: measures, cohorts: [[]], firstLine: 2, rng: &rng)
-        for a in added { try cases.add(a.timings, of: a.facts, cohort: a.cohort, ordinal: a.ordinal) }
-        let (one, many) = try Self.written(cases, writers: 2, in: folder)
-        #expect(one == Self.expected(added, measures: measures, unit: .month, by: []))
-        #expect(many == one)
+        try Self.checkOneSink(500, cohorts: [[]], unit: .month, by: [], seed: 171, writers: [2])
     }
 
     @Test("rows added after chunks were absorbed keep their own cohorts' cells, after the chunks' rows")

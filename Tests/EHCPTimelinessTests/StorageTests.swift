@@ -209,11 +209,7 @@ import Testing
         // Never fits: nothing written.
         #expect(try !FramedRecord.append(ordinal: 1, maximum: CaseRows.writeSize, to: rows.file) { (_: inout RecordWriter) in })
         var read: [(Int64, [UInt8])] = []
-        try rows.forEachRow(releasing: releasing) { ordinal, row in
-            var bytes: [UInt8] = []
-            bytes.append(row)
-            read.append((ordinal, bytes))
-        }
+        try rows.forEachRecord(releasing: releasing) { ordinal, record in read.append((ordinal, record.rest())) }
         #expect(read.map(\.0) == written.map(\.0))
         #expect(read.map(\.1) == written.map(\.1))
     }
@@ -235,11 +231,7 @@ import Testing
             #expect(try FramedRecord.append(ordinal: Int64(i), maximum: 21, to: rows.file) { (w: inout RecordWriter) in w.int(v) })
         }
         var read: [String] = []
-        try rows.forEachRow { _, row in
-            var bytes: [UInt8] = []
-            bytes.append(row)
-            read.append(String(decoding: bytes, as: UTF8.self))
-        }
+        try rows.forEachRecord { _, record in read.append(String(decoding: record.rest(), as: UTF8.self)) }
         #expect(read.count == values.count)
         for (text, v) in zip(read, values) where text != String(v) {
             Issue.record("\(v) written as \(text)")
