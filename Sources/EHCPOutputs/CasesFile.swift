@@ -247,11 +247,9 @@ public final class CasesFile: CaseSink {
     private static func copyRows(of parts: ArraySlice<(cell: [UInt8], rows: CaseRows)>, tables: [CohortCells], asAt: Day,
                                  retracted: RetractedRows, discarding: Bool, to out: inout OutputBuffer) throws {
         let table = CellTable.shared
-        let text = table.bytes, status = table.status, exception = table.exception
         for part in parts {
             defer { if discarding { try? part.rows.discard() } }
             let cells = tables[part.rows.table]
-            let cellBytes = cells.bytes
             // A part's rows are in ordinal order (review rows apart): the cursor walks
             // the sorted retracted ordinals beside them.
             var skip = RetractedRows.Cursor(retracted)
@@ -261,8 +259,7 @@ public final class CasesFile: CaseSink {
                 if kind == CaseRowCoding.textRow { return try out.append(part.cell.span, rest: &record) }
                 let appended = try out.append(reserving: part.cell.count + CaseRowCoding.maximumText(record.remaining)) { w in
                     w.bytes(part.cell.span)
-                    CaseRowCoding.format(kind: kind, &record, ordinal: ordinal, asAt: asAt, text: text, status: status,
-                                         exception: exception, cellBytes: cellBytes, cells: cells, into: &w)
+                    CaseRowCoding.format(kind: kind, &record, ordinal: ordinal, asAt: asAt, table: table, cells: cells, into: &w)
                 }
                 precondition(appended, "a compact cases.csv row is longer than the output buffer")
             }
@@ -408,12 +405,11 @@ enum CaseRowCoding {
     }
 
     /// Writes the row a compact record (its `kind` read already) stands for, as
-    /// `CasesFile` formatted it before it was kept compact. `text`, `status` and
-    /// `exception` are `CellTable.shared`'s; `cellBytes` is `cells.bytes`.
+    /// `CasesFile.format` writes a row kept as text; `table` is `CellTable.shared`.
     @inline(__always)
-    static func format(kind: UInt8, _ r: inout RecordReader, ordinal: Int64, asAt: Day, text: [UInt8], status: [Range<Int>],
-                       exception: [Range<Int>], cellBytes: [UInt8], cells: CohortCells, into w: inout RecordWriter) {
-        let comma = UInt8(ascii: ",")
+    static func format(kind: UInt8, _ r: inout RecordReader, ordinal: Int64, asAt: Day, table: CellTable,
+                       cells: CohortCells, into w: inout RecordWriter) {
+        let comma = UInt8(ascii: ","), text = table.bytes
         let exceptionOrder = kind & hasException != 0 ? Int(r.take(UInt8.self)) : nil
         let idLength = Int(r.take(UInt8.self))
         w.bytes(from: &r, count: idLength)
@@ -428,17 +424,17 @@ enum CaseRowCoding {
         CellTable.day(start, in: text, &w); w.byte(comma)
         CellTable.day(due, in: text, &w); w.byte(comma)
         CellTable.day(completed, in: text, &w); w.byte(comma)
-        w.bytes(text, status[Int(kind & 3)]); w.byte(comma)
-        if let exceptionOrder { w.bytes(text, exception[exceptionOrder]) }
+        w.bytes(text, table.status[Int(kind & 3)]); w.byte(comma)
+        if let exceptionOrder { w.bytes(text, table.exception[exceptionOrder]) }
         w.byte(comma)
         if let start { w.int(end - start) }
         w.byte(comma)
         w.int(end - due); w.byte(comma)
         CellTable.day(completed ?? due, in: text, &w, length: 7)
         // As the row was formatted before: a cohort's cells after a comma, unless they are no bytes at all.
-        if !cellBytes.isEmpty {
+        if !cells.bytes.isEmpty {
             let range = cells.cells(ofCohort: cohort)
-            if !range.isEmpty { w.byte(comma); w.bytes(cellBytes, range) }
+            if !range.isEmpty { w.byte(comma); w.bytes(cells.bytes, range) }
         }
         w.byte(10)
     }

@@ -130,17 +130,9 @@ package final class CodedBlockWriter {
             s.pointee.ordinals = grown
             s.pointee.ordinalCapacity = larger
         }
-        let difference = ordinal &- s.pointee.lastOrdinal
-        var zigzag = UInt64(bitPattern: (difference << 1) ^ (difference >> 63))
-        let out = s.pointee.ordinals
-        var at = s.pointee.ordinalBytes
-        while zigzag >= 0x80 {
-            out[at] = UInt8(truncatingIfNeeded: zigzag) | 0x80
-            at += 1
-            zigzag >>= 7
-        }
-        out[at] = UInt8(truncatingIfNeeded: zigzag)
-        s.pointee.ordinalBytes = at + 1
+        var w = RecordWriter(s.pointee.ordinals + s.pointee.ordinalBytes, capacity: 10)
+        w.zigzag(Int(ordinal &- s.pointee.lastOrdinal))
+        s.pointee.ordinalBytes += w.count
         s.pointee.lastOrdinal = ordinal
     }
 

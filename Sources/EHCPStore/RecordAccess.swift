@@ -210,10 +210,7 @@ public struct RecordReader: ~Copyable {
     }
 
     /// The bytes not yet read, copied.
-    package mutating func rest() -> [UInt8] {
-        defer { at = bytes.count }
-        return Array(bytes[at...])
-    }
+    package mutating func rest() -> [UInt8] { Array(takeRest()) }
 
     /// Lends a reader over `bytes` to `body`.
     static func reading<T>(_ bytes: UnsafeRawBufferPointer, _ body: (inout RecordReader) throws -> T) rethrows -> T {
