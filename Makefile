@@ -45,8 +45,14 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libxlsxwriter-dev; }
 
+## The release binary links the Swift runtime and Foundation statically: no dynamic
+## loading of the toolchain's libraries at start, no call into them through the PLT. The
+## 1M-row requests run took 7 % less time and 4 MB less memory (Reports/bench), and the
+## binary runs where only the Debian libraries above are installed.
+SWIFT_RELEASE := -c release --static-swift-stdlib
+
 build: deps
-	$(SWIFT) build -c release --product ehcp-timeliness
+	$(SWIFT) build $(SWIFT_RELEASE) --product ehcp-timeliness
 
 ## Analyse the sample extracts into Reports/sample/.
 run: build
