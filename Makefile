@@ -92,7 +92,8 @@ check-report:
 	Tests/check-report.sh Reports/sample/report.html
 
 ## Benchmark against DuckDB (installed in a virtual environment for the benchmark only).
-## BENCH_RUNS=5, BENCH_SCALE_ROWS=10000000 (0 skips the scaling run).
+## BENCH_RUNS=5, BENCH_TARGET_RUNS=11 (the pairs a target compares), BENCH_SCALE_ROWS=10000000
+## (0 skips the scaling run).
 ## The SEN2 part compares with Python's lxml (python3-lxml, installed when missing);
 ## BENCH_SEN2_ONLY=1 runs that part alone, BENCH_SEN2_PERSONS=600000 its size.
 bench: build
