@@ -21,7 +21,8 @@ public final class HistoryCases: CaseSink {
     private var files: [[SpillFile]]
     /// Each measure's block being made, written to the measure's last file.
     private let open: CodedBlockWriter
-    private let table = CellTable.shared
+    /// Every day's `yyyy-mm-dd` (`CellTable`), where a due date's text is copied from.
+    private let dayText = CellTable.shared.bytes
     /// Each temporary file's buffer: one file per measure and chunk.
     static let bufferSize = 16 << 10
     /// The largest block of the history's `run_cases`, and the buffer its temporary files
@@ -80,17 +81,25 @@ public final class HistoryCases: CaseSink {
     }
 
     package func add(_ timings: [CaseTiming], of facts: CaseFacts, cohort: Int32, ordinal: Int64) throws {
-        let table = self.table.bytes, open = self.open
-        try Bytes.withUTF8(facts.caseID) { id in
-            let text = table.span
-            for c in timings {
-                if let offset = c.due.isoTableOffset {
-                    try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status),
-                                    text.extracting(offset ..< offset + 10))
-                } else {
-                    let due = Array(c.due.iso.utf8.prefix(10))
-                    try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status), due.span)
-                }
+        var id = facts.caseID
+        try id.withUTF8 { id in try append(timings, id: id.span, ordinal: ordinal) }
+    }
+
+    /// The row's cases, each to its measure's stream. The table and the writer are read
+    /// where they are kept, not copied into locals a closure captures: the copies cost a
+    /// reference count taken and given back for each, for every row.
+    @inline(__always)
+    private func append(_ timings: [CaseTiming], id: Span<UInt8>, ordinal: Int64) throws {
+        let table = dayText
+        let text = table.span
+        for i in timings.indices {
+            let c = timings[i]
+            if let offset = c.due.isoTableOffset {
+                try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status),
+                                text.extracting(offset ..< offset + 10))
+            } else {
+                let due = Array(c.due.iso.utf8.prefix(10))
+                try open.append(stream: c.measure.order, ordinal: ordinal, id, letter: Self.letter(c.status), due.span)
             }
         }
     }
