@@ -378,8 +378,9 @@ def main():
     lines = ["# Benchmark: ehcp-timeliness and DuckDB on the same work", "",
              f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; "
              f"{report['machine']['swift']}; DuckDB 2.0.1 (Python {report['machine']['python']}).", "",
-             f"Median of {RUNS} runs after a warm-up ({min(RUNS, 3)} for the 1,000,000-plan reviews and the "
-             f"{SCALE_ROWS // 1_000_000}M requests, {TARGET_RUNS} for the pairs a target compares: the 1M requests "
+             f"Median of {RUNS} runs after a warm-up ({min(RUNS, 3)} for the 1,000,000-plan reviews"
+             + (f" and the {SCALE_ROWS // 1_000_000}M requests" if SCALE_ROWS else "")
+             + f", {TARGET_RUNS} for the pairs a target compares: the 1M requests "
              "run against DuckDB, with --history and before backlog.csv); each pair taken in turns, the order "
              "flipped each round, a target judged on the ratio of the medians, and the rounds' own ratios "
              "shown beside it; the 1M requests runs of the tool and DuckDB "
