@@ -334,6 +334,8 @@ import EHCPStore
         #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == RunHistory.schemaVersion)
         #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
         #expect(try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-runs", "v2-kpis", "v3-front-coded"])
+        // A new file's pages are 16 KiB (the cases' blobs go to the log and the file in fewer calls).
+        #expect(try db.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 16384)
     }
 
     @Test func aFileOfTheSecondSchemaKeepsItsCasesAndActionListAndRecordsNewRunsFrontCoded() throws {
@@ -349,6 +351,7 @@ import EHCPStore
                            arguments: [Data("R1\tv\t2025-07-14\nR2\to\t2025-08-11\n".utf8)])
             try db.execute(sql: "INSERT INTO run_action VALUES (1, 'decision-to-assess-6w', 'R1', 'open_overdue', '2025-07-14')")
         }
+        #expect(try old.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
         try old.close()
         let store = try RunHistory(path: path)
         #expect(try store.runs().map { "\($0.asAt) \($0.cases) \($0.actions)" } == ["2025-09-30 2 1"])
@@ -373,6 +376,8 @@ import EHCPStore
         let later = try #require(Day(iso: "2025-11-30"))
         #expect(try store.previousActionList(before: later)?.pairs == Set(actions.map { ActionPair(measure: $0[0], caseID: $0[1]) }))
         #expect(try store.integrityCheck() == "ok")
+        // SQLite keeps a file's page size: the earlier release's file keeps its 4 KiB pages.
+        #expect(try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
     }
 
     @Test func frontCodedRecordsGiveBackAnyBytesTheyWereGiven() throws {
