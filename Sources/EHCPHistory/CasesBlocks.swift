@@ -24,13 +24,6 @@ struct CasesBlocks {
         try forEachRow({ try FileBytes.forEachBlock(path: path, $0) }, fields: fields, row)
     }
 
-    /// `forEachRow(path:)` for a file already open for reading (from its start), which
-    /// may be renamed meanwhile: exceptions.csv, handed over as soon as it is written and
-    /// read while the other outputs are written (see `PendingRecord.actionsWritten`).
-    static func forEachRow(_ file: borrowing ReadableFile, fields: [Int], _ row: (_ cells: [[UInt8]]) throws -> Void) throws {
-        try forEachRow({ try file.forEachBlock($0) }, fields: fields, row)
-    }
-
     /// The rows of the blocks `forEachBlock` gives.
     private static func forEachRow(_ forEachBlock: ((ArraySlice<UInt8>) throws -> Void) throws -> Void, fields: [Int],
                                    _ row: (_ cells: [[UInt8]]) throws -> Void) throws {

@@ -314,9 +314,9 @@ public final class RunHistory: Sendable {
 
     /// Starts recording `run` on a thread of its own while the caller writes the run's
     /// outputs: the transaction is opened and the run, its summary and its cases (the bulk)
-    /// written at once; the action list's rows, read from the exceptions.csv the outputs
-    /// hold, are added as soon as it is written (`PendingRecord.actionsWritten`) or else
-    /// when `PendingRecord.finish` is called, and the transaction is committed by `finish`
+    /// written at once; the action list's rows are added as soon as exceptions.csv is
+    /// written (coded as it is, by an `ActionListCoder`), or else read from the file when
+    /// `PendingRecord.finish` is called, and the transaction is committed by `finish`
     /// (or rolled back by `abandon`, when the outputs could not be written). Nothing is
     /// committed before then, so a run killed part-way still leaves the file as it was.
     public func recordInBackground(_ run: RunRecord,
@@ -404,11 +404,10 @@ public final class RunHistory: Sendable {
                                       due: due.span, emit: insert)
                     }
                     try coder.flush(emit: insert)
-                    switch consume source {
+                    switch source {
                     case .none: break
                     case .coded(let blocks): for b in blocks { try insert(b) }
-                    case .file(let file): try ActionCoder.code(.file(file), emit: insert)
-                    case .open(let file): try ActionCoder.code(.open(file), emit: insert)
+                    case .file(let file): try ActionCoder.code(file: file, emit: insert)
                     }
                     TestHooks.pauseInsideWrite()
                     Self.syncLog(of: path)
@@ -548,13 +547,11 @@ enum TestHooks {
 }
 
 /// Where the recording thread reads the run's action rows from.
-enum ActionRows: ~Copyable {
+enum ActionRows {
     /// No action list.
     case none
     /// exceptions.csv, by its path.
     case file(String)
-    /// exceptions.csv already open.
-    case open(ReadableFile)
     /// exceptions.csv's rows coded already, as the blocks to insert.
     case coded([CasesBlocks.Block])
 }
@@ -581,8 +578,8 @@ struct ActionCoder {
         actions.removeAll()
     }
 
-    /// The blocks of exceptions.csv's rows (measure, case_id, due_date, status).
-    static func code(_ source: consuming ActionRows, emit: (CasesBlocks.Block) throws -> Void) throws {
+    /// The blocks of the rows (measure, case_id, due_date, status) of the exceptions.csv at `file`.
+    static func code(file: String, emit: (CasesBlocks.Block) throws -> Void) throws {
         var coder = ActionCoder()
         func row(_ cells: [[UInt8]]) throws {
             let id = cells[1]
@@ -595,21 +592,73 @@ struct ActionCoder {
                 try coder.add(measure: cells[0], caseID: caseID.span, status: status.span, due: due.span, emit: emit)
             }
         }
-        switch consume source {
-        case .none: break
-        case .coded: break
-        case .file(let file): try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3], row)
-        case .open(let file): try CasesBlocks.forEachRow(file, fields: [0, 1, 2, 3], row)
-        }
+        try CasesBlocks.forEachRow(path: file, fields: [0, 1, 2, 3], row)
         try coder.flush(emit: emit)
     }
 }
 
+/// The action list's blocks coded from exceptions.csv's rows as the file is written (on
+/// the thread that writes it), then handed to the recording thread (`written`): read back
+/// from the file, the rows cost a second pass over it, about 25 ms of CPU for a 1M-row
+/// run's 110,000 rows. The rows come in the file's order, so the blocks are the file's.
+public final class ActionListCoder {
+    private let pending: PendingRecord
+    private var coder = ActionCoder()
+    private var blocks: [CasesBlocks.Block] = []
+    /// The last row's measure, and its bytes (most rows share their measure with the one before).
+    private var measure = "", measureBytes: [UInt8] = []
+    private let dayText = Day.isoTable
+    /// Whether every row so far was coded: after a failure the file is read back instead.
+    private var whole = true
+
+    /// A coder whose blocks go to `pending` once exceptions.csv is written.
+    public init(handingTo pending: PendingRecord) {
+        self.pending = pending
+    }
+
+    /// A row of exceptions.csv: its measure, its case id as read (not neutralised), its due
+    /// date (nil: none) and its status.
+    public func add(measure m: String, caseID: Span<UInt8>, due: Day?, status: String) throws {
+        guard whole else { return }
+        if m != measure {
+            measure = m
+            measureBytes = Array(m.utf8)
+        }
+        let table = dayText
+        do {
+            try Bytes.withUTF8(status) { status in
+                if let due, let offset = due.isoTableOffset {
+                    let text = table.span
+                    try coder.add(measure: measureBytes, caseID: caseID, status: status,
+                                  due: text.extracting(offset ..< offset + 10)) { blocks.append($0) }
+                } else {
+                    let text = Array((due?.iso ?? "").utf8)
+                    try coder.add(measure: measureBytes, caseID: caseID, status: status, due: text.span) { blocks.append($0) }
+                }
+            }
+        } catch {
+            whole = false  // read back from the file by `PendingRecord.finish`, which says what went wrong
+        }
+    }
+
+    /// exceptions.csv is written: its blocks go to the recording thread.
+    public func written() {
+        guard whole else { return }
+        do {
+            try coder.flush { blocks.append($0) }
+        } catch {
+            return
+        }
+        pending.hand(blocks)
+        blocks = []
+    }
+}
+
 /// A run being recorded on a thread of its own (`RunHistory.recordInBackground`): the
-/// caller hands it exceptions.csv once written (`actionsWritten`, optional), then
+/// caller hands it exceptions.csv's rows once written (`ActionListCoder`, optional), then
 /// finishes it once all the outputs are written, or abandons it.
 public final class PendingRecord: Sendable {
-    /// Signalled once by `actionsWritten` and once by `finish` or `abandon`.
+    /// Signalled once by `hand` and once by `finish` or `abandon`.
     private let goAhead = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private enum Decision {
@@ -662,21 +711,8 @@ public final class PendingRecord: Sendable {
         finished.signal()
     }
 
-    /// exceptions.csv is written at `path`: its action rows are read and coded now, on the
-    /// caller's thread (an output writer's, with the other outputs still being written),
-    /// and handed to the recording thread: read once all the outputs were, or by the
-    /// recording thread after the cases, they were work for one core alone at the end of
-    /// the run. The file is read here, as its folder is renamed once all the outputs are
-    /// written; when it cannot be, `finish` reads it by the name it is given. Called at
-    /// most once, before `finish` or `abandon`.
-    public func actionsWritten(at path: String) {
-        guard let opened = ReadableFile(path: path, name: "exceptions.csv") else { return }
-        var blocks: [CasesBlocks.Block] = []
-        do {
-            try ActionCoder.code(.open(opened)) { blocks.append($0) }
-        } catch {
-            return  // read again by `finish`, which says what went wrong
-        }
+    /// Hands the action list's blocks to the recording thread (once, before `finish` or `abandon`).
+    func hand(_ blocks: [CasesBlocks.Block]) {
         let handed = state.withLock { s -> Bool in
             if s.outcome != nil { return false }  // finished already
             s.written = blocks
@@ -686,7 +722,7 @@ public final class PendingRecord: Sendable {
     }
 
     /// Adds the action rows of `actionsFile` (exceptions.csv, now written), unless handed
-    /// over already by `actionsWritten`, commits, and returns whether the run was added or
+    /// over already by `hand`, commits, and returns whether the run was added or
     /// replaced one; throws what went wrong.
     public func finish(actionsFile: String?) throws -> RecordOutcome {
         state.withLock { $0.decision = .commit(actionsFile: actionsFile) }

@@ -74,27 +74,3 @@ extension FileBytes {
         }
     }
 }
-
-/// A file open for reading, closed when its owner lets it go, so no descriptor is left
-/// open or closed twice whichever way its reader ends (the history's reading of
-/// exceptions.csv as soon as it is written, before the output folder is renamed).
-package struct ReadableFile: ~Copyable, Sendable {
-    private let fileDescriptor: Int32
-    /// The name read failures give.
-    package let name: String
-
-    /// Opens `path`; nil when it cannot be opened.
-    package init?(path: String, name: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        fileDescriptor = fd
-        self.name = name
-    }
-
-    deinit { close(fileDescriptor) }
-
-    /// `FileBytes.forEachBlock` from where the file's offset is to its end.
-    package func forEachBlock(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        try FileBytes.forEachBlock(fileDescriptor: fileDescriptor, named: name, body)
-    }
-}

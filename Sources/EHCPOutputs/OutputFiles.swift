@@ -84,18 +84,29 @@ public enum OutputFiles {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// exceptions.csv in pieces of about 1 MiB, read back from the action list's sort.
-    package static func writeExceptions(_ run: AnalysedRun, emit: ([UInt8]) throws -> Void) throws {
+    /// exceptions.csv in pieces of about 1 MiB, read back from the action list's sort;
+    /// `observer`, when given, is told of each row as it is written.
+    package static func writeExceptions(_ run: AnalysedRun, observer: (any ActionRowsObserver)? = nil,
+                                        emit: ([UInt8]) throws -> Void) throws {
         let result = run.result
         let layout = ActionTableLayout(result)
         var w = CSVWriter(header: layout.header)
         let asAt = result.options.asAt
         try run.actions.forEachEntry(retracted: result.retracted) { entry, text in
             layout.append(entry, text: text, asAt: asAt, to: &w)
+            try observer?.row(measure: entry.measure.rawValue, caseID: text.span.extracting(entry.caseID),
+                              due: entry.due, status: entry.status.rawValue)
             try w.emitIfFull(emit)
         }
         try run.actions.forEachUnchecked(retracted: result.retracted) { u in
             for row in layout.cells(u) { w.appendRow(row) }
+            if let observer {
+                for measure in layout.uncheckedMeasures(u) {
+                    try Bytes.withUTF8(u.caseID) { id in
+                        try observer.row(measure: measure?.rawValue ?? "", caseID: id, due: nil, status: notChecked)
+                    }
+                }
+            }
             try w.emitIfFull(emit)
         }
         try emit(w.bytes)
@@ -138,7 +149,7 @@ public enum OutputFiles {
         /// The rows of a case that could not be checked: one per measure left out (one with a
         /// blank measure for a rejected row), status `not_checked`, no due date.
         package func cells(_ u: UncheckedCase) -> [[String]] {
-            (u.measures.isEmpty ? [nil] : u.measures.map(Optional.some)).map { measure in
+            uncheckedMeasures(u).map { measure in
                 columns.map { column in
                     switch column {
                     case .measure: return measure?.rawValue ?? ""
@@ -151,6 +162,11 @@ public enum OutputFiles {
                     }
                 }
             }
+        }
+
+        /// The measure of each of `cells(u)`'s rows: those left out, or one nil for a rejected row.
+        package func uncheckedMeasures(_ u: UncheckedCase) -> [MeasureID?] {
+            u.measures.isEmpty ? [nil] : u.measures.map(Optional.some)
         }
 
         /// The same row, from an entry read in place (its texts in `text`), with no strings made.
@@ -289,8 +305,10 @@ public enum OutputFiles {
     /// Every file of the contract, by name. With `once`, the cases' temporary files are
     /// emptied as cases.csv is written (see `CaseCollector.writeCases`): the entries can
     /// then be written only once, as the command line does. With `xlsx`, the Excel workbook
-    /// too; with `kpis`, the improvement board's table in the reports and summary.json.
-    public static func all(_ run: AnalysedRun, once: Bool = false, xlsx: Bool = false, kpis: [KPIRow]? = nil) -> [OutputEntry] {
+    /// too; with `kpis`, the improvement board's table in the reports and summary.json;
+    /// with `actionRows`, exceptions.csv's rows are told to it as the file is written.
+    public static func all(_ run: AnalysedRun, once: Bool = false, xlsx: Bool = false, kpis: [KPIRow]? = nil,
+                           actionRows: (any ActionRowsObserver)? = nil) -> [OutputEntry] {
         let result = run.result
         let model = SharedReportModel {
             var model = ReportModel(result)
@@ -304,7 +322,8 @@ public enum OutputFiles {
             },
             OutputEntry(name: "summary.csv", text: { summary(result) }),
             OutputEntry(name: "exceptions.csv") { sink in
-                try actionListPass.run { try writeExceptions(run) { try sink.write($0) } }
+                try actionListPass.run { try writeExceptions(run, observer: actionRows) { try sink.write($0) } }
+                actionRows?.written()
             },
             OutputEntry(name: "data-quality.csv") { sink in try writeDataQuality(result) { try sink.write($0) } },
             OutputEntry(name: "backlog.csv", text: { backlog(result) }),
@@ -313,6 +332,16 @@ public enum OutputFiles {
             OutputEntry(name: "report.md", text: { MarkdownReport.render(model.value) }),
         ] + (xlsx ? [Workbook.entry(run, actionListPass: actionListPass)] : [])
     }
+}
+
+/// Takes exceptions.csv's rows as the file is written, in its order: the run history
+/// codes its copy of the action list from them instead of reading the file back.
+public protocol ActionRowsObserver: AnyObject {
+    /// A row: its measure (empty for a rejected row's), its case id as read (not
+    /// neutralised for spreadsheets), its due date (nil: none) and its status.
+    func row(measure: String, caseID: Span<UInt8>, due: Day?, status: String) throws
+    /// exceptions.csv is written whole.
+    func written()
 }
 
 /// The reports' model, made by the first report written and shared with the other. Making

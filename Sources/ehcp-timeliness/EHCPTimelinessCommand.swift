@@ -268,9 +268,9 @@ struct Analyse: ParsableCommand {
             // The history is written on a second thread while the outputs are (committed after them).
             let pending = try store.map { try HistoryRecording.start(run, kpis: board ?? [], cases: historyCases!, in: $0) }
             do {
-                let files = OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board)
-                try OutputFolder.write(pending.map { HistoryRecording.handingOver(files, to: $0) } ?? files, to: out,
-                                       dropping: xlsx ? [] : [Workbook.fileName])
+                let files = OutputFiles.all(run, once: true, xlsx: xlsx, kpis: board,
+                                            actionRows: pending.map(HistoryRecording.actionRows(for:)))
+                try OutputFolder.write(files, to: out, dropping: xlsx ? [] : [Workbook.fileName])
             } catch {
                 pending?.abandon()
                 throw error

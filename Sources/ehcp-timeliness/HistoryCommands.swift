@@ -20,26 +20,29 @@ enum HistoryRecording {
         return history.recordInBackground(record) { body in try blocks.forEach(body) }
     }
 
-    /// The outputs, their exceptions.csv handed to the recording thread as soon as it is
-    /// written (open, as its folder is renamed once all are written), so that its action
-    /// rows are read while cases.csv is still being written: read once all the outputs were,
-    /// they were work for one core alone at the end of the run.
-    static func handingOver(_ files: [OutputEntry], to pending: PendingRecord) -> [OutputEntry] {
-        files.map { entry in
-            guard entry.name == "exceptions.csv" else { return entry }
-            return OutputEntry(name: entry.name) { sink in
-                try entry.produce(sink)
-                pending.actionsWritten(at: sink.path)
-            }
-        }
+    /// exceptions.csv's rows for the recording thread, coded as the file is written, so
+    /// that they are in the history while cases.csv is still being written (read back
+    /// once all the outputs were, they were work for one core alone at the end of the run).
+    static func actionRows(for pending: PendingRecord) -> any ActionRowsObserver {
+        ActionRowsForHistory(coder: ActionListCoder(handingTo: pending))
     }
 
     /// The action list as exceptions.csv holds it (with the not_checked rows), read back
-    /// rather than held in memory (unless `handingOver` gave it already), then the run committed.
+    /// from the file only when `actionRows` could not code it, then the run committed.
     static func finish(_ pending: PendingRecord, outputFolder: String) throws -> RecordOutcome {
         let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         return try pending.finish(actionsFile: folder + "exceptions.csv")
     }
+}
+
+/// The outputs' view of the history's `ActionListCoder` (the history knows no output format).
+private final class ActionRowsForHistory: ActionRowsObserver {
+    let coder: ActionListCoder
+    init(coder: ActionListCoder) { self.coder = coder }
+    func row(measure: String, caseID: Span<UInt8>, due: Day?, status: String) throws {
+        try coder.add(measure: measure, caseID: caseID, due: due, status: status)
+    }
+    func written() { coder.written() }
 }
 
 struct History: ParsableCommand {
