@@ -563,7 +563,7 @@ struct ActionCoder {
     private var measure: [UInt8] = []
 
     mutating func add(measure m: [UInt8], caseID: Span<UInt8>, status: Span<UInt8>, due: Span<UInt8>,
-                      emit: (CasesBlocks.Block) throws -> Void) throws {
+                      emit: (CasesBlocks.Block) throws -> Void) rethrows {
         if m != measure || actions.byteCount >= CasesBlocks.blockSize {
             try flush(emit: emit)
             measure = m
@@ -572,7 +572,7 @@ struct ActionCoder {
     }
 
     /// Hands on the block being made, if any.
-    func flush(emit: (CasesBlocks.Block) throws -> Void) throws {
+    func flush(emit: (CasesBlocks.Block) throws -> Void) rethrows {
         guard actions.count > 0 else { return }
         try emit(CasesBlocks.Block(measure: String(decoding: measure, as: UTF8.self), count: actions.count, lines: actions.bytes))
         actions.removeAll()
@@ -607,9 +607,6 @@ public final class ActionListCoder {
     private var blocks: [CasesBlocks.Block] = []
     /// The last row's measure, and its bytes (most rows share their measure with the one before).
     private var measure = "", measureBytes: [UInt8] = []
-    private let dayText = Day.isoTable
-    /// Whether every row so far was coded: after a failure the file is read back instead.
-    private var whole = true
 
     /// A coder whose blocks go to `pending` once exceptions.csv is written.
     public init(handingTo pending: PendingRecord) {
@@ -618,37 +615,21 @@ public final class ActionListCoder {
 
     /// A row of exceptions.csv: its measure, its case id as read (not neutralised), its due
     /// date (nil: none) and its status.
-    public func add(measure m: String, caseID: Span<UInt8>, due: Day?, status: String) throws {
-        guard whole else { return }
+    public func add(measure m: String, caseID: Span<UInt8>, due: Day?, status: String) {
         if m != measure {
             measure = m
             measureBytes = Array(m.utf8)
         }
-        let table = dayText
-        do {
-            try Bytes.withUTF8(status) { status in
-                if let due, let offset = due.isoTableOffset {
-                    let text = table.span
-                    try coder.add(measure: measureBytes, caseID: caseID, status: status,
-                                  due: text.extracting(offset ..< offset + 10)) { blocks.append($0) }
-                } else {
-                    let text = Array((due?.iso ?? "").utf8)
-                    try coder.add(measure: measureBytes, caseID: caseID, status: status, due: text.span) { blocks.append($0) }
-                }
-            }
-        } catch {
-            whole = false  // read back from the file by `PendingRecord.finish`, which says what went wrong
+        var dueText: [UInt8] = []
+        due?.appendISO(to: &dueText)
+        Bytes.withUTF8(status) { status in
+            coder.add(measure: measureBytes, caseID: caseID, status: status, due: dueText.span) { blocks.append($0) }
         }
     }
 
     /// exceptions.csv is written: its blocks go to the recording thread.
     public func written() {
-        guard whole else { return }
-        do {
-            try coder.flush { blocks.append($0) }
-        } catch {
-            return
-        }
+        coder.flush { blocks.append($0) }
         pending.hand(blocks)
         blocks = []
     }

@@ -101,8 +101,8 @@ public enum OutputFiles {
         try run.actions.forEachUnchecked(retracted: result.retracted) { u in
             for row in layout.cells(u) { w.appendRow(row) }
             if let observer {
-                for measure in layout.uncheckedMeasures(u) {
-                    try Bytes.withUTF8(u.caseID) { id in
+                try Bytes.withUTF8(u.caseID) { id in
+                    for measure in layout.uncheckedMeasures(u) {
                         try observer.row(measure: measure?.rawValue ?? "", caseID: id, due: nil, status: notChecked)
                     }
                 }

@@ -28,7 +28,7 @@ enum HistoryRecording {
     }
 
     /// The action list as exceptions.csv holds it (with the not_checked rows), read back
-    /// from the file only when `actionRows` could not code it, then the run committed.
+    /// from the file only when `actionRows` did not hand it over, then the run committed.
     static func finish(_ pending: PendingRecord, outputFolder: String) throws -> RecordOutcome {
         let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
         return try pending.finish(actionsFile: folder + "exceptions.csv")
@@ -40,7 +40,7 @@ private final class ActionRowsForHistory: ActionRowsObserver {
     let coder: ActionListCoder
     init(coder: ActionListCoder) { self.coder = coder }
     func row(measure: String, caseID: Span<UInt8>, due: Day?, status: String) throws {
-        try coder.add(measure: measure, caseID: caseID, due: due, status: status)
+        coder.add(measure: measure, caseID: caseID, due: due, status: status)
     }
     func written() { coder.written() }
 }
